@@ -1,0 +1,128 @@
+"""Sphinx configuration of the Dialogue Forum edition.
+
+One configuration serves the three editions (HTML, PDF, EPUB). Facts about each report (title,
+dates, publisher) are read from ``source_reports/<slug>/metadata.yaml``, never retyped here.
+"""
+
+from __future__ import annotations
+
+import sys
+import tomllib
+import uuid
+from pathlib import Path
+
+from sphinx.errors import ConfigError
+
+# -- Where things are ------------------------------------------------------------------------
+# The pipeline's own package lives in tools/; importing it from the checkout keeps a plain
+# ``sphinx-build docs out`` working even before ``pip install -e .``.
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(PROJECT_ROOT / "tools"))
+
+from dialogue_edition.errors import InputError  # noqa: E402
+from dialogue_edition.source_report import load_reports  # noqa: E402
+from dialogue_edition.sphinxext.report_metadata import latex_title_page, long_date  # noqa: E402
+
+# -- The reports -----------------------------------------------------------------------------
+# A bad metadata file or a changed source text stops the build with the file and line named,
+# rather than a traceback from inside conf.py.
+try:
+    REPORTS = load_reports(PROJECT_ROOT / "source_reports")
+except InputError as error:
+    raise ConfigError(str(error)) from None
+if not REPORTS:
+    raise ConfigError(f"{PROJECT_ROOT / 'source_reports'}: no source report found")
+LATEST = REPORTS[0].metadata
+edition_reports = {report.slug: report.metadata.model_dump(mode="json") for report in REPORTS}
+
+# -- Project ---------------------------------------------------------------------------------
+project = "Russia–Republic of Korea Dialogue Forum: reports"
+author = LATEST.organiser
+copyright = f"report texts: {LATEST.publisher}, their original publisher"  # noqa: A001
+language = LATEST.language
+root_doc = "index"
+# The edition's version is the project's, written once in pyproject.toml.
+release = version = tomllib.loads((PROJECT_ROOT / "pyproject.toml").read_text())["project"]["version"]
+
+# -- Extensions ------------------------------------------------------------------------------
+extensions = [
+    "myst_parser",
+    "sphinx_design",
+    "dialogue_edition.sphinxext.editorial",
+    "dialogue_edition.sphinxext.missing_photo",
+    "dialogue_edition.sphinxext.report_metadata",
+    "dialogue_edition.sphinxext.downloads",
+]
+
+# -- Strictness ------------------------------------------------------------------------------
+# Every reference must resolve: the build scripts add -W, so any warning fails the edition.
+nitpicky = True
+# The source mixes straight and curly quotes; the edition keeps the report's own characters
+# instead of letting Sphinx "educate" them into something the report never printed.
+smartquotes = False
+exclude_patterns = ["_build", "Thumbs.db", ".DS_Store"]
+
+# -- MyST ------------------------------------------------------------------------------------
+# colon_fence: sphinx-design's grids and cards read best as ::: blocks.
+myst_enable_extensions = ["colon_fence"]
+
+# -- HTML ------------------------------------------------------------------------------------
+# Furo: light, maintained, accessible, with a dark mode and a search that works offline.
+html_theme = "furo"
+html_title = project
+html_static_path = ["_static"]
+html_css_files = ["edition.css"]
+html_copy_source = False
+html_last_updated_fmt = None
+
+# -- Downloads (dialogue_edition.sphinxext.downloads) ----------------------------------------
+edition_downloads = [f"{report.slug}.pdf" for report in REPORTS] + [f"{LATEST.slug}.epub"]
+edition_downloads_dir = str(PROJECT_ROOT / "build")
+
+# -- LaTeX / PDF -----------------------------------------------------------------------------
+# One PDF per report, its chapters the report's parts. xelatex for Unicode (en dashes, curly
+# quotes, no-break spaces) with the FreeFont families Debian ships; no xindy, which Debian's
+# minimal TeX lacks.
+latex_engine = "xelatex"
+latex_use_xindy = False
+latex_documents = [
+    (f"reports/{report.slug}/index", f"{report.slug}.tex", report.metadata.title, report.metadata.organiser, "manual")
+    for report in REPORTS
+]
+latex_show_urls = "footnote"
+latex_elements = {
+    "papersize": "a4paper",
+    # Keep the caption of the missing photograph where the report has it, not floated away.
+    "figure_align": "H",
+    "maketitle": latex_title_page(LATEST),
+    "preamble": (
+        r"\hypersetup{pdftitle={" + LATEST.title + "}, pdfauthor={" + LATEST.organiser + "},"
+        r" pdfsubject={Report of the strategic conference of "
+        + long_date(LATEST.conference_date.isoformat())
+        + "}, pdflang={"
+        + LATEST.language
+        + "}, bookmarksopen=true}"
+    ),
+}
+
+# -- EPUB ------------------------------------------------------------------------------------
+epub_basename = LATEST.slug
+epub_title = LATEST.title
+epub_author = LATEST.organiser
+epub_publisher = LATEST.publisher
+epub_language = LATEST.language
+epub_description = (
+    f"Digital edition of the report of the strategic conference of the {LATEST.organiser}, "
+    f"{long_date(LATEST.conference_date.isoformat())}, as published by {LATEST.publisher}."
+)
+# Sphinx writes "unknown" when this is empty; the edition's editors are who contributed.
+epub_contributor = "Editors of this digital edition"
+# A stable identifier derived from the original page: the same report, the same identifier.
+epub_scheme = "uuid"
+epub_identifier = uuid.uuid5(uuid.NAMESPACE_URL, str(LATEST.original_url)).urn
+epub_uid = "edition-id"
+epub_show_urls = "footnote"
+# Site, report, part: the EPUB's contents reach every part page.
+epub_tocdepth = 3
+# The report's parts sit in a hidden toctree (its landing page shows them as cards).
+epub_tocscope = "includehidden"

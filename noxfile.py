@@ -1,0 +1,94 @@
+"""Sessions of the edition pipeline: build the editions, test, lint, preview.
+
+Every session installs the project with ``constraints.txt``, so each gets exactly the tested
+versions. Build sessions go through ``dialogue_edition.build`` (nitpicky, warnings as errors,
+outputs moved into ``build/`` only when complete).
+"""
+
+from __future__ import annotations
+
+import nox
+
+nox.options.default_venv_backend = "venv"
+nox.options.reuse_venv = "yes"
+nox.options.sessions = ["editions", "tests", "lint"]
+
+CONSTRAINTS = ("-c", "constraints.txt")
+
+
+def install(session: nox.Session, *extras: str) -> None:
+    """Install the project (editable) with the given extras, pinned by the constraints file."""
+    target = f".[{','.join(extras)}]" if extras else "."
+    session.install(*CONSTRAINTS, "-e", target)
+
+
+def build(session: nox.Session, *arguments: str) -> None:
+    """Install the project and run the edition builder with the given arguments."""
+    install(session)
+    session.run("edition-build", *arguments, *session.posargs)
+
+
+@nox.session
+def html(session: nox.Session) -> None:
+    """Build the HTML site as a draft (with the PDF and EPUB only if they are already built)."""
+    build(session, "html", "--draft")
+
+
+@nox.session
+def pdf(session: nox.Session) -> None:
+    """Build the PDF edition (xelatex and latexmk; needs TeX Live, see the README)."""
+    build(session, "pdf")
+
+
+@nox.session
+def epub(session: nox.Session) -> None:
+    """Build the EPUB edition."""
+    build(session, "epub")
+
+
+@nox.session
+def editions(session: nox.Session) -> None:
+    """Build all three editions: EPUB, PDF, then the HTML site that carries them."""
+    build(session, "all")
+
+
+@nox.session
+def tests(session: nox.Session) -> None:
+    """Run the whole test suite (it builds every edition once, in a temporary folder)."""
+    install(session, "test")
+    session.run("pytest", *session.posargs)
+
+
+@nox.session
+def lint(session: nox.Session) -> None:
+    """Check the Python code with ruff (lint and format)."""
+    install(session, "lint")
+    session.run("ruff", "check", ".")
+    session.run("ruff", "format", "--check", ".")
+
+
+@nox.session(default=False)
+def serve(session: nox.Session) -> None:
+    """Preview the HTML site, rebuilt on every save (sphinx-autobuild, nitpicky)."""
+    install(session, "serve")
+    session.run(
+        "sphinx-autobuild",
+        "-n",
+        "--keep-going",
+        "-D",
+        "edition_downloads_required=0",
+        "--watch",
+        "tools",
+        "--watch",
+        "source_reports",
+        "docs",
+        "build/serve",
+        *session.posargs,
+    )
+
+
+@nox.session(default=False)
+def linkcheck(session: nox.Session) -> None:
+    """Check the external links (needs the network; never part of the tests)."""
+    install(session)
+    session.run("sphinx-build", "-b", "linkcheck", "-n", "-q", "docs", "build/linkcheck", *session.posargs)

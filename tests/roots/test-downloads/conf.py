@@ -1,0 +1,3 @@
+extensions = ["dialogue_edition.sphinxext.downloads"]
+html_theme = "furo"
+edition_downloads = ["report.pdf", "report.epub"]

@@ -1,0 +1,104 @@
+"""Bad input stops the build with a message naming the file, and never half-writes an edition.
+
+Each case copies the project's sources, breaks one thing and runs the real command line
+(``python -m dialogue_edition.build``) in a subprocess, as an editor would.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import PROJECT_ROOT
+
+REPORT = "strategic-conference-2020"
+PAGES = Path("docs") / "reports" / REPORT
+
+
+@pytest.fixture(scope="module")
+def good_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of the project with a good draft HTML site already built."""
+    root = tmp_path_factory.mktemp("project")
+    for name in ("docs", "source_reports"):
+        shutil.copytree(PROJECT_ROOT / name, root / name)
+    shutil.copyfile(PROJECT_ROOT / "pyproject.toml", root / "pyproject.toml")
+    assert run_build(root).returncode == 0
+    return root
+
+
+@pytest.fixture
+def project(tmp_path: Path, good_project: Path) -> Path:
+    """A fresh copy of the good project (with its built site) for one case to break."""
+    root = tmp_path / "project"
+    shutil.copytree(good_project, root, symlinks=True)
+    return root
+
+
+def run_build(root: Path) -> subprocess.CompletedProcess[str]:
+    command = [sys.executable, "-m", "dialogue_edition.build", "html", "--draft"]
+    command += ["--docs", str(root / "docs"), "--build-dir", str(root / "build")]
+    return subprocess.run(command, capture_output=True, text=True, cwd=root)
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+CASES = {
+    "page missing from the navigation": (
+        lambda root: edit(root / PAGES / "index.md", "Close of the conference <close>\n", ""),
+        [f"{REPORT}/close.md: WARNING: document isn't included in any toctree"],
+    ),
+    "link to a page that does not exist": (
+        lambda root: edit(
+            root / PAGES / "close.md",
+            "in an offline format.",
+            "in an offline format. See [the programme](programme.md).",
+        ),
+        [f"{REPORT}/close.md:7: WARNING:", "programme"],
+    ),
+    "link to an anchor that does not exist": (
+        lambda root: edit(
+            root / PAGES / "close.md",
+            "in an offline format.",
+            "in an offline format. See [the photo](#no-such-anchor).",
+        ),
+        [f"{REPORT}/close.md:7: WARNING:", "no-such-anchor"],
+    ),
+    "changed source report": (
+        lambda root: edit(root / "source_reports" / REPORT / "report.txt", "Lotte Corporation", "Lotte"),
+        [f"source_reports/{REPORT}/report.txt: SHA-256 is", "Source reports are never edited"],
+    ),
+    "broken report metadata": (
+        lambda root: edit(root / "source_reports" / REPORT / "metadata.yaml", "language: en", "language: [en"),
+        [f"source_reports/{REPORT}/metadata.yaml:", "invalid YAML"],
+    ),
+    "unknown report in a page": (
+        lambda root: edit(
+            root / PAGES / "index.md",
+            "{report-metadata} strategic-conference-2020",
+            "{report-metadata} strategic-conference-2021",
+        ),
+        [f"{REPORT}/index.md:", "unknown report 'strategic-conference-2021'"],
+    ),
+}
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_bad_input_fails_clearly_and_keeps_the_last_good_edition(project: Path, case: str) -> None:
+    breakage, expected = CASES[case]
+    site = project / "build" / "html"
+    before = {path: path.read_bytes() for path in site.rglob("*") if path.is_file()}
+    breakage(project)
+    result = run_build(project)
+    assert result.returncode == 1
+    for fragment in expected:
+        assert fragment in result.stderr, result.stderr
+    assert "Traceback" not in result.stderr + result.stdout
+    assert "The editions already in" in result.stderr
+    assert {path: path.read_bytes() for path in site.rglob("*") if path.is_file()} == before

@@ -1,0 +1,108 @@
+"""The editions as files: zero warnings, PDF bookmarks and fonts, EPUB metadata, HTML downloads."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+from dialogue_edition.build import EDITIONS, Layout
+from dialogue_edition.checks.rendered_text import element_text, epub_spine
+from dialogue_edition.source_report import SourceReport
+from lxml import etree
+from lxml import html as lxml_html
+from pypdf import PdfReader
+
+BUILDERS = {"html": "html", "pdf": "latex", "epub": "epub"}
+
+
+def test_every_builder_ran_without_a_single_warning(editions: Layout) -> None:
+    for edition in EDITIONS:
+        log = editions.log(f"{BUILDERS[edition]}-warnings.log")
+        assert log.exists(), f"{edition} was not built"
+        assert log.read_text() == "", f"{edition}: {log.read_text()}"
+
+
+def _outline_titles(outline: list) -> list[str]:
+    return [item.title for item in outline if not isinstance(item, list)]
+
+
+def _part_headings(epub: Path, slug: str) -> list[str]:
+    """The headings of the report's part pages, in reading order (the EPUB spine follows the toctree)."""
+    with zipfile.ZipFile(epub) as archive:
+        parts = [
+            name
+            for name in epub_spine(archive)
+            if name.startswith(f"reports/{slug}/") and not name.endswith("/index.xhtml")
+        ]
+        headings = [lxml_html.fromstring(archive.read(name)).xpath("//h1")[0] for name in parts]
+    return [element_text(heading).strip() for heading in headings]
+
+
+def test_the_pdf_has_one_bookmark_per_part_page(editions: Layout, reports: list[SourceReport]) -> None:
+    for report in reports:
+        headings = _part_headings(editions.build / f"{reports[0].slug}.epub", report.slug)
+        assert len(headings) == 5
+        assert _outline_titles(PdfReader(editions.build / f"{report.slug}.pdf").outline) == headings
+
+
+def test_every_pdf_font_is_embedded(editions: Layout, reports: list[SourceReport]) -> None:
+    for report in reports:
+        reader = PdfReader(editions.build / f"{report.slug}.pdf")
+        fonts = {}
+        for page in reader.pages:
+            for font in page.get("/Resources", {}).get("/Font", {}).values():
+                font = font.get_object()
+                descriptor = font.get("/FontDescriptor") or font["/DescendantFonts"][0].get_object()["/FontDescriptor"]
+                descriptor = descriptor.get_object()
+                fonts[font["/BaseFont"]] = any(key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3"))
+        assert fonts, "no fonts found"
+        assert [name for name, embedded in fonts.items() if not embedded] == []
+
+
+def test_the_pdf_carries_the_report_metadata(editions: Layout, reports: list[SourceReport]) -> None:
+    for report in reports:
+        metadata = PdfReader(editions.build / f"{report.slug}.pdf").metadata
+        assert metadata.title == report.metadata.title
+        assert metadata.author == report.metadata.organiser
+        first_page = PdfReader(editions.build / f"{report.slug}.pdf").pages[0].extract_text()
+        assert "5 November 2020" in first_page
+
+
+def test_the_epub_has_complete_metadata_and_navigation(editions: Layout, reports: list[SourceReport]) -> None:
+    metadata = reports[0].metadata
+    with zipfile.ZipFile(editions.build / f"{metadata.slug}.epub") as archive:
+        assert archive.namelist()[0] == "mimetype"
+        opf = etree.fromstring(archive.read("content.opf"))
+        spine = epub_spine(archive)
+        navigation = archive.read("nav.xhtml").decode()
+    dc = {"dc": "http://purl.org/dc/elements/1.1/"}
+    values = {
+        name: opf.xpath(f"//dc:{name}/text()", namespaces=dc)
+        for name in ("title", "language", "publisher", "identifier", "date")
+    }
+    assert values["title"] == [metadata.title]
+    assert values["language"] == [metadata.language]
+    assert values["publisher"] == [metadata.publisher]
+    assert values["identifier"][0].startswith("urn:uuid:")
+    assert len(values["date"]) == 1
+    assert "unknown" not in etree.tostring(opf, encoding="unicode")
+    for part in ("opening", "first-session", "second-session", "culture", "close"):
+        assert f"reports/{metadata.slug}/{part}.xhtml" in spine
+        assert f"reports/{metadata.slug}/{part}.xhtml" in navigation
+
+
+def test_every_html_page_links_the_downloads(editions: Layout, reports: list[SourceReport]) -> None:
+    site = editions.build / "html"
+    expected = {f"{report.slug}.pdf" for report in reports} | {f"{reports[0].slug}.epub"}
+    for page in sorted(site.rglob("*.html")):
+        document = lxml_html.fromstring(page.read_bytes())
+        links = document.xpath("//nav[@class='edition-downloads']//a/@href")
+        assert {Path(link).name for link in links} == expected, page
+        for link in links:
+            assert (page.parent / link).resolve().is_file(), (page, link)
+
+
+def test_the_search_index_knows_the_report(editions: Layout) -> None:
+    index = (editions.build / "html" / "searchindex.js").read_text(encoding="utf-8")
+    assert "kropachev" in index
+    assert (editions.build / "html" / "search.html").exists()

@@ -1,0 +1,60 @@
+"""The text a reader sees of one report, in reading order, from the HTML site or the EPUB.
+
+Used by the fidelity check: page furniture (permalink signs, navigation) is left out, and block
+elements are separated so that the end of one paragraph never runs into the next.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import zipfile
+from pathlib import Path
+
+from lxml import etree
+from lxml import html as lxml_html
+
+BLOCK_TAGS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "figcaption", "li", "dt", "dd", "div", "section", "td", "th"}
+FURNITURE = "//*[contains(concat(' ', normalize-space(@class), ' '), ' headerlink ')]"
+
+
+def element_text(element: lxml_html.HtmlElement) -> str:
+    """Visible text of ``element``, one line per block, without permalink signs."""
+    for furniture in element.xpath(FURNITURE):
+        furniture.drop_tree()
+    for block in element.iter():
+        if isinstance(block.tag, str) and etree.QName(block).localname in BLOCK_TAGS:
+            block.tail = "\n" + (block.tail or "")
+    return element.text_content()
+
+
+def html_report_text(site: Path, slug: str) -> str:
+    """The report's pages in the site's reading order (following each page's ``rel=next``)."""
+    folder = f"reports/{slug}/"
+    page, texts, seen = f"{folder}index.html", [], set()
+    while page.startswith(folder) and page not in seen:
+        seen.add(page)
+        document = lxml_html.fromstring((site / page).read_bytes())
+        texts.append(element_text(document.xpath("//article[@role='main']")[0]))
+        following = document.xpath("//link[@rel='next']/@href")
+        if not following:
+            break
+        page = posixpath.normpath(posixpath.join(posixpath.dirname(page), following[0].split("#")[0]))
+    return "\n".join(texts)
+
+
+def epub_spine(archive: zipfile.ZipFile) -> list[str]:
+    """The EPUB's content documents in reading (spine) order, as paths inside the archive."""
+    container = etree.fromstring(archive.read("META-INF/container.xml"))
+    opf_path = container.xpath("//*[local-name()='rootfile']/@full-path")[0]
+    opf = etree.fromstring(archive.read(opf_path))
+    manifest = {item.get("id"): item.get("href") for item in opf.xpath("//*[local-name()='item']")}
+    base = posixpath.dirname(opf_path)
+    return [posixpath.join(base, manifest[ref]) for ref in opf.xpath("//*[local-name()='itemref']/@idref")]
+
+
+def epub_report_text(epub: Path, slug: str) -> str:
+    """The report's documents of an EPUB, in spine order."""
+    with zipfile.ZipFile(epub) as archive:
+        documents = [name for name in epub_spine(archive) if name.startswith(f"reports/{slug}/")]
+        bodies = [lxml_html.fromstring(archive.read(name)).xpath("//body")[0] for name in documents]
+    return "\n".join(element_text(body) for body in bodies)

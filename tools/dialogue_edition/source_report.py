@@ -1,0 +1,120 @@
+"""The archival source reports under ``source_reports/<slug>/``: metadata, checksum and blocks.
+
+A report is kept exactly as received. Its ``metadata.yaml`` records what is known about it and
+the SHA-256 of the text, so that any change to the bytes is caught before an edition is built.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, HttpUrl
+
+from .data_files import line_in, load_model
+from .errors import InputError
+
+METADATA_FILE = "metadata.yaml"
+SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+
+
+class TextFile(BaseModel):
+    """Where the report's text is kept and how its integrity is checked."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    file: str = Field(pattern=r"^[^/\\]+$")
+    received_as: str
+    encoding: Literal["utf-8"]
+    sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
+
+
+class ReportMetadata(BaseModel):
+    """What is known about one report; only facts from its provenance, no guessed fields."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    slug: str = Field(pattern=SLUG_PATTERN)
+    title: str = Field(min_length=1)
+    conference_date: datetime.date
+    conference_format: Literal["online", "in person", "hybrid"]
+    original_url: HttpUrl
+    language: str = Field(pattern=r"^[a-z]{2}(-[A-Z]{2})?$")
+    publisher: str = Field(min_length=1)
+    organiser: str = Field(min_length=1)
+    text: TextFile
+
+
+@dataclass(frozen=True)
+class SourceReport:
+    """A report as received: its folder, its metadata and its verified text."""
+
+    folder: Path
+    metadata: ReportMetadata
+    text: str
+
+    @property
+    def slug(self) -> str:
+        """The report's stable identifier, used in paths and file names."""
+        return self.metadata.slug
+
+    @property
+    def text_path(self) -> Path:
+        """The archival text file."""
+        return self.folder / self.metadata.text.file
+
+    def blocks(self) -> list[str]:
+        """The non-empty blocks of the text (paragraphs, headings, captions), in order."""
+        return split_blocks(self.text)
+
+
+def split_blocks(text: str) -> list[str]:
+    """Split plain text into blocks separated by one or more blank lines."""
+    return [block.strip() for block in re.split(r"\n\s*\n", text) if block.strip()]
+
+
+def sha256_of(path: Path) -> str:
+    """The hex SHA-256 of a file's bytes."""
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def load_report(folder: Path) -> SourceReport:
+    """Load and verify one report folder; raise :class:`InputError` on anything amiss."""
+    metadata_path = folder / METADATA_FILE
+    if not metadata_path.is_file():
+        raise InputError(folder, None, f"report folder has no {METADATA_FILE}")
+    metadata = load_model(metadata_path, ReportMetadata)
+    if metadata.slug != folder.name:
+        line = line_in(metadata_path, ("slug",))
+        raise InputError(metadata_path, line, f"slug {metadata.slug!r} differs from the folder name {folder.name!r}")
+    text_path = folder / metadata.text.file
+    if not text_path.is_file():
+        raise InputError(
+            metadata_path, line_in(metadata_path, ("text", "file")), f"text file {metadata.text.file!r} is missing"
+        )
+    actual = sha256_of(text_path)
+    if actual != metadata.text.sha256:
+        raise InputError(
+            text_path,
+            None,
+            f"SHA-256 is {actual}, but {METADATA_FILE} records {metadata.text.sha256}: the archival text "
+            "has changed. Source reports are never edited; put corrections in the edition.",
+        )
+    data = text_path.read_bytes()
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        raise InputError(text_path, line, f"not valid UTF-8 ({error.reason})") from None
+    return SourceReport(folder=folder, metadata=metadata, text=text)
+
+
+def load_reports(root: Path) -> list[SourceReport]:
+    """All reports under ``root``, newest conference first."""
+    folders = sorted(path for path in root.iterdir() if path.is_dir() and not path.name.startswith("."))
+    reports = [load_report(folder) for folder in folders]
+    return sorted(reports, key=lambda report: report.metadata.conference_date, reverse=True)

@@ -1,0 +1,92 @@
+"""The PDF and EPUB editions, downloadable from every page of the HTML site.
+
+The HTML build runs last and copies the finished PDF and EPUB files into ``downloads/`` of the
+site; the theme's announcement bar (``templates/page.html``, which this extension adds to the
+project's templates) links to them on every page with their sizes. A missing file is a warning
+(an error under ``-W``) when the downloads are required, which they are for the published site;
+a quick ``html``-only draft may leave them out.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any
+
+from docutils import nodes
+from sphinx.application import Sphinx
+from sphinx.config import Config
+from sphinx.util import logging
+
+logger = logging.getLogger(__name__)
+
+FOLDER = "downloads"
+LABELS = {".pdf": "PDF", ".epub": "EPUB"}
+TEMPLATES = Path(__file__).parent / "templates"
+
+
+def use_template(app: Sphinx, config: Config) -> None:
+    """Add the announcement-bar template and switch furo's announcement bar on."""
+    config.templates_path = [*config.templates_path, str(TEMPLATES)]
+    config.html_theme_options = {"announcement": "downloads", **config.html_theme_options}
+
+
+def _available(app: Sphinx) -> list[Path]:
+    """The configured download files that exist, warning about those that do not."""
+    source = Path(app.config.edition_downloads_dir)
+    found = []
+    for name in app.config.edition_downloads:
+        path = source / name
+        if path.is_file():
+            found.append(path)
+        elif app.config.edition_downloads_required:
+            logger.warning("download %s is missing: build the PDF and EPUB editions before the HTML site", path)
+    return found
+
+
+def _human_size(size: int) -> str:
+    return f"{size / 1_000_000:.1f} MB" if size >= 1_000_000 else f"{max(1, round(size / 1000))} kB"
+
+
+def collect(app: Sphinx) -> None:
+    """Find the files once per build, before any page is written."""
+    app.builder.edition_download_files = _available(app) if app.builder.name == "html" else []
+
+
+def add_links(
+    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: nodes.document | None
+) -> None:
+    """Give each page's template the downloads, with links relative to that page."""
+    files: list[Path] = getattr(app.builder, "edition_download_files", [])
+    context["edition_downloads"] = [
+        {
+            "label": LABELS.get(path.suffix, path.suffix.lstrip(".").upper()),
+            "href": context["pathto"](f"{FOLDER}/{path.name}", 1),
+            "size": _human_size(path.stat().st_size),
+            "name": path.name,
+        }
+        for path in files
+    ]
+
+
+def copy_files(app: Sphinx, exception: Exception | None) -> None:
+    """Put the files into the site once it is written."""
+    if exception is not None:
+        return
+    files: list[Path] = getattr(app.builder, "edition_download_files", [])
+    if files:
+        target = Path(app.outdir) / FOLDER
+        target.mkdir(exist_ok=True)
+        for path in files:
+            shutil.copyfile(path, target / path.name)
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    app.add_config_value("edition_downloads", [], "html", types=[list])
+    app.add_config_value("edition_downloads_dir", "", "html", types=[str])
+    app.add_config_value("edition_downloads_required", True, "html", types=[bool])
+    app.connect("config-inited", use_template)
+    app.connect("builder-inited", collect)
+    app.connect("html-page-context", add_links)
+    app.connect("build-finished", copy_files)
+    return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
