@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from conftest import PROJECT_ROOT
+from dialogue_edition.build import BuildFailed, Layout, build
 
 REPORT = "strategic-conference-2020"
 PAGES = Path("docs") / "reports" / REPORT
@@ -102,3 +103,16 @@ def test_bad_input_fails_clearly_and_keeps_the_last_good_edition(project: Path, 
     assert "Traceback" not in result.stderr + result.stdout
     assert "The editions already in" in result.stderr
     assert {path: path.read_bytes() for path in site.rglob("*") if path.is_file()} == before
+
+
+def test_a_machine_without_tex_gets_one_paragraph_naming_what_to_install(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(shutil, "which", lambda command: None if command == "xelatex" else f"/usr/bin/{command}")
+    with pytest.raises(BuildFailed) as failure:
+        build(["pdf"], Layout(docs=PROJECT_ROOT / "docs", build=tmp_path))
+    message = str(failure.value)
+    assert message.startswith("The PDF edition needs xelatex, which this machine lacks.")
+    assert "sudo apt-get install latexmk texlive-xetex texlive-fonts-recommended fonts-freefont-otf" in message
+    assert "\n" not in message
+    assert not list(tmp_path.glob("*.pdf"))
