@@ -35,6 +35,9 @@ if not REPORTS:
 LATEST = REPORTS[0].metadata
 edition_reports = {report.slug: report.metadata.model_dump(mode="json") for report in REPORTS}
 
+# -- People and organisations (dialogue_edition.sphinxext.mentions) --------------------------
+edition_registry_dir = str(PROJECT_ROOT / "registry")
+
 # -- Project ---------------------------------------------------------------------------------
 project = "Russia–Republic of Korea Dialogue Forum: reports"
 author = LATEST.organiser
@@ -52,6 +55,7 @@ extensions = [
     "dialogue_edition.sphinxext.missing_photo",
     "dialogue_edition.sphinxext.report_metadata",
     "dialogue_edition.sphinxext.downloads",
+    "dialogue_edition.sphinxext.mentions",
 ]
 
 # -- Strictness ------------------------------------------------------------------------------
@@ -90,6 +94,8 @@ latex_documents = [
     for report in REPORTS
 ]
 latex_show_urls = "footnote"
+# The glossaries close every PDF, with the page of each mention.
+latex_appendices = ["people", "organisations"]
 latex_elements = {
     "papersize": "a4paper",
     # Keep the caption of the missing photograph where the report has it, not floated away.

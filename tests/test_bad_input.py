@@ -23,7 +23,7 @@ PAGES = Path("docs") / "reports" / REPORT
 def good_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A copy of the project with a good draft HTML site already built."""
     root = tmp_path_factory.mktemp("project")
-    for name in ("docs", "source_reports"):
+    for name in ("docs", "source_reports", "registry"):
         shutil.copytree(PROJECT_ROOT / name, root / name)
     shutil.copyfile(PROJECT_ROOT / "pyproject.toml", root / "pyproject.toml")
     assert run_build(root).returncode == 0

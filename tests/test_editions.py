@@ -26,22 +26,21 @@ def _outline_titles(outline: list) -> list[str]:
     return [item.title for item in outline if not isinstance(item, list)]
 
 
-def _part_headings(epub: Path, slug: str) -> list[str]:
-    """The headings of the report's part pages, in reading order (the EPUB spine follows the toctree)."""
+def _page_headings(epub: Path, slug: str) -> list[str]:
+    """The headings of the pages a report's PDF holds, in reading order: its parts, then the
+    glossaries (the EPUB spine follows the same toctrees)."""
     with zipfile.ZipFile(epub) as archive:
-        parts = [
-            name
-            for name in epub_spine(archive)
-            if name.startswith(f"reports/{slug}/") and not name.endswith("/index.xhtml")
-        ]
-        headings = [lxml_html.fromstring(archive.read(name)).xpath("//h1")[0] for name in parts]
+        spine = epub_spine(archive)
+        parts = [name for name in spine if name.startswith(f"reports/{slug}/") and not name.endswith("/index.xhtml")]
+        pages = [*parts, "people.xhtml", "organisations.xhtml"]
+        headings = [lxml_html.fromstring(archive.read(name)).xpath("//h1")[0] for name in pages]
     return [element_text(heading).strip() for heading in headings]
 
 
-def test_the_pdf_has_one_bookmark_per_part_page(editions: Layout, reports: list[SourceReport]) -> None:
+def test_the_pdf_has_one_bookmark_per_page(editions: Layout, reports: list[SourceReport]) -> None:
     for report in reports:
-        headings = _part_headings(editions.build / f"{reports[0].slug}.epub", report.slug)
-        assert len(headings) == 5
+        headings = _page_headings(editions.build / f"{reports[0].slug}.epub", report.slug)
+        assert len(headings) == 7
         assert _outline_titles(PdfReader(editions.build / f"{report.slug}.pdf").outline) == headings
 
 

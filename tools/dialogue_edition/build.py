@@ -8,6 +8,7 @@ so a failed build leaves the last good editions in ``build/`` untouched. Run as
 from __future__ import annotations
 
 import argparse
+import hashlib
 import os
 import re
 import shutil
@@ -81,17 +82,34 @@ def source_date_epoch() -> str:
         return str(int(time.time()))
 
 
+def code_digest() -> str:
+    """A digest of the pipeline's own code: Sphinx cannot tell when an extension changes."""
+    package = Path(__file__).parent
+    digest = hashlib.sha256()
+    for path in sorted(package.rglob("*")):
+        if path.is_file() and path.suffix in {".py", ".html", ".css", ".js"}:
+            digest.update(path.relative_to(package).as_posix().encode() + path.read_bytes())
+    return digest.hexdigest()
+
+
+CODE_STAMP = "code-digest"
+
+
 def run_sphinx(builder: str, layout: Layout, outdir: Path, overrides: dict[str, str] | None = None) -> None:
     """One nitpicky Sphinx build with warnings as errors; the warnings also go to a log file."""
     warnings_log = layout.log(f"{builder}-warnings.log")
     warnings_log.parent.mkdir(parents=True, exist_ok=True)
     arguments = ["-b", builder, "-n", "-W", "--keep-going", "-q", "-j", "1"]
+    stamp, current = layout.doctrees(builder) / CODE_STAMP, code_digest()
+    if not stamp.exists() or stamp.read_text() != current:
+        arguments.append("-E")
     arguments += ["-d", str(layout.doctrees(builder)), "-w", str(warnings_log)]
     for name, value in (overrides or {}).items():
         arguments += ["-D", f"{name}={value}"]
     status = build_main([*arguments, str(layout.docs), str(outdir)])
     if status != 0:
         raise BuildFailed(f"Sphinx's {builder} builder reported errors (above; also in {warnings_log}).")
+    stamp.write_text(current)
 
 
 def place(staged: Path, final: Path) -> None:
@@ -124,6 +142,21 @@ def latex_errors(log: Path) -> str:
     return "\n".join(errors[:10]) or "no error line found in the log"
 
 
+LATEX_SILENT_FAULTS = (
+    re.compile(r"Missing character: There is no .+? in font .+?!"),
+    re.compile(r"(?:Hyper r|R)eference `[^']*' on page \d+ undefined"),
+)
+
+
+def silent_faults(log: Path) -> list[str]:
+    """What LaTeX only logs but must fail the PDF: missing glyphs and undefined references.
+
+    The log wraps lines at 79 characters, so it is read as one line before matching.
+    """
+    text = log.read_text(encoding="utf-8", errors="replace").replace("\n", "") if log.exists() else ""
+    return sorted({match for pattern in LATEX_SILENT_FAULTS for match in pattern.findall(text)})
+
+
 def compile_latex(texdir: Path, layout: Layout) -> list[Path]:
     """Run latexmk (xelatex, per Sphinx's latexmkrc) on each document; return the PDFs."""
     pdfs = []
@@ -144,6 +177,9 @@ def compile_latex(texdir: Path, layout: Layout) -> list[Path]:
             shutil.copyfile(log, layout.log(f"{tex.stem}-latex.log"))
         if result.returncode != 0:
             raise BuildFailed(f"LaTeX failed on {tex.name}:\n{latex_errors(log)}")
+        faults = silent_faults(log)
+        if faults:
+            raise BuildFailed(f"LaTeX reported problems in {tex.name}:\n" + "\n".join(faults[:10]))
         pdfs.append(tex.with_suffix(".pdf"))
     return pdfs
 

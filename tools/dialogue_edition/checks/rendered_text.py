@@ -14,11 +14,12 @@ from lxml import etree
 from lxml import html as lxml_html
 
 BLOCK_TAGS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "figcaption", "li", "dt", "dd", "div", "section", "td", "th"}
-FURNITURE = "//*[contains(concat(' ', normalize-space(@class), ' '), ' headerlink ')]"
+FURNITURE_CLASSES = ("headerlink", "mention-card")
+FURNITURE = " | ".join(f"//*[contains(concat(' ', normalize-space(@class), ' '), ' {name} ')]" for name in FURNITURE_CLASSES)
 
 
 def element_text(element: lxml_html.HtmlElement) -> str:
-    """Visible text of ``element``, one line per block, without permalink signs."""
+    """Text of ``element`` as it reads, one line per block: no permalink signs, no mention cards."""
     for furniture in element.xpath(FURNITURE):
         furniture.drop_tree()
     for block in element.iter():

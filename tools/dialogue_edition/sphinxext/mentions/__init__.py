@@ -1,0 +1,51 @@
+"""People and organisations: mentions in the text, cards, glossaries and back-references.
+
+Pages mark every mention with ``{person}`text <id>``` or ``{org}`text <id>```; the registry
+(``registry/*.yaml``) says who and what each id is. From these the extension makes:
+
+- a link from the first mention of each entity on a page to its glossary entry, with a card
+  (name, positions) shown on hover, keyboard focus or tap, built at build time;
+- the glossaries (``{people-glossary}``, ``{organisations-glossary}``), each entry a Sphinx object
+  (anchor, general index entry, ``objects.inv``) ending with "Mentioned in": a link to every
+  paragraph that mentions it, grouped by report and page, with page numbers in the PDF;
+- build errors for an unknown id (at the page's line) and for an entry never mentioned (at the
+  registry's line).
+
+Modules: ``nodes`` (doctree nodes and their writers), ``roles``, ``domain`` (objects, mentions,
+cross-references), ``collect`` (paragraph anchors and first mentions), ``glossary`` (the
+directives and back-references), ``cards`` (the HTML cards).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from sphinx.application import Sphinx
+from sphinx.config import Config
+
+from . import collect, glossary, nodes, roles
+from .domain import ForumDomain, check_orphans, load_registry_into_domain, outdated_by_mentions
+
+STATIC = Path(__file__).parent / "static"
+
+
+def add_static_files(app: Sphinx, config: Config) -> None:
+    """Ship the cards' stylesheet and script with every HTML page."""
+    config.html_static_path = [*config.html_static_path, str(STATIC)]
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    app.add_config_value("edition_registry_dir", "", "env", types=[str])
+    app.add_domain(ForumDomain)
+    nodes.setup(app)
+    roles.setup(app)
+    collect.setup(app)
+    glossary.setup(app)
+    app.connect("config-inited", add_static_files)
+    app.connect("builder-inited", load_registry_into_domain)
+    app.connect("env-get-outdated", outdated_by_mentions)
+    app.connect("env-check-consistency", check_orphans)
+    app.add_css_file("mentions.css")
+    app.add_js_file("mentions.js", loading_method="defer")
+    return {"version": "1", "env_version": 1, "parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,0 +1,73 @@
+"""After a page is read: anchor the paragraphs that mention someone, keep one link per entity.
+
+Paragraphs (and captions) are numbered in reading order; one that holds a mention gets an
+anchor ``p<N>`` so that a glossary's "Mentioned in" can link to the very paragraph. The first
+mention of each entity on the page keeps its link; later ones become plain text.
+"""
+
+from __future__ import annotations
+
+from docutils import nodes
+from sphinx.application import Sphinx
+from sphinx.transforms import SphinxTransform
+
+from .domain import ForumDomain, Mention
+from .nodes import mention
+
+
+def _blocks(document: nodes.document) -> list[nodes.Element]:
+    """Paragraphs and captions, in reading order."""
+    return list(document.findall(lambda node: isinstance(node, (nodes.paragraph, nodes.caption))))
+
+
+def _anchor(block: nodes.Element, anchor: str) -> str:
+    """Give the block an anchor to link to, and return it.
+
+    A caption is anchored by its figure: LaTeX cannot take a label inside a caption.
+    """
+    if isinstance(block, nodes.caption):
+        figure = block.parent
+        if not figure["ids"]:
+            figure["ids"].append(anchor)
+        return figure["ids"][0]
+    block.insert(0, nodes.target("", "", ids=[anchor]))
+    return anchor
+
+
+def _unlink(node: mention) -> None:
+    """Keep a later mention as plain (but still marked) text."""
+    text = node.astext()
+    node.clear()
+    node += nodes.Text(text)
+    node["first"] = False
+
+
+class CollectMentions(SphinxTransform):
+    """Record each page's mentions in the ``forum`` domain."""
+
+    default_priority = 800
+
+    def apply(self) -> None:
+        docname = self.env.docname
+        seen: set[tuple[str, str]] = set()
+        recorded: list[Mention] = []
+        for number, block in enumerate(_blocks(self.document), start=1):
+            found = list(block.findall(mention))
+            if not found:
+                continue
+            anchor = _anchor(block, f"p{number}")
+            for node in found:
+                key = (node["kind"], node["entity"])
+                if key in seen:
+                    _unlink(node)
+                seen.add(key)
+                record = Mention(node["kind"], node["entity"], docname, anchor, number)
+                if record not in recorded:
+                    recorded.append(record)
+        domain: ForumDomain = self.env.get_domain("forum")
+        domain.note_mentions(docname, recorded)
+
+
+def setup(app: Sphinx) -> None:
+    """Run the collection on every page read."""
+    app.add_transform(CollectMentions)

@@ -1,0 +1,164 @@
+"""The ``forum`` domain: people and organisations as Sphinx objects, and where each is mentioned.
+
+Objects give every glossary entry a stable anchor, an ``objects.inv`` entry (so other projects
+can link to our people through intersphinx) and cross-reference resolution. Mentions are kept
+per page, so an incremental build forgets those of a page the moment the page is re-read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from docutils import nodes
+from sphinx.addnodes import pending_xref
+from sphinx.application import Sphinx
+from sphinx.builders import Builder
+from sphinx.domains import Domain, ObjType
+from sphinx.environment import BuildEnvironment
+from sphinx.util import logging
+from sphinx.util.nodes import make_refnode
+
+from ...errors import InputError
+from ...registry import Registry, load_registry
+
+logger = logging.getLogger(__name__)
+
+KINDS = ("person", "organisation")
+ANCHOR_PREFIX = {"person": "person-", "organisation": "org-"}
+
+
+def anchor_of(kind: str, entity: str) -> str:
+    """The stable anchor of an entry in its glossary: ``person-<id>`` or ``org-<id>``."""
+    return ANCHOR_PREFIX[kind] + entity
+
+
+@dataclass(frozen=True)
+class Mention:
+    """One paragraph of one page that mentions an entity (several mentions there count once)."""
+
+    kind: str
+    entity: str
+    docname: str
+    anchor: str
+    paragraph: int
+
+
+class ForumDomain(Domain):
+    """People and organisations of the Dialogue Forum reports."""
+
+    name = "forum"
+    label = "Dialogue Forum"
+    object_types = {"person": ObjType("person", "person"), "organisation": ObjType("organisation", "org")}
+    initial_data: dict[str, Any] = {"objects": {}, "mentions": {}, "glossaries": set(), "digest": ""}
+
+    @property
+    def registry(self) -> Registry:
+        """The registry loaded for this build."""
+        return self.data["registry"]
+
+    def note_object(self, kind: str, entity: str, docname: str) -> None:
+        """Record that ``docname`` holds the glossary entry of an entity."""
+        self.data["objects"][kind, entity] = (docname, anchor_of(kind, entity))
+
+    def note_mentions(self, docname: str, mentions: list[Mention]) -> None:
+        """Record the mentions of one page, replacing what was known of it."""
+        self.data["mentions"][docname] = mentions
+
+    def note_glossary(self, docname: str) -> None:
+        """Record a page that lists back-references, to rewrite it when any page changes."""
+        self.data["glossaries"].add(docname)
+
+    def mentions_of(self, kind: str, entity: str) -> Iterator[Mention]:
+        """Every recorded mention of one entity, in no particular order."""
+        for mentions in self.data["mentions"].values():
+            yield from (m for m in mentions if m.kind == kind and m.entity == entity)
+
+    def clear_doc(self, docname: str) -> None:
+        self.data["mentions"].pop(docname, None)
+        self.data["glossaries"].discard(docname)
+        for key, (objdoc, _) in list(self.data["objects"].items()):
+            if objdoc == docname:
+                del self.data["objects"][key]
+
+    def merge_domaindata(self, docnames: Iterable[str], otherdata: dict[str, Any]) -> None:
+        docs = set(docnames)
+        self.data["mentions"].update({d: m for d, m in otherdata["mentions"].items() if d in docs})
+        self.data["glossaries"] |= {d for d in otherdata["glossaries"] if d in docs}
+        self.data["objects"].update({k: v for k, v in otherdata["objects"].items() if v[0] in docs})
+
+    def resolve_xref(
+        self,
+        env: BuildEnvironment,
+        fromdocname: str,
+        builder: Builder,
+        typ: str,
+        target: str,
+        node: pending_xref,
+        contnode: nodes.Element,
+    ) -> nodes.reference | None:
+        kind = "organisation" if typ in ("org", "organisation") else typ
+        if (kind, target) not in self.data["objects"]:
+            return None
+        docname, anchor = self.data["objects"][kind, target]
+        return make_refnode(builder, fromdocname, docname, anchor, contnode, target)
+
+    def resolve_any_xref(
+        self,
+        env: BuildEnvironment,
+        fromdocname: str,
+        builder: Builder,
+        target: str,
+        node: pending_xref,
+        contnode: nodes.Element,
+    ) -> list[tuple[str, nodes.reference]]:
+        found = []
+        for kind in KINDS:
+            reference = self.resolve_xref(env, fromdocname, builder, kind, target, node, contnode)
+            if reference is not None:
+                found.append((f"forum:{kind}", reference))
+        return found
+
+    def get_objects(self) -> Iterator[tuple[str, str, str, str, str, int]]:
+        for (kind, entity), (docname, anchor) in sorted(self.data["objects"].items()):
+            entries = self.data["registry"].entries(kind) if "registry" in self.data else {}
+            display = entries[entity].name if entity in entries else entity
+            yield entity, display, kind, docname, anchor, 1
+
+
+def load_registry_into_domain(app: Sphinx) -> None:
+    """Load the registry once per build; a bad file is reported at its line and fails the build."""
+    domain: ForumDomain = app.env.get_domain("forum")
+    folder = Path(app.config.edition_registry_dir)
+    try:
+        registry = load_registry(folder)
+    except InputError as error:
+        logger.warning(error.message, location=f"{error.path}:{error.line or 0}")
+        registry = Registry(folder, {}, {}, "")
+    domain.data["changed_registry"] = registry.digest != domain.data["digest"]
+    domain.data["digest"] = registry.digest
+    domain.data["registry"] = registry
+
+
+def outdated_by_mentions(app: Sphinx, env: BuildEnvironment, added: set[str], changed: set[str], removed: set[str]) -> list[str]:
+    """Pages to read again: all of them if the registry changed; the glossaries if any page did."""
+    domain: ForumDomain = env.get_domain("forum")
+    if domain.data.get("changed_registry"):
+        return sorted(env.found_docs)
+    if added or changed or removed:
+        return sorted(domain.data["glossaries"] - added - changed - removed)
+    return []
+
+
+def check_orphans(app: Sphinx, env: BuildEnvironment) -> None:
+    """Every registry entry must be mentioned somewhere: an orphan is an error at its line."""
+    domain: ForumDomain = env.get_domain("forum")
+    registry = domain.registry
+    for kind in KINDS:
+        for entity in registry.entries(kind):
+            if next(domain.mentions_of(kind, entity), None) is None:
+                logger.warning(
+                    "%s %r is in the registry but no page mentions it", kind, entity, location=registry.location(kind, entity)
+                )

@@ -1,0 +1,87 @@
+"""Doctree nodes of mentions and back-references, and how each builder writes them."""
+
+from __future__ import annotations
+
+from docutils import nodes
+from sphinx.application import Sphinx
+from sphinx.writers.html5 import HTML5Translator
+from sphinx.writers.latex import LaTeXTranslator
+
+from .cards import card_html
+
+
+class mention(nodes.Inline, nodes.TextElement):  # noqa: N801 (docutils names nodes in lower case)
+    """A mention of a person (``kind='person'``) or organisation (``'organisation'``).
+
+    Attributes: ``kind``, ``entity`` (the registry id) and ``first`` (the first mention of that
+    entity on its page, which links to the glossary entry; the others stay plain text).
+    """
+
+
+class mention_backrefs(nodes.General, nodes.Element):  # noqa: N801
+    """Placeholder for an entry's "Mentioned in" list, filled in once every page is read."""
+
+
+class page_number(nodes.Inline, nodes.Element):  # noqa: N801
+    """The PDF page of an anchor (``docname``, ``anchor``); other builders leave it out."""
+
+
+def visit_mention_html(self: HTML5Translator, node: mention) -> None:
+    reference = next(iter(node.findall(nodes.reference)), None)
+    is_epub = self.builder.name == "epub"
+    if not node.get("first") or reference is None:
+        self.body.append(self.starttag(node, "span", "", CLASS="mention-text"))
+        return
+    href = reference.get("refuri") or "#" + reference.get("refid", "")
+    card_id = f"card-{node['kind']}-{node['entity']}"
+    described = "" if is_epub else f' aria-describedby="{card_id}"'
+    self.body.append(self.starttag(node, "span", "", CLASS="mention"))
+    self.body.append(f'<a class="reference internal mention-link" href="{self.attval(href)}"{described}>')
+    self.body.append(self.encode(node.astext()) + "</a>")
+    if not is_epub:
+        entity = self.builder.env.get_domain("forum").registry.entries(node["kind"])[node["entity"]]
+        self.body.append(card_html(node["kind"], entity, self.builder.env.get_domain("forum").registry, card_id))
+    self.body.append("</span>")
+    raise nodes.SkipNode
+
+
+def depart_mention_html(self: HTML5Translator, node: mention) -> None:
+    self.body.append("</span>")
+
+
+def visit_mention_latex(self: LaTeXTranslator, node: mention) -> None:
+    # A link inside \caption breaks LaTeX (a fragile command in a moving argument): a mention in
+    # a caption is plain text in the PDF, its link kept everywhere else.
+    if any(isinstance(ancestor, nodes.caption) for ancestor in _ancestors(node)):
+        self.body.append(self.encode(node.astext()))
+        raise nodes.SkipNode
+
+
+def _ancestors(node: nodes.Node) -> list[nodes.Node]:
+    found = []
+    while node.parent is not None:
+        node = node.parent
+        found.append(node)
+    return found
+
+
+def visit_page_number_latex(self: LaTeXTranslator, node: page_number) -> None:
+    label = self.idescape(f"{node['docname']}:{node['anchor']}")
+    self.body.append(rf" (p.~\pageref{{{label}}})")
+    raise nodes.SkipNode
+
+
+def skip(self: nodes.NodeVisitor, node: nodes.Node) -> None:
+    raise nodes.SkipNode
+
+
+def do_nothing(self: nodes.NodeVisitor, node: nodes.Node) -> None:
+    pass
+
+
+def setup(app: Sphinx) -> None:
+    """Register the nodes with a writer for every builder the edition uses."""
+    plain = (do_nothing, do_nothing)
+    app.add_node(mention, html=(visit_mention_html, depart_mention_html), latex=(visit_mention_latex, do_nothing), text=plain, man=plain, texinfo=plain)
+    app.add_node(mention_backrefs, html=(skip, None), latex=(skip, None), text=(skip, None), man=(skip, None), texinfo=(skip, None))
+    app.add_node(page_number, html=(skip, None), latex=(visit_page_number_latex, None), text=(skip, None), man=(skip, None), texinfo=(skip, None))
