@@ -154,7 +154,7 @@ def _unique(path: Path, key: str, entries: list[_Entry]) -> Iterator[tuple[str, 
         yield entry.id, entry
 
 
-def _check_references(path: Path, key: str, items: Iterable[tuple[int, str, tuple], ], known: dict) -> None:
+def _check_references(path: Path, key: str, items: Iterable[tuple[int, str, tuple],], known: dict) -> None:
     for index, target, location in items:
         if target is not None and target not in known:
             line = line_in(path, (key, index, *location))
@@ -168,7 +168,11 @@ def _digest(*paths: Path) -> str:
 def load_registry(folder: Path) -> Registry:
     """Load and cross-check the registry; the first problem is raised as an InputError."""
     people_path, organisations_path = folder / PEOPLE_FILE, folder / ORGANISATIONS_FILE
-    organisations = dict(_unique(organisations_path, "organisations", _load_list(organisations_path, _OrganisationsFile, "organisations")))
+    organisations = dict(
+        _unique(
+            organisations_path, "organisations", _load_list(organisations_path, _OrganisationsFile, "organisations")
+        )
+    )
     people = dict(_unique(people_path, "people", _load_list(people_path, _PeopleFile, "people")))
     parents = ((index, org.parent, ("parent",)) for index, org in enumerate(organisations.values()))
     _check_references(organisations_path, "organisations", parents, organisations)

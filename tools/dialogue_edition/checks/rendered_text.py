@@ -15,7 +15,9 @@ from lxml import html as lxml_html
 
 BLOCK_TAGS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "figcaption", "li", "dt", "dd", "div", "section", "td", "th"}
 FURNITURE_CLASSES = ("headerlink", "mention-card")
-FURNITURE = " | ".join(f"//*[contains(concat(' ', normalize-space(@class), ' '), ' {name} ')]" for name in FURNITURE_CLASSES)
+FURNITURE = " | ".join(
+    f"//*[contains(concat(' ', normalize-space(@class), ' '), ' {name} ')]" for name in FURNITURE_CLASSES
+)
 
 
 def element_text(element: lxml_html.HtmlElement) -> str:

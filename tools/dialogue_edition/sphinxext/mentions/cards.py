@@ -27,7 +27,9 @@ def _lines(kind: str, entity: Person | Organisation, registry: Registry) -> list
 
 def card_html(kind: str, entity: Person | Organisation, registry: Registry, card_id: str) -> str:
     """The card's HTML: the name, then the positions (people) or country and parent (organisations)."""
-    details = "".join(f'<span class="mention-card-line">{escape(line)}</span>' for line in _lines(kind, entity, registry))
+    details = "".join(
+        f'<span class="mention-card-line">{escape(line)}</span>' for line in _lines(kind, entity, registry)
+    )
     label = "Person" if kind == "person" else "Organisation"
     return (
         f'<span class="mention-card" role="tooltip" id="{card_id}" hidden>'

@@ -142,7 +142,9 @@ def load_registry_into_domain(app: Sphinx) -> None:
     domain.data["registry"] = registry
 
 
-def outdated_by_mentions(app: Sphinx, env: BuildEnvironment, added: set[str], changed: set[str], removed: set[str]) -> list[str]:
+def outdated_by_mentions(
+    app: Sphinx, env: BuildEnvironment, added: set[str], changed: set[str], removed: set[str]
+) -> list[str]:
     """Pages to read again: all of them if the registry changed; the glossaries if any page did."""
     domain: ForumDomain = env.get_domain("forum")
     if domain.data.get("changed_registry"):
@@ -160,5 +162,8 @@ def check_orphans(app: Sphinx, env: BuildEnvironment) -> None:
         for entity in registry.entries(kind):
             if next(domain.mentions_of(kind, entity), None) is None:
                 logger.warning(
-                    "%s %r is in the registry but no page mentions it", kind, entity, location=registry.location(kind, entity)
+                    "%s %r is in the registry but no page mentions it",
+                    kind,
+                    entity,
+                    location=registry.location(kind, entity),
                 )

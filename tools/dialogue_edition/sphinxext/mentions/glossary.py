@@ -104,7 +104,7 @@ class GlossaryDirective(SphinxDirective):
         domain.note_object(self.kind, entry.id, self.env.docname)
         section = nodes.section(ids=[anchor], classes=["glossary-entry", self.kind])
         section += nodes.title(entry.name, entry.name)
-        section += addnodes.index(entries=[("single", self.index_text(entry), anchor, "", None)])
+        section += addnodes.index(entries=[("single", self.index_text(entry), anchor, "", self.letter(entry))])
         fields = nodes.field_list(classes=["glossary-fields"])
         fields.extend(self.fields(entry, domain.registry))
         if entry.forms:
@@ -146,7 +146,15 @@ class PeopleGlossary(GlossaryDirective):
             result.append(field("Positions", bullets(items)))
         events = []
         for event in entry.events:
-            report = pending_xref("", refdomain="std", reftype="doc", reftarget=f"/reports/{event.report}/index", refdoc=self.env.docname, refexplicit=False, refwarn=True)
+            report = pending_xref(
+                "",
+                refdomain="std",
+                reftype="doc",
+                reftarget=f"/reports/{event.report}/index",
+                refdoc=self.env.docname,
+                refexplicit=False,
+                refwarn=True,
+            )
             report += nodes.Text(event.report)
             roles = ", ".join(ROLE_LABELS[role] for role in event.roles)
             events.append([report, nodes.Text(f": {roles}")])
@@ -171,7 +179,9 @@ class OrganisationsGlossary(GlossaryDirective):
             result.append(field("Part of", nodes.paragraph("", "", xref("organisation", parent.id, parent.name))))
         children = registry.children(entry.id)
         if children:
-            result.append(field("Includes", bullets([xref("organisation", child.id, child.name)] for child in children)))
+            result.append(
+                field("Includes", bullets([xref("organisation", child.id, child.name)] for child in children))
+            )
         members = registry.members(entry.id)
         if members:
             result.append(field("People", bullets([xref("person", person.id, person.name)] for person in members)))
@@ -201,8 +211,10 @@ def _group_label(env: BuildEnvironment, docname: str) -> tuple[str, str | None]:
 
 
 def _uri(builder: Builder, fromdoc: str, docname: str) -> str | None:
-    """The link from one page to another, or None where the output does not hold that page
-    (a PDF holds one report: mentions on other pages of the site are left out of it)."""
+    """The link from one page to another, or None where the output does not hold that page.
+
+    A PDF holds one report: mentions on other pages of the site are left out of it.
+    """
     try:
         return builder.get_relative_uri(fromdoc, docname)
     except NoUri:
@@ -231,7 +243,9 @@ def render_backrefs(app: Sphinx, fromdoc: str, mentions: list[Mention]) -> nodes
                 text = f"¶{item.paragraph}"
                 if index:
                     inline.append(nodes.Text(", "))
-                inline.append(nodes.reference(text, text, internal=True, refuri=f"{uri}#{item.anchor}", classes=["paragraph-ref"]))
+                inline.append(
+                    nodes.reference(text, text, internal=True, refuri=f"{uri}#{item.anchor}", classes=["paragraph-ref"])
+                )
                 inline.append(page_number("", docname=docname, anchor=item.anchor))
             inner.append(inline)
         if inner:

@@ -10,7 +10,7 @@ from sphinx.writers.latex import LaTeXTranslator
 from .cards import card_html
 
 
-class mention(nodes.Inline, nodes.TextElement):  # noqa: N801 (docutils names nodes in lower case)
+class mention(nodes.Inline, nodes.TextElement):
     """A mention of a person (``kind='person'``) or organisation (``'organisation'``).
 
     Attributes: ``kind``, ``entity`` (the registry id) and ``first`` (the first mention of that
@@ -18,24 +18,25 @@ class mention(nodes.Inline, nodes.TextElement):  # noqa: N801 (docutils names no
     """
 
 
-class mention_backrefs(nodes.General, nodes.Element):  # noqa: N801
+class mention_backrefs(nodes.General, nodes.Element):
     """Placeholder for an entry's "Mentioned in" list, filled in once every page is read."""
 
 
-class page_number(nodes.Inline, nodes.Element):  # noqa: N801
+class page_number(nodes.Inline, nodes.Element):
     """The PDF page of an anchor (``docname``, ``anchor``); other builders leave it out."""
 
 
 def visit_mention_html(self: HTML5Translator, node: mention) -> None:
     reference = next(iter(node.findall(nodes.reference)), None)
     is_epub = self.builder.name == "epub"
+    data = {"data-kind": node["kind"], "data-entity": node["entity"]}
     if not node.get("first") or reference is None:
-        self.body.append(self.starttag(node, "span", "", CLASS="mention-text"))
+        self.body.append(self.starttag(node, "span", "", CLASS="mention-text", **data))
         return
     href = reference.get("refuri") or "#" + reference.get("refid", "")
     card_id = f"card-{node['kind']}-{node['entity']}"
     described = "" if is_epub else f' aria-describedby="{card_id}"'
-    self.body.append(self.starttag(node, "span", "", CLASS="mention"))
+    self.body.append(self.starttag(node, "span", "", CLASS="mention", **data))
     self.body.append(f'<a class="reference internal mention-link" href="{self.attval(href)}"{described}>')
     self.body.append(self.encode(node.astext()) + "</a>")
     if not is_epub:
@@ -82,6 +83,27 @@ def do_nothing(self: nodes.NodeVisitor, node: nodes.Node) -> None:
 def setup(app: Sphinx) -> None:
     """Register the nodes with a writer for every builder the edition uses."""
     plain = (do_nothing, do_nothing)
-    app.add_node(mention, html=(visit_mention_html, depart_mention_html), latex=(visit_mention_latex, do_nothing), text=plain, man=plain, texinfo=plain)
-    app.add_node(mention_backrefs, html=(skip, None), latex=(skip, None), text=(skip, None), man=(skip, None), texinfo=(skip, None))
-    app.add_node(page_number, html=(skip, None), latex=(visit_page_number_latex, None), text=(skip, None), man=(skip, None), texinfo=(skip, None))
+    app.add_node(
+        mention,
+        html=(visit_mention_html, depart_mention_html),
+        latex=(visit_mention_latex, do_nothing),
+        text=plain,
+        man=plain,
+        texinfo=plain,
+    )
+    app.add_node(
+        mention_backrefs,
+        html=(skip, None),
+        latex=(skip, None),
+        text=(skip, None),
+        man=(skip, None),
+        texinfo=(skip, None),
+    )
+    app.add_node(
+        page_number,
+        html=(skip, None),
+        latex=(visit_page_number_latex, None),
+        text=(skip, None),
+        man=(skip, None),
+        texinfo=(skip, None),
+    )

@@ -1,0 +1,181 @@
+"""Mentions of people and organisations in the real edition: linked, complete, back-referenced."""
+
+from __future__ import annotations
+
+import re
+import zipfile
+import zlib
+from pathlib import Path
+
+import pytest
+from conftest import PROJECT_ROOT
+from dialogue_edition.build import Layout
+from dialogue_edition.checks.rendered_text import FURNITURE
+from dialogue_edition.fidelity import normalise
+from dialogue_edition.registry import Registry, load_registry
+from dialogue_edition.source_report import SourceReport
+from lxml import html as lxml_html
+from pypdf import PdfReader
+
+GENERATED = {"people.html", "organisations.html", "genindex.html", "search.html"}
+ANCHOR = re.compile(r"#(person|org)-(.+)$")
+
+
+@pytest.fixture(scope="module")
+def registry() -> Registry:
+    return load_registry(PROJECT_ROOT / "registry")
+
+
+def _content_pages(site: Path) -> list[Path]:
+    return [page for page in sorted(site.rglob("*.html")) if page.name not in GENERATED]
+
+
+def _article(page: Path) -> lxml_html.HtmlElement:
+    article = lxml_html.fromstring(page.read_bytes()).xpath("//article[@role='main']")[0]
+    for furniture in article.xpath(FURNITURE + " | .//h1 | .//h2 | .//h3 | .//h4"):
+        furniture.drop_tree()
+    return article
+
+
+def _link_spans(article: lxml_html.HtmlElement) -> tuple[str, list[tuple[int, int, str, str]]]:
+    """The text of ``article`` and, for every mention link, (start, end, kind, entity) in it."""
+    pieces: list[str] = []
+    links = []
+
+    def walk(element: lxml_html.HtmlElement) -> None:
+        start = sum(map(len, pieces))
+        pieces.append(element.text or "")
+        for child in element:
+            walk(child)
+            pieces.append(child.tail or "")
+        if (
+            element.tag == "a"
+            and ANCHOR.search(element.get("href") or "")
+            and "mention-link" in (element.get("class") or "")
+        ):
+            kind, entity = ANCHOR.search(element.get("href")).groups()
+            links.append((start, sum(map(len, pieces)), "person" if kind == "person" else "organisation", entity))
+
+    walk(article)
+    return "".join(pieces), links
+
+
+def _occurrences(form: str, text: str) -> list[int]:
+    pattern = r"(?<!\w)" + r"\s+".join(re.escape(word) for word in normalise(form).split(" ")) + r"(?!\w)"
+    return [match.start() for match in re.finditer(pattern, text.translate(str.maketrans("‘’“”", "''\"\"")))]
+
+
+def unlinked_first_mentions(page: Path, registry: Registry) -> list[str]:
+    """Forms of registered names on ``page`` that come before that entity's first link."""
+    text, links = _link_spans(_article(page))
+    problems = []
+    for kind in ("person", "organisation"):
+        for entity in registry.entries(kind).values():
+            own = sorted(start for start, _, k, e in links if (k, e) == (kind, entity.id))
+            others = [(start, end) for start, end, k, e in links if (k, e) != (kind, entity.id)]
+            for form in entity.all_forms:
+                for position in _occurrences(form, text):
+                    inside_other = any(start <= position < end for start, end in others)
+                    if not inside_other and (not own or position < own[0]):
+                        problems.append(f"{page.name}: {form!r} ({kind} {entity.id}) appears before its first link")
+    return problems
+
+
+def test_every_first_mention_on_every_page_is_linked(editions: Layout, registry: Registry) -> None:
+    problems = []
+    for page in _content_pages(editions.build / "html"):
+        problems += unlinked_first_mentions(page, registry)
+    assert problems == []
+
+
+def test_an_unlinked_first_mention_is_found(editions: Layout, registry: Registry, tmp_path: Path) -> None:
+    page = editions.build / "html" / "reports" / "strategic-conference-2020" / "first-session.html"
+    broken = tmp_path / page.name
+    html = page.read_text(encoding="utf-8")
+    broken.write_text(
+        html.replace("The first session was moderated", "The first session (Professor Kurbanov) was moderated"),
+        encoding="utf-8",
+    )
+    assert unlinked_first_mentions(page, registry) == []
+    assert unlinked_first_mentions(broken, registry) == [
+        "first-session.html: 'Professor Kurbanov' (person kurbanov) appears before its first link"
+    ]
+
+
+def _mentions_on_pages(site: Path) -> set[tuple[str, str, str]]:
+    """(page, paragraph anchor, entity) for every mention in the content pages."""
+    found = set()
+    for page in _content_pages(site):
+        document = lxml_html.fromstring(page.read_bytes())
+        for span in document.xpath("//span[@data-entity]"):
+            figure = span.xpath("ancestor::figure[1]/@id")
+            anchor = figure[0] if figure else span.xpath("ancestor::p[1]/span[@id][1]/@id")[0]
+            found.add((page.relative_to(site).as_posix(), anchor, span.get("data-entity")))
+    return found
+
+
+def _backrefs(site: Path) -> set[tuple[str, str, str]]:
+    """(page, paragraph anchor, entity) for every "Mentioned in" link of the glossaries."""
+    found = set()
+    for glossary in ("people.html", "organisations.html"):
+        document = lxml_html.fromstring((site / glossary).read_bytes())
+        for entry in document.xpath("//section[contains(@class, 'glossary-entry')]"):
+            entity = ANCHOR.search("#" + entry.get("id")).group(2)
+            for href in entry.xpath(
+                ".//ul[contains(@class, 'mentioned-in')]//a[contains(@class, 'paragraph-ref')]/@href"
+            ):
+                page, anchor = href.split("#")
+                found.add((page, anchor, entity))
+    return found
+
+
+def test_mentioned_in_lists_exactly_the_paragraphs_that_mention(editions: Layout) -> None:
+    site = editions.build / "html"
+    mentions = _mentions_on_pages(site)
+    assert len(mentions) > 50
+    assert _backrefs(site) == mentions
+
+
+def test_every_registry_entry_has_a_glossary_entry_and_an_inventory_line(editions: Layout, registry: Registry) -> None:
+    site = editions.build / "html"
+    inventory = (site / "objects.inv").read_bytes()
+    lines = zlib.decompress(inventory.split(b"\n", 4)[4]).decode().splitlines()
+    people = {line.split()[0] for line in lines if " forum:person " in line}
+    organisations = {line.split()[0] for line in lines if " forum:organisation " in line}
+    assert people == set(registry.people)
+    assert organisations == set(registry.organisations)
+    genindex = (site / "genindex.html").read_text(encoding="utf-8")
+    assert "Kurbanov, Sergei" in genindex
+    assert "Russian International Affairs Council" in genindex
+
+
+def test_the_people_glossary_is_sorted_by_family_name_under_letters(editions: Layout, registry: Registry) -> None:
+    document = lxml_html.fromstring((editions.build / "html" / "people.html").read_bytes())
+    ids = [
+        entry.get("id").removeprefix("person-")
+        for entry in document.xpath("//section[contains(@class, 'glossary-entry')]")
+    ]
+    assert ids == [person.id for person in sorted(registry.people.values(), key=lambda p: p.sort_key)]
+    letters = document.xpath("//section[contains(@class, 'glossary-letter')]/@id")
+    assert document.xpath("//p[@class='glossary-jump-bar']/a/@href") == [f"#{letter}" for letter in letters]
+    kurbanov = document.xpath("//section[@id='person-kurbanov']")[0]
+    assert kurbanov.getparent().get("id") == "letter-k"
+    assert kurbanov.xpath(".//a[@href='organisations.html#org-spbu-korean-studies']")
+
+
+def test_the_pdf_glossaries_give_the_page_of_every_mention(editions: Layout, reports: list[SourceReport]) -> None:
+    in_the_report = {ref for ref in _backrefs(editions.build / "html") if ref[0].startswith("reports/")}
+    reader = PdfReader(editions.build / f"{reports[0].slug}.pdf")
+    outline = [item for item in reader.outline if not isinstance(item, list)]
+    first = reader.get_destination_page_number(next(item for item in outline if item.title == "People"))
+    last = reader.get_destination_page_number(next(item for item in outline if item.title == "Index"))
+    text = "".join(reader.pages[number].extract_text() for number in range(first, last))
+    assert len(re.findall(r"\(p\.\s?\d+\)", text)) == len(in_the_report)
+
+
+def test_the_epub_keeps_the_links_but_not_the_cards(editions: Layout, reports: list[SourceReport]) -> None:
+    with zipfile.ZipFile(editions.build / f"{reports[0].slug}.epub") as archive:
+        opening = archive.read(f"reports/{reports[0].slug}/opening.xhtml").decode()
+    assert 'href="../../people.xhtml#person-lee-kyu-hyung"' in opening
+    assert "mention-card" not in opening
+    assert "aria-describedby" not in opening
