@@ -79,6 +79,31 @@ CASES = {
         lambda root: edit(root / "source_reports" / REPORT / "metadata.yaml", "language: en", "language: [en"),
         [f"source_reports/{REPORT}/metadata.yaml:", "invalid YAML"],
     ),
+    "unknown person id in a page": (
+        lambda root: edit(
+            root / PAGES / "close.md",
+            "The Strategic Conference",
+            "{person}`Kurbanoff <kurbanoff>` The Strategic Conference",
+        ),
+        [f"{REPORT}/close.md:7: WARNING: unknown person id 'kurbanoff'; did you mean kurbanov?"],
+    ),
+    "registry entry that no page mentions": (
+        lambda root: edit(
+            root / PAGES / "culture.md", "{org}`Russian Koreans <russian-koreans-newspaper>`", "Russian Koreans"
+        ),
+        [
+            "registry/organisations.yaml:",
+            "organisation 'russian-koreans-newspaper' is in the registry but no page mentions it",
+        ],
+    ),
+    "position at an unknown organisation": (
+        lambda root: edit(root / "registry" / "people.yaml", "organisation: hufs", "organisation: hufs-seoul"),
+        ["registry/people.yaml:", "unknown organisation id 'hufs-seoul'"],
+    ),
+    "duplicate registry id": (
+        lambda root: edit(root / "registry" / "organisations.yaml", "id: lotte", "id: spbu"),
+        ["registry/organisations.yaml:", "duplicate id 'spbu'"],
+    ),
     "unknown report in a page": (
         lambda root: edit(
             root / PAGES / "index.md",

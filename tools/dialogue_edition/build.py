@@ -23,6 +23,7 @@ from pathlib import Path
 from sphinx.cmd.build import build_main
 
 from .errors import InputError
+from .registry import load_registry
 from .source_report import load_reports
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -54,6 +55,11 @@ class Layout:
     def source_reports(self) -> Path:
         """The archival reports beside the edition's sources."""
         return self.docs.parent / "source_reports"
+
+    @property
+    def registry(self) -> Path:
+        """The registry of people and organisations beside the edition's sources."""
+        return self.docs.parent / "registry"
 
     @property
     def staging(self) -> Path:
@@ -230,6 +236,7 @@ def check_inputs(layout: Layout) -> None:
     """
     try:
         load_reports(layout.source_reports)
+        load_registry(layout.registry)
     except InputError as error:
         raise BuildFailed(str(error)) from None
 
