@@ -38,6 +38,15 @@ edition_reports = {report.slug: report.metadata.model_dump(mode="json") for repo
 # -- People and organisations (dialogue_edition.sphinxext.mentions) --------------------------
 edition_registry_dir = str(PROJECT_ROOT / "registry")
 
+# -- Historical agreements (sphinxcontrib-bibtex) ----------------------------------------------
+# Our own pybtex plugins (tools/dialogue_edition/treaty_style.py, registered in pyproject.toml):
+# an agreement reads as an agreement, sorted and cited by its date of signature: [1884].
+bibtex_bibfiles = [str(PROJECT_ROOT / "registry" / "agreements.bib")]
+bibtex_default_style = "agreement"
+bibtex_reference_style = "label"
+# Stable anchors for each agreement, used by "Cited in", the timeline and permalinks.
+bibtex_cite_id = "agreement-{key}"
+
 # -- Project ---------------------------------------------------------------------------------
 project = "Russia–Republic of Korea Dialogue Forum: reports"
 author = LATEST.organiser
@@ -51,6 +60,8 @@ release = version = tomllib.loads((PROJECT_ROOT / "pyproject.toml").read_text())
 extensions = [
     "myst_parser",
     "sphinx_design",
+    "sphinx_copybutton",
+    "sphinxcontrib.bibtex",
     "dialogue_edition.sphinxext.editorial",
     "dialogue_edition.sphinxext.missing_photo",
     "dialogue_edition.sphinxext.report_metadata",
@@ -94,8 +105,9 @@ latex_documents = [
     for report in REPORTS
 ]
 latex_show_urls = "footnote"
-# The glossaries close every PDF, with the page of each mention.
-latex_appendices = ["people", "organisations"]
+# The glossaries, the agreements and the timeline close every PDF, with the page of each mention.
+# (Sphinx gathers the agreements' entries themselves at the very end, as the Bibliography.)
+latex_appendices = ["people", "organisations", "agreements", "timeline"]
 latex_elements = {
     "papersize": "a4paper",
     # Keep the caption of the missing photograph where the report has it, not floated away.

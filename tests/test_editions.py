@@ -34,7 +34,7 @@ def _page_headings(epub: Path, slug: str) -> list[str]:
     with zipfile.ZipFile(epub) as archive:
         spine = epub_spine(archive)
         parts = [name for name in spine if name.startswith(f"reports/{slug}/") and not name.endswith("/index.xhtml")]
-        pages = [*parts, "people.xhtml", "organisations.xhtml"]
+        pages = [*parts, "people.xhtml", "organisations.xhtml", "agreements.xhtml", "timeline.xhtml"]
         headings = [lxml_html.fromstring(archive.read(name)).xpath("//h1")[0] for name in pages]
     return [element_text(heading).strip() for heading in headings]
 
@@ -42,9 +42,13 @@ def _page_headings(epub: Path, slug: str) -> list[str]:
 def test_the_pdf_has_one_bookmark_per_page(editions: Layout, reports: list[SourceReport]) -> None:
     for report in reports:
         headings = _page_headings(editions.build / f"{reports[0].slug}.epub", report.slug)
-        assert len(headings) == 7
-        # The general index closes the PDF, as genindex.html does the site.
-        assert _outline_titles(PdfReader(editions.build / f"{report.slug}.pdf").outline) == [*headings, "Index"]
+        assert len(headings) == 9
+        # The agreements' entries (gathered by Sphinx) and the general index close the PDF.
+        assert _outline_titles(PdfReader(editions.build / f"{report.slug}.pdf").outline) == [
+            *headings,
+            "Bibliography",
+            "Index",
+        ]
 
 
 def test_every_pdf_font_is_embedded(editions: Layout, reports: list[SourceReport]) -> None:

@@ -17,7 +17,8 @@ from dialogue_edition.source_report import SourceReport
 from lxml import html as lxml_html
 from pypdf import PdfReader
 
-GENERATED = {"people.html", "organisations.html", "genindex.html", "search.html"}
+# Pages generated from the registry: they are the targets of the mentions, not pages of prose.
+GENERATED = {"people.html", "organisations.html", "agreements.html", "timeline.html", "genindex.html", "search.html"}
 ANCHOR = re.compile(r"#(person|org)-(.+)$")
 
 
@@ -107,7 +108,7 @@ def _mentions_on_pages(site: Path) -> set[tuple[str, str, str]]:
     found = set()
     for page in _content_pages(site):
         document = lxml_html.fromstring(page.read_bytes())
-        for span in document.xpath("//span[@data-entity]"):
+        for span in document.xpath("//span[@data-kind='person' or @data-kind='organisation']"):
             figure = span.xpath("ancestor::figure[1]/@id")
             anchor = figure[0] if figure else span.xpath("ancestor::p[1]/span[@id][1]/@id")[0]
             found.add((page.relative_to(site).as_posix(), anchor, span.get("data-entity")))
@@ -168,7 +169,7 @@ def test_the_pdf_glossaries_give_the_page_of_every_mention(editions: Layout, rep
     reader = PdfReader(editions.build / f"{reports[0].slug}.pdf")
     outline = [item for item in reader.outline if not isinstance(item, list)]
     first = reader.get_destination_page_number(next(item for item in outline if item.title == "People"))
-    last = reader.get_destination_page_number(next(item for item in outline if item.title == "Index"))
+    last = reader.get_destination_page_number(next(item for item in outline if item.title == "Historical agreements"))
     text = "".join(reader.pages[number].extract_text() for number in range(first, last))
     assert len(re.findall(r"\(p\.\s?\d+\)", text)) == len(in_the_report)
 

@@ -7,6 +7,7 @@ reports and the verified notes in ``shared/facts``; a field that is not known is
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -15,11 +16,14 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from .agreements import Agreement, entry_line, load_agreements
 from .data_files import line_in, read_yaml, validation_errors
 from .errors import InputError
 
 PEOPLE_FILE = "people.yaml"
 ORGANISATIONS_FILE = "organisations.yaml"
+EVENTS_FILE = "events.yaml"
+AGREEMENTS_FILE = "agreements.bib"
 ID_PATTERN = r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$"
 
 Role = Literal["opened", "welcome-address", "moderator", "speaker", "discussant", "pictured", "mentioned"]
@@ -96,6 +100,29 @@ class Organisation(_Entry):
         return (self.name.strip("'‘’\"").casefold(), self.id)
 
 
+class Event(_Entry):
+    """A dated event a report names; ``name`` says what happened, in the report's words where it has them."""
+
+    date: datetime.date | int = Field(description="the day, or only the year where no day is known")
+    until: int | None = Field(default=None, description="the last year of a period")
+    agreement: str | None = Field(default=None, description="the key of the agreement in agreements.bib")
+    source: Literal["report", "facts"] = Field(description="where the date comes from")
+
+    @property
+    def sort_key(self) -> tuple[int, int, int]:
+        """Year, month, day (0 where unknown): the timeline's order."""
+        if isinstance(self.date, datetime.date):
+            return (self.date.year, self.date.month, self.date.day)
+        return (self.date, 0, 0)
+
+    @property
+    def when(self) -> str:
+        """The date as a reader writes it: ``7 July 1884``, ``1988``, ``2003–2009``."""
+        if isinstance(self.date, datetime.date):
+            return f"{self.date.day} {self.date:%B %Y}"
+        return f"{self.date}–{self.until}" if self.until else str(self.date)
+
+
 class _PeopleFile(BaseModel):
     model_config = ConfigDict(extra="forbid")
     people: list[Person]
@@ -106,6 +133,18 @@ class _OrganisationsFile(BaseModel):
     organisations: list[Organisation]
 
 
+class _EventsFile(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    events: list[Event]
+
+
+FILES = {
+    "person": (PEOPLE_FILE, "people"),
+    "organisation": (ORGANISATIONS_FILE, "organisations"),
+    "event": (EVENTS_FILE, "events"),
+}
+
+
 @dataclass(frozen=True)
 class Registry:
     """People and organisations by id, with where each entry is written (for error messages)."""
@@ -113,15 +152,22 @@ class Registry:
     folder: Path
     people: dict[str, Person]
     organisations: dict[str, Organisation]
+    events: dict[str, Event]
+    agreements: dict[str, Agreement]
     digest: str
 
-    def entries(self, kind: str) -> dict[str, Person] | dict[str, Organisation]:
-        """The entries of one kind: ``person`` or ``organisation``."""
-        return self.people if kind == "person" else self.organisations
+    def entries(self, kind: str) -> dict:
+        """The entries of one kind: ``person``, ``organisation``, ``event`` or ``agreement``."""
+        return {"person": self.people, "organisation": self.organisations, "event": self.events}.get(
+            kind, self.agreements
+        )
 
     def location(self, kind: str, entry_id: str) -> str:
-        """``file:line`` of an entry's id, for messages about it."""
-        name, key = (PEOPLE_FILE, "people") if kind == "person" else (ORGANISATIONS_FILE, "organisations")
+        """``file:line`` of an entry, for messages about it."""
+        if kind == "agreement":
+            path = self.folder / AGREEMENTS_FILE
+            return f"{path}:{entry_line(path.read_text(encoding='utf-8'), entry_id)}"
+        name, key = FILES[kind]
         index = list(self.entries(kind)).index(entry_id)
         return f"{self.folder / name}:{line_in(self.folder / name, (key, index, 'id'))}"
 
@@ -154,11 +200,27 @@ def _unique(path: Path, key: str, entries: list[_Entry]) -> Iterator[tuple[str, 
         yield entry.id, entry
 
 
-def _check_references(path: Path, key: str, items: Iterable[tuple[int, str, tuple],], known: dict) -> None:
+def _check_references(
+    path: Path, key: str, items: Iterable[tuple[int, str | None, tuple]], known: dict, what: str
+) -> None:
     for index, target, location in items:
         if target is not None and target not in known:
             line = line_in(path, (key, index, *location))
-            raise InputError(path, line, f"unknown organisation id {target!r}")
+            raise InputError(path, line, f"unknown {what} {target!r}")
+
+
+def _check_order(path: Path, events: list[Event]) -> None:
+    """Dates in order, and no period that ends before it starts."""
+    for index, event in enumerate(events):
+        if event.until is not None and event.until < event.sort_key[0]:
+            raise InputError(
+                path, line_in(path, ("events", index, "until")), f"event {event.id!r} ends before it starts"
+            )
+        earlier = events[index - 1] if index else None
+        if earlier is not None and event.sort_key < earlier.sort_key:
+            line = line_in(path, ("events", index, "date"))
+            order = f"comes after {earlier.id!r} ({earlier.when}) but is dated {event.when}"
+            raise InputError(path, line, f"event {event.id!r} {order}: keep the events in date order")
 
 
 def _digest(*paths: Path) -> str:
@@ -167,19 +229,30 @@ def _digest(*paths: Path) -> str:
 
 def load_registry(folder: Path) -> Registry:
     """Load and cross-check the registry; the first problem is raised as an InputError."""
-    people_path, organisations_path = folder / PEOPLE_FILE, folder / ORGANISATIONS_FILE
+    paths = {kind: folder / name for kind, (name, _) in FILES.items()}
     organisations = dict(
         _unique(
-            organisations_path, "organisations", _load_list(organisations_path, _OrganisationsFile, "organisations")
+            paths["organisation"],
+            "organisations",
+            _load_list(paths["organisation"], _OrganisationsFile, "organisations"),
         )
     )
-    people = dict(_unique(people_path, "people", _load_list(people_path, _PeopleFile, "people")))
+    people = dict(_unique(paths["person"], "people", _load_list(paths["person"], _PeopleFile, "people")))
+    # Events and agreements are optional: a report may name none.
+    event_list = _load_list(paths["event"], _EventsFile, "events") if paths["event"].exists() else []
+    events = dict(_unique(paths["event"], "events", event_list))
+    agreements_path = folder / AGREEMENTS_FILE
+    agreements = load_agreements(agreements_path) if agreements_path.exists() else {}
     parents = ((index, org.parent, ("parent",)) for index, org in enumerate(organisations.values()))
-    _check_references(organisations_path, "organisations", parents, organisations)
+    _check_references(paths["organisation"], "organisations", parents, organisations, "organisation id")
     positions = (
         (index, position.organisation, ("positions", number, "organisation"))
         for index, person in enumerate(people.values())
         for number, position in enumerate(person.positions)
     )
-    _check_references(people_path, "people", positions, organisations)
-    return Registry(folder, people, organisations, _digest(people_path, organisations_path))
+    _check_references(paths["person"], "people", positions, organisations, "organisation id")
+    cited = ((index, event.agreement, ("agreement",)) for index, event in enumerate(event_list))
+    _check_references(paths["event"], "events", cited, agreements, f"agreement (no such key in {AGREEMENTS_FILE})")
+    _check_order(paths["event"], event_list)
+    digest = _digest(*(path for path in [*paths.values(), agreements_path] if path.exists()))
+    return Registry(folder, people, organisations, events, agreements, digest)

@@ -1,19 +1,23 @@
-"""People and organisations: mentions in the text, cards, glossaries and back-references.
+"""People, organisations, events and agreements: mentions, cards, glossaries, back-references.
 
-Pages mark every mention with ``{person}`text <id>``` or ``{org}`text <id>```; the registry
-(``registry/*.yaml``) says who and what each id is. From these the extension makes:
+Pages mark every mention with ``{person}`text <id>```, ``{org}`text <id>``` or
+``{event}`text <id>```, and cite agreements with sphinxcontrib-bibtex's ``{cite:p}`key```; the
+registry (``registry/``) says who and what each id is. From these the extension makes:
 
 - a link from the first mention of each entity on a page to its glossary entry, with a card
   (name, positions) shown on hover, keyboard focus or tap, built at build time;
-- the glossaries (``{people-glossary}``, ``{organisations-glossary}``), each entry a Sphinx object
+- the glossaries (``{people-glossary}``, ``{organisations-glossary}``) and the ``{timeline}``,
+  each entry a Sphinx object
   (anchor, general index entry, ``objects.inv``) ending with "Mentioned in": a link to every
   paragraph that mentions it, grouped by report and page, with page numbers in the PDF;
-- build errors for an unknown id (at the page's line) and for an entry never mentioned (at the
-  registry's line).
+- "Cited in" under every agreement of the bibliography, across pages, and its BibTeX to copy;
+- build errors for an unknown id (at the page's line) and for an entry never mentioned or an
+  agreement never cited (at the registry's line).
 
-Modules: ``nodes`` (doctree nodes and their writers), ``roles``, ``domain`` (objects, mentions,
-cross-references), ``collect`` (paragraph anchors and first mentions), ``glossary`` (the
-directives and back-references), ``cards`` (the HTML cards).
+Modules: ``nodes`` (doctree nodes and their writers), ``roles``, ``citations`` (citations as
+mentions), ``domain`` (objects, mentions, cross-references), ``collect`` (paragraph anchors and
+first mentions), ``glossary`` (glossaries and timeline), ``backrefs``, ``bibliography``,
+``cards`` (the HTML cards).
 """
 
 from __future__ import annotations
@@ -24,7 +28,7 @@ from typing import Any
 from sphinx.application import Sphinx
 from sphinx.config import Config
 
-from . import collect, glossary, nodes, roles
+from . import backrefs, bibliography, citations, collect, glossary, nodes, roles
 from .domain import ForumDomain, check_orphans, load_registry_into_domain, outdated_by_mentions
 
 STATIC = Path(__file__).parent / "static"
@@ -40,8 +44,11 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_domain(ForumDomain)
     nodes.setup(app)
     roles.setup(app)
+    citations.setup(app)
     collect.setup(app)
     glossary.setup(app)
+    backrefs.setup(app)
+    bibliography.setup(app)
     app.connect("config-inited", add_static_files)
     app.connect("builder-inited", load_registry_into_domain)
     app.connect("env-get-outdated", outdated_by_mentions)

@@ -2,7 +2,8 @@
 
 Paragraphs (and captions) are numbered in reading order; one that holds a mention gets an
 anchor ``p<N>`` so that a glossary's "Mentioned in" can link to the very paragraph. The first
-mention of each entity on the page keeps its link; later ones become plain text.
+mention of each person, organisation or event on the page keeps its link; later ones become
+plain text. Citations of agreements are recorded too (``citations`` marks them as mentions).
 """
 
 from __future__ import annotations
@@ -13,6 +14,9 @@ from sphinx.transforms import SphinxTransform
 
 from .domain import ForumDomain, Mention
 from .nodes import mention
+
+LINK_FIRST_ONLY = {"person", "organisation", "event"}
+"""Kinds linked at their first mention on a page only; every citation of an agreement stays a link."""
 
 
 def _blocks(document: nodes.document) -> list[nodes.Element]:
@@ -58,7 +62,7 @@ class CollectMentions(SphinxTransform):
             anchor = _anchor(block, f"p{number}")
             for node in found:
                 key = (node["kind"], node["entity"])
-                if key in seen:
+                if key in seen and node["kind"] in LINK_FIRST_ONLY:
                     _unlink(node)
                 seen.add(key)
                 record = Mention(node["kind"], node["entity"], docname, anchor, number)

@@ -26,8 +26,9 @@ from ...registry import Registry, load_registry
 
 logger = logging.getLogger(__name__)
 
-KINDS = ("person", "organisation")
-ANCHOR_PREFIX = {"person": "person-", "organisation": "org-"}
+KINDS = ("person", "organisation", "event")
+"""The kinds of entity the ``forum`` domain holds as objects; agreements belong to the ``cite`` domain."""
+ANCHOR_PREFIX = {"person": "person-", "organisation": "org-", "event": "event-"}
 
 
 def anchor_of(kind: str, entity: str) -> str:
@@ -51,7 +52,11 @@ class ForumDomain(Domain):
 
     name = "forum"
     label = "Dialogue Forum"
-    object_types = {"person": ObjType("person", "person"), "organisation": ObjType("organisation", "org")}
+    object_types = {
+        "person": ObjType("person", "person"),
+        "organisation": ObjType("organisation", "org"),
+        "event": ObjType("event", "event"),
+    }
     initial_data: dict[str, Any] = {"objects": {}, "mentions": {}, "glossaries": set(), "digest": ""}
 
     @property
@@ -100,10 +105,22 @@ class ForumDomain(Domain):
         contnode: nodes.Element,
     ) -> nodes.reference | None:
         kind = "organisation" if typ in ("org", "organisation") else typ
+        if kind == "agreement":
+            return self._resolve_agreement(env, fromdocname, builder, target, contnode)
         if (kind, target) not in self.data["objects"]:
             return None
         docname, anchor = self.data["objects"][kind, target]
         return make_refnode(builder, fromdocname, docname, anchor, contnode, target)
+
+    def _resolve_agreement(
+        self, env: BuildEnvironment, fromdocname: str, builder: Builder, key: str, contnode: nodes.Element
+    ) -> nodes.reference | None:
+        """A link to an agreement's entry in the bibliography (sphinxcontrib-bibtex's citation)."""
+        for citation in env.get_domain("cite").citations:
+            if citation.key == key:
+                docname = citation.bibliography_key.docname
+                return make_refnode(builder, fromdocname, docname, citation.citation_id, contnode, key)
+        return None
 
     def resolve_any_xref(
         self,
@@ -136,7 +153,7 @@ def load_registry_into_domain(app: Sphinx) -> None:
         registry = load_registry(folder)
     except InputError as error:
         logger.warning(error.message, location=f"{error.path}:{error.line or 0}")
-        registry = Registry(folder, {}, {}, "")
+        registry = Registry(folder, {}, {}, {}, {}, "")
     domain.data["changed_registry"] = registry.digest != domain.data["digest"]
     domain.data["digest"] = registry.digest
     domain.data["registry"] = registry
@@ -155,15 +172,20 @@ def outdated_by_mentions(
 
 
 def check_orphans(app: Sphinx, env: BuildEnvironment) -> None:
-    """Every registry entry must be mentioned somewhere: an orphan is an error at its line."""
+    """Every registry entry must be mentioned (an agreement cited) somewhere; else an error at its line."""
     domain: ForumDomain = env.get_domain("forum")
     registry = domain.registry
-    for kind in KINDS:
+    for kind in (*KINDS, "agreement"):
         for entity in registry.entries(kind):
-            if next(domain.mentions_of(kind, entity), None) is None:
-                logger.warning(
-                    "%s %r is in the registry but no page mentions it",
-                    kind,
-                    entity,
-                    location=registry.location(kind, entity),
-                )
+            if not _is_mentioned(domain, kind, entity):
+                verb = "cites" if kind == "agreement" else "mentions"
+                location = registry.location(kind, entity)
+                logger.warning("%s %r is in the registry but no page %s it", kind, entity, verb, location=location)
+
+
+def _is_mentioned(domain: ForumDomain, kind: str, entity: str) -> bool:
+    """Whether a page mentions the entity (an event: or cites its agreement)."""
+    if next(domain.mentions_of(kind, entity), None) is not None:
+        return True
+    agreement = domain.registry.events[entity].agreement if kind == "event" else None
+    return agreement is not None and next(domain.mentions_of("agreement", agreement), None) is not None

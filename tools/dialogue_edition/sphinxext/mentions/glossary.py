@@ -10,7 +10,6 @@ page in reading order, with page numbers in the PDF.
 from __future__ import annotations
 
 import itertools
-import re
 from collections.abc import Iterable
 from typing import ClassVar
 
@@ -18,16 +17,11 @@ from docutils import nodes
 from sphinx import addnodes
 from sphinx.addnodes import pending_xref
 from sphinx.application import Sphinx
-from sphinx.builders import Builder
-from sphinx.environment import BuildEnvironment
-from sphinx.errors import NoUri
 from sphinx.util.docutils import SphinxDirective
 
-from ...registry import ROLE_LABELS, Organisation, Person, Registry
-from .domain import ForumDomain, Mention, anchor_of
-from .nodes import mention_backrefs, page_number
-
-REPORT_PAGE = re.compile(r"^reports/(?P<slug>[^/]+)/")
+from ...registry import ROLE_LABELS, Event, Organisation, Person, Registry
+from .domain import ForumDomain, anchor_of
+from .nodes import mention_backrefs
 
 
 def xref(kind: str, target: str, text: str) -> pending_xref:
@@ -111,9 +105,16 @@ class GlossaryDirective(SphinxDirective):
             fields += field("Also written", nodes.paragraph("", "; ".join(entry.forms)))
         if entry.note:
             fields += field("Editorial note", nodes.paragraph("", entry.note, classes=["editorial"]))
-        fields += field("Mentioned in", mention_backrefs("", kind=self.kind, entity=entry.id))
+        fields += field(self.backrefs_label, mention_backrefs("", targets=self.backref_targets(entry)))
         section += fields
         return section
+
+    #: The heading of the back-references: "Mentioned in" (the timeline: "In the report").
+    backrefs_label = "Mentioned in"
+
+    def backref_targets(self, entry: Person | Organisation | Event) -> list[str]:
+        """Whose mentions make up the entry's back-references (``kind:id``)."""
+        return [f"{self.kind}:{entry.id}"]
 
     def index_text(self, entry: Person | Organisation) -> str:
         """The general index's wording of the entry."""
@@ -188,85 +189,44 @@ class OrganisationsGlossary(GlossaryDirective):
         return result
 
 
-def reading_order(env: BuildEnvironment) -> dict[str, int]:
-    """Every page's place in the site's reading order (a walk of the toctrees from the root)."""
-    order: list[str] = []
+class Timeline(GlossaryDirective):
+    """The dated events, in date order: each linked to its paragraphs and its agreement."""
 
-    def visit(docname: str) -> None:
-        if docname not in order:
-            order.append(docname)
-            for child in env.toctree_includes.get(docname, []):
-                visit(child)
+    kind = "event"
 
-    visit(env.config.root_doc)
-    return {docname: index for index, docname in enumerate(order)}
+    def run(self) -> list[nodes.Node]:
+        domain: ForumDomain = self.env.get_domain("forum")
+        domain.note_glossary(self.env.docname)
+        events = sorted(domain.registry.events.values(), key=lambda event: event.sort_key)
+        return [self.entry(event, domain) for event in events]
 
+    def entry(self, event: Event, domain: ForumDomain) -> nodes.section:
+        section = super().entry(event, domain)
+        title = f"{event.when}: {event.name}"
+        section[0] = nodes.title(title, title)
+        return section
 
-def _group_label(env: BuildEnvironment, docname: str) -> tuple[str, str | None]:
-    match = REPORT_PAGE.match(docname)
-    if not match:
-        return "Other pages of this site", None
-    landing = f"reports/{match['slug']}/index"
-    return env.titles[landing].astext(), landing
+    def index_text(self, entry: Event) -> str:
+        return f"{entry.name} ({entry.when})"
 
+    def letter(self, entry: Event) -> str:
+        return self.index_text(entry).removeprefix("The ")[:1].upper()
 
-def _uri(builder: Builder, fromdoc: str, docname: str) -> str | None:
-    """The link from one page to another, or None where the output does not hold that page.
+    def backref_targets(self, entry: Event) -> list[str]:
+        return [f"event:{entry.id}"] + ([f"agreement:{entry.agreement}"] if entry.agreement else [])
 
-    A PDF holds one report: mentions on other pages of the site are left out of it.
-    """
-    try:
-        return builder.get_relative_uri(fromdoc, docname)
-    except NoUri:
-        return None
-
-
-def render_backrefs(app: Sphinx, fromdoc: str, mentions: list[Mention]) -> nodes.Node:
-    """Mentions grouped by report, then by page: links to each paragraph (and PDF pages)."""
-    env, builder = app.env, app.builder
-    groups: dict[tuple[str, str | None], dict[str, list[Mention]]] = {}
-    for found in mentions:
-        groups.setdefault(_group_label(env, found.docname), {}).setdefault(found.docname, []).append(found)
-    outer = nodes.bullet_list(classes=["mentioned-in"])
-    for (label, landing), pages in groups.items():
-        heading: list[nodes.Node] = [nodes.Text(label)]
-        if landing and _uri(builder, fromdoc, landing) is not None:
-            heading = [nodes.reference(label, label, internal=True, refuri=_uri(builder, fromdoc, landing))]
-        inner = []
-        for docname, found in pages.items():
-            uri = _uri(builder, fromdoc, docname)
-            if uri is None:
-                continue
-            title = env.titles[docname].astext()
-            inline: list[nodes.Node] = [nodes.reference(title, title, internal=True, refuri=uri), nodes.Text(": ")]
-            for index, item in enumerate(found):
-                text = f"¶{item.paragraph}"
-                if index:
-                    inline.append(nodes.Text(", "))
-                inline.append(
-                    nodes.reference(text, text, internal=True, refuri=f"{uri}#{item.anchor}", classes=["paragraph-ref"])
-                )
-                inline.append(page_number("", docname=docname, anchor=item.anchor))
-            inner.append(inline)
-        if inner:
-            outer += nodes.list_item("", nodes.paragraph("", "", *heading), bullets(inner))
-    return outer
-
-
-def fill_backrefs(app: Sphinx, doctree: nodes.document, docname: str) -> None:
-    """Replace each "Mentioned in" placeholder, now that every page's mentions are known."""
-    domain: ForumDomain = app.env.get_domain("forum")
-    order = reading_order(app.env)
-    for placeholder in list(doctree.findall(mention_backrefs)):
-        mentions = sorted(
-            domain.mentions_of(placeholder["kind"], placeholder["entity"]),
-            key=lambda found: (order.get(found.docname, len(order)), found.paragraph),
-        )
-        placeholder.replace_self(render_backrefs(app, docname, mentions))
+    def fields(self, entry: Event, registry: Registry) -> list[nodes.field]:
+        source = "the report" if entry.source == "report" else "verified sources beyond the report's text"
+        result = [field("Date from", nodes.paragraph("", source))]
+        if entry.agreement:
+            agreement = registry.agreements[entry.agreement]
+            label = agreement.shorttitle or agreement.title
+            result.append(field("Agreement", nodes.paragraph("", "", xref("agreement", entry.agreement, label))))
+        return result
 
 
 def setup(app: Sphinx) -> None:
-    """Register the directives and the back-reference filling."""
+    """Register the directives."""
     app.add_directive("people-glossary", PeopleGlossary)
     app.add_directive("organisations-glossary", OrganisationsGlossary)
-    app.connect("doctree-resolved", fill_backrefs)
+    app.add_directive("timeline", Timeline)

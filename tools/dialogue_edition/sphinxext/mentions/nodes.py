@@ -11,7 +11,7 @@ from .cards import card_html
 
 
 class mention(nodes.Inline, nodes.TextElement):
-    """A mention of a person (``kind='person'``) or organisation (``'organisation'``).
+    """A mention of a ``person``, ``organisation``, ``event``, or a citation of an ``agreement``.
 
     Attributes: ``kind``, ``entity`` (the registry id) and ``first`` (the first mention of that
     entity on its page, which links to the glossary entry; the others stay plain text).
@@ -30,6 +30,9 @@ def visit_mention_html(self: HTML5Translator, node: mention) -> None:
     reference = next(iter(node.findall(nodes.reference)), None)
     is_epub = self.builder.name == "epub"
     data = {"data-kind": node["kind"], "data-entity": node["entity"]}
+    if node["kind"] == "agreement":
+        self.body.append(self.starttag(node, "span", "", CLASS="citation-ref editorial", **data))
+        return
     if not node.get("first") or reference is None:
         self.body.append(self.starttag(node, "span", "", CLASS="mention-text", **data))
         return
@@ -48,6 +51,18 @@ def visit_mention_html(self: HTML5Translator, node: mention) -> None:
 
 def depart_mention_html(self: HTML5Translator, node: mention) -> None:
     self.body.append("</span>")
+
+
+class latex_anchor(nodes.Inline, nodes.Element):
+    """A PDF link target named ``docname:anchor``, where LaTeX gives no label of its own.
+
+    Sphinx moves bibliography entries to the end of the PDF, away from their page.
+    """
+
+
+def visit_latex_anchor(self: LaTeXTranslator, node: latex_anchor) -> None:
+    self.body.append(r"\phantomsection\label{" + self.idescape(f"{node['docname']}:{node['anchor']}") + "}")
+    raise nodes.SkipNode
 
 
 def visit_mention_latex(self: LaTeXTranslator, node: mention) -> None:
@@ -95,6 +110,14 @@ def setup(app: Sphinx) -> None:
         mention_backrefs,
         html=(skip, None),
         latex=(skip, None),
+        text=(skip, None),
+        man=(skip, None),
+        texinfo=(skip, None),
+    )
+    app.add_node(
+        latex_anchor,
+        html=(skip, None),
+        latex=(visit_latex_anchor, None),
         text=(skip, None),
         man=(skip, None),
         texinfo=(skip, None),

@@ -1,4 +1,4 @@
-"""The ``{person}`` and ``{org}`` roles: ``{person}`Professor Kurbanov <kurbanov>```.
+"""The ``{person}``, ``{org}`` and ``{event}`` roles: ``{person}`Professor Kurbanov <kurbanov>```.
 
 Each mention becomes a :class:`~.nodes.mention` holding a cross-reference to the glossary
 entry; ``collect`` later keeps the link on the first mention per page only. An unknown id is an
@@ -49,3 +49,4 @@ def setup(app: Sphinx) -> None:
     """Register the roles under their short names, the way pages write them."""
     app.add_role("person", MentionRole("person"))
     app.add_role("org", MentionRole("organisation"))
+    app.add_role("event", MentionRole("event"))

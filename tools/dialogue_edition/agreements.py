@@ -1,0 +1,98 @@
+"""The historical agreements (``registry/agreements.bib``): parsed by pybtex, checked by pydantic.
+
+An agreement is a BibTeX entry of the project's own type ``@agreement``, because no standard
+type carries what matters for one: its parties, and the place and date of signature. Every
+problem (a syntax error, an unknown type, a missing date of signature) is reported as
+``file:line: entry 'key': ...``.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from pathlib import Path
+
+from pybtex.database import BibliographyData, Entry, parse_string
+from pybtex.exceptions import PybtexError
+from pybtex.richtext import Text
+from pybtex.scanner import PybtexSyntaxError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from .errors import InputError
+
+ENTRY_TYPE = "agreement"
+
+
+class Agreement(BaseModel):
+    """The fields of an ``@agreement`` entry: the first six are required."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    kind: str = Field(min_length=1, description="treaty, armistice agreement, joint communiqué, ...")
+    title: str = Field(min_length=1)
+    date: datetime.date = Field(description="the date of signature, YYYY-MM-DD")
+    location: str = Field(min_length=1, description="the place of signature")
+    parties: str = Field(min_length=1)
+    sources: str = Field(min_length=1, description="where the facts were checked")
+    shorttitle: str | None = None
+    datenote: str | None = None
+    signatories: str | None = None
+    note: str | None = None
+
+
+def entry_line(text: str, key: str) -> int | None:
+    """The line on which the entry ``key`` starts."""
+    match = re.search(r"@\w+\s*\{\s*" + re.escape(key) + r"\s*,", text)
+    return text[: match.start()].count("\n") + 1 if match else None
+
+
+def field_line(text: str, key: str, field: str) -> int | None:
+    """The line of ``field`` inside the entry ``key`` (or the entry's line)."""
+    start = entry_line(text, key)
+    if start is None:
+        return None
+    lines = text.splitlines()[start - 1 :]
+    for offset, line in enumerate(lines):
+        if offset and line.lstrip().startswith("@"):
+            break
+        if re.match(rf"\s*{re.escape(field)}\s*=", line, re.IGNORECASE):
+            return start + offset
+    return start
+
+
+def parse(path: Path) -> tuple[str, BibliographyData]:
+    """The file's text and its entries; a BibTeX syntax error names file and line."""
+    text = path.read_text(encoding="utf-8")
+    try:
+        return text, parse_string(text, "bibtex")
+    except PybtexSyntaxError as error:
+        raise InputError(path, error.lineno, f"BibTeX syntax error: {str(error).split(': ', 1)[-1]}") from None
+    except PybtexError as error:
+        key = re.search(r"entry:? (\S+)", str(error))
+        line = entry_line(text, key.group(1).strip("'\"")) if key else None
+        raise InputError(path, line, f"BibTeX error: {error}") from None
+
+
+def _fields(entry: Entry) -> dict[str, str]:
+    """The entry's fields as plain text (BibTeX's ``--`` an en dash, ``{...}`` unwrapped)."""
+    return {name.lower(): Text.from_latex(value).render_as("text") for name, value in entry.fields.items()}
+
+
+def load_agreements(path: Path) -> dict[str, Agreement]:
+    """Every agreement in the file by key, each validated; the first problem is raised."""
+    text, data = parse(path)
+    agreements = {}
+    for key, entry in data.entries.items():
+        if entry.type != ENTRY_TYPE:
+            raise InputError(
+                path, entry_line(text, key), f"entry {key!r} is @{entry.type}; agreements are @{ENTRY_TYPE}"
+            )
+        try:
+            agreements[key] = Agreement.model_validate(_fields(entry))
+        except ValidationError as error:
+            problem = error.errors()[0]
+            field = str(problem["loc"][0])
+            hint = " (the date of signature)" if field == "date" else ""
+            line = field_line(text, key, field)
+            raise InputError(path, line, f"entry {key!r}: {field}{hint}: {problem['msg']}") from None
+    return agreements

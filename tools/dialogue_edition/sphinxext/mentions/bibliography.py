@@ -1,0 +1,53 @@
+"""The bibliography of agreements: "Cited in" under every entry, and each entry as BibTeX.
+
+sphinxcontrib-bibtex renders the entries (ids ``agreement-<key>``, set by ``bibtex_cite_id`` in
+``conf.py``); this adds, below each, the citing paragraphs across the edition and, in the HTML,
+the entry's BibTeX source to copy.
+"""
+
+from __future__ import annotations
+
+from docutils import nodes
+from pybtex.database import BibliographyData
+from sphinx.application import Sphinx
+
+from ...agreements import parse
+from ...registry import AGREEMENTS_FILE
+from .domain import ForumDomain
+from .nodes import latex_anchor, mention_backrefs
+
+ID_PREFIX = "agreement-"
+
+
+def bibtex_of(app: Sphinx, key: str) -> str:
+    """The entry as BibTeX, for readers to copy."""
+    domain: ForumDomain = app.env.get_domain("forum")
+    _, data = parse(domain.registry.folder / AGREEMENTS_FILE)
+    return BibliographyData(entries={key: data.entries[key]}).to_string("bibtex").strip()
+
+
+def docname_of(app: Sphinx, key: str) -> str:
+    """The page whose bibliography holds the agreement ``key``."""
+    citation = next(c for c in app.env.get_domain("cite").citations if c.key == key)
+    return citation.bibliography_key.docname
+
+
+def decorate_citations(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    """Append "Cited in" (and, in HTML, the BibTeX source) to each agreement's entry."""
+    for citation in list(doctree.findall(nodes.citation)):
+        ids = [identifier for identifier in citation["ids"] if identifier.startswith(ID_PREFIX)]
+        if not ids:
+            continue
+        key = ids[0].removeprefix(ID_PREFIX)
+        cited_in = nodes.paragraph("", "", nodes.strong("Cited in:", "Cited in:"), classes=["cited-in"])
+        citation += [cited_in, mention_backrefs("", targets=[f"agreement:{key}"])]
+        if app.builder.name == "latex":
+            citation[1].insert(0, latex_anchor("", docname=docname_of(app, key), anchor=ids[0]))
+        if app.builder.format == "html" and app.builder.name != "epub":
+            source = bibtex_of(app, key)
+            citation += nodes.literal_block(source, source, language="bibtex", classes=["cite-this"])
+
+
+def setup(app: Sphinx) -> None:
+    """Decorate the bibliography before the back-references are filled in."""
+    app.connect("doctree-resolved", decorate_citations, priority=400)

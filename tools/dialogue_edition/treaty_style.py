@@ -1,0 +1,76 @@
+"""A pybtex style for agreements between states, labelled and sorted by their date of signature.
+
+sphinxcontrib-bibtex formats entries with pybtex styles; the stock ones know books and
+articles, so an agreement would read like a book with a missing author. These two plugins are
+registered under ``pybtex.style.formatting`` (``agreement``), ``pybtex.style.labels`` (``year``)
+and ``pybtex.style.sorting`` (``date``) in ``pyproject.toml``, the way pybtex finds plugins.
+
+A reference reads: *Title* (kind). Signed at Place, 7 July 1884 (note). Parties: ....
+Signatories: .... Note. Sources: ....
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import Counter
+from collections.abc import Iterable, Iterator
+
+from pybtex.database import Entry
+from pybtex.richtext import Text
+from pybtex.style.formatting import BaseStyle, toplevel
+from pybtex.style.labels import BaseLabelStyle
+from pybtex.style.sorting import BaseSortingStyle
+from pybtex.style.template import Node, field, join, optional, sentence, tag, words
+
+
+def long_date(iso_date: str) -> str:
+    """``1884-07-07`` as ``7 July 1884``."""
+    date = datetime.date.fromisoformat(str(iso_date))
+    return f"{date.day} {date:%B %Y}"
+
+
+class AgreementStyle(BaseStyle):
+    """Formats ``@agreement`` entries, in the order they were signed."""
+
+    default_label_style = "year"
+    default_sorting_style = "date"
+
+    def get_agreement_template(self, entry: Entry) -> Node:
+        """Title and kind, signature, parties, signatories, note and sources."""
+        signed = join[
+            field("date", raw=True, apply_func=lambda value: Text(long_date(value))),
+            optional[" (", field("datenote"), ")"],
+        ]
+        return toplevel[
+            sentence[words[tag("em")[field("title")], join["(", field("kind"), ")"]]],
+            sentence[join["Signed at ", field("location"), ", ", signed]],
+            sentence[join["Parties: ", field("parties")]],
+            optional[sentence[join["Signatories: ", field("signatories")]]],
+            optional[sentence[field("note")]],
+            sentence[join["Sources: ", field("sources")]],
+        ]
+
+
+class YearLabelStyle(BaseLabelStyle):
+    """Labels a reader understands: the year of signature, with a, b, ... where years repeat."""
+
+    def format_labels(self, sorted_entries: Iterable[Entry]) -> Iterator[str]:
+        """One label per entry, in the entries' order."""
+        entries = list(sorted_entries)
+        years = [str(entry.fields.get("date", "????"))[:4] for entry in entries]
+        repeated = {year for year, count in Counter(years).items() if count > 1}
+        seen: Counter[str] = Counter()
+        for year in years:
+            if year in repeated:
+                yield year + "abcdefghijklmnopqrstuvwxyz"[seen[year]]
+                seen[year] += 1
+            else:
+                yield year
+
+
+class DateSortingStyle(BaseSortingStyle):
+    """Entries in the order they were signed (ISO dates sort as text)."""
+
+    def sorting_key(self, entry: Entry) -> str:
+        """The date of signature."""
+        return str(entry.fields.get("date", ""))
