@@ -104,6 +104,26 @@ CASES = {
         lambda root: edit(root / "registry" / "organisations.yaml", "id: lotte", "id: spbu"),
         ["registry/organisations.yaml:", "duplicate id 'spbu'"],
     ),
+    "unknown citation key in a page": (
+        lambda root: edit(root / PAGES / "first-session.md", "{cite:p}`treaty1884`", "{cite:p}`treaty1885`"),
+        [f'{REPORT}/first-session.md:11: WARNING: could not find bibtex key "treaty1885"'],
+    ),
+    "agreement that no page cites": (
+        lambda root: edit(root / PAGES / "first-session.md", " {cite:p}`armistice1953`", ""),
+        ["registry/agreements.bib:19: WARNING: agreement 'armistice1953' is in the registry but no page cites it"],
+    ),
+    "BibTeX syntax error": (
+        lambda root: edit(
+            root / "registry" / "agreements.bib",
+            "  kind        = {treaty},\n  title ",
+            "  kind        = {treaty}\n  title ",
+        ),
+        ["registry/agreements.bib:8: BibTeX syntax error"],
+    ),
+    "agreement without a date of signature": (
+        lambda root: edit(root / "registry" / "agreements.bib", "  date        = {1992-11-19},\n", ""),
+        ["registry/agreements.bib:39: entry 'treaty1992': date (the date of signature): Field required"],
+    ),
     "unknown report in a page": (
         lambda root: edit(
             root / PAGES / "index.md",

@@ -18,6 +18,17 @@ from .errors import InputError
 Model = TypeVar("Model", bound=BaseModel)
 
 
+class _Loader(yaml.SafeLoader):
+    """YAML without implicit timestamps: dates stay text for pydantic to check, so that an
+    impossible date (30 February) is a validation error at its line, not a crash."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [resolver for resolver in resolvers if resolver[0] != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
 def _line_of(node: yaml.Node | None, location: tuple[int | str, ...]) -> int | None:
     """The 1-based line of the value at ``location`` in a composed YAML tree (or its nearest parent)."""
     line = node.start_mark.line + 1 if node is not None else None
@@ -45,7 +56,7 @@ def read_yaml(path: Path) -> tuple[object, yaml.Node | None]:
     except OSError as error:
         raise InputError(path, None, f"cannot be read ({error.strerror})") from None
     try:
-        return yaml.safe_load(text), yaml.compose(text, Loader=yaml.SafeLoader)
+        return yaml.load(text, Loader=_Loader), yaml.compose(text, Loader=_Loader)  # noqa: S506 (a SafeLoader)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark else None

@@ -1,0 +1,188 @@
+"""The historical agreements: bibliography, citations, "Cited in", timeline, and bad BibTeX."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from lxml import html as lxml_html
+from pybtex.database import parse_string
+from pypdf import PdfReader
+
+from conftest import PROJECT_ROOT
+from dialogue_edition.agreements import load_agreements
+from dialogue_edition.build import Layout
+from dialogue_edition.errors import InputError
+from dialogue_edition.registry import load_registry
+from dialogue_edition.source_report import SourceReport
+from dialogue_edition.treaty_style import AgreementStyle
+
+REGISTRY = PROJECT_ROOT / "registry"
+BIB = REGISTRY / "agreements.bib"
+REPORT_PAGES = "reports/strategic-conference-2020/"
+
+
+def _page(editions: Layout, name: str) -> lxml_html.HtmlElement:
+    return lxml_html.fromstring((editions.build / "html" / name).read_bytes())
+
+
+def _citations_in_text(editions: Layout) -> set[tuple[str, str, str]]:
+    """(page, paragraph anchor, key) of every citation in the report's pages."""
+    found = set()
+    for page in sorted((editions.build / "html" / REPORT_PAGES).glob("*.html")):
+        for span in lxml_html.fromstring(page.read_bytes()).xpath("//span[@data-kind='agreement']"):
+            anchor = span.xpath("ancestor::p[1]/span[@id][1]/@id")[0]
+            found.add((REPORT_PAGES + page.name, anchor, span.get("data-entity")))
+    return found
+
+
+def test_the_style_reads_like_an_agreement_with_year_labels() -> None:
+    data = parse_string(BIB.read_text(encoding="utf-8"), "bibtex")
+    formatted = {entry.key: entry for entry in AgreementStyle().format_entries(data.entries.values())}
+    assert [entry.label for entry in formatted.values()] == ["1884", "1953", "1990", "1992"]
+    text = formatted["treaty1884"].text.render_as("text")
+    assert text.startswith(
+        "Treaty of Friendship and Commerce between Russia and Korea (treaty). Signed at Seoul, 7 July 1884"
+    )
+    assert "Parties: Russian Empire and the Kingdom of Joseon (Korea)." in text
+    assert "Signatories: for Russia, Karl Ivanovich Weber." in text
+
+
+def test_every_citation_is_labelled_by_year_and_links_to_its_entry(editions: Layout) -> None:
+    page = _page(editions, REPORT_PAGES + "first-session.html")
+    links = page.xpath("//span[@data-kind='agreement']//a")
+    assert [link.text_content() for link in links] == ["1884", "1990", "1992", "1992", "1953"]
+    assert {link.get("href") for link in links} == {
+        f"../../agreements.html#agreement-{key}"
+        for key in ("treaty1884", "communique1990", "treaty1992", "armistice1953")
+    }
+    assert all("editorial" in span.get("class") for span in page.xpath("//span[@data-kind='agreement']"))
+
+
+def test_cited_in_lists_exactly_the_citing_paragraphs_across_pages(editions: Layout) -> None:
+    listed = set()
+    for entry in _page(editions, "agreements.html").xpath("//div[starts-with(@id, 'agreement-')]"):
+        key = entry.get("id").removeprefix("agreement-")
+        for href in entry.xpath(".//ul[contains(@class, 'mentioned-in')]//a[contains(@class, 'paragraph-ref')]/@href"):
+            page, anchor = href.split("#")
+            listed.add((page, anchor, key))
+    citations = _citations_in_text(editions)
+    assert {key for _, _, key in citations} == set(load_agreements(BIB))
+    assert listed == citations
+
+
+def test_each_entry_can_be_copied_as_bibtex_and_the_file_downloaded(editions: Layout) -> None:
+    page = _page(editions, "agreements.html")
+    for entry in page.xpath("//div[starts-with(@id, 'agreement-')]"):
+        (block,) = entry.xpath(".//div[contains(@class, 'cite-this')]//pre")
+        parsed = parse_string(block.text_content(), "bibtex")
+        assert list(parsed.entries) == [entry.get("id").removeprefix("agreement-")]
+    (download,) = page.xpath("//a[contains(@class, 'download')]/@href")
+    assert (editions.build / "html" / download).read_bytes() == BIB.read_bytes()
+
+
+def test_the_timeline_is_in_order_and_links_paragraphs_and_agreements(editions: Layout) -> None:
+    registry = load_registry(REGISTRY)
+    page = _page(editions, "timeline.html")
+    entries = page.xpath("//section[contains(@class, 'glossary-entry')]")
+    assert [entry.get("id").removeprefix("event-") for entry in entries] == list(registry.events)
+    assert [event.sort_key for event in registry.events.values()] == sorted(
+        event.sort_key for event in registry.events.values()
+    )
+    for entry in entries:
+        event = registry.events[entry.get("id").removeprefix("event-")]
+        assert entry.xpath(".//a[contains(@class, 'paragraph-ref')]"), f"{event.id} links no paragraph"
+        agreement_links = entry.xpath(".//a[starts-with(@href, 'agreements.html#agreement-')]/@href")
+        assert agreement_links == ([f"agreements.html#agreement-{event.agreement}"] if event.agreement else [])
+    olympics = page.xpath("//section[@id='event-olympics-1988']//a[contains(@class, 'paragraph-ref')]/@href")
+    assert olympics == [REPORT_PAGES + "first-session.html#p4"]
+
+
+def test_the_pdf_typesets_the_bibliography_and_the_timeline(editions: Layout, reports: list[SourceReport]) -> None:
+    reader = PdfReader(editions.build / f"{reports[0].slug}.pdf")
+    text = "".join(page.extract_text() for page in reader.pages[-8:])
+    assert re.search(r"\[1884\]\s*Treaty of Friendship and Commerce between Russia and Korea", text)
+    assert re.search(r"Cited in:.*?\(p\.\s?\d+\)", text, re.DOTALL)
+    outline = [item.title for item in reader.outline if not isinstance(item, list)]
+    assert outline[-4:] == ["Historical agreements", "Timeline", "Bibliography", "Index"]
+
+
+@pytest.fixture
+def bib_copy(tmp_path: Path) -> Path:
+    shutil.copytree(REGISTRY, tmp_path / "registry")
+    return tmp_path / "registry" / "agreements.bib"
+
+
+def _line(path: Path, text: str) -> int:
+    return next(number for number, line in enumerate(path.read_text().splitlines(), 1) if text in line)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "at", "message"),
+    [
+        (
+            "  date        = {1953-07-27},\n",
+            "",
+            "@agreement{armistice1953",
+            "entry 'armistice1953': date (the date of signature): Field required",
+        ),
+        (
+            "date        = {1990-09-30}",
+            "date        = {30 September 1990}",
+            "30 September 1990",
+            "entry 'communique1990': date (the date of signature): Input should be",
+        ),
+        ("  location    = {Seoul},\n", "", "@agreement{treaty1884", "entry 'treaty1884': location: Field required"),
+        (
+            "@agreement{treaty1992,",
+            "@book{treaty1992,",
+            "@book{treaty1992",
+            "entry 'treaty1992' is @book; agreements are @agreement",
+        ),
+        (
+            "  kind        = {treaty},\n  title ",
+            "  kind        = {treaty}\n  title ",
+            "  title       = {Treaty of Friendship",
+            "BibTeX syntax error",
+        ),
+    ],
+)
+def test_bad_bibtex_is_reported_at_its_line(bib_copy: Path, old: str, new: str, at: str, message: str) -> None:
+    text = bib_copy.read_text(encoding="utf-8")
+    assert old in text
+    bib_copy.write_text(text.replace(old, new, 1), encoding="utf-8")
+    with pytest.raises(InputError) as failure:
+        load_agreements(bib_copy)
+    assert failure.value.line == _line(bib_copy, at)
+    assert message in str(failure.value)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        (
+            "agreement: treaty1884",
+            "agreement: treaty1885",
+            "unknown agreement (no such key in agreements.bib) 'treaty1885'",
+        ),
+        (
+            "date: 1988\n",
+            "date: 1960\n",
+            "event 'olympics-1988' comes after 'contacts-1970s-1980s' (1970–1989) but is dated 1960",
+        ),
+        ("date: 1953-07-27", "date: 1953-02-30", "date: Input should be a valid"),
+        ("until: 2009", "until: 2001", "event 'six-party-talks' ends before it starts"),
+    ],
+)
+def test_bad_timeline_data_is_reported_at_its_line(bib_copy: Path, old: str, new: str, message: str) -> None:
+    events = bib_copy.parent / "events.yaml"
+    text = events.read_text(encoding="utf-8")
+    assert old in text
+    events.write_text(text.replace(old, new, 1), encoding="utf-8")
+    with pytest.raises(InputError) as failure:
+        load_registry(bib_copy.parent)
+    assert failure.value.path == events
+    assert message in str(failure.value)
+    assert failure.value.line == _line(events, new.strip())
