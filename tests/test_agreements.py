@@ -7,10 +7,6 @@ import shutil
 from pathlib import Path
 
 import pytest
-from lxml import html as lxml_html
-from pybtex.database import parse_string
-from pypdf import PdfReader
-
 from conftest import PROJECT_ROOT
 from dialogue_edition.agreements import load_agreements
 from dialogue_edition.build import Layout
@@ -18,6 +14,9 @@ from dialogue_edition.errors import InputError
 from dialogue_edition.registry import load_registry
 from dialogue_edition.source_report import SourceReport
 from dialogue_edition.treaty_style import AgreementStyle
+from lxml import html as lxml_html
+from pybtex.database import parse_string
+from pypdf import PdfReader
 
 REGISTRY = PROJECT_ROOT / "registry"
 BIB = REGISTRY / "agreements.bib"

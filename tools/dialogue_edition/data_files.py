@@ -20,7 +20,8 @@ Model = TypeVar("Model", bound=BaseModel)
 
 class _Loader(yaml.SafeLoader):
     """YAML without implicit timestamps: dates stay text for pydantic to check, so that an
-    impossible date (30 February) is a validation error at its line, not a crash."""
+    impossible date (30 February) is a validation error at its line, not a crash.
+    """
 
 
 _Loader.yaml_implicit_resolvers = {
@@ -56,7 +57,7 @@ def read_yaml(path: Path) -> tuple[object, yaml.Node | None]:
     except OSError as error:
         raise InputError(path, None, f"cannot be read ({error.strerror})") from None
     try:
-        return yaml.load(text, Loader=_Loader), yaml.compose(text, Loader=_Loader)  # noqa: S506 (a SafeLoader)
+        return yaml.load(text, Loader=_Loader), yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark else None
