@@ -19,8 +19,9 @@ Model = TypeVar("Model", bound=BaseModel)
 
 
 class _Loader(yaml.SafeLoader):
-    """YAML without implicit timestamps: dates stay text for pydantic to check, so that an
-    impossible date (30 February) is a validation error at its line, not a crash.
+    """YAML without implicit timestamps: dates stay text for pydantic to check.
+
+    An impossible date (30 February) is then a validation error at its line, not a crash.
     """
 
 
