@@ -66,6 +66,10 @@ extensions = [
     "dialogue_edition.sphinxext.missing_photo",
     "dialogue_edition.sphinxext.report_metadata",
     "dialogue_edition.sphinxext.downloads",
+    "dialogue_edition.sphinxext.epub",
+    "dialogue_edition.sphinxext.safety",
+    "dialogue_edition.sphinxext.html_writer",
+    "dialogue_edition.sphinxext.redirects",
     "dialogue_edition.sphinxext.mentions",
 ]
 
@@ -80,6 +84,9 @@ exclude_patterns = ["_build", "Thumbs.db", ".DS_Store"]
 # -- MyST ------------------------------------------------------------------------------------
 # colon_fence: sphinx-design's grids and cards read best as ::: blocks.
 myst_enable_extensions = ["colon_fence"]
+# No raw HTML from page sources (the docutils half, the raw directive, is switched off by
+# dialogue_edition.sphinxext.safety): HTML in a page shows as the text it is.
+myst_disable_syntax = ["html_block", "html_inline"]
 
 # -- HTML ------------------------------------------------------------------------------------
 # Furo: light, maintained, accessible, with a dark mode and a search that works offline.
@@ -93,6 +100,9 @@ html_last_updated_fmt = None
 # -- Downloads (dialogue_edition.sphinxext.downloads) ----------------------------------------
 edition_downloads = [f"{report.slug}.pdf" for report in REPORTS] + [f"{LATEST.slug}.epub"]
 edition_downloads_dir = str(PROJECT_ROOT / "build")
+
+# -- Permalinks (dialogue_edition.sphinxext.redirects) ------------------------------------------
+edition_redirects_file = str(PROJECT_ROOT / "docs" / "redirects.yaml")
 
 # -- LaTeX / PDF -----------------------------------------------------------------------------
 # One PDF per report, its chapters the report's parts. xelatex for Unicode (en dashes, curly

@@ -8,6 +8,7 @@ so a failed build leaves the last good editions in ``build/`` untouched. Run as
 from __future__ import annotations
 
 import argparse
+import contextlib
 import hashlib
 import os
 import re
@@ -16,15 +17,19 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Sequence
+import traceback
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TextIO
 
+import sphinx._cli.util.errors as sphinx_errors
 from sphinx.cmd.build import build_main
 
 from .errors import InputError
 from .registry import load_registry
 from .source_report import load_reports
+from .sphinxext.redirects import load_redirects
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 EDITIONS = ("epub", "pdf", "html")
@@ -101,6 +106,29 @@ def code_digest() -> str:
 CODE_STAMP = "code-digest"
 
 
+@contextlib.contextmanager
+def concise_errors(log: Path) -> Iterator[None]:
+    """While Sphinx runs, report an exception that stops it in one line, the traceback in ``log``.
+
+    Sphinx prints a full report with a traceback for any error, even a misspelt theme name;
+    readers of this pipeline get the message, developers the traceback in the log file. Sphinx
+    offers no setting for this, so its (private) error hook is replaced for the duration.
+    """
+
+    def report(exception: BaseException, /, *, stderr: TextIO = sys.stderr, **_: object) -> None:
+        category = getattr(exception, "category", type(exception).__name__)
+        log.parent.mkdir(parents=True, exist_ok=True)
+        log.write_text("".join(traceback.format_exception(exception)), encoding="utf-8")
+        print(f"{category}: {exception}\n(details for developers: {log})", file=stderr)
+
+    original = sphinx_errors.handle_exception
+    sphinx_errors.handle_exception = report
+    try:
+        yield
+    finally:
+        sphinx_errors.handle_exception = original
+
+
 def run_sphinx(builder: str, layout: Layout, outdir: Path, overrides: dict[str, str] | None = None) -> None:
     """One nitpicky Sphinx build with warnings as errors; the warnings also go to a log file."""
     warnings_log = layout.log(f"{builder}-warnings.log")
@@ -112,7 +140,8 @@ def run_sphinx(builder: str, layout: Layout, outdir: Path, overrides: dict[str, 
     arguments += ["-d", str(layout.doctrees(builder)), "-w", str(warnings_log)]
     for name, value in (overrides or {}).items():
         arguments += ["-D", f"{name}={value}"]
-    status = build_main([*arguments, str(layout.docs), str(outdir)])
+    with concise_errors(layout.log(f"{builder}-crash.log")):
+        status = build_main([*arguments, str(layout.docs), str(outdir)])
     if status != 0:
         raise BuildFailed(f"Sphinx's {builder} builder reported errors (above; also in {warnings_log}).")
     stamp.write_text(current)
@@ -179,8 +208,9 @@ def compile_latex(texdir: Path, layout: Layout) -> list[Path]:
         ]
         result = subprocess.run(command, cwd=texdir, capture_output=True, text=True)
         log = tex.with_suffix(".log")
-        if log.exists():
-            shutil.copyfile(log, layout.log(f"{tex.stem}-latex.log"))
+        for suffix in (".log", ".toc"):
+            if tex.with_suffix(suffix).exists():
+                shutil.copyfile(tex.with_suffix(suffix), layout.log(f"{tex.stem}-latex{suffix}"))
         if result.returncode != 0:
             raise BuildFailed(f"LaTeX failed on {tex.name}:\n{latex_errors(log)}")
         faults = silent_faults(log)
@@ -237,6 +267,7 @@ def check_inputs(layout: Layout) -> None:
     try:
         load_reports(layout.source_reports)
         load_registry(layout.registry)
+        load_redirects(layout.docs / "redirects.yaml")
     except InputError as error:
         raise BuildFailed(str(error)) from None
 

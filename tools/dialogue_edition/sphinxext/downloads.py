@@ -17,6 +17,10 @@ from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.config import Config
 from sphinx.util import logging
+from sphinx.util.docutils import SphinxDirective
+from sphinx.util.osutil import relative_uri
+
+from ..source_report import sha256_of
 
 logger = logging.getLogger(__name__)
 
@@ -69,6 +73,40 @@ def add_links(
     ]
 
 
+class downloads_table(nodes.General, nodes.Element):  # noqa: N801 (docutils names nodes in lower case)
+    """Where the table of downloads goes; filled in for the HTML site, dropped elsewhere."""
+
+
+class DownloadsDirective(SphinxDirective):
+    """``{edition-downloads}``: each downloadable edition with its size and SHA-256."""
+
+    def run(self) -> list[nodes.Node]:
+        return [downloads_table()]
+
+
+def _cell(*content: nodes.Node) -> nodes.entry:
+    return nodes.entry("", nodes.paragraph("", "", *content))
+
+
+def fill_table(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    """Replace the placeholder by the table (HTML site) or by nothing (PDF, EPUB)."""
+    files: list[Path] = getattr(app.builder, "edition_download_files", [])
+    for placeholder in list(doctree.findall(downloads_table)):
+        if not files:
+            placeholder.parent.remove(placeholder)
+            continue
+        body = nodes.tbody()
+        for path in files:
+            href = relative_uri(app.builder.get_target_uri(docname), f"{FOLDER}/{path.name}")
+            link = nodes.reference(path.name, path.name, refuri=href, internal=True)
+            checksum = nodes.literal(sha256_of(path), sha256_of(path))
+            label = LABELS.get(path.suffix, path.suffix)
+            body += nodes.row("", _cell(nodes.Text(label)), _cell(link), _cell(nodes.Text(_human_size(path.stat().st_size))), _cell(checksum))
+        head = nodes.thead("", nodes.row("", *(_cell(nodes.Text(name)) for name in ("Edition", "File", "Size", "SHA-256"))))
+        group = nodes.tgroup("", *(nodes.colspec(colwidth=width) for width in (1, 3, 1, 6)), head, body, cols=4)
+        placeholder.replace_self(nodes.table("", group, classes=["edition-downloads-table"]))
+
+
 def copy_files(app: Sphinx, exception: Exception | None) -> None:
     """Put the files into the site once it is written."""
     if exception is not None:
@@ -89,4 +127,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("builder-inited", collect)
     app.connect("html-page-context", add_links)
     app.connect("build-finished", copy_files)
+    app.add_node(downloads_table)
+    app.add_directive("edition-downloads", DownloadsDirective)
+    app.connect("doctree-resolved", fill_table)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,0 +1,54 @@
+"""The PDF beyond its links: metadata, outline against contents, and no silent LaTeX fault."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from conftest import PROJECT_ROOT
+from dialogue_edition.build import BuildFailed, Layout, build, silent_faults
+from dialogue_edition.source_report import SourceReport
+
+
+def test_the_pdf_metadata_is_complete(editions: Layout, reports: list[SourceReport]) -> None:
+    reader = PdfReader(editions.build / f"{reports[0].slug}.pdf")
+    metadata = reader.metadata
+    assert metadata.title == reports[0].metadata.title
+    assert metadata.author == reports[0].metadata.organiser
+    assert metadata.subject == "Report of the strategic conference of 5 November 2020"
+    assert reader.trailer["/Root"]["/Lang"] == "en"
+
+
+def test_the_outline_matches_the_table_of_contents(editions: Layout, reports: list[SourceReport]) -> None:
+    toc = editions.log(f"{reports[0].slug}-latex.toc").read_text(encoding="utf-8")
+    chapters = re.findall(r"\\contentsline \{chapter\}\{\\numberline \{[^}]*\}(.+?)\}\{\d+\}", toc)
+    reader = PdfReader(editions.build / f"{reports[0].slug}.pdf")
+    outline = [item.title for item in reader.outline if not isinstance(item, list)]
+    assert len(chapters) == 9
+    assert outline[: len(chapters)] == [re.sub(r"\\[a-z]+\{\}|[{}]", "", chapter) for chapter in chapters]
+
+
+def test_the_log_scan_finds_missing_glyphs_and_undefined_references(tmp_path: Path) -> None:
+    log = tmp_path / "x.log"
+    log.write_text(
+        "Missing character: There is no 이 (U+C774) in font FreeSerif:mode=node;\nscript=DFLT;language=dflt;!\n"
+        "LaTeX Warning: Hyper reference `people:person-x' on page 3 undefined on input line 9.\n"
+    )
+    faults = silent_faults(log)
+    assert len(faults) == 2
+    assert faults[0].startswith("Hyper reference `people:person-x' on page 3 undefined")
+
+
+def test_a_hangul_name_without_a_font_fails_the_pdf(tmp_path: Path) -> None:
+    for name in ("docs", "source_reports", "registry"):
+        shutil.copytree(PROJECT_ROOT / name, tmp_path / name)
+    shutil.copyfile(PROJECT_ROOT / "pyproject.toml", tmp_path / "pyproject.toml")
+    page = tmp_path / "docs" / "reports" / "strategic-conference-2020" / "close.md"
+    page.write_text(page.read_text(encoding="utf-8").replace("in an offline format.", "in an offline format. 이규형"), encoding="utf-8")
+    with pytest.raises(BuildFailed, match=r"Missing character: There is no 이 \(U\+C774\)"):
+        build(["pdf"], Layout(docs=tmp_path / "docs", build=tmp_path / "build"))
+    assert not (tmp_path / "build" / "strategic-conference-2020.pdf").exists()

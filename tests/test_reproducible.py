@@ -1,0 +1,71 @@
+"""Reproducible editions: the same sources give the same bytes, clean or incremental."""
+
+from __future__ import annotations
+
+import filecmp
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import PROJECT_ROOT
+from dialogue_edition.build import EDITIONS, Layout, build
+
+EPOCH = "1606521600"  # any fixed time: the tests pin it rather than take the last commit's
+
+
+def _copy_project(root: Path) -> Layout:
+    for name in ("docs", "source_reports", "registry"):
+        shutil.copytree(PROJECT_ROOT / name, root / name)
+    shutil.copyfile(PROJECT_ROOT / "pyproject.toml", root / "pyproject.toml")
+    return Layout(docs=root / "docs", build=root / "build")
+
+
+def _outputs(layout: Layout) -> Path:
+    """Move the editions aside (without caches and logs) and return where they went."""
+    kept = layout.build.parent / f"kept-{len(list(layout.build.parent.glob('kept-*')))}"
+    kept.mkdir()
+    for item in layout.build.iterdir():
+        if item.name not in {".doctrees", ".staging", "logs"}:
+            shutil.move(item, kept / item.name)
+    return kept
+
+
+def _differences(first: Path, second: Path) -> list[str]:
+    comparison = filecmp.dircmp(first, second)
+    found = [*comparison.left_only, *comparison.right_only]
+    found += [name for name in comparison.common_files if not filecmp.cmp(first / name, second / name, shallow=False)]
+    for name in comparison.common_dirs:
+        found += [f"{name}/{item}" for item in _differences(first / name, second / name)]
+    return found
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory: pytest.TempPathFactory) -> Layout:
+    return _copy_project(tmp_path_factory.mktemp("reproducible"))
+
+
+def test_two_clean_builds_are_byte_identical(project: Layout, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    build(EDITIONS, project)
+    first = _outputs(project)
+    shutil.rmtree(project.build)
+    build(EDITIONS, project)
+    second = _outputs(project)
+    assert sorted(path.name for path in first.iterdir()) == ["html", "strategic-conference-2020.epub", "strategic-conference-2020.pdf"]
+    assert _differences(first, second) == []
+
+
+def test_an_incremental_build_equals_a_clean_build_of_the_edited_sources(project: Layout, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    shutil.rmtree(project.build, ignore_errors=True)
+    build(EDITIONS, project)
+    page = project.docs / "reports" / "strategic-conference-2020" / "close.md"
+    page.write_text(page.read_text(encoding="utf-8").replace("this page's title is editorial.", "this page's title is editorial (edited)."), encoding="utf-8")
+    build(EDITIONS, project)
+    incremental = _outputs(project)
+    shutil.rmtree(project.build)
+    build(EDITIONS, project)
+    clean = _outputs(project)
+    assert "(edited)" in (incremental / "html" / "reports" / "strategic-conference-2020" / "close.html").read_text(encoding="utf-8")
+    assert _differences(incremental, clean) == []

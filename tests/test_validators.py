@@ -1,0 +1,91 @@
+"""The validators the publishing world uses, on every edition: epubcheck, the Nu HTML Checker,
+axe-core in Chromium; and what each one is seen to catch.
+
+In CI none of these may skip. Elsewhere a missing tool skips with what to install (``./bootstrap``
+installs them all).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from dialogue_edition.build import Layout
+from dialogue_edition.checks import validators
+from dialogue_edition.source_report import SourceReport
+
+ALLOWED = Path(__file__).parent / "validators" / "html-checker-allowed.yaml"
+INSTALL_HINT = "run ./bootstrap tests (apt-get install epubcheck chromium; npm ci) to install it"
+
+
+def require(path: Path, what: str) -> None:
+    """Skip (fail in CI) when a validator is not installed."""
+    if path.exists() and shutil.which("java"):
+        return
+    message = f"{what} is not installed ({path}): {INSTALL_HINT}"
+    if os.environ.get("CI"):
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+@pytest.fixture(scope="module")
+def site_pages(editions: Layout) -> list[str]:
+    site = editions.build / "html"
+    return [page.relative_to(site).as_posix() for page in sorted(site.rglob("*.html"))]
+
+
+def test_epubcheck_finds_nothing(editions: Layout, reports: list[SourceReport]) -> None:
+    require(validators.EPUBCHECK_JAR, "epubcheck")
+    counts, messages = validators.epubcheck(editions.build / f"{reports[0].slug}.epub")
+    assert (counts["FATAL"], counts["ERROR"], counts["WARNING"]) == (0, 0, 0), messages
+
+
+def test_epubcheck_catches_a_dangling_link(editions: Layout, reports: list[SourceReport], tmp_path: Path) -> None:
+    require(validators.EPUBCHECK_JAR, "epubcheck")
+    broken = tmp_path / "broken.epub"
+    with zipfile.ZipFile(editions.build / f"{reports[0].slug}.epub") as source, zipfile.ZipFile(broken, "w") as target:
+        for item in source.infolist():
+            data = source.read(item)
+            if item.filename.endswith("close.xhtml"):
+                data = data.replace(b"</body>", b'<p><a href="missing.xhtml">x</a></p></body>')
+            target.writestr(item, data)
+    counts, messages = validators.epubcheck(broken)
+    assert counts["ERROR"] >= 1
+    assert any("missing.xhtml" in message for message in messages)
+
+
+def test_the_html_checker_finds_no_error_on_any_page(editions: Layout) -> None:
+    require(validators.VNU_JAR, "the Nu HTML Checker (npm vnu-jar)")
+    pages, problems = validators.html_check(editions.build / "html", validators.allowed_messages(ALLOWED))
+    assert pages >= 12
+    assert problems == []
+
+
+def test_the_html_checker_catches_invalid_markup(tmp_path: Path) -> None:
+    require(validators.VNU_JAR, "the Nu HTML Checker (npm vnu-jar)")
+    (tmp_path / "page.html").write_text('<!DOCTYPE html><html lang="en"><head><title>x</title></head><body><p><div>x</p></body></html>')
+    _, problems = validators.html_check(tmp_path, validators.allowed_messages(ALLOWED))
+    assert any("page.html" in problem and ": error: " in problem for problem in problems)
+
+
+def test_every_page_passes_axe_in_light_and_dark_on_phone_and_desktop(editions: Layout, site_pages: list[str]) -> None:
+    require(validators.CHROMIUM, "Chromium")
+    require(validators.AXE_SCRIPT, "axe-core (npm)")
+    assert validators.accessibility(editions.build / "html", site_pages) == []
+
+
+def test_axe_and_the_request_log_catch_a_bad_page(tmp_path: Path) -> None:
+    require(validators.CHROMIUM, "Chromium")
+    require(validators.AXE_SCRIPT, "axe-core (npm)")
+    (tmp_path / "bad.html").write_text(
+        '<!DOCTYPE html><html lang="en"><head><title>x</title>'
+        '<link rel="stylesheet" href="https://fonts.example.invalid/font.css"></head>'
+        '<body><main><h1>x</h1><img src="data:image/gif;base64,R0lGODlhAQABAAAAACw="></main></body></html>'
+    )
+    problems = validators.accessibility(tmp_path, ["bad.html"])
+    assert any(problem.startswith("bad.html [light, phone]: image-alt") for problem in problems)
+    assert "request leaves the site [light, phone]: https://fonts.example.invalid/font.css" in problems

@@ -1,0 +1,62 @@
+"""Permalinks: every page and every stable anchor of the site, kept in a committed baseline.
+
+Stable anchors are those of the entries readers and other sites link to: people (``person-``),
+organisations (``org-``), events (``event-``) and agreements (``agreement-``). A permalink in the
+baseline that the site no longer has is broken unless ``docs/redirects.yaml`` redirects it.
+
+Regenerate the baseline after a deliberate addition::
+
+    python -m dialogue_edition.checks.permalinks build/html > tests/permalinks.txt
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+from lxml import html as lxml_html
+
+from ..sphinxext.redirects import Redirect
+
+STABLE_ANCHOR = re.compile(r"^(person|org|event|agreement)-[a-z0-9-]+$")
+NOT_PERMALINKS = {"genindex.html", "search.html"}
+
+
+def site_permalinks(site: Path) -> list[str]:
+    """Every page of the site and every stable anchor in it, as ``page.html#anchor``."""
+    found = []
+    for page in sorted(site.rglob("*.html")):
+        name = page.relative_to(site).as_posix()
+        if name in NOT_PERMALINKS:
+            continue
+        document = lxml_html.fromstring(page.read_bytes())
+        if document.xpath("//meta[@http-equiv='refresh']"):
+            continue
+        found.append(name)
+        found += [f"{name}#{anchor}" for anchor in document.xpath("//@id") if STABLE_ANCHOR.match(anchor)]
+    return found
+
+
+def broken_permalinks(site: Path, baseline: list[str], redirects: list[Redirect]) -> list[str]:
+    """Baseline permalinks the site lost without a redirect, or redirected to nowhere."""
+    present = set(site_permalinks(site))
+    moved = {item.old: item.new for item in redirects}
+    problems = []
+    for permalink in baseline:
+        if permalink in present:
+            continue
+        if permalink not in moved:
+            problems.append(f"{permalink} is gone: restore it or declare a redirect in docs/redirects.yaml")
+        elif moved[permalink] not in present:
+            problems.append(f"{permalink} redirects to {moved[permalink]}, which does not exist either")
+    return problems
+
+
+def main() -> None:
+    """Print the site's permalinks, one a line (the baseline's format)."""
+    print("\n".join(site_permalinks(Path(sys.argv[1]))))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,104 @@
+"""Declared redirects, so that a permalink never breaks silently.
+
+``docs/redirects.yaml`` lists ``from``/``to`` pairs of site paths. A page that moved gets a small
+HTML page at its old address that sends the reader on (``<meta http-equiv="refresh">`` and a
+plain link); an anchor that moved within or across pages is sent on by ``redirects.js``. The
+permalink test compares the built site with a committed baseline and accepts a missing address
+only when it is redirected here.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import posixpath
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+from sphinx.application import Sphinx
+from sphinx.util import logging
+
+from ..data_files import load_model
+from ..errors import InputError
+
+logger = logging.getLogger(__name__)
+
+SITE_PATH = r"^[a-z0-9][a-z0-9/_.-]*\.html(#[A-Za-z0-9_.:-]+)?$"
+SCRIPT = "redirects.js"
+
+
+class Redirect(BaseModel):
+    """One old address (``page.html`` or ``page.html#anchor``) and where it lives now."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    old: str = Field(alias="from", pattern=SITE_PATH)
+    new: str = Field(alias="to", pattern=SITE_PATH)
+    reason: str = Field(min_length=1)
+
+
+class RedirectsFile(BaseModel):
+    """The file: a list of redirects (empty while nothing has moved)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    redirects: list[Redirect] = Field(default_factory=list)
+
+
+def load_redirects(path: Path) -> list[Redirect]:
+    """The declared redirects; a missing file declares none."""
+    return load_model(path, RedirectsFile).redirects if path.exists() else []
+
+
+def stub_page(old: str, new: str) -> str:
+    """The small page left at a moved page's old address."""
+    target = html.escape(posixpath.relpath(new, posixpath.dirname(old) or "."), quote=True)
+    return (
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        f'<title>Moved</title><link rel="canonical" href="{target}">'
+        f'<meta http-equiv="refresh" content="0; url={target}"></head>'
+        f'<body><p>This page has moved to <a href="{target}">{target}</a>.</p></body></html>\n'
+    )
+
+
+def anchor_script(redirects: list[Redirect]) -> str:
+    """A script that sends a moved anchor (``page.html#old``) to its new address."""
+    table = {item.old: item.new for item in redirects if "#" in item.old}
+    return (
+        "// Generated from docs/redirects.yaml: anchors that moved.\n"
+        f'"use strict";\n(() => {{\n  const moved = {json.dumps(table, sort_keys=True)};\n'
+        "  const root = document.documentElement.dataset.content_root || \"\";\n"
+        "  const here = new URL(document.location.href);\n"
+        "  for (const [old, now] of Object.entries(moved)) {\n"
+        "    const url = new URL(old, new URL(root, here));\n"
+        "    if (url.pathname === here.pathname && url.hash === here.hash) {\n"
+        "      document.location.replace(new URL(now, new URL(root, here)).href);\n"
+        "    }\n  }\n})();\n"
+    )
+
+
+def write_redirects(app: Sphinx, exception: Exception | None) -> None:
+    """Write the stub pages and the anchor script into the finished HTML site."""
+    if exception is not None or app.builder.name != "html":
+        return
+    path = Path(app.config.edition_redirects_file)
+    try:
+        redirects = load_redirects(path)
+    except InputError as error:
+        logger.warning(error.message, location=f"{error.path}:{error.line or 0}")
+        return
+    outdir = Path(app.outdir)
+    for item in redirects:
+        if "#" not in item.old:
+            target = outdir / item.old
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(stub_page(item.old, item.new), encoding="utf-8")
+    (outdir / "_static" / SCRIPT).write_text(anchor_script(redirects), encoding="utf-8")
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    app.add_config_value("edition_redirects_file", "", "html", types=[str])
+    app.add_js_file(SCRIPT)
+    app.connect("build-finished", write_redirects)
+    return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
