@@ -88,6 +88,13 @@ def serve(session: nox.Session) -> None:
 
 
 @nox.session(default=False)
+def bench(session: nox.Session) -> None:
+    """Measure build times, memory, scale and page weight; write BENCHMARKS.md (never fails on a number)."""
+    install(session, "test")
+    session.run("edition-bench", *session.posargs)
+
+
+@nox.session(default=False)
 def linkcheck(session: nox.Session) -> None:
     """Check the external links (needs the network; never part of the tests)."""
     install(session)

@@ -47,6 +47,13 @@ bibtex_reference_style = "label"
 # Stable anchors for each agreement, used by "Cited in", the timeline and permalinks.
 bibtex_cite_id = "agreement-{key}"
 
+# -- Repository and site (written once, in pyproject.toml's [project.urls]) --------------------
+PROJECT_METADATA = tomllib.loads((PROJECT_ROOT / "pyproject.toml").read_text())["project"]
+SITE_URL = PROJECT_METADATA["urls"]["Homepage"]
+REPOSITORY_URL = PROJECT_METADATA["urls"]["Repository"]
+html_baseurl = SITE_URL  # canonical URLs and the sitemap
+edition_repository = REPOSITORY_URL  # "report an error" (dialogue_edition.sphinxext.contributing)
+
 # -- Project ---------------------------------------------------------------------------------
 project = "Russia–Republic of Korea Dialogue Forum: reports"
 author = LATEST.organiser
@@ -54,7 +61,7 @@ copyright = f"report texts: {LATEST.publisher}, their original publisher"  # noq
 language = LATEST.language
 root_doc = "index"
 # The edition's version is the project's, written once in pyproject.toml.
-release = version = tomllib.loads((PROJECT_ROOT / "pyproject.toml").read_text())["project"]["version"]
+release = version = PROJECT_METADATA["version"]
 
 # -- Extensions ------------------------------------------------------------------------------
 extensions = [
@@ -65,10 +72,18 @@ extensions = [
     "dialogue_edition.sphinxext.editorial",
     "dialogue_edition.sphinxext.missing_photo",
     "dialogue_edition.sphinxext.report_metadata",
+    "dialogue_edition.sphinxext.theme",
     "dialogue_edition.sphinxext.downloads",
     "dialogue_edition.sphinxext.epub",
     "dialogue_edition.sphinxext.safety",
     "dialogue_edition.sphinxext.html_writer",
+    "dialogue_edition.sphinxext.page_assets",
+    "dialogue_edition.sphinxext.navigation",
+    "dialogue_edition.sphinxext.contributing",
+    "sphinxext.opengraph",
+    "dialogue_edition.sphinxext.sitemap",
+    "dialogue_edition.sphinxext.search_index",
+    "notfound.extension",
     "dialogue_edition.sphinxext.redirects",
     "dialogue_edition.sphinxext.mentions",
 ]
@@ -95,6 +110,19 @@ html_title = project
 html_static_path = ["_static"]
 html_css_files = ["edition.css"]
 html_copy_source = False
+# "Edit this page" and "View source" on every page, from the one repository address.
+html_theme_options = {
+    "source_repository": REPOSITORY_URL + "/",
+    "source_branch": "main",
+    "source_directory": "docs/",
+}
+# Social previews: text only (no generated images), from the page's first paragraph.
+ogp_site_url = SITE_URL
+ogp_social_cards = {"enable": False}
+ogp_enable_meta_description = True
+# A 404 page that helps: it links the reports, glossaries and search. Its links are absolute
+# from the site's root, which on GitHub Pages is the repository's folder.
+notfound_urls_prefix = "/" + SITE_URL.rstrip("/").rsplit("/", 1)[-1] + "/"
 html_last_updated_fmt = None
 
 # -- Downloads (dialogue_edition.sphinxext.downloads) ----------------------------------------

@@ -125,11 +125,19 @@ CASES = {
         ["registry/agreements.bib:39: entry 'treaty1992': date (the date of signature): Field required"],
     ),
     "raw HTML directive in a page": (
-        lambda root: edit(root / PAGES / "close.md", "The Strategic Conference", "```{raw} html\n<script>alert(1)</script>\n```\n\nThe Strategic Conference"),
-        [f"{REPORT}/close.md:7: WARNING: \"raw\" directive disabled."],
+        lambda root: edit(
+            root / PAGES / "close.md",
+            "The Strategic Conference",
+            "```{raw} html\n<script>alert(1)</script>\n```\n\nThe Strategic Conference",
+        ),
+        [f'{REPORT}/close.md:7: WARNING: "raw" directive disabled.'],
     ),
     "malformed redirects file": (
-        lambda root: edit(root / "docs" / "redirects.yaml", "redirects: []", "redirects:\n  - from: /people.html\n    to: people.html\n    reason: x"),
+        lambda root: edit(
+            root / "docs" / "redirects.yaml",
+            "redirects: []",
+            "redirects:\n  - from: /people.html\n    to: people.html\n    reason: x",
+        ),
         ["docs/redirects.yaml:7: redirects.0.from: String should match pattern"],
     ),
     "misspelt theme in the configuration": (

@@ -5,7 +5,9 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
+from conftest import PROJECT_ROOT
 from dialogue_edition.build import EDITIONS, Layout
+from dialogue_edition.checks.links import site_prefix
 from dialogue_edition.checks.rendered_text import element_text, epub_spine
 from dialogue_edition.source_report import SourceReport
 from lxml import etree
@@ -105,7 +107,8 @@ def test_every_html_page_links_the_downloads(editions: Layout, reports: list[Sou
         links = document.xpath("//nav[@class='edition-downloads']//a/@href")
         assert {Path(link).name for link in links} == expected, page
         for link in links:
-            assert (page.parent / link).resolve().is_file(), (page, link)
+            target = site / link.removeprefix(site_prefix(PROJECT_ROOT)) if link.startswith("/") else page.parent / link
+            assert target.resolve().is_file(), (page, link)
 
 
 def test_the_search_index_knows_the_report(editions: Layout) -> None:

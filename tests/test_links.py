@@ -5,15 +5,16 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
+from conftest import PROJECT_ROOT
 from dialogue_edition.build import Layout
-from dialogue_edition.checks.links import epub_problems, html_site_problems, pdf_problems
+from dialogue_edition.checks.links import epub_problems, html_site_problems, pdf_problems, site_prefix
 from dialogue_edition.source_report import SourceReport
 from pypdf import PdfWriter
 from pypdf.generic import NameObject, TextStringObject
 
 
 def test_html_links_and_fragments_resolve(editions: Layout) -> None:
-    assert html_site_problems(editions.build / "html") == []
+    assert html_site_problems(editions.build / "html", site_prefix(PROJECT_ROOT)) == []
 
 
 def test_epub_links_and_fragments_resolve(editions: Layout, reports: list[SourceReport]) -> None:

@@ -7,11 +7,10 @@ import shutil
 from pathlib import Path
 
 import pytest
-from pypdf import PdfReader
-
 from conftest import PROJECT_ROOT
 from dialogue_edition.build import BuildFailed, Layout, build, silent_faults
 from dialogue_edition.source_report import SourceReport
+from pypdf import PdfReader
 
 
 def test_the_pdf_metadata_is_complete(editions: Layout, reports: list[SourceReport]) -> None:
@@ -48,7 +47,10 @@ def test_a_hangul_name_without_a_font_fails_the_pdf(tmp_path: Path) -> None:
         shutil.copytree(PROJECT_ROOT / name, tmp_path / name)
     shutil.copyfile(PROJECT_ROOT / "pyproject.toml", tmp_path / "pyproject.toml")
     page = tmp_path / "docs" / "reports" / "strategic-conference-2020" / "close.md"
-    page.write_text(page.read_text(encoding="utf-8").replace("in an offline format.", "in an offline format. 이규형"), encoding="utf-8")
+    page.write_text(
+        page.read_text(encoding="utf-8").replace("in an offline format.", "in an offline format. 이규형"),
+        encoding="utf-8",
+    )
     with pytest.raises(BuildFailed, match=r"Missing character: There is no 이 \(U\+C774\)"):
         build(["pdf"], Layout(docs=tmp_path / "docs", build=tmp_path / "build"))
     assert not (tmp_path / "build" / "strategic-conference-2020.pdf").exists()

@@ -6,11 +6,10 @@ import shutil
 from pathlib import Path
 
 import pytest
-from lxml import html as lxml_html
-
 from dialogue_edition.build import Layout
 from dialogue_edition.checks.permalinks import broken_permalinks, site_permalinks
 from dialogue_edition.sphinxext.redirects import Redirect, load_redirects, stub_page
+from lxml import html as lxml_html
 
 BASELINE = Path(__file__).parent / "permalinks.txt"
 REDIRECTS = Path(__file__).parent.parent / "docs" / "redirects.yaml"
@@ -22,7 +21,12 @@ def _baseline() -> list[str]:
 
 def test_every_baseline_permalink_still_resolves(editions: Layout) -> None:
     baseline = _baseline()
-    assert {line.split("#")[1].split("-")[0] for line in baseline if "#" in line} == {"person", "org", "event", "agreement"}
+    assert {line.split("#")[1].split("-")[0] for line in baseline if "#" in line} == {
+        "person",
+        "org",
+        "event",
+        "agreement",
+    }
     assert broken_permalinks(editions.build / "html", baseline, load_redirects(REDIRECTS)) == []
 
 
@@ -39,13 +43,20 @@ def site_copy(editions: Layout, tmp_path: Path) -> Path:
 
 def test_a_vanished_anchor_fails_unless_redirected(site_copy: Path) -> None:
     people = site_copy / "people.html"
-    people.write_text(people.read_text(encoding="utf-8").replace('id="person-kurbanov"', 'id="person-kurbanov-sergei"'), encoding="utf-8")
+    people.write_text(
+        people.read_text(encoding="utf-8").replace('id="person-kurbanov"', 'id="person-kurbanov-sergei"'),
+        encoding="utf-8",
+    )
     assert broken_permalinks(site_copy, _baseline(), []) == [
         "people.html#person-kurbanov is gone: restore it or declare a redirect in docs/redirects.yaml"
     ]
-    moved = Redirect.model_validate({"from": "people.html#person-kurbanov", "to": "people.html#person-kurbanov-sergei", "reason": "test"})
+    moved = Redirect.model_validate(
+        {"from": "people.html#person-kurbanov", "to": "people.html#person-kurbanov-sergei", "reason": "test"}
+    )
     assert broken_permalinks(site_copy, _baseline(), [moved]) == []
-    nowhere = Redirect.model_validate({"from": "people.html#person-kurbanov", "to": "people.html#nobody", "reason": "test"})
+    nowhere = Redirect.model_validate(
+        {"from": "people.html#person-kurbanov", "to": "people.html#nobody", "reason": "test"}
+    )
     assert broken_permalinks(site_copy, _baseline(), [nowhere]) == [
         "people.html#person-kurbanov redirects to people.html#nobody, which does not exist either"
     ]
@@ -59,4 +70,6 @@ def test_a_moved_page_gets_a_redirect_page() -> None:
 
 def test_the_site_carries_the_anchor_redirect_script(editions: Layout) -> None:
     assert (editions.build / "html" / "_static" / "redirects.js").exists()
-    assert lxml_html.fromstring((editions.build / "html" / "index.html").read_bytes()).xpath("//script[contains(@src, 'redirects.js')]")
+    assert lxml_html.fromstring((editions.build / "html" / "index.html").read_bytes()).xpath(
+        "//script[contains(@src, 'redirects.js')]"
+    )

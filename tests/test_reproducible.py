@@ -7,7 +7,6 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from conftest import PROJECT_ROOT
 from dialogue_edition.build import EDITIONS, Layout, build
 
@@ -52,20 +51,33 @@ def test_two_clean_builds_are_byte_identical(project: Layout, monkeypatch: pytes
     shutil.rmtree(project.build)
     build(EDITIONS, project)
     second = _outputs(project)
-    assert sorted(path.name for path in first.iterdir()) == ["html", "strategic-conference-2020.epub", "strategic-conference-2020.pdf"]
+    assert sorted(path.name for path in first.iterdir()) == [
+        "html",
+        "strategic-conference-2020.epub",
+        "strategic-conference-2020.pdf",
+    ]
     assert _differences(first, second) == []
 
 
-def test_an_incremental_build_equals_a_clean_build_of_the_edited_sources(project: Layout, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_an_incremental_build_equals_a_clean_build_of_the_edited_sources(
+    project: Layout, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
     shutil.rmtree(project.build, ignore_errors=True)
     build(EDITIONS, project)
     page = project.docs / "reports" / "strategic-conference-2020" / "close.md"
-    page.write_text(page.read_text(encoding="utf-8").replace("this page's title is editorial.", "this page's title is editorial (edited)."), encoding="utf-8")
+    page.write_text(
+        page.read_text(encoding="utf-8").replace(
+            "this page's title is editorial.", "this page's title is editorial (edited)."
+        ),
+        encoding="utf-8",
+    )
     build(EDITIONS, project)
     incremental = _outputs(project)
     shutil.rmtree(project.build)
     build(EDITIONS, project)
     clean = _outputs(project)
-    assert "(edited)" in (incremental / "html" / "reports" / "strategic-conference-2020" / "close.html").read_text(encoding="utf-8")
+    assert "(edited)" in (incremental / "html" / "reports" / "strategic-conference-2020" / "close.html").read_text(
+        encoding="utf-8"
+    )
     assert _differences(incremental, clean) == []

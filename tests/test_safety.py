@@ -6,11 +6,10 @@ import pickle
 from pathlib import Path
 
 import pytest
+from dialogue_edition.build import Layout
 from docutils import nodes
 from lxml import html as lxml_html
 from sphinx.testing.util import SphinxTestApp
-
-from dialogue_edition.build import Layout
 
 
 def test_no_raw_node_reaches_any_doctree(editions: Layout) -> None:

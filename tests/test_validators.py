@@ -13,9 +13,10 @@ import zipfile
 from pathlib import Path
 
 import pytest
-
+from conftest import PROJECT_ROOT
 from dialogue_edition.build import Layout
 from dialogue_edition.checks import validators
+from dialogue_edition.checks.links import site_prefix
 from dialogue_edition.source_report import SourceReport
 
 ALLOWED = Path(__file__).parent / "validators" / "html-checker-allowed.yaml"
@@ -67,7 +68,9 @@ def test_the_html_checker_finds_no_error_on_any_page(editions: Layout) -> None:
 
 def test_the_html_checker_catches_invalid_markup(tmp_path: Path) -> None:
     require(validators.VNU_JAR, "the Nu HTML Checker (npm vnu-jar)")
-    (tmp_path / "page.html").write_text('<!DOCTYPE html><html lang="en"><head><title>x</title></head><body><p><div>x</p></body></html>')
+    (tmp_path / "page.html").write_text(
+        '<!DOCTYPE html><html lang="en"><head><title>x</title></head><body><p><div>x</p></body></html>'
+    )
     _, problems = validators.html_check(tmp_path, validators.allowed_messages(ALLOWED))
     assert any("page.html" in problem and ": error: " in problem for problem in problems)
 
@@ -75,7 +78,7 @@ def test_the_html_checker_catches_invalid_markup(tmp_path: Path) -> None:
 def test_every_page_passes_axe_in_light_and_dark_on_phone_and_desktop(editions: Layout, site_pages: list[str]) -> None:
     require(validators.CHROMIUM, "Chromium")
     require(validators.AXE_SCRIPT, "axe-core (npm)")
-    assert validators.accessibility(editions.build / "html", site_pages) == []
+    assert validators.accessibility(editions.build / "html", site_pages, site_prefix(PROJECT_ROOT)) == []
 
 
 def test_axe_and_the_request_log_catch_a_bad_page(tmp_path: Path) -> None:

@@ -8,13 +8,14 @@ problem (a syntax error, an unknown type, a missing date of signature) is report
 
 from __future__ import annotations
 
+import codecs
 import datetime
 import re
 from pathlib import Path
 
+import latexcodec  # noqa: F401 (registers the "ulatex" codec)
 from pybtex.database import BibliographyData, Entry, parse_string
 from pybtex.exceptions import PybtexError
-from pybtex.richtext import Text
 from pybtex.scanner import PybtexSyntaxError
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -75,7 +76,7 @@ def parse(path: Path) -> tuple[str, BibliographyData]:
 
 def _fields(entry: Entry) -> dict[str, str]:
     """The entry's fields as plain text (BibTeX's ``--`` an en dash, ``{...}`` unwrapped)."""
-    return {name.lower(): Text.from_latex(value).render_as("text") for name, value in entry.fields.items()}
+    return {name.lower(): codecs.decode(value, "ulatex") for name, value in entry.fields.items()}
 
 
 def load_agreements(path: Path) -> dict[str, Agreement]:

@@ -250,6 +250,10 @@ def build_epub(layout: Layout, staging: Path) -> list[Path]:
 def build_html(layout: Layout, staging: Path) -> list[Path]:
     """The HTML site, carrying whichever PDF and EPUB editions are already built."""
     outdir = staging / "html"
+    previous = layout.build / "html"
+    if previous.is_dir():
+        # Start from a copy of the last site (mtimes kept), so that Sphinx writes only what changed.
+        shutil.copytree(previous, outdir, copy_function=shutil.copy2)
     overrides = {"edition_downloads_dir": str(layout.build), "edition_downloads_required": "0" if layout.draft else "1"}
     run_sphinx("html", layout, outdir, overrides)
     place(outdir, layout.build / "html")
@@ -270,6 +274,20 @@ def check_inputs(layout: Layout) -> None:
         load_redirects(layout.docs / "redirects.yaml")
     except InputError as error:
         raise BuildFailed(str(error)) from None
+
+
+def check_data(argv: Sequence[str] | None = None) -> int:
+    """Command line: validate the data files only (source reports, registry, redirects), fast.
+
+    The pre-commit hook runs this; it prints ``file:line: problem`` and exits 1 on bad input.
+    """
+    del argv
+    try:
+        check_inputs(Layout())
+    except BuildFailed as error:
+        print(f"edition-check-data: {error}", file=sys.stderr)
+        return 1
+    return 0
 
 
 def build(editions: Sequence[str], layout: Layout) -> list[Path]:

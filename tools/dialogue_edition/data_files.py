@@ -18,7 +18,7 @@ from .errors import InputError
 Model = TypeVar("Model", bound=BaseModel)
 
 
-class _Loader(yaml.SafeLoader):
+class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # libyaml's parser where available
     """YAML without implicit timestamps: dates stay text for pydantic to check.
 
     An impossible date (30 February) is then a validation error at its line, not a crash.
@@ -29,6 +29,16 @@ _Loader.yaml_implicit_resolvers = {
     first: [resolver for resolver in resolvers if resolver[0] != "tag:yaml.org,2002:timestamp"]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
+
+
+def _parse(text: str) -> tuple[object, yaml.Node | None]:
+    """Compose the node tree once (it keeps the lines), then build the data from it."""
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+        return (loader.construct_document(node) if node is not None else None), node
+    finally:
+        loader.dispose()
 
 
 def _line_of(node: yaml.Node | None, location: tuple[int | str, ...]) -> int | None:

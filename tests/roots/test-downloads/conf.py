@@ -1,3 +1,3 @@
-extensions = ["dialogue_edition.sphinxext.downloads"]
+extensions = ["dialogue_edition.sphinxext.theme", "dialogue_edition.sphinxext.downloads"]
 html_theme = "furo"
 edition_downloads = ["report.pdf", "report.epub"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import posixpath
+import tomllib
 import zipfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -29,8 +30,31 @@ def _links(document: lxml_html.HtmlElement) -> Iterable[str]:
                 yield value
 
 
-def check_pages(pages: dict[str, bytes], exists: Callable[[str], bool]) -> list[str]:
-    """Problems with the local links of ``pages`` (path to bytes) within one site or book."""
+def site_prefix(project_root: Path) -> str:
+    """The path at which the site is published (``/reports-edition/``), from pyproject.toml.
+
+    Pages such as the 404 page link from the server's root, through this prefix.
+    """
+    homepage = tomllib.loads((project_root / "pyproject.toml").read_text())["project"]["urls"]["Homepage"]
+    return urlsplit(homepage).path or "/"
+
+
+def _target(page: str, link_path: str, prefix: str) -> str | None:
+    """The site file a link's path points at (None: outside the site's folder)."""
+    if not link_path:
+        return page
+    if link_path.startswith("/"):
+        if not link_path.startswith(prefix):
+            return None
+        return posixpath.normpath(unquote(link_path.removeprefix(prefix)) or "index.html")
+    return posixpath.normpath(posixpath.join(posixpath.dirname(page), unquote(link_path)))
+
+
+def check_pages(pages: dict[str, bytes], exists: Callable[[str], bool], prefix: str = "/") -> list[str]:
+    """Problems with the local links of ``pages`` (path to bytes) within one site or book.
+
+    A link from the server's root (``/prefix/page.html``) is resolved through ``prefix``.
+    """
     parsed = {path: lxml_html.fromstring(content) for path, content in pages.items()}
     id_cache = {path: _ids(document) for path, document in parsed.items()}
     problems = []
@@ -39,20 +63,20 @@ def check_pages(pages: dict[str, bytes], exists: Callable[[str], bool]) -> list[
             parts = urlsplit(link)
             if parts.scheme or parts.netloc or link.startswith(("mailto:", "data:")):
                 continue
-            target = (
-                posixpath.normpath(posixpath.join(posixpath.dirname(path), unquote(parts.path))) if parts.path else path
-            )
-            if not exists(target):
+            target = _target(path, parts.path, prefix)
+            if target is None:
+                problems.append(f"{path}: link {link!r} leaves the site's folder {prefix}")
+            elif not exists(target):
                 problems.append(f"{path}: link {link!r} points at {target}, which does not exist")
             elif parts.fragment and target in id_cache and unquote(parts.fragment) not in id_cache[target]:
                 problems.append(f"{path}: link {link!r}: {target} has no element with id {parts.fragment!r}")
     return problems
 
 
-def html_site_problems(site: Path) -> list[str]:
-    """Broken local links and fragments in a built HTML site."""
+def html_site_problems(site: Path, prefix: str = "/") -> list[str]:
+    """Broken local links and fragments in a built HTML site published at ``prefix``."""
     pages = {path.relative_to(site).as_posix(): path.read_bytes() for path in sorted(site.rglob("*.html"))}
-    return check_pages(pages, lambda target: (site / target).exists())
+    return check_pages(pages, lambda target: (site / target).exists(), prefix)
 
 
 def epub_problems(epub: Path) -> list[str]:

@@ -20,7 +20,7 @@ from lxml import html as lxml_html
 from ..sphinxext.redirects import Redirect
 
 STABLE_ANCHOR = re.compile(r"^(person|org|event|agreement)-[a-z0-9-]+$")
-NOT_PERMALINKS = {"genindex.html", "search.html"}
+NOT_PERMALINKS = {"genindex.html", "search.html", "404.html"}
 
 
 def site_permalinks(site: Path) -> list[str]:

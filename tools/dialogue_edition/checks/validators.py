@@ -48,7 +48,7 @@ SCHEMES = ("light", "dark")
 
 
 def epubcheck(epub: Path) -> tuple[dict[str, int], list[str]]:
-    """epubcheck's counts by severity, and its messages."""
+    """Epubcheck's counts by severity, and its messages."""
     with tempfile.TemporaryDirectory() as scratch:
         report = Path(scratch) / "report.json"
         subprocess.run(["java", "-jar", str(EPUBCHECK_JAR), str(epub), "--json", str(report)], capture_output=True)
@@ -97,17 +97,21 @@ def html_check(site: Path, allowed: list[AllowedMessage]) -> tuple[int, list[str
 
 
 @contextmanager
-def served(site: Path) -> Iterator[str]:
-    """The site served on a free port of this machine's loopback, for as long as needed."""
-    handler = functools.partial(QuietHandler, directory=str(site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
+def served(site: Path, prefix: str = "/") -> Iterator[str]:
+    """The site served at ``prefix`` on a free port of this machine's loopback, as published."""
+    nested = prefix.strip("/")
+    with tempfile.TemporaryDirectory() as root:
+        if nested:
+            (Path(root) / nested).parent.mkdir(parents=True, exist_ok=True)
+            (Path(root) / nested).symlink_to(site.resolve(), target_is_directory=True)
+        handler = functools.partial(QuietHandler, directory=root if nested else str(site))
+        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        try:
+            yield f"http://127.0.0.1:{server.server_address[1]}{prefix}"
+        finally:
+            server.shutdown()
+            server.server_close()
 
 
 class QuietHandler(http.server.SimpleHTTPRequestHandler):
@@ -126,20 +130,21 @@ def _only_the_site(origin: str, outside: list[str], route: Route) -> None:
         route.abort()
 
 
-def accessibility(site: Path, pages: list[str]) -> list[str]:
+def accessibility(site: Path, pages: list[str], prefix: str = "/") -> list[str]:
     """axe-core's WCAG 2.1 A/AA violations, and requests that leave the site, for every page,
-    in light and dark mode, on a phone and a desktop viewport."""
+    in light and dark mode, on a phone and a desktop viewport.
+    """
     from playwright.sync_api import sync_playwright
 
     axe = AXE_SCRIPT.read_text(encoding="utf-8")
     problems = []
-    with served(site) as origin, sync_playwright() as playwright:
+    with served(site, prefix) as origin, sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS)
         for scheme in SCHEMES:
             for device, viewport in VIEWPORTS.items():
                 context = browser.new_context(viewport=viewport, color_scheme=scheme)
                 outside: list[str] = []
-                context.route("**/*", functools.partial(_only_the_site, origin, outside))
+                context.route("**/*", functools.partial(_only_the_site, origin.removesuffix(prefix) + "/", outside))
                 page = context.new_page()
                 for name in pages:
                     page.goto(origin + name, wait_until="load")

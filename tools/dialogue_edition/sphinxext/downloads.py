@@ -1,8 +1,8 @@
 """The PDF and EPUB editions, downloadable from every page of the HTML site.
 
 The HTML build runs last and copies the finished PDF and EPUB files into ``downloads/`` of the
-site; the theme's announcement bar (``templates/page.html``, which this extension adds to the
-project's templates) links to them on every page with their sizes. A missing file is a warning
+site; the theme's announcement bar (``theme``'s page template) links to them on every page with
+their sizes, and ``{edition-downloads}`` lists them with their SHA-256. A missing file is a warning
 (an error under ``-W``) when the downloads are required, which they are for the published site;
 a quick ``html``-only draft may leave them out.
 """
@@ -15,7 +15,6 @@ from typing import Any
 
 from docutils import nodes
 from sphinx.application import Sphinx
-from sphinx.config import Config
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 from sphinx.util.osutil import relative_uri
@@ -26,13 +25,6 @@ logger = logging.getLogger(__name__)
 
 FOLDER = "downloads"
 LABELS = {".pdf": "PDF", ".epub": "EPUB"}
-TEMPLATES = Path(__file__).parent / "templates"
-
-
-def use_template(app: Sphinx, config: Config) -> None:
-    """Add the announcement-bar template and switch furo's announcement bar on."""
-    config.templates_path = [*config.templates_path, str(TEMPLATES)]
-    config.html_theme_options = {"announcement": "downloads", **config.html_theme_options}
 
 
 def _available(app: Sphinx) -> list[Path]:
@@ -73,7 +65,7 @@ def add_links(
     ]
 
 
-class downloads_table(nodes.General, nodes.Element):  # noqa: N801 (docutils names nodes in lower case)
+class downloads_table(nodes.General, nodes.Element):
     """Where the table of downloads goes; filled in for the HTML site, dropped elsewhere."""
 
 
@@ -101,10 +93,19 @@ def fill_table(app: Sphinx, doctree: nodes.document, docname: str) -> None:
             link = nodes.reference(path.name, path.name, refuri=href, internal=True)
             checksum = nodes.literal(sha256_of(path), sha256_of(path))
             label = LABELS.get(path.suffix, path.suffix)
-            body += nodes.row("", _cell(nodes.Text(label)), _cell(link), _cell(nodes.Text(_human_size(path.stat().st_size))), _cell(checksum))
-        head = nodes.thead("", nodes.row("", *(_cell(nodes.Text(name)) for name in ("Edition", "File", "Size", "SHA-256"))))
+            body += nodes.row(
+                "",
+                _cell(nodes.Text(label)),
+                _cell(link),
+                _cell(nodes.Text(_human_size(path.stat().st_size))),
+                _cell(checksum),
+            )
+        head = nodes.thead(
+            "", nodes.row("", *(_cell(nodes.Text(name)) for name in ("Edition", "File", "Size", "SHA-256")))
+        )
         group = nodes.tgroup("", *(nodes.colspec(colwidth=width) for width in (1, 3, 1, 6)), head, body, cols=4)
-        placeholder.replace_self(nodes.table("", group, classes=["edition-downloads-table"]))
+        # no-search: checksums are not words a reader looks for.
+        placeholder.replace_self(nodes.table("", group, classes=["edition-downloads-table", "no-search"]))
 
 
 def copy_files(app: Sphinx, exception: Exception | None) -> None:
@@ -123,7 +124,6 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_config_value("edition_downloads", [], "html", types=[list])
     app.add_config_value("edition_downloads_dir", "", "html", types=[str])
     app.add_config_value("edition_downloads_required", True, "html", types=[bool])
-    app.connect("config-inited", use_template)
     app.connect("builder-inited", collect)
     app.connect("html-page-context", add_links)
     app.connect("build-finished", copy_files)

@@ -18,7 +18,9 @@ from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.writers.html5 import HTML5Translator
 
-EXTERNAL_LINK = re.compile(r'<a (?![^>]*\brel=)(?=[^>]*\bhref="https?://)')
+LINK_TAG = re.compile(r"<a\b[^>]*>")
+EXTERNAL = re.compile(r'\bhref="https?://')
+REL = re.compile(r'\brel="([^"]*)"')
 
 
 class EditionHTMLTranslator(HTML5Translator):
@@ -29,13 +31,26 @@ class EditionHTMLTranslator(HTML5Translator):
         self.body[-1] = self.body[-1].replace('role="doc-biblioentry"', 'role="listitem"')
 
 
+def _secure(match: re.Match[str]) -> str:
+    """One ``<a ...>`` tag, with noopener and noreferrer added to its rel if it leaves the site."""
+    tag = match.group(0)
+    if not EXTERNAL.search(tag):
+        return tag
+    rel = REL.search(tag)
+    if rel is None:
+        return '<a rel="noopener noreferrer"' + tag[2:]
+    values = rel.group(1).split()
+    values += [value for value in ("noopener", "noreferrer") if value not in values]
+    return tag[: rel.start()] + f'rel="{" ".join(values)}"' + tag[rel.end() :]
+
+
 def secure_external_links(app: Sphinx, exception: Exception | None) -> None:
     """Add ``rel="noopener noreferrer"`` to every external link of the finished site."""
     if exception is not None or app.builder.name != "html":
         return
     for page in Path(app.outdir).rglob("*.html"):
         text = page.read_text(encoding="utf-8")
-        secured = EXTERNAL_LINK.sub('<a rel="noopener noreferrer" ', text)
+        secured = LINK_TAG.sub(_secure, text)
         if secured != text:
             page.write_text(secured, encoding="utf-8")
 

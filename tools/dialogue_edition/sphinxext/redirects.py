@@ -17,6 +17,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 from sphinx.application import Sphinx
+from sphinx.config import Config
 from sphinx.util import logging
 
 from ..data_files import load_model
@@ -68,7 +69,7 @@ def anchor_script(redirects: list[Redirect]) -> str:
     return (
         "// Generated from docs/redirects.yaml: anchors that moved.\n"
         f'"use strict";\n(() => {{\n  const moved = {json.dumps(table, sort_keys=True)};\n'
-        "  const root = document.documentElement.dataset.content_root || \"\";\n"
+        '  const root = document.documentElement.dataset.content_root || "";\n'
         "  const here = new URL(document.location.href);\n"
         "  for (const [old, now] of Object.entries(moved)) {\n"
         "    const url = new URL(old, new URL(root, here));\n"
@@ -78,27 +79,41 @@ def anchor_script(redirects: list[Redirect]) -> str:
     )
 
 
-def write_redirects(app: Sphinx, exception: Exception | None) -> None:
-    """Write the stub pages and the anchor script into the finished HTML site."""
-    if exception is not None or app.builder.name != "html":
-        return
+def _redirects(app: Sphinx) -> list[Redirect]:
+    """The declared redirects; a bad file is a warning at its line (an error under -W)."""
     path = Path(app.config.edition_redirects_file)
     try:
-        redirects = load_redirects(path)
+        return load_redirects(path)
     except InputError as error:
         logger.warning(error.message, location=f"{error.path}:{error.line or 0}")
+        return []
+
+
+def prepare_script(app: Sphinx, config: Config) -> None:
+    """Write the anchor script where Sphinx copies static files from, before pages are written
+    (so every page, in clean and incremental builds alike, links it with its checksum).
+    """
+    folder = Path(app.doctreedir) / "redirects-static"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / SCRIPT).write_text(anchor_script(_redirects(app)), encoding="utf-8")
+    config.html_static_path = [*config.html_static_path, str(folder)]
+
+
+def write_stub_pages(app: Sphinx, exception: Exception | None) -> None:
+    """Leave a small page at each moved page's old address in the finished HTML site."""
+    if exception is not None or app.builder.name != "html":
         return
     outdir = Path(app.outdir)
-    for item in redirects:
+    for item in _redirects(app):
         if "#" not in item.old:
             target = outdir / item.old
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(stub_page(item.old, item.new), encoding="utf-8")
-    (outdir / "_static" / SCRIPT).write_text(anchor_script(redirects), encoding="utf-8")
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
     app.add_config_value("edition_redirects_file", "", "html", types=[str])
     app.add_js_file(SCRIPT)
-    app.connect("build-finished", write_redirects)
+    app.connect("config-inited", prepare_script)
+    app.connect("build-finished", write_stub_pages)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

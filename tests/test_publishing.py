@@ -1,0 +1,57 @@
+"""What the published site offers contributors and the web: edit, source and error-report links,
+canonical URLs, a sitemap, social previews and a helpful 404 page.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+from conftest import PROJECT_ROOT
+from dialogue_edition.build import Layout
+from lxml import etree
+from lxml import html as lxml_html
+
+URLS = tomllib.loads((PROJECT_ROOT / "pyproject.toml").read_text())["project"]["urls"]
+CONTENT_PAGES = ("index.html", "people.html", "reports/strategic-conference-2020/first-session.html")
+
+
+def _page(editions: Layout, name: str) -> lxml_html.HtmlElement:
+    return lxml_html.fromstring((editions.build / "html" / name).read_bytes())
+
+
+def test_every_page_links_edit_view_source_and_report_an_error(editions: Layout) -> None:
+    for name in CONTENT_PAGES:
+        page = _page(editions, name)
+        source = "docs/" + name.removesuffix(".html") + ".md"
+        assert page.xpath(f"//a[@href='{URLS['Repository']}/edit/main/{source}']"), name
+        assert page.xpath(f"//a[starts-with(@href, '{URLS['Repository']}/blob/main/{source}')]"), name
+        (report,) = page.xpath("//p[@class='report-error']/a/@href")
+        query = parse_qs(urlsplit(report).query)
+        assert report.startswith(URLS["Repository"] + "/issues/new?")
+        assert query["body"][0].startswith(f"Page: {URLS['Homepage']}{name}\n")
+        assert query["title"][0].startswith("Error on the page “")
+
+
+def test_canonical_urls_social_previews_and_the_sitemap(editions: Layout) -> None:
+    page = _page(editions, "reports/strategic-conference-2020/first-session.html")
+    canonical = URLS["Homepage"] + "reports/strategic-conference-2020/first-session.html"
+    assert page.xpath("//link[@rel='canonical']/@href") == [canonical]
+    assert page.xpath("//meta[@property='og:url']/@content") == [canonical]
+    assert page.xpath("//meta[@property='og:title']/@content") == [
+        "30 years of diplomatic relations: past and future perspectives"
+    ]
+    assert page.xpath("//meta[@property='og:description']/@content")[0].startswith("The first session was moderated by")
+    sitemap = etree.parse(str(editions.build / "html" / "sitemap.xml"))
+    locations = sitemap.xpath("//*[local-name()='loc']/text()")
+    assert canonical in locations
+    assert len(locations) >= 11
+
+
+def test_the_404_page_helps_the_reader_on(editions: Layout) -> None:
+    page = _page(editions, "404.html")
+    prefix = urlsplit(URLS["Homepage"]).path
+    assert page.xpath(f"//link[@href='{prefix}_static/styles/furo.css?v=' or starts-with(@href, '{prefix}_static/')]")
+    assert page.xpath(f"//a[@href='{prefix}people.html']")
+    assert Path(editions.build / "html" / "404.html").exists()
