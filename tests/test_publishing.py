@@ -1,5 +1,6 @@
-"""What the published site offers contributors and the web: edit, source and error-report links,
-canonical URLs, a sitemap, social previews and a helpful 404 page.
+"""What the published site offers contributors and the web.
+
+Edit, source and error-report links, canonical URLs, a sitemap, social previews, a 404 page.
 """
 
 from __future__ import annotations

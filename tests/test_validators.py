@@ -1,5 +1,6 @@
-"""The validators the publishing world uses, on every edition: epubcheck, the Nu HTML Checker,
-axe-core in Chromium; and what each one is seen to catch.
+"""The validators the publishing world uses, on every edition, and what each is seen to catch.
+
+epubcheck, the Nu HTML Checker, axe-core in Chromium.
 
 In CI none of these may skip. Elsewhere a missing tool skips with what to install (``./bootstrap``
 installs them all).

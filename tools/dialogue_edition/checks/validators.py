@@ -45,6 +45,9 @@ CHROMIUM_FLAGS = [
 WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 VIEWPORTS = {"phone": {"width": 375, "height": 667}, "desktop": {"width": 1280, "height": 800}}
 SCHEMES = ("light", "dark")
+AXE_RUN = """tags => axe.run(document, {runOnly: {type: 'tag', values: tags}}).then(result =>
+    result.violations.map(v => `${v.id} (${v.impact}): ${v.help} at ` +
+        v.nodes.map(node => node.target.join(' ')).slice(0, 3).join('; ')))"""
 
 
 def epubcheck(epub: Path) -> tuple[dict[str, int], list[str]]:
@@ -118,7 +121,7 @@ class QuietHandler(http.server.SimpleHTTPRequestHandler):
     """A static file server that does not log every request to the test output."""
 
     def log_message(self, format: str, *args: object) -> None:  # noqa: A002 (the base class's name)
-        pass
+        """Say nothing."""
 
 
 def _only_the_site(origin: str, outside: list[str], route: Route) -> None:
@@ -131,8 +134,9 @@ def _only_the_site(origin: str, outside: list[str], route: Route) -> None:
 
 
 def accessibility(site: Path, pages: list[str], prefix: str = "/") -> list[str]:
-    """axe-core's WCAG 2.1 A/AA violations, and requests that leave the site, for every page,
-    in light and dark mode, on a phone and a desktop viewport.
+    """axe-core's WCAG 2.1 A/AA violations, and requests that leave the site, for every page.
+
+    Each page is checked in light and dark mode, on a phone and on a desktop viewport.
     """
     from playwright.sync_api import sync_playwright
 
@@ -149,11 +153,7 @@ def accessibility(site: Path, pages: list[str], prefix: str = "/") -> list[str]:
                 for name in pages:
                     page.goto(origin + name, wait_until="load")
                     page.add_script_tag(content=axe)
-                    violations = page.evaluate(
-                        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})"
-                        ".then(r => r.violations.map(v => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map(n => n.target.join(' ')).slice(0, 3).join('; ')}`))",
-                        WCAG_21_AA,
-                    )
+                    violations = page.evaluate(AXE_RUN, WCAG_21_AA)
                     problems += [f"{name} [{scheme}, {device}]: {violation}" for violation in violations]
                 problems += [f"request leaves the site [{scheme}, {device}]: {url}" for url in outside]
                 context.close()

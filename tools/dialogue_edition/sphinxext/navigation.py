@@ -21,7 +21,7 @@ def collapsed(toctree: Callable[..., str]) -> Callable[..., str]:
     """The template's ``toctree()`` with branches away from the current page collapsed."""
 
     @functools.wraps(toctree)
-    def wrapper(**options: Any) -> str:
+    def wrapper(**options: bool | int) -> str:
         return toctree(**{**options, "collapse": True})
 
     return wrapper

@@ -90,8 +90,9 @@ def _redirects(app: Sphinx) -> list[Redirect]:
 
 
 def prepare_script(app: Sphinx, config: Config) -> None:
-    """Write the anchor script where Sphinx copies static files from, before pages are written
-    (so every page, in clean and incremental builds alike, links it with its checksum).
+    """Write the anchor script where Sphinx copies static files from, before pages are written.
+
+    Every page, in clean and incremental builds alike, then links it with its checksum.
     """
     folder = Path(app.doctreedir) / "redirects-static"
     folder.mkdir(parents=True, exist_ok=True)

@@ -1,5 +1,6 @@
-"""The edition's page template on top of Furo: downloads in the announcement bar, and a link to
-report an error at the foot of every page.
+"""The edition's page template on top of Furo.
+
+Downloads in the announcement bar, and a link to report an error at the foot of every page.
 
 The template (``templates/page.html``) reads what ``downloads`` and ``contributing`` put in each
 page's context; one template, because Jinja lets a project override ``page.html`` only once.
