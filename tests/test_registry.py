@@ -9,7 +9,7 @@ import pytest
 from conftest import PROJECT_ROOT
 from dialogue_edition.errors import InputError
 from dialogue_edition.fidelity import normalise
-from dialogue_edition.registry import Registry, load_registry
+from dialogue_edition.registry import Registry, load_registry, name_words
 from dialogue_edition.source_report import SourceReport
 
 REGISTRY = PROJECT_ROOT / "registry"
@@ -127,3 +127,11 @@ def test_bad_registry_data_is_reported_at_its_line(
     assert 0 <= failure.value.line - _last_line(path, line_of) <= (3 if "YAML" in message else 0)
     assert str(failure.value).startswith(f"{path}:{failure.value.line}: ")
     assert message in str(failure.value)
+
+
+def test_the_spell_check_knows_every_name(registry: Registry) -> None:
+    words = (PROJECT_ROOT / ".codespell-words.txt").read_text(encoding="utf-8").split()
+    assert words == name_words(registry), (
+        "regenerate the word list: python -c \"from pathlib import Path; from dialogue_edition.registry import "
+        "load_registry, name_words; print('\\n'.join(name_words(load_registry(Path('registry')))))\" > .codespell-words.txt"
+    )

@@ -179,7 +179,7 @@ def latex_errors(log: Path) -> str:
 
 LATEX_SILENT_FAULTS = (
     re.compile(r"Missing character: There is no .+? in font .+?!"),
-    re.compile(r"(?:Hyper r|R)eference `[^']*' on page \d+ undefined"),
+    re.compile(r"(?:Hyper reference|Reference) `[^']*' on page \d+ undefined"),
 )
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -181,6 +182,23 @@ class Registry:
         """The people with a position in ``organisation_id``."""
         found = (p for p in self.people.values() if any(pos.organisation == organisation_id for pos in p.positions))
         return sorted(found, key=lambda person: person.sort_key)
+
+
+def name_words(registry: Registry) -> list[str]:
+    """Every word of every name and form of the people and organisations, in lower case.
+
+    The spell check's project word list (``.codespell-words.txt``) is exactly this list, so that
+    names such as Nam or TaeRim are never "corrected".
+    """
+    words = {
+        word.lower()
+        for entries in (registry.people, registry.organisations)
+        for entry in entries.values()
+        for form in entry.all_forms
+        for word in re.findall(r"[A-Za-z]+", form)
+        if word[0].isupper()
+    }
+    return sorted(words)
 
 
 def _load_list(path: Path, model: type[BaseModel], key: str) -> list:
