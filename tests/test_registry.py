@@ -131,7 +131,4 @@ def test_bad_registry_data_is_reported_at_its_line(
 
 def test_the_spell_check_knows_every_name(registry: Registry) -> None:
     words = (PROJECT_ROOT / ".codespell-words.txt").read_text(encoding="utf-8").split()
-    assert words == name_words(registry), (
-        "regenerate the word list: python -c \"from pathlib import Path; from dialogue_edition.registry import "
-        "load_registry, name_words; print('\\n'.join(name_words(load_registry(Path('registry')))))\" > .codespell-words.txt"
-    )
+    assert words == name_words(registry), "regenerate: python -m dialogue_edition.registry > .codespell-words.txt"
