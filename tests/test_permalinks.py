@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 from dialogue_edition.build import Layout
 from dialogue_edition.checks.permalinks import broken_permalinks, site_permalinks
-from dialogue_edition.sphinxext.redirects import Redirect, load_redirects, stub_page
+from dialogue_edition.redirects import Redirect, load_redirects
+from dialogue_edition.sphinxext.redirects import stub_page
 from lxml import html as lxml_html
 
 BASELINE = Path(__file__).parent / "permalinks.txt"

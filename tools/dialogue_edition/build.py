@@ -26,10 +26,8 @@ from typing import TextIO
 import sphinx._cli.util.errors as sphinx_errors
 from sphinx.cmd.build import build_main
 
+from .check_data import check
 from .errors import InputError
-from .registry import load_registry
-from .source_report import load_reports
-from .sphinxext.redirects import load_redirects
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 EDITIONS = ("epub", "pdf", "html")
@@ -269,25 +267,9 @@ def check_inputs(layout: Layout) -> None:
     A bad file is then reported as ``file:line: problem`` rather than inside Sphinx's crash report.
     """
     try:
-        load_reports(layout.source_reports)
-        load_registry(layout.registry)
-        load_redirects(layout.docs / "redirects.yaml")
+        check(layout.docs.parent)
     except InputError as error:
         raise BuildFailed(str(error)) from None
-
-
-def check_data(argv: Sequence[str] | None = None) -> int:
-    """Command line: validate the data files only (source reports, registry, redirects), fast.
-
-    The pre-commit hook runs this; it prints ``file:line: problem`` and exits 1 on bad input.
-    """
-    del argv
-    try:
-        check_inputs(Layout())
-    except BuildFailed as error:
-        print(f"edition-check-data: {error}", file=sys.stderr)
-        return 1
-    return 0
 
 
 def build(editions: Sequence[str], layout: Layout) -> list[Path]:

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from lxml import html as lxml_html
 
-from ..sphinxext.redirects import Redirect
+from ..redirects import Redirect
 
 STABLE_ANCHOR = re.compile(r"^(person|org|event|agreement)-[a-z0-9-]+$")
 NOT_PERMALINKS = {"genindex.html", "search.html", "404.html"}

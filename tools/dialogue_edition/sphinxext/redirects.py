@@ -15,41 +15,16 @@ import posixpath
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
 from sphinx.application import Sphinx
 from sphinx.config import Config
 from sphinx.util import logging
 
-from ..data_files import load_model
 from ..errors import InputError
+from ..redirects import Redirect, load_redirects
 
 logger = logging.getLogger(__name__)
 
-SITE_PATH = r"^[a-z0-9][a-z0-9/_.-]*\.html(#[A-Za-z0-9_.:-]+)?$"
 SCRIPT = "redirects.js"
-
-
-class Redirect(BaseModel):
-    """One old address (``page.html`` or ``page.html#anchor``) and where it lives now."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
-
-    old: str = Field(alias="from", pattern=SITE_PATH)
-    new: str = Field(alias="to", pattern=SITE_PATH)
-    reason: str = Field(min_length=1)
-
-
-class RedirectsFile(BaseModel):
-    """The file: a list of redirects (empty while nothing has moved)."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    redirects: list[Redirect] = Field(default_factory=list)
-
-
-def load_redirects(path: Path) -> list[Redirect]:
-    """The declared redirects; a missing file declares none."""
-    return load_model(path, RedirectsFile).redirects if path.exists() else []
 
 
 def stub_page(old: str, new: str) -> str:
