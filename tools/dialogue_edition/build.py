@@ -55,16 +55,6 @@ class Layout:
     draft: bool = False
 
     @property
-    def source_reports(self) -> Path:
-        """The archival reports beside the edition's sources."""
-        return self.docs.parent / "source_reports"
-
-    @property
-    def registry(self) -> Path:
-        """The registry of people and organisations beside the edition's sources."""
-        return self.docs.parent / "registry"
-
-    @property
     def staging(self) -> Path:
         """Scratch space for builds in progress, on the same file system as the outputs."""
         return self.build / ".staging"
