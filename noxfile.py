@@ -54,6 +54,13 @@ def editions(session: nox.Session) -> None:
     build(session, "all")
 
 
+@nox.session(default=False)
+def data(session: nox.Session) -> None:
+    """Check the data files alone (source reports, registry, redirects), without building."""
+    install(session)
+    session.run("edition-check-data")
+
+
 @nox.session
 def tests(session: nox.Session) -> None:
     """Run the whole test suite (it builds every edition once, in a temporary folder)."""

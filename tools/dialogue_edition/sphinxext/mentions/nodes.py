@@ -95,38 +95,23 @@ def do_nothing(self: nodes.NodeVisitor, node: nodes.Node) -> None:
     pass
 
 
+WRITERS = ("html", "latex", "text", "man", "texinfo")
+
+
+def _register(app: Sphinx, node: type[nodes.Element], default: tuple, **writers: tuple) -> None:
+    """Register a node for every writer: the given visitors, ``default`` for the others."""
+    app.add_node(node, **{writer: writers.get(writer, default) for writer in WRITERS})
+
+
 def setup(app: Sphinx) -> None:
     """Register the nodes with a writer for every builder the edition uses."""
-    plain = (do_nothing, do_nothing)
-    app.add_node(
+    _register(
+        app,
         mention,
+        (do_nothing, do_nothing),
         html=(visit_mention_html, depart_mention_html),
         latex=(visit_mention_latex, do_nothing),
-        text=plain,
-        man=plain,
-        texinfo=plain,
     )
-    app.add_node(
-        mention_backrefs,
-        html=(skip, None),
-        latex=(skip, None),
-        text=(skip, None),
-        man=(skip, None),
-        texinfo=(skip, None),
-    )
-    app.add_node(
-        latex_anchor,
-        html=(skip, None),
-        latex=(visit_latex_anchor, None),
-        text=(skip, None),
-        man=(skip, None),
-        texinfo=(skip, None),
-    )
-    app.add_node(
-        page_number,
-        html=(skip, None),
-        latex=(visit_page_number_latex, None),
-        text=(skip, None),
-        man=(skip, None),
-        texinfo=(skip, None),
-    )
+    _register(app, mention_backrefs, (skip, None))
+    _register(app, latex_anchor, (skip, None), latex=(visit_latex_anchor, None))
+    _register(app, page_number, (skip, None), latex=(visit_page_number_latex, None))
