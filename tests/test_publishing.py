@@ -9,6 +9,7 @@ import tomllib
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
+import yaml
 from conftest import PROJECT_ROOT
 from dialogue_edition.build import Layout
 from lxml import etree
@@ -56,3 +57,12 @@ def test_the_404_page_helps_the_reader_on(editions: Layout) -> None:
     assert page.xpath(f"//link[@href='{prefix}_static/styles/furo.css?v=' or starts-with(@href, '{prefix}_static/')]")
     assert page.xpath(f"//a[@href='{prefix}people.html']")
     assert Path(editions.build / "html" / "404.html").exists()
+
+
+def test_the_addresses_are_written_once() -> None:
+    citation = yaml.safe_load((PROJECT_ROOT / "CITATION.cff").read_text(encoding="utf-8"))
+    assert citation["url"] == URLS["Homepage"]
+    assert citation["repository-code"] == URLS["Repository"]
+    others = [PROJECT_ROOT / "docs" / "conf.py", *sorted((PROJECT_ROOT / ".github" / "workflows").glob("*.yml"))]
+    for path in others:
+        assert URLS["Repository"] not in path.read_text(encoding="utf-8"), f"{path} repeats the repository address"

@@ -89,10 +89,13 @@ def render_backrefs(app: Sphinx, fromdoc: str, mentions: list[Mention]) -> nodes
 
 def fill_backrefs(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     """Replace each "Mentioned in" placeholder, now that every page's mentions are known."""
+    placeholders = list(doctree.findall(mention_backrefs))
+    if not placeholders:
+        return
     domain: ForumDomain = app.env.get_domain("forum")
-    order = reading_order(app.env)
-    for placeholder in list(doctree.findall(mention_backrefs)):
-        found = [m for target in placeholder["targets"] for m in domain.mentions_of(*target.split(":", 1))]
+    order, mentioned = reading_order(app.env), domain.mentions_by_entity()
+    for placeholder in placeholders:
+        found = [m for target in placeholder["targets"] for m in mentioned.get(tuple(target.split(":", 1)), [])]
         unique = {(m.docname, m.anchor): m for m in found}.values()
         mentions = sorted(unique, key=lambda m: (order.get(m.docname, len(order)), m.paragraph))
         placeholder.replace_self(render_backrefs(app, docname, mentions))

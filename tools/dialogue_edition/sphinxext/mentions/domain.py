@@ -7,6 +7,7 @@ per page, so an incremental build forgets those of a page the moment the page is
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -76,10 +77,13 @@ class ForumDomain(Domain):
         """Record a page that lists back-references, to rewrite it when any page changes."""
         self.data["glossaries"].add(docname)
 
-    def mentions_of(self, kind: str, entity: str) -> Iterator[Mention]:
-        """Every recorded mention of one entity, in no particular order."""
+    def mentions_by_entity(self) -> dict[tuple[str, str], list[Mention]]:
+        """Every recorded mention, grouped by ``(kind, id)``: one pass over all pages' mentions."""
+        grouped: dict[tuple[str, str], list[Mention]] = defaultdict(list)
         for mentions in self.data["mentions"].values():
-            yield from (m for m in mentions if m.kind == kind and m.entity == entity)
+            for mention in mentions:
+                grouped[mention.kind, mention.entity].append(mention)
+        return grouped
 
     def clear_doc(self, docname: str) -> None:
         self.data["mentions"].pop(docname, None)
@@ -174,18 +178,11 @@ def outdated_by_mentions(
 def check_orphans(app: Sphinx, env: BuildEnvironment) -> None:
     """Every registry entry must be mentioned (an agreement cited) somewhere; else an error at its line."""
     domain: ForumDomain = env.get_domain("forum")
-    registry = domain.registry
+    registry, mentioned = domain.registry, domain.mentions_by_entity()
     for kind in (*KINDS, "agreement"):
         for entity in registry.entries(kind):
-            if not _is_mentioned(domain, kind, entity):
+            agreement = registry.events[entity].agreement if kind == "event" else None
+            if not mentioned.get((kind, entity)) and not mentioned.get(("agreement", agreement)):
                 verb = "cites" if kind == "agreement" else "mentions"
                 location = registry.location(kind, entity)
                 logger.warning("%s %r is in the registry but no page %s it", kind, entity, verb, location=location)
-
-
-def _is_mentioned(domain: ForumDomain, kind: str, entity: str) -> bool:
-    """Whether a page mentions the entity (an event: or cites its agreement)."""
-    if next(domain.mentions_of(kind, entity), None) is not None:
-        return True
-    agreement = domain.registry.events[entity].agreement if kind == "event" else None
-    return agreement is not None and next(domain.mentions_of("agreement", agreement), None) is not None
