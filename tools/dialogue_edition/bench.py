@@ -320,6 +320,11 @@ def row(*cells: object) -> str:
     return "| " + " | ".join(str(cell) for cell in cells) + " |"
 
 
+def table(header: tuple[str, ...], rows: list[tuple[object, ...]]) -> list[str]:
+    """A Markdown table: header, rule, rows."""
+    return [row(*header), row(*("---" for _ in header)), *(row(*cells) for cells in rows)]
+
+
 def reasons(results: dict) -> list[str]:
     """Plain reasons for each missed target, from the figures and the profile."""
     editions, scale, overhead = results["editions"], results["scale"], results["overhead"]
@@ -372,13 +377,17 @@ def markdown(results: dict) -> str:
         "",
         "## Editions",
         "",
-        row("edition", "cold", "no-change rebuild", "one-page edit", "peak memory (cold)"),
-        row("---", "---", "---", "---", "---"),
-    ]
-    for name, edition in editions.items():
-        times = [edition[key]["wall_s"] for key in ("cold", "no_change", "one_page_edit")]
-        lines.append(row(name, *times, edition["cold"]["peak_mb"]))
-    lines += [
+        *table(
+            ("edition", "cold", "no-change rebuild", "one-page edit", "peak memory (cold)"),
+            [
+                (
+                    name,
+                    *(edition[key]["wall_s"] for key in ("cold", "no_change", "one_page_edit")),
+                    edition["cold"]["peak_mb"],
+                )
+                for name, edition in editions.items()
+            ],
+        ),
         "",
         "## Overhead of our extensions (HTML, cold)",
         "",
@@ -389,20 +398,19 @@ def markdown(results: dict) -> str:
         "",
         "## Scale (HTML)",
         "",
-        row("reports", "pages", "cold", "ms per page", "one-page edit"),
-        row("---", "---", "---", "---", "---"),
-    ]
-    for reports, entry in scale.items():
-        lines.append(
-            row(
-                reports,
-                entry["pages"],
-                entry["cold"]["wall_s"],
-                entry["cold_ms_per_page"],
-                entry["one_page_edit"]["wall_s"],
-            )
-        )
-    lines += [
+        *table(
+            ("reports", "pages", "cold", "ms per page", "one-page edit"),
+            [
+                (
+                    reports,
+                    entry["pages"],
+                    entry["cold"]["wall_s"],
+                    entry["cold_ms_per_page"],
+                    entry["one_page_edit"]["wall_s"],
+                )
+                for reports, entry in scale.items()
+            ],
+        ),
         "",
         f"Targets: 50 reports cold under {targets['fifty_reports_html_cold_s']} s: {fifty} s,",
         f"{verdict(fifty, targets['fifty_reports_html_cold_s'])}; a one-page edit under",
