@@ -9,9 +9,11 @@ only when it is redirected here.
 
 from __future__ import annotations
 
+import hashlib
 import html
 import json
 import posixpath
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -69,7 +71,9 @@ def prepare_script(app: Sphinx, config: Config) -> None:
 
     Every page, in clean and incremental builds alike, then links it with its checksum.
     """
-    folder = Path(app.doctreedir) / "redirects-static"
+    # Outside the output folder (Sphinx refuses static paths inside it), stable for a project.
+    project = hashlib.sha256(str(Path(app.srcdir).resolve()).encode()).hexdigest()[:12]
+    folder = Path(tempfile.gettempdir()) / f"edition-redirects-{project}"
     folder.mkdir(parents=True, exist_ok=True)
     (folder / SCRIPT).write_text(anchor_script(_redirects(app)), encoding="utf-8")
     config.html_static_path = [*config.html_static_path, str(folder)]
