@@ -54,6 +54,13 @@ def editions(session: nox.Session) -> None:
     build(session, "all")
 
 
+@nox.session(name="import", default=False)
+def import_report(session: nox.Session) -> None:
+    """Import a plain-text report: nox -s import -- report.txt --slug ... (see edition-import --help)."""
+    install(session)
+    session.run("edition-import", *session.posargs)
+
+
 @nox.session(default=False)
 def data(session: nox.Session) -> None:
     """Check the data files alone (source reports, registry, redirects), without building."""
