@@ -21,7 +21,7 @@ sys.path.insert(0, str(PROJECT_ROOT / "tools"))
 
 from dialogue_edition.errors import InputError  # noqa: E402
 from dialogue_edition.source_report import load_reports  # noqa: E402
-from dialogue_edition.sphinxext.report_metadata import latex_title_page, long_date  # noqa: E402
+from dialogue_edition.sphinxext.report_metadata import long_date  # noqa: E402
 
 # -- The reports -----------------------------------------------------------------------------
 # A bad metadata file or a changed source text stops the build with the file and line named,
@@ -75,6 +75,7 @@ extensions = [
     "dialogue_edition.sphinxext.theme",
     "dialogue_edition.sphinxext.downloads",
     "dialogue_edition.sphinxext.epub",
+    "dialogue_edition.sphinxext.pdf_front_matter",
     "dialogue_edition.sphinxext.safety",
     "dialogue_edition.sphinxext.html_writer",
     "dialogue_edition.sphinxext.page_assets",
@@ -150,15 +151,8 @@ latex_elements = {
     "papersize": "a4paper",
     # Keep the caption of the missing photograph where the report has it, not floated away.
     "figure_align": "H",
-    "maketitle": latex_title_page(LATEST),
-    "preamble": (
-        r"\hypersetup{pdftitle={" + LATEST.title + "}, pdfauthor={" + LATEST.organiser + "},"
-        r" pdfsubject={Report of the strategic conference of "
-        + long_date(LATEST.conference_date.isoformat())
-        + "}, pdflang={"
-        + LATEST.language
-        + "}, bookmarksopen=true}"
-    ),
+    # The title page and the PDF's document information come from each report's metadata
+    # (dialogue_edition.sphinxext.pdf_front_matter).
 }
 
 # -- EPUB ------------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from pypdf import PdfReader
 from conftest import PROJECT_ROOT
 from dialogue_edition.bench import CITATION, ROLE
 from dialogue_edition.build import Layout, build
@@ -14,7 +15,7 @@ from dialogue_edition.checks.rendered_text import html_report_text
 from dialogue_edition.errors import InputError
 from dialogue_edition.fidelity import compare, normalise
 from dialogue_edition.importer import ImportRefused, import_report
-from dialogue_edition.source_report import load_report, split_blocks
+from dialogue_edition.source_report import load_report, load_reports, split_blocks
 
 FIXTURE = Path(__file__).parent / "fixtures" / "fictional-report"
 SLUG = "fictional-workshop-2031"
@@ -100,3 +101,13 @@ def test_importing_the_2020_report_from_scratch_reproduces_its_page_split(projec
         assert all(normalise(block) in text for block in part.blocks), page
     assert sum(len(part.blocks) for part in parts) == len(split_blocks(received.read_text(encoding="utf-8")))
     assert re.match(r"^30 years", parts[1].heading)
+
+
+def test_each_report_gets_its_own_pdf_with_its_own_front_matter(project: Path) -> None:
+    import_report(FIXTURE / "report.txt", METADATA, project)
+    build(["pdf"], Layout(docs=project / "docs", build=project / "build"))
+    for report in load_reports(project / "source_reports"):
+        reader = PdfReader(project / "build" / f"{report.slug}.pdf")
+        assert reader.metadata.title == report.metadata.title
+        assert reader.metadata.subject.startswith(f"Report of the event of {report.metadata.conference_date.day} ")
+        assert report.metadata.title.split()[0] in reader.pages[0].extract_text()

@@ -18,7 +18,7 @@ def test_the_pdf_metadata_is_complete(editions: Layout, reports: list[SourceRepo
     metadata = reader.metadata
     assert metadata.title == reports[0].metadata.title
     assert metadata.author == reports[0].metadata.organiser
-    assert metadata.subject == "Report of the strategic conference of 5 November 2020"
+    assert metadata.subject == "Report of the event of 5 November 2020, online"
     assert reader.trailer["/Root"]["/Lang"] == "en"
 
 

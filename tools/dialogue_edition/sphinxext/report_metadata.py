@@ -34,7 +34,7 @@ def latex_title_page(report: ReportMetadata) -> str:
 \vspace{{2.5cm}}
 {{\LARGE\bfseries {escape(report.title)}\par}}
 \vspace{{1.5cm}}
-{{\large Report of the strategic conference, {long_date(report.conference_date.isoformat())}
+{{\large Report of the event of {long_date(report.conference_date.isoformat())}
 ({escape(report.conference_format)})\par}}
 \vfill
 Digital edition of the report published by {escape(report.publisher)}.\\
@@ -43,6 +43,15 @@ Original page: \sphinxhref{{{url}}}{{{escape(url)}}}\par
 {{\small SHA-256 of the source text: \texttt{{{report.text.sha256}}}\par}}
 \end{{titlepage}}
 """
+
+
+def pdf_info(report: ReportMetadata) -> str:
+    """The PDF's document information (title, author, subject, language) for one report."""
+    subject = f"Report of the event of {long_date(report.conference_date.isoformat())}, {report.conference_format}"
+    return (
+        rf"\hypersetup{{pdftitle={{{report.title}}}, pdfauthor={{{report.organiser}}}, "
+        rf"pdfsubject={{{subject}}}, pdflang={{{report.language}}}, bookmarksopen=true}}"
+    )
 
 
 def _field(name: str, *body: nodes.Node) -> nodes.field:

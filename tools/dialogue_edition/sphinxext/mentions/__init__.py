@@ -40,6 +40,8 @@ def add_static_files(app: Sphinx, config: Config) -> None:
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
+    # Entries name the report of each event by its title (edition_reports).
+    app.setup_extension("dialogue_edition.sphinxext.report_metadata")
     app.add_config_value("edition_registry_dir", "", "env", types=[str])
     app.add_domain(ForumDomain)
     nodes.setup(app)

@@ -84,7 +84,8 @@ def render_backrefs(app: Sphinx, fromdoc: str, mentions: list[Mention]) -> nodes
             inner.append(inline)
         if inner:
             outer += nodes.list_item("", nodes.paragraph("", "", *heading), bullets(inner))
-    return outer
+    # A report's PDF holds only its own pages: an entry mentioned elsewhere only says so.
+    return outer if outer.children else nodes.paragraph("", "Only in other reports of this site.")
 
 
 def fill_backrefs(app: Sphinx, doctree: nodes.document, docname: str) -> None:

@@ -156,7 +156,7 @@ class PeopleGlossary(GlossaryDirective):
                 refexplicit=False,
                 refwarn=True,
             )
-            report += nodes.Text(event.report)
+            report += nodes.Text(self.config.edition_reports.get(event.report, {}).get("title", event.report))
             roles = ", ".join(ROLE_LABELS[role] for role in event.roles)
             events.append([report, nodes.Text(f": {roles}")])
         result.append(field("At the event", bullets(events)))
