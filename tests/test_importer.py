@@ -7,7 +7,6 @@ import shutil
 from pathlib import Path
 
 import pytest
-from pypdf import PdfReader
 from conftest import PROJECT_ROOT
 from dialogue_edition.bench import CITATION, ROLE
 from dialogue_edition.build import Layout, build
@@ -16,6 +15,7 @@ from dialogue_edition.errors import InputError
 from dialogue_edition.fidelity import compare, normalise
 from dialogue_edition.importer import ImportRefused, import_report
 from dialogue_edition.source_report import load_report, load_reports, split_blocks
+from pypdf import PdfReader
 
 FIXTURE = Path(__file__).parent / "fixtures" / "fictional-report"
 SLUG = "fictional-workshop-2031"
