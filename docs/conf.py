@@ -21,7 +21,7 @@ sys.path.insert(0, str(PROJECT_ROOT / "tools"))
 
 from dialogue_edition.errors import InputError  # noqa: E402
 from dialogue_edition.source_report import load_reports  # noqa: E402
-from dialogue_edition.sphinxext.report_metadata import long_date  # noqa: E402
+from dialogue_edition.sphinxext.epub import COMBINED_NAME  # noqa: E402
 
 # -- The reports -----------------------------------------------------------------------------
 # A bad metadata file or a changed source text stops the build with the file and line named,
@@ -127,7 +127,7 @@ notfound_urls_prefix = "/" + SITE_URL.rstrip("/").rsplit("/", 1)[-1] + "/"
 html_last_updated_fmt = None
 
 # -- Downloads (dialogue_edition.sphinxext.downloads) ----------------------------------------
-edition_downloads = [f"{report.slug}.pdf" for report in REPORTS] + [f"{LATEST.slug}.epub"]
+edition_downloads = [f"{report.slug}.pdf" for report in REPORTS] + [f"{COMBINED_NAME}.epub"]
 edition_downloads_dir = str(PROJECT_ROOT / "build")
 
 # -- Permalinks (dialogue_edition.sphinxext.redirects) ------------------------------------------
@@ -156,20 +156,21 @@ latex_elements = {
 }
 
 # -- EPUB ------------------------------------------------------------------------------------
-epub_basename = LATEST.slug
-epub_title = LATEST.title
+# One EPUB holds the whole site, every report with the glossaries: the combined edition.
+epub_basename = COMBINED_NAME
+epub_title = project
 epub_author = LATEST.organiser
-epub_publisher = LATEST.publisher
+epub_publisher = "; ".join(sorted({report.metadata.publisher for report in REPORTS}))
 epub_language = LATEST.language
 epub_description = (
-    f"Digital edition of the report of the strategic conference of the {LATEST.organiser}, "
-    f"{long_date(LATEST.conference_date.isoformat())}, as published by {LATEST.publisher}."
+    f"Digital edition of the reports of the {LATEST.organiser} ({len(REPORTS)} so far), each as published by "
+    "its original publisher, with glossaries of people and organisations, historical agreements and a timeline."
 )
 # Sphinx writes "unknown" when this is empty; the edition's editors are who contributed.
 epub_contributor = "Editors of this digital edition"
-# A stable identifier derived from the original page: the same report, the same identifier.
+# A stable identifier derived from the site's address: the same edition, the same identifier.
 epub_scheme = "uuid"
-epub_identifier = uuid.uuid5(uuid.NAMESPACE_URL, str(LATEST.original_url)).urn
+epub_identifier = uuid.uuid5(uuid.NAMESPACE_URL, SITE_URL).urn
 epub_uid = "edition-id"
 epub_show_urls = "footnote"
 # Site, report, part: the EPUB's contents reach every part page.

@@ -11,11 +11,13 @@ from pathlib import Path
 import pytest
 from dialogue_edition.build import EDITIONS, Layout, build
 from dialogue_edition.source_report import SourceReport, load_reports
+from dialogue_edition.sphinxext.epub import COMBINED_NAME
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SOURCE_REPORTS = PROJECT_ROOT / "source_reports"
 DOCS = PROJECT_ROOT / "docs"
 ROOTS = Path(__file__).resolve().parent / "roots"
+COMBINED_EPUB = f"{COMBINED_NAME}.epub"
 
 
 @pytest.fixture(scope="session")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
-from conftest import PROJECT_ROOT
+from conftest import COMBINED_EPUB, PROJECT_ROOT
 from dialogue_edition.build import EDITIONS, Layout
 from dialogue_edition.checks.links import site_prefix
 from dialogue_edition.checks.rendered_text import element_text, epub_spine
@@ -43,7 +43,7 @@ def _page_headings(epub: Path, slug: str) -> list[str]:
 
 def test_the_pdf_has_one_bookmark_per_page(editions: Layout, reports: list[SourceReport]) -> None:
     for report in reports:
-        headings = _page_headings(editions.build / f"{reports[0].slug}.epub", report.slug)
+        headings = _page_headings(editions.build / COMBINED_EPUB, report.slug)
         assert len(headings) == 9
         # The agreements' entries (gathered by Sphinx) and the general index close the PDF.
         assert _outline_titles(PdfReader(editions.build / f"{report.slug}.pdf").outline) == [
@@ -78,7 +78,7 @@ def test_the_pdf_carries_the_report_metadata(editions: Layout, reports: list[Sou
 
 def test_the_epub_has_complete_metadata_and_navigation(editions: Layout, reports: list[SourceReport]) -> None:
     metadata = reports[0].metadata
-    with zipfile.ZipFile(editions.build / f"{metadata.slug}.epub") as archive:
+    with zipfile.ZipFile(editions.build / COMBINED_EPUB) as archive:
         assert archive.namelist()[0] == "mimetype"
         opf = etree.fromstring(archive.read("content.opf"))
         spine = epub_spine(archive)
@@ -88,9 +88,10 @@ def test_the_epub_has_complete_metadata_and_navigation(editions: Layout, reports
         name: opf.xpath(f"//dc:{name}/text()", namespaces=dc)
         for name in ("title", "language", "publisher", "identifier", "date")
     }
-    assert values["title"] == [metadata.title]
+    # The EPUB is the combined edition: the site's title, every report's publisher.
+    assert values["title"] == ["Russia–Republic of Korea Dialogue Forum: reports"]
     assert values["language"] == [metadata.language]
-    assert values["publisher"] == [metadata.publisher]
+    assert values["publisher"] == ["; ".join(sorted({report.metadata.publisher for report in reports}))]
     assert values["identifier"][0].startswith("urn:uuid:")
     assert len(values["date"]) == 1
     assert "unknown" not in etree.tostring(opf, encoding="unicode")
@@ -101,7 +102,7 @@ def test_the_epub_has_complete_metadata_and_navigation(editions: Layout, reports
 
 def test_every_html_page_links_the_downloads(editions: Layout, reports: list[SourceReport]) -> None:
     site = editions.build / "html"
-    expected = {f"{report.slug}.pdf" for report in reports} | {f"{reports[0].slug}.epub"}
+    expected = {f"{report.slug}.pdf" for report in reports} | {COMBINED_EPUB}
     for page in sorted(site.rglob("*.html")):
         document = lxml_html.fromstring(page.read_bytes())
         links = document.xpath("//nav[@class='edition-downloads']//a/@href")

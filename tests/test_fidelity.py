@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from conftest import COMBINED_EPUB
 from dialogue_edition.build import Layout
 from dialogue_edition.checks.rendered_text import epub_report_text, html_report_text
 from dialogue_edition.fidelity import compare, normalise
@@ -41,5 +42,5 @@ def test_the_html_edition_carries_every_block_in_order(editions: Layout, reports
 
 def test_the_epub_edition_carries_every_block_in_order(editions: Layout, reports: list[SourceReport]) -> None:
     for report in reports:
-        text = epub_report_text(editions.build / f"{reports[0].slug}.epub", report.slug)
+        text = epub_report_text(editions.build / COMBINED_EPUB, report.slug)
         assert compare(report.blocks(), text) == []

@@ -5,7 +5,7 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
-from conftest import PROJECT_ROOT
+from conftest import COMBINED_EPUB, PROJECT_ROOT
 from dialogue_edition.build import Layout
 from dialogue_edition.checks.links import epub_problems, html_site_problems, pdf_problems, site_prefix
 from dialogue_edition.source_report import SourceReport
@@ -18,7 +18,7 @@ def test_html_links_and_fragments_resolve(editions: Layout) -> None:
 
 
 def test_epub_links_and_fragments_resolve(editions: Layout, reports: list[SourceReport]) -> None:
-    assert epub_problems(editions.build / f"{reports[0].slug}.epub") == []
+    assert epub_problems(editions.build / COMBINED_EPUB) == []
 
 
 def test_pdf_link_destinations_exist(editions: Layout, reports: list[SourceReport]) -> None:
@@ -38,7 +38,7 @@ def test_a_dangling_html_link_or_fragment_is_found(tmp_path: Path) -> None:
 
 
 def test_a_dangling_epub_link_is_found(tmp_path: Path, editions: Layout, reports: list[SourceReport]) -> None:
-    original = editions.build / f"{reports[0].slug}.epub"
+    original = editions.build / COMBINED_EPUB
     broken = tmp_path / "broken.epub"
     with zipfile.ZipFile(original) as source, zipfile.ZipFile(broken, "w") as target:
         for item in source.infolist():

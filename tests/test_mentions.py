@@ -8,7 +8,7 @@ import zlib
 from pathlib import Path
 
 import pytest
-from conftest import PROJECT_ROOT
+from conftest import COMBINED_EPUB, PROJECT_ROOT
 from dialogue_edition.build import Layout
 from dialogue_edition.checks.rendered_text import FURNITURE
 from dialogue_edition.fidelity import normalise
@@ -175,7 +175,7 @@ def test_the_pdf_glossaries_give_the_page_of_every_mention(editions: Layout, rep
 
 
 def test_the_epub_keeps_the_links_but_not_the_cards(editions: Layout, reports: list[SourceReport]) -> None:
-    with zipfile.ZipFile(editions.build / f"{reports[0].slug}.epub") as archive:
+    with zipfile.ZipFile(editions.build / COMBINED_EPUB) as archive:
         opening = archive.read(f"reports/{reports[0].slug}/opening.xhtml").decode()
     assert 'href="../../people.xhtml#person-lee-kyu-hyung"' in opening
     assert "mention-card" not in opening

@@ -14,7 +14,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import PROJECT_ROOT
+from conftest import COMBINED_EPUB, PROJECT_ROOT
 from dialogue_edition.build import Layout
 from dialogue_edition.checks import validators
 from dialogue_edition.checks.links import site_prefix
@@ -42,14 +42,14 @@ def site_pages(editions: Layout) -> list[str]:
 
 def test_epubcheck_finds_nothing(editions: Layout, reports: list[SourceReport]) -> None:
     require(validators.EPUBCHECK_JAR, "epubcheck")
-    counts, messages = validators.epubcheck(editions.build / f"{reports[0].slug}.epub")
+    counts, messages = validators.epubcheck(editions.build / COMBINED_EPUB)
     assert (counts["FATAL"], counts["ERROR"], counts["WARNING"]) == (0, 0, 0), messages
 
 
 def test_epubcheck_catches_a_dangling_link(editions: Layout, reports: list[SourceReport], tmp_path: Path) -> None:
     require(validators.EPUBCHECK_JAR, "epubcheck")
     broken = tmp_path / "broken.epub"
-    with zipfile.ZipFile(editions.build / f"{reports[0].slug}.epub") as source, zipfile.ZipFile(broken, "w") as target:
+    with zipfile.ZipFile(editions.build / COMBINED_EPUB) as source, zipfile.ZipFile(broken, "w") as target:
         for item in source.infolist():
             data = source.read(item)
             if item.filename.endswith("close.xhtml"):

@@ -18,6 +18,8 @@ from typing import Any
 from sphinx.application import Sphinx
 from sphinx.builders.epub3 import Epub3Builder
 
+COMBINED_NAME = "dialogue-forum-reports"
+"""The EPUB holds the whole site, every report: the combined edition, named for the site."""
 FIRST = ("mimetype", "META-INF/container.xml", "content.opf", "toc.ncx")
 EARLIEST_ZIP_TIME = 315532800  # 1980-01-01, the earliest time a zip file can record
 
