@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 from conftest import PROJECT_ROOT
-from dialogue_edition.build import BuildFailed, Layout, build
+from dialogue_edition.build import BuildFailed, Layout, build, copy_project
 
 REPORT = "strategic-conference-2020"
 PAGES = Path("docs") / "reports" / REPORT
@@ -23,9 +23,7 @@ PAGES = Path("docs") / "reports" / REPORT
 def good_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A copy of the project with a good draft HTML site already built."""
     root = tmp_path_factory.mktemp("project")
-    for name in ("docs", "source_reports", "registry"):
-        shutil.copytree(PROJECT_ROOT / name, root / name)
-    shutil.copyfile(PROJECT_ROOT / "pyproject.toml", root / "pyproject.toml")
+    copy_project(root)
     assert run_build(root).returncode == 0
     return root
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from conftest import PROJECT_ROOT
 from dialogue_edition.bench import CITATION, ROLE
-from dialogue_edition.build import Layout, build
+from dialogue_edition.build import Layout, build, copy_project
 from dialogue_edition.checks.rendered_text import html_report_text
 from dialogue_edition.errors import InputError
 from dialogue_edition.fidelity import compare, normalise
@@ -28,10 +28,7 @@ METADATA = {
 
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
-    for name in ("docs", "source_reports", "registry"):
-        shutil.copytree(PROJECT_ROOT / name, tmp_path / name)
-    shutil.copyfile(PROJECT_ROOT / "pyproject.toml", tmp_path / "pyproject.toml")
-    return tmp_path
+    return copy_project(tmp_path)
 
 
 def test_a_new_report_becomes_a_faithful_draft_that_builds(project: Path) -> None:

@@ -12,7 +12,7 @@ from conftest import COMBINED_EPUB, PROJECT_ROOT
 from dialogue_edition.build import Layout
 from dialogue_edition.checks.rendered_text import FURNITURE
 from dialogue_edition.fidelity import normalise
-from dialogue_edition.registry import Registry, load_registry
+from dialogue_edition.registry import Registry, form_pattern, load_registry
 from dialogue_edition.source_report import SourceReport
 from lxml import html as lxml_html
 from pypdf import PdfReader
@@ -62,8 +62,8 @@ def _link_spans(article: lxml_html.HtmlElement) -> tuple[str, list[tuple[int, in
 
 
 def _occurrences(form: str, text: str) -> list[int]:
-    pattern = r"(?<!\w)" + r"\s+".join(re.escape(word) for word in normalise(form).split(" ")) + r"(?!\w)"
-    return [match.start() for match in re.finditer(pattern, text.translate(str.maketrans("‘’“”", "''\"\"")))]
+    quotes = str.maketrans("‘’“”", "''\"\"")
+    return [match.start() for match in form_pattern(normalise(form)).finditer(text.translate(quotes))]
 
 
 def unlinked_first_mentions(page: Path, registry: Registry) -> list[str]:

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
 import pytest
-from conftest import PROJECT_ROOT
-from dialogue_edition.build import BuildFailed, Layout, build, silent_faults
+from dialogue_edition.build import BuildFailed, Layout, build, copy_project, silent_faults
 from dialogue_edition.source_report import SourceReport
 from pypdf import PdfReader
 
@@ -43,9 +41,7 @@ def test_the_log_scan_finds_missing_glyphs_and_undefined_references(tmp_path: Pa
 
 
 def test_a_hangul_name_without_a_font_fails_the_pdf(tmp_path: Path) -> None:
-    for name in ("docs", "source_reports", "registry"):
-        shutil.copytree(PROJECT_ROOT / name, tmp_path / name)
-    shutil.copyfile(PROJECT_ROOT / "pyproject.toml", tmp_path / "pyproject.toml")
+    copy_project(tmp_path)
     page = tmp_path / "docs" / "reports" / "strategic-conference-2020" / "close.md"
     page.write_text(
         page.read_text(encoding="utf-8").replace("in an offline format.", "in an offline format. 이규형"),

@@ -7,17 +7,9 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import PROJECT_ROOT
-from dialogue_edition.build import EDITIONS, Layout, build
+from dialogue_edition.build import EDITIONS, Layout, build, copy_project
 
 EPOCH = "1606521600"  # any fixed time: the tests pin it rather than take the last commit's
-
-
-def _copy_project(root: Path) -> Layout:
-    for name in ("docs", "source_reports", "registry"):
-        shutil.copytree(PROJECT_ROOT / name, root / name)
-    shutil.copyfile(PROJECT_ROOT / "pyproject.toml", root / "pyproject.toml")
-    return Layout(docs=root / "docs", build=root / "build")
 
 
 def _outputs(layout: Layout) -> Path:
@@ -41,7 +33,8 @@ def _differences(first: Path, second: Path) -> list[str]:
 
 @pytest.fixture(scope="module")
 def project(tmp_path_factory: pytest.TempPathFactory) -> Layout:
-    return _copy_project(tmp_path_factory.mktemp("reproducible"))
+    root = copy_project(tmp_path_factory.mktemp("reproducible"))
+    return Layout(docs=root / "docs", build=root / "build")
 
 
 def test_two_clean_builds_are_byte_identical(project: Layout, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -31,7 +31,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from .build import PROJECT_ROOT, Layout, build
+from .build import PROJECT_ROOT, Layout, build, copy_project
 
 RUNS = 3
 SLUG = "strategic-conference-2020"
@@ -120,14 +120,6 @@ def edit_one_page(project: Path, page: Path = EDITED_PAGE) -> None:
 
 
 # -- Projects to build ---------------------------------------------------------------------------
-
-
-def copy_project(target: Path) -> Path:
-    """A copy of the project's sources to build without touching the checkout."""
-    for name in ("docs", "source_reports", "registry"):
-        shutil.copytree(PROJECT_ROOT / name, target / name)
-    shutil.copyfile(PROJECT_ROOT / "pyproject.toml", target / "pyproject.toml")
-    return target
 
 
 def archive(target: Path, reports: int) -> Path:

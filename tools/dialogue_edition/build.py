@@ -68,6 +68,14 @@ class Layout:
         return self.build / "logs" / name
 
 
+def copy_project(target: Path) -> Path:
+    """A copy of the project's sources (pages, reports, registry, settings) to build elsewhere."""
+    for name in ("docs", "source_reports", "registry"):
+        shutil.copytree(PROJECT_ROOT / name, target / name)
+    shutil.copyfile(PROJECT_ROOT / "pyproject.toml", target / "pyproject.toml")
+    return target
+
+
 def source_date_epoch() -> str:
     """A fixed build time: the caller's ``SOURCE_DATE_EPOCH``, else the last commit's, else now."""
     if "SOURCE_DATE_EPOCH" in os.environ:

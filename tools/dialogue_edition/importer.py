@@ -21,7 +21,7 @@ from pathlib import Path
 import yaml
 
 from .errors import InputError
-from .registry import Registry, load_registry
+from .registry import Registry, form_pattern, load_registry
 from .source_report import ReportMetadata, sha256_of, split_blocks
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -103,8 +103,7 @@ def mark_mentions(text: str, registry: Registry) -> str:
     """Every mention of a registered person or organisation as a role (longest forms first)."""
     taken: list[tuple[int, int, str, str]] = []
     for form, role, entity in _forms(registry):
-        pattern = r"(?<!\w)" + r"\s".join(re.escape(word) for word in form.split(" ")) + r"(?!\w)"
-        for match in re.finditer(pattern, text):
+        for match in form_pattern(form).finditer(text):
             if all(match.end() <= start or match.start() >= end for start, end, _, _ in taken):
                 taken.append((match.start(), match.end(), role, entity))
     for start, end, role, entity in sorted(taken, reverse=True):

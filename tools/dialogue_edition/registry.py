@@ -184,6 +184,14 @@ class Registry:
         return sorted(found, key=lambda person: person.sort_key)
 
 
+def form_pattern(form: str) -> re.Pattern[str]:
+    """A name or form as it may stand in running text: whole words, any white space between them.
+
+    The report has no-break spaces inside names.
+    """
+    return re.compile(r"(?<!\w)" + r"\s+".join(re.escape(word) for word in form.split()) + r"(?!\w)")
+
+
 def name_words(registry: Registry) -> list[str]:
     """Every word of every name and form of the people and organisations, in lower case.
 

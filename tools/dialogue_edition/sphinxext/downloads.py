@@ -91,7 +91,8 @@ def fill_table(app: Sphinx, doctree: nodes.document, docname: str) -> None:
         for path in files:
             href = relative_uri(app.builder.get_target_uri(docname), f"{FOLDER}/{path.name}")
             link = nodes.reference(path.name, path.name, refuri=href, internal=True)
-            checksum = nodes.literal(sha256_of(path), sha256_of(path))
+            digest = sha256_of(path)
+            checksum = nodes.literal(digest, digest)
             label = LABELS.get(path.suffix, path.suffix)
             body += nodes.row(
                 "",

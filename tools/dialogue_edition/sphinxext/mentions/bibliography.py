@@ -19,10 +19,8 @@ from .nodes import latex_anchor, mention_backrefs
 ID_PREFIX = "agreement-"
 
 
-def bibtex_of(app: Sphinx, key: str) -> str:
-    """The entry as BibTeX, for readers to copy."""
-    domain: ForumDomain = app.env.get_domain("forum")
-    _, data = parse(domain.registry.folder / AGREEMENTS_FILE)
+def bibtex_of(data: BibliographyData, key: str) -> str:
+    """One entry as BibTeX, for readers to copy."""
     return BibliographyData(entries={key: data.entries[key]}).to_string("bibtex").strip()
 
 
@@ -34,6 +32,7 @@ def docname_of(app: Sphinx, key: str) -> str:
 
 def decorate_citations(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     """Append "Cited in" (and, in HTML, the BibTeX source) to each agreement's entry."""
+    data: BibliographyData | None = None
     for citation in list(doctree.findall(nodes.citation)):
         ids = [identifier for identifier in citation["ids"] if identifier.startswith(ID_PREFIX)]
         if not ids:
@@ -44,7 +43,10 @@ def decorate_citations(app: Sphinx, doctree: nodes.document, docname: str) -> No
         if app.builder.name == "latex":
             citation[1].insert(0, latex_anchor("", docname=docname_of(app, key), anchor=ids[0]))
         if app.builder.format == "html" and app.builder.name != "epub":
-            source = bibtex_of(app, key)
+            if data is None:
+                domain: ForumDomain = app.env.get_domain("forum")
+                _, data = parse(domain.registry.folder / AGREEMENTS_FILE)
+            source = bibtex_of(data, key)
             citation += nodes.literal_block(source, source, language="bibtex", classes=["cite-this"])
 
 
