@@ -57,7 +57,8 @@ edition_repository = REPOSITORY_URL  # "report an error" (dialogue_edition.sphin
 # -- Project ---------------------------------------------------------------------------------
 project = "Russia–Republic of Korea Dialogue Forum: reports"
 author = LATEST.organiser
-copyright = f"report texts: {LATEST.publisher}, their original publisher"  # noqa: A001
+PUBLISHERS = "; ".join(sorted({report.metadata.publisher for report in REPORTS}))
+copyright = f"report texts: {PUBLISHERS}, their original publishers"  # noqa: A001
 language = LATEST.language
 root_doc = "index"
 # The edition's version is the project's, written once in pyproject.toml.
@@ -126,27 +127,41 @@ ogp_enable_meta_description = True
 notfound_urls_prefix = "/" + SITE_URL.rstrip("/").rsplit("/", 1)[-1] + "/"
 html_last_updated_fmt = None
 
-# -- Downloads (dialogue_edition.sphinxext.downloads) ----------------------------------------
-edition_downloads = [f"{report.slug}.pdf" for report in REPORTS] + [f"{COMBINED_NAME}.epub"]
+# -- Editions and their downloads (dialogue_edition.sphinxext.downloads) ------------------------
+# Each report has a PDF and an EPUB of its own, the report followed by these appendices; the
+# combined edition holds the whole site. Report pages offer their report's files and the
+# combined ones; the landing page lists every file with its checksum.
+edition_appendices = ["people", "organisations", "agreements", "timeline"]
+COMBINED_TITLE = "All reports, with the glossaries (combined edition)"
+edition_downloads = [
+    {
+        "title": report.metadata.title,
+        "label": "This report",
+        "files": [f"{report.slug}.pdf", f"{report.slug}.epub"],
+        "scope": f"reports/{report.slug}/",
+    }
+    for report in REPORTS
+] + [{"title": COMBINED_TITLE, "label": "All reports", "files": [f"{COMBINED_NAME}.pdf", f"{COMBINED_NAME}.epub"]}]
 edition_downloads_dir = str(PROJECT_ROOT / "build")
 
 # -- Permalinks (dialogue_edition.sphinxext.redirects) ------------------------------------------
 edition_redirects_file = str(PROJECT_ROOT / "docs" / "redirects.yaml")
 
 # -- LaTeX / PDF -----------------------------------------------------------------------------
-# One PDF per report, its chapters the report's parts. xelatex for Unicode (en dashes, curly
-# quotes, no-break spaces) with the FreeFont families Debian ships; no xindy, which Debian's
-# minimal TeX lacks.
+# One PDF per report, its chapters the report's parts; and the combined PDF, a chapter per
+# report (the site's contents only: its landing page's notes and download table are for the web).
+# xelatex for Unicode (en dashes, curly quotes, no-break spaces) with the FreeFont families
+# Debian ships; no xindy, which Debian's minimal TeX lacks.
 latex_engine = "xelatex"
 latex_use_xindy = False
 latex_documents = [
     (f"reports/{report.slug}/index", f"{report.slug}.tex", report.metadata.title, report.metadata.organiser, "manual")
     for report in REPORTS
-]
+] + [("index", f"{COMBINED_NAME}.tex", project, LATEST.organiser, "manual", True)]
 latex_show_urls = "footnote"
 # The glossaries, the agreements and the timeline close every PDF, with the page of each mention.
 # (Sphinx gathers the agreements' entries themselves at the very end, as the Bibliography.)
-latex_appendices = ["people", "organisations", "agreements", "timeline"]
+latex_appendices = edition_appendices
 latex_elements = {
     "papersize": "a4paper",
     # Keep the caption of the missing photograph where the report has it, not floated away.
@@ -156,11 +171,12 @@ latex_elements = {
 }
 
 # -- EPUB ------------------------------------------------------------------------------------
-# One EPUB holds the whole site, every report with the glossaries: the combined edition.
+# The combined EPUB holds the whole site; each report's own EPUB (dialogue_edition.sphinxext.epub)
+# is described from that report's metadata.
 epub_basename = COMBINED_NAME
 epub_title = project
 epub_author = LATEST.organiser
-epub_publisher = "; ".join(sorted({report.metadata.publisher for report in REPORTS}))
+epub_publisher = PUBLISHERS
 epub_language = LATEST.language
 epub_description = (
     f"Digital edition of the reports of the {LATEST.organiser} ({len(REPORTS)} so far), each as published by "

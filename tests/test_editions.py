@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import zipfile
 from pathlib import Path
 
@@ -100,16 +101,36 @@ def test_the_epub_has_complete_metadata_and_navigation(editions: Layout, reports
         assert f"reports/{metadata.slug}/{part}.xhtml" in navigation
 
 
-def test_every_html_page_links_the_downloads(editions: Layout, reports: list[SourceReport]) -> None:
+def _link_target(site: Path, page: Path, link: str) -> tuple[Path, str]:
+    path, _, fragment = link.partition("#")
+    if path.startswith("/"):
+        return site / path.removeprefix(site_prefix(PROJECT_ROOT)), fragment
+    return ((page.parent / path) if path else page).resolve(), fragment
+
+
+def test_every_html_page_offers_the_downloads_that_hold_it(editions: Layout, reports: list[SourceReport]) -> None:
     site = editions.build / "html"
-    expected = {f"{report.slug}.pdf" for report in reports} | {COMBINED_EPUB}
+    combined = {site / "downloads" / name for name in (COMBINED_EPUB, COMBINED_EPUB.replace(".epub", ".pdf"))}
     for page in sorted(site.rglob("*.html")):
         document = lxml_html.fromstring(page.read_bytes())
         links = document.xpath("//nav[@class='edition-downloads']//a/@href")
-        assert {Path(link).name for link in links} == expected, page
-        for link in links:
-            target = site / link.removeprefix(site_prefix(PROJECT_ROOT)) if link.startswith("/") else page.parent / link
-            assert target.resolve().is_file(), (page, link)
+        targets = {_link_target(site, page, link) for link in links}
+        report = next((r.slug for r in reports if page.is_relative_to(site / "reports" / r.slug)), None)
+        own = {(site / "downloads" / f"{report}.{suffix}", "") for suffix in ("pdf", "epub")}
+        table = {(site / "index.html", "edition-downloads")}
+        assert targets == (own if report else table) | {(path, "") for path in combined}, page
+        assert all(path.is_file() for path, _ in targets), page
+
+
+def test_the_landing_page_lists_every_download_with_its_checksum(editions: Layout, reports: list[SourceReport]) -> None:
+    document = lxml_html.fromstring((editions.build / "html" / "index.html").read_bytes())
+    rows = document.xpath("//table[@id='edition-downloads']/tbody/tr")
+    names = [f"{report.slug}.{suffix}" for report in reports for suffix in ("pdf", "epub")]
+    names += [COMBINED_EPUB.replace(".epub", ".pdf"), COMBINED_EPUB]
+    assert [row.xpath("td[3]")[0].text_content().strip() for row in rows] == names
+    for row, name in zip(rows, names, strict=True):
+        checksum = row.xpath("td[5]")[0].text_content().strip()
+        assert checksum == hashlib.sha256((editions.build / name).read_bytes()).hexdigest()
 
 
 def test_the_search_index_knows_the_report(editions: Layout) -> None:

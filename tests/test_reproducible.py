@@ -45,7 +45,13 @@ def test_two_clean_builds_are_byte_identical(project: Layout, monkeypatch: pytes
     build(EDITIONS, project)
     second = _outputs(project)
     assert sorted(path.name for path in first.iterdir()) == sorted(
-        ["html", "dialogue-forum-reports.epub", "strategic-conference-2020.pdf"]
+        [
+            "html",
+            "dialogue-forum-reports.epub",
+            "dialogue-forum-reports.pdf",
+            "strategic-conference-2020.epub",
+            "strategic-conference-2020.pdf",
+        ]
     )
     assert _differences(first, second) == []
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 import pytest
@@ -43,13 +44,28 @@ def _download_links(outdir: Path, page: str) -> list[str]:
 
 
 @pytest.mark.sphinx("html", testroot="downloads", confoverrides={"edition_downloads_dir": str(FILES)})
-def test_downloads_are_linked_relative_to_every_page_and_copied(app: SphinxTestApp) -> None:
+def test_each_page_offers_the_downloads_that_hold_it_and_the_files_are_copied(app: SphinxTestApp) -> None:
     app.build()
     outdir = Path(app.outdir)
-    assert _download_links(outdir, "index.html") == ["downloads/report.pdf", "downloads/report.epub"]
     assert _download_links(outdir, "sub/page.html") == ["../downloads/report.pdf", "../downloads/report.epub"]
+    assert _download_links(outdir, "index.html") == ["downloads/report.epub", "#edition-downloads"]
     assert (outdir / "downloads" / "report.pdf").read_bytes() == b"%PDF-1.4 test"
     assert app.warning.getvalue() == ""
+
+
+@pytest.mark.sphinx("html", testroot="downloads", confoverrides={"edition_downloads_dir": str(FILES)})
+def test_the_table_lists_every_file_with_what_it_holds_and_its_checksum(app: SphinxTestApp) -> None:
+    app.build()
+    page = lxml_html.fromstring((Path(app.outdir) / "index.html").read_bytes())
+    rows = [
+        [cell.text_content().strip() for cell in row.xpath("td")]
+        for row in page.xpath("//table[@id='edition-downloads']//tbody/tr")
+    ]
+    assert [row[:4] for row in rows] == [
+        ["The report in sub/", "PDF", "report.pdf", "1 kB"],
+        ["The whole site", "EPUB", "report.epub", "1 kB"],
+    ]
+    assert rows[0][4] == hashlib.sha256((FILES / "report.pdf").read_bytes()).hexdigest()
 
 
 @pytest.mark.sphinx("html", testroot="downloads", confoverrides={"edition_downloads_dir": str(FILES / "none")})

@@ -3,7 +3,8 @@
 ``edition-import report.txt --slug forum-2031 --title ... --date 2031-05-20 --url ...`` stores the
 text byte for byte under ``source_reports/<slug>/`` with its metadata and SHA-256, writes a MyST
 page per part of the event (split at the report's section headings) and a landing page, marks every
-mention of a person or organisation already in the registry, adds the report to the site's list,
+mention of a person or organisation already in the registry, adds the report to the site's list
+and its event to the timeline (``registry/events.yaml``, in date order),
 and prints a review list: names and organisations that look new, each with its sentence. It never
 overwrites a report without ``--force`` and refuses input that is not UTF-8 text.
 """
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import datetime
+import json
 import re
 import shutil
 import sys
@@ -22,7 +24,7 @@ import yaml
 
 from .errors import InputError
 from .registry import Registry, form_pattern, load_registry
-from .source_report import ReportMetadata, sha256_of, split_blocks
+from .source_report import ReportMetadata, long_date, sha256_of, split_blocks
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 MAX_HEADING = 80
@@ -136,7 +138,8 @@ def landing_text(metadata: ReportMetadata, parts: list[Part]) -> str:
             f"# {metadata.title}",
             "",
             "```{editorial} About this report",
-            f"The report of the event of {metadata.conference_date:%d %B %Y}, as published by {metadata.publisher},",
+            f"The report of the {{event}}`event of {long_date(metadata.conference_date)} <{metadata.slug}>`, "
+            f"as published by {metadata.publisher},",
             f"reproduced in full in {len(parts)} parts that follow its own structure. Imported as a draft: review it.",
             "```",
             "",
@@ -151,6 +154,25 @@ def landing_text(metadata: ReportMetadata, parts: list[Part]) -> str:
             "",
         ]
     )
+
+
+def add_event(project: Path, record: ReportMetadata, registry: Registry) -> None:
+    """Put the report's event on the timeline: an entry in ``registry/events.yaml``, in date order."""
+    if record.slug in registry.events:
+        return
+    path = project / "registry" / "events.yaml"
+    date = record.conference_date
+    name = json.dumps(f"The event reported in “{record.title}” ({record.conference_format})", ensure_ascii=False)
+    entry = f"  - id: {record.slug}\n    name: {name}\n    date: {date.isoformat()}\n    source: metadata\n"
+    text = path.read_text(encoding="utf-8") if path.exists() else "events:\n"
+    day = (date.year, date.month, date.day)
+    later = next((event for event in registry.events.values() if event.sort_key > day), None)
+    place = re.search(rf"^  - id: {re.escape(later.id)}$", text, re.MULTILINE) if later else None
+    if place:
+        text = text[: place.start()] + entry + "\n" + text[place.start() :]
+    else:
+        text = text.rstrip("\n") + ("\n\n" if registry.events else "\n") + entry
+    path.write_text(text, encoding="utf-8")
 
 
 def list_reports(project: Path) -> None:
@@ -235,6 +257,7 @@ def import_report(
     for number, part in enumerate(parts):
         (pages / f"{part.name}.md").write_text(page_text(part, number, len(parts), registry), encoding="utf-8")
     (pages / "index.md").write_text(landing_text(record, parts), encoding="utf-8")
+    add_event(project, record, registry)
     list_reports(project)
     return parts, review_list(blocks, registry)
 

@@ -107,7 +107,9 @@ class Event(_Entry):
     date: datetime.date | int = Field(description="the day, or only the year where no day is known")
     until: int | None = Field(default=None, description="the last year of a period")
     agreement: str | None = Field(default=None, description="the key of the agreement in agreements.bib")
-    source: Literal["report", "facts"] = Field(description="where the date comes from")
+    source: Literal["report", "facts", "metadata"] = Field(
+        description="where the date comes from: the report's text, verified facts, or the report's metadata"
+    )
 
     @property
     def sort_key(self) -> tuple[int, int, int]:

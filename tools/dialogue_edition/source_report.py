@@ -22,6 +22,12 @@ METADATA_FILE = "metadata.yaml"
 SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 
 
+def long_date(date: datetime.date | str) -> str:
+    """``2020-11-05`` as ``5 November 2020``, the form the edition uses in prose."""
+    date = datetime.date.fromisoformat(date) if isinstance(date, str) else date
+    return f"{date.day} {date:%B %Y}"
+
+
 class TextFile(BaseModel):
     """Where the report's text is kept and how its integrity is checked."""
 

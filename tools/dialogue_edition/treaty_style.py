@@ -11,7 +11,6 @@ Signatories: .... Note. Sources: ....
 
 from __future__ import annotations
 
-import datetime
 from collections import Counter
 from collections.abc import Iterable, Iterator
 
@@ -22,11 +21,7 @@ from pybtex.style.labels import BaseLabelStyle
 from pybtex.style.sorting import BaseSortingStyle
 from pybtex.style.template import Node, field, join, optional, sentence, tag, words
 
-
-def long_date(iso_date: str) -> str:
-    """``1884-07-07`` as ``7 July 1884``."""
-    date = datetime.date.fromisoformat(str(iso_date))
-    return f"{date.day} {date:%B %Y}"
+from .source_report import long_date
 
 
 class AgreementStyle(BaseStyle):
@@ -38,7 +33,7 @@ class AgreementStyle(BaseStyle):
     def get_agreement_template(self, entry: Entry) -> Node:
         """Title and kind, signature, parties, signatories, note and sources."""
         signed = join[
-            field("date", raw=True, apply_func=lambda value: Text(long_date(value))),
+            field("date", raw=True, apply_func=lambda value: Text(long_date(str(value)))),
             optional[" (", field("datenote"), ")"],
         ]
         return toplevel[

@@ -1,3 +1,6 @@
 extensions = ["dialogue_edition.sphinxext.theme", "dialogue_edition.sphinxext.downloads"]
 html_theme = "furo"
-edition_downloads = ["report.pdf", "report.epub"]
+edition_downloads = [
+    {"title": "The report in sub/", "label": "This report", "files": ["report.pdf"], "scope": "sub/"},
+    {"title": "The whole site", "label": "All reports", "files": ["report.epub"]},
+]

@@ -28,7 +28,8 @@ def add_report_link(
     repository = app.config.edition_repository
     if not repository:
         return
-    page_url = app.config.html_baseurl.rstrip("/") + "/" + app.builder.get_target_uri(pagename)
+    # The web page's address, also from an EPUB, whose pages are .xhtml files inside the book.
+    page_url = app.config.html_baseurl.rstrip("/") + f"/{pagename}.html"
     title = app.env.titles[pagename].astext() if pagename in app.env.titles else pagename
     context["report_error_url"] = report_error_url(repository, page_url, title)
 

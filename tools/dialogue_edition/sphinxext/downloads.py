@@ -1,10 +1,12 @@
 """The PDF and EPUB editions, downloadable from every page of the HTML site.
 
-The HTML build runs last and copies the finished PDF and EPUB files into ``downloads/`` of the
-site; the theme's announcement bar (``theme``'s page template) links to them on every page with
-their sizes, and ``{edition-downloads}`` lists them with their SHA-256. A missing file is a warning
-(an error under ``-W``) when the downloads are required, which they are for the published site;
-a quick ``html``-only draft may leave them out.
+Downloads come in groups (``edition_downloads``): each report's own PDF and EPUB, and the
+combined edition of the whole site. The HTML build runs last and copies the finished files into
+``downloads/`` of the site; the theme's announcement bar (``theme``'s page template) offers each
+page the groups that hold it (a report's pages: that report and the combined edition; other
+pages: the combined edition) with their sizes, and ``{edition-downloads}`` lists every file with
+its SHA-256. A missing file is a warning (an error under ``-W``) when the downloads are required,
+which they are for the published site; a quick ``html``-only draft may leave them out.
 """
 
 from __future__ import annotations
@@ -14,7 +16,9 @@ from pathlib import Path
 from typing import Any
 
 from docutils import nodes
+from pydantic import BaseModel, ConfigDict, ValidationError
 from sphinx.application import Sphinx
+from sphinx.errors import ConfigError
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 from sphinx.util.osutil import relative_uri
@@ -24,24 +28,65 @@ from ..source_report import sha256_of
 logger = logging.getLogger(__name__)
 
 FOLDER = "downloads"
-LABELS = {".pdf": "PDF", ".epub": "EPUB"}
+TABLE_ID = "edition-downloads"
+FORMATS = {".pdf": "PDF", ".epub": "EPUB"}
 
 
-def _available(app: Sphinx) -> list[Path]:
+class DownloadGroup(BaseModel):
+    """Files that hold the same content: one report, or the whole site, in each format."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    title: str
+    """What the files hold, as the table of downloads names it."""
+    label: str
+    """The same, short, for the announcement bar: "This report", "All reports"."""
+    files: tuple[str, ...]
+    scope: str = ""
+    """The pages (a docname prefix) whose bar offers the group; empty for every page."""
+
+
+class Download(BaseModel):
+    """One file of a group, found in the downloads folder."""
+
+    model_config = ConfigDict(frozen=True)
+
+    group: DownloadGroup
+    path: Path
+
+    @property
+    def format(self) -> str:
+        """PDF or EPUB."""
+        return FORMATS.get(self.path.suffix, self.path.suffix.lstrip(".").upper())
+
+
+def _groups(app: Sphinx) -> list[DownloadGroup]:
+    try:
+        return [DownloadGroup.model_validate(group) for group in app.config.edition_downloads]
+    except ValidationError as error:
+        raise ConfigError(f"edition_downloads in conf.py: {error}") from None
+
+
+def _available(app: Sphinx) -> list[Download]:
     """The configured download files that exist, warning about those that do not."""
     source = Path(app.config.edition_downloads_dir)
     found = []
-    for name in app.config.edition_downloads:
-        path = source / name
-        if path.is_file():
-            found.append(path)
-        elif app.config.edition_downloads_required:
-            logger.warning("download %s is missing: build the PDF and EPUB editions before the HTML site", path)
+    for group in _groups(app):
+        for name in group.files:
+            path = source / name
+            if path.is_file():
+                found.append(Download(group=group, path=path))
+            elif app.config.edition_downloads_required:
+                logger.warning("download %s is missing: build the PDF and EPUB editions before the HTML site", path)
     return found
 
 
 def _human_size(size: int) -> str:
     return f"{size / 1_000_000:.1f} MB" if size >= 1_000_000 else f"{max(1, round(size / 1000))} kB"
+
+
+def _files(app: Sphinx) -> list[Download]:
+    return getattr(app.builder, "edition_download_files", [])
 
 
 def collect(app: Sphinx) -> None:
@@ -52,17 +97,24 @@ def collect(app: Sphinx) -> None:
 def add_links(
     app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: nodes.document | None
 ) -> None:
-    """Give each page's template the downloads, with links relative to that page."""
-    files: list[Path] = getattr(app.builder, "edition_download_files", [])
-    context["edition_downloads"] = [
-        {
-            "label": LABELS.get(path.suffix, path.suffix.lstrip(".").upper()),
-            "href": context["pathto"](f"{FOLDER}/{path.name}", 1),
-            "size": _human_size(path.stat().st_size),
-            "name": path.name,
-        }
-        for path in files
-    ]
+    """Give each page's template the groups that hold it (most specific first), links relative to it."""
+    bar: dict[DownloadGroup, list[dict[str, str]]] = {}
+    for download in _files(app):
+        if pagename.startswith(download.group.scope):
+            bar.setdefault(download.group, []).append(
+                {
+                    "format": download.format,
+                    "href": context["pathto"](f"{FOLDER}/{download.path.name}", 1),
+                    "size": _human_size(download.path.stat().st_size),
+                }
+            )
+    groups = sorted(bar, key=lambda group: -len(group.scope))
+    context["edition_downloads"] = [{"label": group.label, "files": bar[group]} for group in groups]
+    context["edition_downloads_table"] = (
+        context["pathto"](app.config.root_doc).rstrip("#") + f"#{TABLE_ID}"
+        if len(_files(app)) > sum(map(len, bar.values()))
+        else ""
+    )
 
 
 class downloads_table(nodes.General, nodes.Element):
@@ -70,7 +122,7 @@ class downloads_table(nodes.General, nodes.Element):
 
 
 class DownloadsDirective(SphinxDirective):
-    """``{edition-downloads}``: each downloadable edition with its size and SHA-256."""
+    """``{edition-downloads}``: each downloadable file with what it holds, its size and SHA-256."""
 
     def run(self) -> list[nodes.Node]:
         return [downloads_table()]
@@ -80,45 +132,44 @@ def _cell(*content: nodes.Node) -> nodes.entry:
     return nodes.entry("", nodes.paragraph("", "", *content))
 
 
+def _row(download: Download, href: str) -> nodes.row:
+    name, digest = download.path.name, sha256_of(download.path)
+    return nodes.row(
+        "",
+        _cell(nodes.Text(download.group.title)),
+        _cell(nodes.Text(download.format)),
+        _cell(nodes.reference(name, name, refuri=href, internal=True)),
+        _cell(nodes.Text(_human_size(download.path.stat().st_size))),
+        _cell(nodes.literal(digest, digest)),
+    )
+
+
 def fill_table(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     """Replace the placeholder by the table (HTML site) or by nothing (PDF, EPUB)."""
-    files: list[Path] = getattr(app.builder, "edition_download_files", [])
+    files = _files(app)
     for placeholder in list(doctree.findall(downloads_table)):
         if not files:
             placeholder.parent.remove(placeholder)
             continue
-        body = nodes.tbody()
-        for path in files:
-            href = relative_uri(app.builder.get_target_uri(docname), f"{FOLDER}/{path.name}")
-            link = nodes.reference(path.name, path.name, refuri=href, internal=True)
-            digest = sha256_of(path)
-            checksum = nodes.literal(digest, digest)
-            label = LABELS.get(path.suffix, path.suffix)
-            body += nodes.row(
-                "",
-                _cell(nodes.Text(label)),
-                _cell(link),
-                _cell(nodes.Text(_human_size(path.stat().st_size))),
-                _cell(checksum),
-            )
-        head = nodes.thead(
-            "", nodes.row("", *(_cell(nodes.Text(name)) for name in ("Edition", "File", "Size", "SHA-256")))
-        )
-        group = nodes.tgroup("", *(nodes.colspec(colwidth=width) for width in (1, 3, 1, 6)), head, body, cols=4)
+        page = app.builder.get_target_uri(docname)
+        body = nodes.tbody("", *(_row(item, relative_uri(page, f"{FOLDER}/{item.path.name}")) for item in files))
+        columns = ("Edition", "Format", "File", "Size", "SHA-256")
+        head = nodes.thead("", nodes.row("", *(_cell(nodes.Text(name)) for name in columns)))
+        widths = (4, 1, 4, 1, 6)
+        group = nodes.tgroup("", *(nodes.colspec(colwidth=width) for width in widths), head, body, cols=len(columns))
         # no-search: checksums are not words a reader looks for.
-        placeholder.replace_self(nodes.table("", group, classes=["edition-downloads-table", "no-search"]))
+        table = nodes.table("", group, ids=[TABLE_ID], classes=["edition-downloads-table", "no-search"])
+        placeholder.replace_self(table)
 
 
 def copy_files(app: Sphinx, exception: Exception | None) -> None:
     """Put the files into the site once it is written."""
-    if exception is not None:
+    if exception is not None or not _files(app):
         return
-    files: list[Path] = getattr(app.builder, "edition_download_files", [])
-    if files:
-        target = Path(app.outdir) / FOLDER
-        target.mkdir(exist_ok=True)
-        for path in files:
-            shutil.copyfile(path, target / path.name)
+    target = Path(app.outdir) / FOLDER
+    target.mkdir(exist_ok=True)
+    for download in _files(app):
+        shutil.copyfile(download.path, target / download.path.name)
 
 
 def setup(app: Sphinx) -> dict[str, Any]:

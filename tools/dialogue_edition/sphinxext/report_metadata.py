@@ -7,7 +7,6 @@ them as a field list: title, date, format, organiser, original page, publisher a
 
 from __future__ import annotations
 
-import datetime
 from typing import Any
 
 from docutils import nodes
@@ -15,13 +14,7 @@ from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxDirective
 from sphinx.util.texescape import escape
 
-from ..source_report import ReportMetadata
-
-
-def long_date(iso_date: str) -> str:
-    """``2020-11-05`` as ``5 November 2020``, the form the edition uses in prose."""
-    date = datetime.date.fromisoformat(iso_date)
-    return f"{date.day} {date:%B %Y}"
+from ..source_report import ReportMetadata, long_date
 
 
 def latex_title_page(report: ReportMetadata) -> str:
@@ -34,7 +27,7 @@ def latex_title_page(report: ReportMetadata) -> str:
 \vspace{{2.5cm}}
 {{\LARGE\bfseries {escape(report.title)}\par}}
 \vspace{{1.5cm}}
-{{\large Report of the event of {long_date(report.conference_date.isoformat())}
+{{\large Report of the event of {long_date(report.conference_date)}
 ({escape(report.conference_format)})\par}}
 \vfill
 Digital edition of the report published by {escape(report.publisher)}.\\
@@ -45,12 +38,45 @@ Original page: \sphinxhref{{{url}}}{{{escape(url)}}}\par
 """
 
 
+def latex_combined_title_page(title: str, organiser: str, reports: list[ReportMetadata]) -> str:
+    """The combined PDF's title page: the site's title and each report it holds, newest first."""
+    lines = "\\\\\n".join(
+        rf"{escape(report.title)} ({long_date(report.conference_date)}), published by {escape(report.publisher)}"
+        for report in reports
+    )
+    return rf"""
+\begin{{titlepage}}
+\centering
+{{\large {escape(organiser)}\par}}
+\vspace{{2.5cm}}
+{{\LARGE\bfseries {escape(title)}\par}}
+\vspace{{1.5cm}}
+{{\large Combined edition of {len(reports)} report{"s" * (len(reports) != 1)}\par}}
+\vfill
+{lines}\par
+\vspace{{0.5cm}}
+Each report's text belongs to its original publisher; the editors' additions are marked as such.\par
+\end{{titlepage}}
+"""
+
+
 def pdf_info(report: ReportMetadata) -> str:
     """The PDF's document information (title, author, subject, language) for one report."""
-    subject = f"Report of the event of {long_date(report.conference_date.isoformat())}, {report.conference_format}"
+    subject = f"Report of the event of {long_date(report.conference_date)}, {report.conference_format}"
     return (
         rf"\hypersetup{{pdftitle={{{report.title}}}, pdfauthor={{{report.organiser}}}, "
         rf"pdfsubject={{{subject}}}, pdflang={{{report.language}}}, bookmarksopen=true}}"
+    )
+
+
+def combined_pdf_info(title: str, organiser: str, reports: list[ReportMetadata]) -> str:
+    """The combined PDF's document information."""
+    years = sorted({report.conference_date.year for report in reports})
+    span = f"{years[0]}" if len(years) == 1 else f"{years[0]}–{years[-1]}"
+    subject = f"Reports of {len(reports)} event{'s' * (len(reports) != 1)}, {span}"
+    return (
+        rf"\hypersetup{{pdftitle={{{title}}}, pdfauthor={{{organiser}}}, "
+        rf"pdfsubject={{{subject}}}, pdflang={{{reports[0].language}}}, bookmarksopen=true}}"
     )
 
 

@@ -189,6 +189,13 @@ class OrganisationsGlossary(GlossaryDirective):
         return result
 
 
+SOURCES = {
+    "report": "the report",
+    "facts": "verified sources beyond the report's text",
+    "metadata": "the report's metadata (its provenance)",
+}
+
+
 class Timeline(GlossaryDirective):
     """The dated events, in date order: each linked to its paragraphs and its agreement."""
 
@@ -216,7 +223,7 @@ class Timeline(GlossaryDirective):
         return [f"event:{entry.id}"] + ([f"agreement:{entry.agreement}"] if entry.agreement else [])
 
     def fields(self, entry: Event, registry: Registry) -> list[nodes.field]:
-        source = "the report" if entry.source == "report" else "verified sources beyond the report's text"
+        source = SOURCES[entry.source]
         result = [field("Date from", nodes.paragraph("", source))]
         if entry.agreement:
             agreement = registry.agreements[entry.agreement]
