@@ -6,10 +6,14 @@ tests check is what readers download.
 
 from __future__ import annotations
 
+import os
+import shutil
 from pathlib import Path
 
 import pytest
-from dialogue_edition.build import EDITIONS, Layout, build
+import yaml
+from dialogue_edition.build import EDITIONS, Layout, build, copy_project
+from dialogue_edition.importer import import_report
 from dialogue_edition.source_report import SourceReport, load_reports
 from dialogue_edition.sphinxext.epub import COMBINED_NAME
 
@@ -18,6 +22,24 @@ SOURCE_REPORTS = PROJECT_ROOT / "source_reports"
 DOCS = PROJECT_ROOT / "docs"
 ROOTS = Path(__file__).resolve().parent / "roots"
 COMBINED_EPUB = f"{COMBINED_NAME}.epub"
+COMBINED_PDF = f"{COMBINED_NAME}.pdf"
+FICTIONAL = Path(__file__).resolve().parent / "fixtures" / "fictional-report"
+"""A second report, clearly fictional, never published: the site of many reports is tested with it."""
+FICTIONAL_METADATA = yaml.safe_load((FICTIONAL / "metadata.yaml").read_text(encoding="utf-8"))
+FICTIONAL_METADATA["conference_date"] = FICTIONAL_METADATA["conference_date"].isoformat()
+
+
+INSTALL_HINT = "run ./bootstrap tests (apt-get install epubcheck chromium; npm ci) to install it"
+
+
+def require_tool(path: Path, what: str) -> None:
+    """Skip (fail in CI) when a validator is not installed."""
+    if path.exists() and shutil.which("java"):
+        return
+    message = f"{what} is not installed ({path}): {INSTALL_HINT}"
+    if os.environ.get("CI"):
+        pytest.fail(message)
+    pytest.skip(message)
 
 
 @pytest.fixture(scope="session")
@@ -36,5 +58,15 @@ def reports() -> list[SourceReport]:
 def editions(tmp_path_factory: pytest.TempPathFactory) -> Layout:
     """All three editions of the real project, built once (nitpicky, warnings as errors)."""
     layout = Layout(docs=DOCS, build=tmp_path_factory.mktemp("build"))
+    build(EDITIONS, layout)
+    return layout
+
+
+@pytest.fixture(scope="session")
+def two_reports(tmp_path_factory: pytest.TempPathFactory) -> Layout:
+    """A copy of the project with the fictional report imported beside the real one, all editions built."""
+    project = copy_project(tmp_path_factory.mktemp("two-reports"))
+    import_report(FICTIONAL / "report.txt", FICTIONAL_METADATA, project)
+    layout = Layout(docs=project / "docs", build=project / "build")
     build(EDITIONS, layout)
     return layout

@@ -6,7 +6,7 @@ import hashlib
 import zipfile
 from pathlib import Path
 
-from conftest import COMBINED_EPUB, PROJECT_ROOT
+from conftest import COMBINED_EPUB, COMBINED_PDF, PROJECT_ROOT
 from dialogue_edition.build import EDITIONS, Layout
 from dialogue_edition.checks.links import site_prefix
 from dialogue_edition.checks.rendered_text import element_text, epub_spine
@@ -55,8 +55,8 @@ def test_the_pdf_has_one_bookmark_per_page(editions: Layout, reports: list[Sourc
 
 
 def test_every_pdf_font_is_embedded(editions: Layout, reports: list[SourceReport]) -> None:
-    for report in reports:
-        reader = PdfReader(editions.build / f"{report.slug}.pdf")
+    for name in [COMBINED_PDF] + [f"{report.slug}.pdf" for report in reports]:
+        reader = PdfReader(editions.build / name)
         fonts = {}
         for page in reader.pages:
             for font in page.get("/Resources", {}).get("/Font", {}).values():

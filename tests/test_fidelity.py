@@ -42,5 +42,6 @@ def test_the_html_edition_carries_every_block_in_order(editions: Layout, reports
 
 def test_the_epub_edition_carries_every_block_in_order(editions: Layout, reports: list[SourceReport]) -> None:
     for report in reports:
-        text = epub_report_text(editions.build / COMBINED_EPUB, report.slug)
-        assert compare(report.blocks(), text) == []
+        for epub in (COMBINED_EPUB, f"{report.slug}.epub"):
+            text = epub_report_text(editions.build / epub, report.slug)
+            assert compare(report.blocks(), text) == [], epub

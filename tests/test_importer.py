@@ -7,23 +7,17 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import PROJECT_ROOT
+from conftest import FICTIONAL, FICTIONAL_METADATA, PROJECT_ROOT
 from dialogue_edition.bench import CITATION, ROLE
-from dialogue_edition.build import Layout, build, copy_project
+from dialogue_edition.build import Layout, copy_project
 from dialogue_edition.checks.rendered_text import html_report_text
 from dialogue_edition.errors import InputError
 from dialogue_edition.fidelity import compare, normalise
 from dialogue_edition.importer import ImportRefused, import_report
-from dialogue_edition.source_report import load_report, load_reports, split_blocks
-from pypdf import PdfReader
+from dialogue_edition.registry import load_registry
+from dialogue_edition.source_report import load_report, split_blocks
 
-FIXTURE = Path(__file__).parent / "fixtures" / "fictional-report"
-SLUG = "fictional-workshop-2031"
-METADATA = {
-    "slug": SLUG, "title": "A fictional workshop on river ferries", "conference_date": "2031-05-20",
-    "conference_format": "online", "original_url": "https://example.invalid/fictional-workshop", "language": "en",
-    "publisher": "Nobody (a test fixture)", "organiser": "Russia–Republic of Korea Dialogue Forum",
-}  # fmt: skip
+SLUG = FICTIONAL_METADATA["slug"]
 
 
 @pytest.fixture
@@ -31,26 +25,48 @@ def project(tmp_path: Path) -> Path:
     return copy_project(tmp_path)
 
 
-def test_a_new_report_becomes_a_faithful_draft_that_builds(project: Path) -> None:
-    parts, _ = import_report(FIXTURE / "report.txt", METADATA, project)
+def test_a_new_report_becomes_a_draft_with_its_pages_mentions_and_place_on_the_site(project: Path) -> None:
+    parts, _ = import_report(FICTIONAL / "report.txt", FICTIONAL_METADATA, project)
     assert [part.name for part in parts] == ["opening", "ferries-on-northern-rivers", "closing-remarks"]
-    report = load_report(project / "source_reports" / SLUG)
-    assert (project / "source_reports" / SLUG / "report.txt").read_bytes() == (FIXTURE / "report.txt").read_bytes()
+    assert (project / "source_reports" / SLUG / "report.txt").read_bytes() == (FICTIONAL / "report.txt").read_bytes()
+    assert load_report(project / "source_reports" / SLUG).metadata.title == FICTIONAL_METADATA["title"]
     assert (
         "reports/fictional-workshop-2031/index\nreports/strategic-conference-2020/index"
         in (project / "docs" / "index.md").read_text()
     )
-    layout = Layout(docs=project / "docs", build=project / "build", draft=True)
-    build(["html"], layout)
-    assert layout.log("html-warnings.log").read_text() == ""
-    assert compare(report.blocks(), html_report_text(project / "build" / "html", SLUG)) == []
     opening = (project / "docs" / "reports" / SLUG / "opening.md").read_text()
     assert "{person}`Professor Sergei Kurbanov <kurbanov>`" in opening
     assert "{org}`St Petersburg University <spbu>`" in opening
+    landing = (project / "docs" / "reports" / SLUG / "index.md").read_text()
+    assert f"{{event}}`event of 20 May 2031 <{SLUG}>`" in landing
+    events = load_registry(project / "registry").events
+    assert list(events)[-1] == SLUG
+    assert events[SLUG].source == "metadata"
+
+
+def test_the_draft_builds_without_a_warning_and_is_faithful_at_once(two_reports: Layout) -> None:
+    report = load_report(two_reports.docs.parent / "source_reports" / SLUG)
+    for builder in ("html", "epub", "latex"):
+        assert two_reports.log(f"{builder}-warnings.log").read_text() == ""
+    assert compare(report.blocks(), html_report_text(two_reports.build / "html", SLUG)) == []
+
+
+@pytest.mark.parametrize(
+    ("date", "after", "before"),
+    [("2010-06-01", "six-party-talks", "move-east-2012"), ("1800-01-01", None, "treaty-1884")],
+)
+def test_the_event_of_an_older_report_goes_to_its_place_in_the_timeline(
+    project: Path, date: str, after: str | None, before: str
+) -> None:
+    import_report(FICTIONAL / "report.txt", {**FICTIONAL_METADATA, "conference_date": date}, project)
+    order = list(load_registry(project / "registry").events)
+    position = order.index(SLUG)
+    assert order[position + 1] == before
+    assert (order[position - 1] if position else None) == after
 
 
 def test_the_review_list_names_what_the_registry_lacks(project: Path) -> None:
-    _, review = import_report(FIXTURE / "report.txt", METADATA, project)
+    _, review = import_report(FICTIONAL / "report.txt", FICTIONAL_METADATA, project)
     candidates = [item.split("\n")[0] for item in review]
     assert candidates == [
         "organisation: Northern Ferry Institute",
@@ -62,10 +78,10 @@ def test_the_review_list_names_what_the_registry_lacks(project: Path) -> None:
 
 
 def test_an_existing_report_is_replaced_only_with_force(project: Path) -> None:
-    import_report(FIXTURE / "report.txt", METADATA, project)
+    import_report(FICTIONAL / "report.txt", FICTIONAL_METADATA, project)
     with pytest.raises(ImportRefused, match="use --force"):
-        import_report(FIXTURE / "report.txt", METADATA, project)
-    parts, _ = import_report(FIXTURE / "report.txt", METADATA, project, force=True)
+        import_report(FICTIONAL / "report.txt", FICTIONAL_METADATA, project)
+    parts, _ = import_report(FICTIONAL / "report.txt", FICTIONAL_METADATA, project, force=True)
     assert len(parts) == 3
 
 
@@ -80,7 +96,7 @@ def test_binary_or_non_utf8_input_is_refused(project: Path, tmp_path: Path, data
     source = tmp_path / "report.bin"
     source.write_bytes(data)
     with pytest.raises(InputError, match=message):
-        import_report(source, METADATA, project)
+        import_report(source, FICTIONAL_METADATA, project)
     assert not (project / "source_reports" / SLUG).exists()
 
 
@@ -98,13 +114,3 @@ def test_importing_the_2020_report_from_scratch_reproduces_its_page_split(projec
         assert all(normalise(block) in text for block in part.blocks), page
     assert sum(len(part.blocks) for part in parts) == len(split_blocks(received.read_text(encoding="utf-8")))
     assert re.match(r"^30 years", parts[1].heading)
-
-
-def test_each_report_gets_its_own_pdf_with_its_own_front_matter(project: Path) -> None:
-    import_report(FIXTURE / "report.txt", METADATA, project)
-    build(["pdf"], Layout(docs=project / "docs", build=project / "build"))
-    for report in load_reports(project / "source_reports"):
-        reader = PdfReader(project / "build" / f"{report.slug}.pdf")
-        assert reader.metadata.title == report.metadata.title
-        assert reader.metadata.subject.startswith(f"Report of the event of {report.metadata.conference_date.day} ")
-        assert report.metadata.title.split()[0] in reader.pages[0].extract_text()

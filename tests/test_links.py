@@ -5,7 +5,7 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
-from conftest import COMBINED_EPUB, PROJECT_ROOT
+from conftest import COMBINED_EPUB, COMBINED_PDF, PROJECT_ROOT
 from dialogue_edition.build import Layout
 from dialogue_edition.checks.links import epub_problems, html_site_problems, pdf_problems, site_prefix
 from dialogue_edition.source_report import SourceReport
@@ -18,12 +18,13 @@ def test_html_links_and_fragments_resolve(editions: Layout) -> None:
 
 
 def test_epub_links_and_fragments_resolve(editions: Layout, reports: list[SourceReport]) -> None:
-    assert epub_problems(editions.build / COMBINED_EPUB) == []
+    for name in [COMBINED_EPUB] + [f"{report.slug}.epub" for report in reports]:
+        assert epub_problems(editions.build / name) == [], name
 
 
 def test_pdf_link_destinations_exist(editions: Layout, reports: list[SourceReport]) -> None:
-    for report in reports:
-        assert pdf_problems(editions.build / f"{report.slug}.pdf") == []
+    for name in [COMBINED_PDF] + [f"{report.slug}.pdf" for report in reports]:
+        assert pdf_problems(editions.build / name) == [], name
 
 
 def test_a_dangling_html_link_or_fragment_is_found(tmp_path: Path) -> None:

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from dialogue_edition.build import BuildFailed, Layout, build, copy_project, silent_faults
 from dialogue_edition.source_report import SourceReport
+from dialogue_edition.sphinxext.epub import COMBINED_NAME
 from pypdf import PdfReader
 
 
@@ -20,12 +21,13 @@ def test_the_pdf_metadata_is_complete(editions: Layout, reports: list[SourceRepo
     assert reader.trailer["/Root"]["/Lang"] == "en"
 
 
-def test_the_outline_matches_the_table_of_contents(editions: Layout, reports: list[SourceReport]) -> None:
-    toc = editions.log(f"{reports[0].slug}-latex.toc").read_text(encoding="utf-8")
+@pytest.mark.parametrize(("document", "numbered"), [("strategic-conference-2020", 9), (COMBINED_NAME, 5)])
+def test_the_outline_matches_the_table_of_contents(editions: Layout, document: str, numbered: int) -> None:
+    toc = editions.log(f"{document}-latex.toc").read_text(encoding="utf-8")
     chapters = re.findall(r"\\contentsline \{chapter\}\{\\numberline \{[^}]*\}(.+?)\}\{\d+\}", toc)
-    reader = PdfReader(editions.build / f"{reports[0].slug}.pdf")
+    reader = PdfReader(editions.build / f"{document}.pdf")
     outline = [item.title for item in reader.outline if not isinstance(item, list)]
-    assert len(chapters) == 9
+    assert len(chapters) == numbered
     assert outline[: len(chapters)] == [re.sub(r"\\[a-z]+\{\}|[{}]", "", chapter) for chapter in chapters]
 
 

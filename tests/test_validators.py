@@ -8,30 +8,17 @@ installs them all).
 
 from __future__ import annotations
 
-import os
-import shutil
 import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import COMBINED_EPUB, PROJECT_ROOT
+from conftest import COMBINED_EPUB, PROJECT_ROOT, require_tool
 from dialogue_edition.build import Layout
 from dialogue_edition.checks import validators
 from dialogue_edition.checks.links import site_prefix
 from dialogue_edition.source_report import SourceReport
 
 ALLOWED = Path(__file__).parent / "validators" / "html-checker-allowed.yaml"
-INSTALL_HINT = "run ./bootstrap tests (apt-get install epubcheck chromium; npm ci) to install it"
-
-
-def require(path: Path, what: str) -> None:
-    """Skip (fail in CI) when a validator is not installed."""
-    if path.exists() and shutil.which("java"):
-        return
-    message = f"{what} is not installed ({path}): {INSTALL_HINT}"
-    if os.environ.get("CI"):
-        pytest.fail(message)
-    pytest.skip(message)
 
 
 @pytest.fixture(scope="module")
@@ -41,13 +28,14 @@ def site_pages(editions: Layout) -> list[str]:
 
 
 def test_epubcheck_finds_nothing(editions: Layout, reports: list[SourceReport]) -> None:
-    require(validators.EPUBCHECK_JAR, "epubcheck")
-    counts, messages = validators.epubcheck(editions.build / COMBINED_EPUB)
-    assert (counts["FATAL"], counts["ERROR"], counts["WARNING"]) == (0, 0, 0), messages
+    require_tool(validators.EPUBCHECK_JAR, "epubcheck")
+    for name in [COMBINED_EPUB] + [f"{report.slug}.epub" for report in reports]:
+        counts, messages = validators.epubcheck(editions.build / name)
+        assert (counts["FATAL"], counts["ERROR"], counts["WARNING"]) == (0, 0, 0), (name, messages)
 
 
 def test_epubcheck_catches_a_dangling_link(editions: Layout, reports: list[SourceReport], tmp_path: Path) -> None:
-    require(validators.EPUBCHECK_JAR, "epubcheck")
+    require_tool(validators.EPUBCHECK_JAR, "epubcheck")
     broken = tmp_path / "broken.epub"
     with zipfile.ZipFile(editions.build / COMBINED_EPUB) as source, zipfile.ZipFile(broken, "w") as target:
         for item in source.infolist():
@@ -61,14 +49,14 @@ def test_epubcheck_catches_a_dangling_link(editions: Layout, reports: list[Sourc
 
 
 def test_the_html_checker_finds_no_error_on_any_page(editions: Layout) -> None:
-    require(validators.VNU_JAR, "the Nu HTML Checker (npm vnu-jar)")
+    require_tool(validators.VNU_JAR, "the Nu HTML Checker (npm vnu-jar)")
     pages, problems = validators.html_check(editions.build / "html", validators.allowed_messages(ALLOWED))
     assert pages >= 12
     assert problems == []
 
 
 def test_the_html_checker_catches_invalid_markup(tmp_path: Path) -> None:
-    require(validators.VNU_JAR, "the Nu HTML Checker (npm vnu-jar)")
+    require_tool(validators.VNU_JAR, "the Nu HTML Checker (npm vnu-jar)")
     (tmp_path / "page.html").write_text(
         '<!DOCTYPE html><html lang="en"><head><title>x</title></head><body><p><div>x</p></body></html>'
     )
@@ -77,14 +65,14 @@ def test_the_html_checker_catches_invalid_markup(tmp_path: Path) -> None:
 
 
 def test_every_page_passes_axe_in_light_and_dark_on_phone_and_desktop(editions: Layout, site_pages: list[str]) -> None:
-    require(validators.CHROMIUM, "Chromium")
-    require(validators.AXE_SCRIPT, "axe-core (npm)")
+    require_tool(validators.CHROMIUM, "Chromium")
+    require_tool(validators.AXE_SCRIPT, "axe-core (npm)")
     assert validators.accessibility(editions.build / "html", site_pages, site_prefix(PROJECT_ROOT)) == []
 
 
 def test_axe_and_the_request_log_catch_a_bad_page(tmp_path: Path) -> None:
-    require(validators.CHROMIUM, "Chromium")
-    require(validators.AXE_SCRIPT, "axe-core (npm)")
+    require_tool(validators.CHROMIUM, "Chromium")
+    require_tool(validators.AXE_SCRIPT, "axe-core (npm)")
     (tmp_path / "bad.html").write_text(
         '<!DOCTYPE html><html lang="en"><head><title>x</title>'
         '<link rel="stylesheet" href="https://fonts.example.invalid/font.css"></head>'
