@@ -40,7 +40,7 @@ Original page: \sphinxhref{{{url}}}{{{escape(url)}}}\par
 
 def latex_combined_title_page(title: str, organiser: str, reports: list[ReportMetadata]) -> str:
     """The combined PDF's title page: the site's title and each report it holds, newest first."""
-    lines = "\\\\\n".join(
+    lines = "\\\\[0.8em]\n".join(
         rf"{escape(report.title)} ({long_date(report.conference_date)}), published by {escape(report.publisher)}"
         for report in reports
     )
