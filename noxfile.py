@@ -62,6 +62,13 @@ def import_report(session: nox.Session) -> None:
 
 
 @nox.session(default=False)
+def baselines(session: nox.Session) -> None:
+    """After adding a report or a name: the spell check's word list and the new permalinks."""
+    install(session)
+    session.run("edition-baselines", *session.posargs)
+
+
+@nox.session(default=False)
 def data(session: nox.Session) -> None:
     """Check the data files alone (source reports, registry, redirects), without building."""
     install(session)

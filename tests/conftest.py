@@ -55,6 +55,12 @@ def reports() -> list[SourceReport]:
 
 
 @pytest.fixture(scope="session")
+def report_2020(reports: list[SourceReport]) -> SourceReport:
+    """The 2020 report, which the content-specific tests (its names, dates, pages) are about."""
+    return next(report for report in reports if report.slug == "strategic-conference-2020")
+
+
+@pytest.fixture(scope="session")
 def editions(tmp_path_factory: pytest.TempPathFactory) -> Layout:
     """All three editions of the real project, built once (nitpicky, warnings as errors)."""
     layout = Layout(docs=DOCS, build=tmp_path_factory.mktemp("build"))

@@ -77,8 +77,10 @@ def test_the_pdf_carries_the_report_metadata(editions: Layout, reports: list[Sou
         assert "5 November 2020" in first_page
 
 
-def test_the_epub_has_complete_metadata_and_navigation(editions: Layout, reports: list[SourceReport]) -> None:
-    metadata = reports[0].metadata
+def test_the_epub_has_complete_metadata_and_navigation(
+    editions: Layout, reports: list[SourceReport], report_2020: SourceReport
+) -> None:
+    metadata = report_2020.metadata
     with zipfile.ZipFile(editions.build / COMBINED_EPUB) as archive:
         assert archive.namelist()[0] == "mimetype"
         opf = etree.fromstring(archive.read("content.opf"))

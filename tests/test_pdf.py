@@ -12,11 +12,11 @@ from dialogue_edition.sphinxext.epub import COMBINED_NAME
 from pypdf import PdfReader
 
 
-def test_the_pdf_metadata_is_complete(editions: Layout, reports: list[SourceReport]) -> None:
-    reader = PdfReader(editions.build / f"{reports[0].slug}.pdf")
+def test_the_pdf_metadata_is_complete(editions: Layout, report_2020: SourceReport) -> None:
+    reader = PdfReader(editions.build / f"{report_2020.slug}.pdf")
     metadata = reader.metadata
-    assert metadata.title == reports[0].metadata.title
-    assert metadata.author == reports[0].metadata.organiser
+    assert metadata.title == report_2020.metadata.title
+    assert metadata.author == report_2020.metadata.organiser
     assert metadata.subject == "Report of the event of 5 November 2020, online"
     assert reader.trailer["/Root"]["/Lang"] == "en"
 

@@ -33,7 +33,7 @@ def test_every_baseline_permalink_still_resolves(editions: Layout) -> None:
 
 def test_the_baseline_lists_every_current_permalink(editions: Layout) -> None:
     missing = sorted(set(site_permalinks(editions.build / "html")) - set(_baseline()))
-    assert missing == [], "new permalinks: regenerate tests/permalinks.txt (see dialogue_edition.checks.permalinks)"
+    assert missing == [], "new permalinks: add them with .venv/bin/nox -s baselines"
 
 
 @pytest.fixture

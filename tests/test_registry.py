@@ -50,32 +50,32 @@ def _forms(entries: dict) -> set[str]:
     return {normalise(form) for entry in entries.values() for form in entry.all_forms}
 
 
-def test_every_person_the_report_names_is_registered(registry: Registry, reports: list[SourceReport]) -> None:
-    text = normalise(reports[0].text)
+def test_every_person_the_report_names_is_registered(registry: Registry, report_2020: SourceReport) -> None:
+    text = normalise(report_2020.text)
     for name in PEOPLE_IN_THE_REPORT:
         assert normalise(name) in text, f"{name!r} is not in the report: fix the hand-made list"
-    assert sorted(normalise(p.name) for p in registry.people.values()) == sorted(PEOPLE_IN_THE_REPORT)
+    at_the_event = [p for p in registry.people.values() if any(e.report == report_2020.slug for e in p.events)]
+    assert sorted(normalise(p.name) for p in at_the_event) == sorted(PEOPLE_IN_THE_REPORT)
 
 
-def test_every_organisation_the_report_names_is_registered(registry: Registry, reports: list[SourceReport]) -> None:
-    text = normalise(reports[0].text)
+def test_every_organisation_the_report_names_is_registered(registry: Registry, report_2020: SourceReport) -> None:
+    text = normalise(report_2020.text)
     known = _forms(registry.organisations)
     for name in map(normalise, ORGANISATIONS_IN_THE_REPORT):
         assert name in text, f"{name!r} is not in the report: fix the hand-made list"
         assert name in known, f"{name!r} is named in the report but not in the registry"
-    assert len(registry.organisations) == len(ORGANISATIONS_IN_THE_REPORT)
 
 
 # Names the report implies but does not write, taken from shared/facts/people-and-organisations.md.
 NAMES_FROM_THE_FACTS = {"Consulate General of the Republic of Korea in St Petersburg"}
 
 
-def test_every_name_and_form_is_spelt_as_in_the_report(registry: Registry, reports: list[SourceReport]) -> None:
-    text = normalise(reports[0].text)
+def test_every_name_and_form_is_spelt_as_in_a_report(registry: Registry, reports: list[SourceReport]) -> None:
+    text = normalise("\n".join(report.text for report in reports))
     for entries in (registry.people, registry.organisations):
         for entry in entries.values():
             for form in set(entry.all_forms) - NAMES_FROM_THE_FACTS:
-                assert normalise(form) in text, f"{entry.id}: {form!r} is not how the report writes it"
+                assert normalise(form) in text, f"{entry.id}: {form!r} is not how any report writes it"
 
 
 def test_family_names_follow_the_name_order(registry: Registry) -> None:
@@ -131,4 +131,4 @@ def test_bad_registry_data_is_reported_at_its_line(
 
 def test_the_spell_check_knows_every_name(registry: Registry) -> None:
     words = (PROJECT_ROOT / ".codespell-words.txt").read_text(encoding="utf-8").split()
-    assert words == name_words(registry), "regenerate: python -m dialogue_edition.registry > .codespell-words.txt"
+    assert words == name_words(registry), "regenerate it: .venv/bin/nox -s baselines"

@@ -31,9 +31,9 @@ def test_the_2020_report_has_the_shape_described_on_receipt(reports: list[Source
 
 
 @pytest.fixture
-def report_copy(tmp_path: Path, reports: list[SourceReport]) -> Path:
-    folder = tmp_path / reports[0].slug
-    shutil.copytree(reports[0].folder, folder)
+def report_copy(tmp_path: Path, report_2020: SourceReport) -> Path:
+    folder = tmp_path / report_2020.slug
+    shutil.copytree(report_2020.folder, folder)
     return folder
 
 

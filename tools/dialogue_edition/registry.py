@@ -284,12 +284,3 @@ def load_registry(folder: Path) -> Registry:
     _check_order(paths["event"], event_list)
     digest = _digest(*(path for path in [*paths.values(), agreements_path] if path.exists()))
     return Registry(folder, people, organisations, events, agreements, digest)
-
-
-def main() -> None:
-    """Print the spell check's word list: ``python -m dialogue_edition.registry > .codespell-words.txt``."""
-    print("\n".join(name_words(load_registry(Path(__file__).resolve().parents[2] / "registry"))))
-
-
-if __name__ == "__main__":
-    main()

@@ -4,15 +4,12 @@ Stable anchors are those of the entries readers and other sites link to: people 
 organisations (``org-``), events (``event-``) and agreements (``agreement-``). A permalink in the
 baseline that the site no longer has is broken unless ``docs/redirects.yaml`` redirects it.
 
-Regenerate the baseline after a deliberate addition::
-
-    python -m dialogue_edition.checks.permalinks build/html > tests/permalinks.txt
+New permalinks are added to the baseline by ``nox -s baselines`` (``dialogue_edition.baselines``).
 """
 
 from __future__ import annotations
 
 import re
-import sys
 from pathlib import Path
 
 from lxml import html as lxml_html
@@ -51,12 +48,3 @@ def broken_permalinks(site: Path, baseline: list[str], redirects: list[Redirect]
         elif moved[permalink] not in present:
             problems.append(f"{permalink} redirects to {moved[permalink]}, which does not exist either")
     return problems
-
-
-def main() -> None:
-    """Print the site's permalinks, one a line (the baseline's format)."""
-    print("\n".join(site_permalinks(Path(sys.argv[1]))))
-
-
-if __name__ == "__main__":
-    main()
