@@ -154,3 +154,15 @@ def test_report_pages_offer_their_own_report_s_downloads(two_reports: Layout) ->
     for slug in (FICTIONAL, REAL):
         links = _page(two_reports, f"reports/{slug}/index.html").xpath("//nav[@class='edition-downloads']//a/@href")
         assert links[:2] == [f"../../downloads/{slug}.pdf", f"../../downloads/{slug}.epub"]
+
+
+def test_every_pdf_gives_each_agreement_its_own_cited_in_once(two_reports: Layout, reports: list[SourceReport]) -> None:
+    for name in [COMBINED_PDF] + [f"{report.slug}.pdf" for report in reports]:
+        reader = PdfReader(two_reports.build / name)
+        start = reader.get_destination_page_number(
+            next(i for i in reader.outline if not isinstance(i, list) and i.title == "Bibliography")
+        )
+        text = "".join(page.extract_text() for page in reader.pages[start:])
+        assert text.count("Cited in:") == 4, name
+        # The fictional report cites no agreement: its PDF says so under each of them.
+        assert text.count("Only in other reports of this site.") == (4 if name == f"{FICTIONAL}.pdf" else 0), name
