@@ -28,12 +28,12 @@ def _page(editions: Layout, name: str) -> lxml_html.HtmlElement:
 
 
 def _citations_in_text(editions: Layout) -> set[tuple[str, str, str]]:
-    """(page, paragraph anchor, key) of every citation in the report's pages."""
-    found = set()
-    for page in sorted((editions.build / "html" / REPORT_PAGES).glob("*.html")):
+    """(page, paragraph anchor, key) of every citation in the reports' pages."""
+    site, found = editions.build / "html", set()
+    for page in sorted((site / "reports").rglob("*.html")):
         for span in lxml_html.fromstring(page.read_bytes()).xpath("//span[@data-kind='agreement']"):
             anchor = span.xpath("ancestor::p[1]/span[@id][1]/@id")[0]
-            found.add((REPORT_PAGES + page.name, anchor, span.get("data-entity")))
+            found.add((page.relative_to(site).as_posix(), anchor, span.get("data-entity")))
     return found
 
 

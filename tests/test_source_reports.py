@@ -20,8 +20,8 @@ def test_every_report_is_byte_for_byte_as_received(reports: list[SourceReport]) 
         assert sha256_of(report.text_path) == RECEIVED_SHA256[report.slug], report.text_path
 
 
-def test_the_2020_report_has_the_shape_described_on_receipt(reports: list[SourceReport]) -> None:
-    (report,) = reports
+def test_the_2020_report_has_the_shape_described_on_receipt(report_2020: SourceReport) -> None:
+    report = report_2020
     blocks = report.blocks()
     assert len(blocks) == 27
     assert not report.text.endswith("\n")
