@@ -15,8 +15,10 @@ from conftest import COMBINED_EPUB, COMBINED_PDF, FICTIONAL_METADATA, PROJECT_RO
 from dialogue_edition.build import Layout
 from dialogue_edition.checks import validators
 from dialogue_edition.checks.links import epub_problems, html_site_problems, pdf_problems, site_prefix
+from dialogue_edition.checks.mentions import site_unlinked_first_mentions
 from dialogue_edition.checks.rendered_text import epub_report_text, epub_spine, html_report_text
 from dialogue_edition.fidelity import compare
+from dialogue_edition.registry import load_registry
 from dialogue_edition.source_report import SourceReport, load_reports
 from lxml import etree
 from lxml import html as lxml_html
@@ -177,3 +179,8 @@ def test_every_pdf_gives_each_agreement_its_own_cited_in_once(two_reports: Layou
         assert text.count("Cited in:") == 4, name
         # The fictional report cites no agreement: its PDF says so under each of them.
         assert text.count("Only in other reports of this site.") == (4 if name == f"{FICTIONAL}.pdf" else 0), name
+
+
+def test_every_first_mention_on_every_page_of_both_reports_is_linked(two_reports: Layout) -> None:
+    registry = load_registry(two_reports.docs.parent / "registry")
+    assert site_unlinked_first_mentions(two_reports.build / "html", registry) == []

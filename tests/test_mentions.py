@@ -10,16 +10,16 @@ from pathlib import Path
 import pytest
 from conftest import COMBINED_EPUB, PROJECT_ROOT
 from dialogue_edition.build import Layout
-from dialogue_edition.checks.rendered_text import FURNITURE
-from dialogue_edition.fidelity import normalise
-from dialogue_edition.registry import Registry, form_pattern, load_registry
+from dialogue_edition.checks.mentions import (
+    ANCHOR,
+    content_pages,
+    site_unlinked_first_mentions,
+    unlinked_first_mentions,
+)
+from dialogue_edition.registry import Registry, load_registry
 from dialogue_edition.source_report import SourceReport
 from lxml import html as lxml_html
 from pypdf import PdfReader
-
-# Pages generated from the registry: they are the targets of the mentions, not pages of prose.
-GENERATED = {"people.html", "organisations.html", "agreements.html", "timeline.html", "genindex.html", "search.html"}
-ANCHOR = re.compile(r"#(person|org)-(.+)$")
 
 
 @pytest.fixture(scope="module")
@@ -27,66 +27,8 @@ def registry() -> Registry:
     return load_registry(PROJECT_ROOT / "registry")
 
 
-def _content_pages(site: Path) -> list[Path]:
-    return [page for page in sorted(site.rglob("*.html")) if page.name not in GENERATED]
-
-
-def _article(page: Path) -> lxml_html.HtmlElement:
-    article = lxml_html.fromstring(page.read_bytes()).xpath("//article[@role='main']")[0]
-    for furniture in article.xpath(FURNITURE + " | .//h1 | .//h2 | .//h3 | .//h4"):
-        furniture.drop_tree()
-    return article
-
-
-def _link_spans(article: lxml_html.HtmlElement) -> tuple[str, list[tuple[int, int, str, str]]]:
-    """The text of ``article`` and, for every mention link, (start, end, kind, entity) in it."""
-    pieces: list[str] = []
-    links = []
-
-    def walk(element: lxml_html.HtmlElement) -> None:
-        start = sum(map(len, pieces))
-        pieces.append(element.text or "")
-        for child in element:
-            walk(child)
-            pieces.append(child.tail or "")
-        if (
-            element.tag == "a"
-            and ANCHOR.search(element.get("href") or "")
-            and "mention-link" in (element.get("class") or "")
-        ):
-            kind, entity = ANCHOR.search(element.get("href")).groups()
-            links.append((start, sum(map(len, pieces)), "person" if kind == "person" else "organisation", entity))
-
-    walk(article)
-    return "".join(pieces), links
-
-
-def _occurrences(form: str, text: str) -> list[int]:
-    quotes = str.maketrans("‘’“”", "''\"\"")
-    return [match.start() for match in form_pattern(normalise(form)).finditer(text.translate(quotes))]
-
-
-def unlinked_first_mentions(page: Path, registry: Registry) -> list[str]:
-    """Forms of registered names on ``page`` that come before that entity's first link."""
-    text, links = _link_spans(_article(page))
-    problems = []
-    for kind in ("person", "organisation"):
-        for entity in registry.entries(kind).values():
-            own = sorted(start for start, _, k, e in links if (k, e) == (kind, entity.id))
-            others = [(start, end) for start, end, k, e in links if (k, e) != (kind, entity.id)]
-            for form in entity.all_forms:
-                for position in _occurrences(form, text):
-                    inside_other = any(start <= position < end for start, end in others)
-                    if not inside_other and (not own or position < own[0]):
-                        problems.append(f"{page.name}: {form!r} ({kind} {entity.id}) appears before its first link")
-    return problems
-
-
 def test_every_first_mention_on_every_page_is_linked(editions: Layout, registry: Registry) -> None:
-    problems = []
-    for page in _content_pages(editions.build / "html"):
-        problems += unlinked_first_mentions(page, registry)
-    assert problems == []
+    assert site_unlinked_first_mentions(editions.build / "html", registry) == []
 
 
 def test_an_unlinked_first_mention_is_found(editions: Layout, registry: Registry, tmp_path: Path) -> None:
@@ -106,7 +48,7 @@ def test_an_unlinked_first_mention_is_found(editions: Layout, registry: Registry
 def _mentions_on_pages(site: Path) -> set[tuple[str, str, str]]:
     """(page, paragraph anchor, entity) for every mention in the content pages."""
     found = set()
-    for page in _content_pages(site):
+    for page in content_pages(site):
         document = lxml_html.fromstring(page.read_bytes())
         for span in document.xpath("//span[@data-kind='person' or @data-kind='organisation']"):
             figure = span.xpath("ancestor::figure[1]/@id")

@@ -127,8 +127,8 @@ def page_text(part: Part, number: int, count: int, registry: Registry) -> str:
     return "\n".join(lines)
 
 
-def landing_text(metadata: ReportMetadata, parts: list[Part]) -> str:
-    """The report's landing page: what it is, its metadata, its parts."""
+def landing_text(metadata: ReportMetadata, parts: list[Part], registry: Registry) -> str:
+    """The report's landing page: what it is (organiser and publisher marked where known), its metadata, its parts."""
     entries = [
         f"{part.heading or ('Opening' if i == 0 else 'Close of the event')} <{part.name}>"
         for i, part in enumerate(parts)
@@ -138,8 +138,8 @@ def landing_text(metadata: ReportMetadata, parts: list[Part]) -> str:
             f"# {metadata.title}",
             "",
             "```{editorial} About this report",
-            f"The report of the {{event}}`event of {long_date(metadata.conference_date)} <{metadata.slug}>`, "
-            f"as published by {metadata.publisher},",
+            f"The report of the {{event}}`event of {long_date(metadata.conference_date)} <{metadata.slug}>` "
+            + mark_mentions(f"held by the {metadata.organiser}, as published by {metadata.publisher},", registry),
             f"reproduced in full in {len(parts)} parts that follow its own structure. Imported as a draft: review it.",
             "```",
             "",
@@ -256,7 +256,7 @@ def import_report(
     pages.mkdir(parents=True)
     for number, part in enumerate(parts):
         (pages / f"{part.name}.md").write_text(page_text(part, number, len(parts), registry), encoding="utf-8")
-    (pages / "index.md").write_text(landing_text(record, parts), encoding="utf-8")
+    (pages / "index.md").write_text(landing_text(record, parts, registry), encoding="utf-8")
     add_event(project, record, registry)
     list_reports(project)
     return parts, review_list(blocks, registry)
