@@ -13,7 +13,7 @@ from dialogue_edition.build import Layout, copy_project
 from dialogue_edition.checks.rendered_text import html_report_text
 from dialogue_edition.errors import InputError
 from dialogue_edition.fidelity import compare, normalise
-from dialogue_edition.importer import ImportRefused, import_report
+from dialogue_edition.importer import ImportRefused, import_report, main
 from dialogue_edition.registry import load_registry
 from dialogue_edition.source_report import load_report, split_blocks
 
@@ -114,3 +114,32 @@ def test_importing_the_2020_report_from_scratch_reproduces_its_page_split(projec
         assert all(normalise(block) in text for block in part.blocks), page
     assert sum(len(part.blocks) for part in parts) == len(split_blocks(received.read_text(encoding="utf-8")))
     assert re.match(r"^30 years", parts[1].heading)
+
+
+def test_the_command_takes_a_metadata_file_and_options_win(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    metadata = FICTIONAL / "metadata.yaml"
+    arguments = [str(FICTIONAL / "report.txt"), "--metadata", str(metadata), "--project", str(project)]
+    assert main([*arguments, "--title", "Another title"]) == 0
+    assert "imported fictional-workshop-2031: 3 pages" in capsys.readouterr().out
+    assert load_report(project / "source_reports" / SLUG).metadata.title == "Another title"
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (["--metadata", "GOOD", "--url", "not-a-url"], "command line: --url: Input should be a valid URL"),
+        (["--metadata", "BAD"], "bad.yaml:3: conference_date: Input should be a valid date"),
+        (["--slug", "x-1", "--title", "T", "--url", "https://e.invalid"], "command line: --date: Field required"),
+    ],
+)
+def test_bad_metadata_is_named_and_nothing_is_written(
+    project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], arguments: list[str], message: str
+) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("slug: a-report\ntitle: A report\nconference_date: 2031-02-30\n", encoding="utf-8")
+    files = {"GOOD": str(FICTIONAL / "metadata.yaml"), "BAD": str(bad)}
+    arguments = [files.get(item, item) for item in arguments]
+    before = sorted(path.relative_to(project) for path in project.rglob("*"))
+    assert main([str(FICTIONAL / "report.txt"), *arguments, "--project", str(project)]) == 1
+    assert message in capsys.readouterr().err
+    assert sorted(path.relative_to(project) for path in project.rglob("*")) == before

@@ -8,6 +8,8 @@ runs, wall time and peak memory of:
 3. synthetic archives of 1, 10 and 50 reports (copies of the real one): HTML cold and one-edit;
 4. the test suite, split into time spent building and time spent checking;
 5. the weight of a session page with its CSS, JavaScript, images and fonts;
+6. importing a second report (the fictional test fixture) and building every edition of the
+   two-report site: each report's PDF and EPUB and the combined ones;
 
 and profiles the slowest step in our own code. Results go to ``benchmarks.json`` and the table
 in ``BENCHMARKS.md``.
@@ -31,10 +33,11 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from .build import PROJECT_ROOT, Layout, build, copy_project
+from .build import EDITIONS, PROJECT_ROOT, Layout, build, copy_project
 
 RUNS = 3
 SLUG = "strategic-conference-2020"
+FICTIONAL = PROJECT_ROOT / "tests" / "fixtures" / "fictional-report"
 EDITED_PAGE = Path("reports") / SLUG / "close.md"
 TARGETS = {
     "html_overhead_ratio": 1.5,
@@ -216,6 +219,22 @@ def scale_part(scratch: Path) -> dict[str, dict]:
     return results
 
 
+def import_fictional_report(project: Path) -> float:
+    """Import the fictional report through the command line, in a fresh process; its wall time."""
+    command = [sys.executable, "-m", "dialogue_edition.importer", str(FICTIONAL / "report.txt")]
+    command += ["--metadata", str(FICTIONAL / "metadata.yaml"), "--project", str(project), "--force"]
+    started = time.perf_counter()
+    subprocess.run(command, capture_output=True, check=True)
+    return round(time.perf_counter() - started, 3)
+
+
+def two_reports_part(scratch: Path) -> dict:
+    """The import of a second report, then cold builds of every edition of the two-report site."""
+    project = copy_project(scratch / "two-reports")
+    imports = [import_fictional_report(project) for _ in range(RUNS)]
+    return {"import_s": statistics.median(imports), "editions_cold": scenario(project, list(EDITIONS), clean)}
+
+
 BUILDING_TESTS = (
     "test_reproducible.py",
     "test_bad_input.py",
@@ -355,7 +374,7 @@ def reasons(results: dict) -> list[str]:
 def markdown(results: dict) -> str:
     """The committed report."""
     editions, scale, overhead = results["editions"], results["scale"], results["overhead"]
-    weight, tests, targets = results["weight"], results["tests"], TARGETS
+    weight, tests, targets, two = results["weight"], results["tests"], TARGETS, results["two_reports"]
     html_cold, ratio = editions["html"]["cold"]["wall_s"], overhead["ratio"]
     fifty = scale["50"]["cold"]["wall_s"]
     worst_edit = max(entry["one_page_edit"]["wall_s"] for entry in scale.values())
@@ -409,6 +428,13 @@ def markdown(results: dict) -> str:
         f"{targets['one_page_edit_s']} s at "
         f"any size: at most {worst_edit} s, {verdict(worst_edit, targets['one_page_edit_s'])}.",
         "",
+        "## Two reports: importing one, building every edition",
+        "",
+        f"Importing the fictional test report with `edition-import` (median of {RUNS}): {two['import_s']} s.",
+        "Then a cold build of every edition of the two-report site (the HTML site, each report's PDF and",
+        f"EPUB, the combined PDF and EPUB): {two['editions_cold']['wall_s']} s, peak memory",
+        f"{two['editions_cold']['peak_mb']} MB.",
+        "",
         "## Page weight",
         "",
         f"A session page (`first-session.html`): {weight['html_bytes']} bytes of HTML and",
@@ -459,6 +485,7 @@ def main(argv: list[str] | None = None) -> int:
         results["overhead"] = overhead_part(scratch, results["editions"]["html"]["cold"]["wall_s"])
         results["scale"] = scale_part(scratch)
         results["weight"] = weight_part(scratch)
+        results["two_reports"] = two_reports_part(scratch)
         results["profile"] = profile_part(scratch)
         results["tests"] = {"wall_s": 0, "building_s": 0, "checking_s": 0} if options.skip_tests else tests_part()
     results["bench_s"] = round(time.perf_counter() - started, 1)

@@ -12,7 +12,6 @@ overwrites a report without ``--force`` and refuses input that is not UTF-8 text
 from __future__ import annotations
 
 import argparse
-import datetime
 import json
 import re
 import shutil
@@ -21,10 +20,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
+from pydantic import ValidationError
 
+from .data_files import read_yaml, validation_errors
 from .errors import InputError
 from .registry import Registry, form_pattern, load_registry
-from .source_report import ReportMetadata, long_date, sha256_of, split_blocks
+from .source_report import ReportDescription, ReportMetadata, long_date, sha256_of, split_blocks
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 MAX_HEADING = 80
@@ -262,32 +263,64 @@ def import_report(
     return parts, review_list(blocks, registry)
 
 
+OPTIONS = {
+    "slug": "--slug",
+    "title": "--title",
+    "conference_date": "--date",
+    "conference_format": "--format",
+    "original_url": "--url",
+    "language": "--language",
+    "publisher": "--publisher",
+    "organiser": "--organiser",
+}
+"""Each field of the report's description and the option that gives it."""
+DEFAULTS = {"conference_format": "online", "language": "en", "organiser": "Russia–Republic of Korea Dialogue Forum"}
+
+
+def description(options: argparse.Namespace) -> dict:
+    """The report's description: the ``--metadata`` file, then the options (which win), then defaults."""
+    data: dict = dict(DEFAULTS)
+    node = None
+    if options.metadata:
+        loaded, node = read_yaml(options.metadata)
+        if not isinstance(loaded, dict):
+            raise InputError(options.metadata, 1, "expected the report's fields (slug, title, ...), one a line")
+        data.update(loaded)
+    given = {key: value for key in OPTIONS if (value := getattr(options, key)) is not None}
+    data.update(given)
+    try:
+        return ReportDescription.model_validate(data).model_dump(mode="json")
+    except ValidationError as error:
+        item = error.errors()[0]
+        field = str(item["loc"][0]) if item["loc"] else ""
+        if options.metadata and field not in given:
+            raise validation_errors(options.metadata, node, error)[0] from None
+        raise InputError("command line", None, f"{OPTIONS.get(field, field)}: {item['msg']}") from None
+
+
 def main(argv: list[str] | None = None) -> int:
     """Command line."""
     parser = argparse.ArgumentParser(prog="edition-import", description=__doc__.splitlines()[0])
     parser.add_argument("text", type=Path, help="the report as received (plain UTF-8 text)")
-    parser.add_argument("--slug", required=True)
-    parser.add_argument("--title", required=True)
-    parser.add_argument("--date", required=True, type=datetime.date.fromisoformat, help="date of the event, YYYY-MM-DD")
-    parser.add_argument("--format", default="online", choices=["online", "in person", "hybrid"])
-    parser.add_argument("--url", required=True, help="the original page")
-    parser.add_argument("--language", default="en")
-    parser.add_argument("--publisher", required=True)
-    parser.add_argument("--organiser", default="Russia–Republic of Korea Dialogue Forum")
+    parser.add_argument("--metadata", type=Path, help="a YAML file with the fields below (slug, title, ...)")
+    parser.add_argument("--slug", dest="slug")
+    parser.add_argument("--title", dest="title", help="the title as published")
+    parser.add_argument("--date", dest="conference_date", help="date of the event, YYYY-MM-DD")
+    parser.add_argument("--format", dest="conference_format", help="online, in person or hybrid (default: online)")
+    parser.add_argument("--url", dest="original_url", help="the original page")
+    parser.add_argument("--language", dest="language", help="default: en")
+    parser.add_argument("--publisher", dest="publisher")
+    parser.add_argument("--organiser", dest="organiser", help=f"default: {DEFAULTS['organiser']}")
     parser.add_argument("--project", type=Path, default=PROJECT_ROOT)
     parser.add_argument("--force", action="store_true", help="replace an existing report")
     options = parser.parse_args(argv)
-    metadata = {
-        "slug": options.slug, "title": options.title, "conference_date": options.date.isoformat(),
-        "conference_format": options.format, "original_url": options.url, "language": options.language,
-        "publisher": options.publisher, "organiser": options.organiser,
-    }  # fmt: skip
     try:
+        metadata = description(options)
         parts, review = import_report(options.text, metadata, options.project.resolve(), options.force)
     except (InputError, ImportRefused) as error:
         print(f"edition-import: {error}", file=sys.stderr)
         return 1
-    print(f"imported {options.slug}: {len(parts)} pages: " + ", ".join(part.name for part in parts))
+    print(f"imported {metadata['slug']}: {len(parts)} pages: " + ", ".join(part.name for part in parts))
     print(f"review list ({len(review)}): names and organisations not in the registry yet")
     for item in review:
         print(f"  {item}")

@@ -39,8 +39,8 @@ class TextFile(BaseModel):
     sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
 
 
-class ReportMetadata(BaseModel):
-    """What is known about one report; only facts from its provenance, no guessed fields."""
+class ReportDescription(BaseModel):
+    """What is known about one report from its provenance, as an editor gives it to the importer."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -52,6 +52,11 @@ class ReportMetadata(BaseModel):
     language: str = Field(pattern=r"^[a-z]{2}(-[A-Z]{2})?$")
     publisher: str = Field(min_length=1)
     organiser: str = Field(min_length=1)
+
+
+class ReportMetadata(ReportDescription):
+    """What is known about one report, and its text's checksum; only facts, no guessed fields."""
+
     text: TextFile
 
 
