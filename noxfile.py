@@ -92,7 +92,8 @@ def lint(session: nox.Session) -> None:
     session.run("check-jsonschema", "--builtin-schema", "vendor.github-workflows", *workflows)
     session.run("check-jsonschema", "--builtin-schema", "vendor.readthedocs", ".readthedocs.yaml")
     session.run("check-jsonschema", "--builtin-schema", "vendor.citation-file-format", "CITATION.cff")
-    session.run("zizmor", "--offline", ".github/workflows")
+    # The strictest persona: code smells too (unnamed jobs, unexplained permissions, no concurrency group).
+    session.run("zizmor", "--offline", "--persona", "pedantic", ".github/workflows")
 
 
 @nox.session(default=False)
