@@ -10,7 +10,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import yaml
-from conftest import PROJECT_ROOT
+from conftest import COMBINED_EPUB, COMBINED_PDF, PROJECT_ROOT
 from dialogue_edition.build import Layout
 from lxml import etree
 from lxml import html as lxml_html
@@ -66,3 +66,13 @@ def test_the_addresses_are_written_once() -> None:
     others = [PROJECT_ROOT / "docs" / "conf.py", *sorted((PROJECT_ROOT / ".github" / "workflows").glob("*.yml"))]
     for path in others:
         assert URLS["Repository"] not in path.read_text(encoding="utf-8"), f"{path} repeats the repository address"
+
+
+def test_read_the_docs_runs_the_same_build_and_copies_files_it_makes(editions: Layout) -> None:
+    config = yaml.safe_load((PROJECT_ROOT / ".readthedocs.yaml").read_text(encoding="utf-8"))
+    commands = config["build"]["commands"]
+    assert "edition-build all" in commands
+    copied = [command.split()[-2] for command in commands if command.startswith("cp ")]
+    assert copied == ["build/html", f"build/{COMBINED_PDF}", f"build/{COMBINED_EPUB}"]
+    for path in copied:
+        assert (editions.build / path.removeprefix("build/")).exists(), path
