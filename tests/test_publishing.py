@@ -23,8 +23,16 @@ def _page(editions: Layout, name: str) -> lxml_html.HtmlElement:
     return lxml_html.fromstring((editions.build / "html" / name).read_bytes())
 
 
+def _pages_with_a_source() -> list[str]:
+    """Every page written from a page of docs/ (not the search page, the index or the 404 page)."""
+    docs = PROJECT_ROOT / "docs"
+    return [path.relative_to(docs).with_suffix(".html").as_posix() for path in sorted(docs.rglob("*.md"))]
+
+
 def test_every_page_links_edit_view_source_and_report_an_error(editions: Layout) -> None:
-    for name in CONTENT_PAGES:
+    names = _pages_with_a_source()
+    assert set(CONTENT_PAGES) <= set(names)
+    for name in names:
         page = _page(editions, name)
         source = "docs/" + name.removesuffix(".html") + ".md"
         assert page.xpath(f"//a[@href='{URLS['Repository']}/edit/main/{source}']"), name
