@@ -46,8 +46,12 @@ def _opf(epub: Path) -> etree._Element:
 
 
 def test_the_landing_page_lists_the_reports_newest_first(two_reports: Layout, reports: list[SourceReport]) -> None:
-    links = _page(two_reports, "index.html").xpath("//section[@id='reports']//li/a/@href")
+    items = _page(two_reports, "index.html").xpath("//ul[contains(@class, 'report-list')]/li")
+    links = [item.xpath(".//a/@href")[0] for item in items]
     assert links == [f"reports/{report.slug}/index.html" for report in reports]
+    assert items[links.index(f"reports/{FICTIONAL}/index.html")].text_content() == (
+        f"{FICTIONAL_TITLE} — 20 May 2031, online. Published by Nobody (a test fixture) as “{FICTIONAL_TITLE}”."
+    )
     dates = [report.metadata.conference_date for report in reports]
     assert dates == sorted(dates, reverse=True)
     assert links.index(f"reports/{FICTIONAL}/index.html") < links.index(f"reports/{REAL}/index.html")

@@ -2,7 +2,8 @@
 
 ``conf.py`` loads the reports (so that titles and dates reach the PDF and EPUB metadata too) and
 hands them over as the ``edition_reports`` setting; ``{report-metadata} <slug>`` renders one of
-them as a field list: title, date, format, organiser, original page, publisher and checksum.
+them as a field list: title, date, format, organiser, original page, publisher and checksum;
+``{report-list}`` lists every report, newest first, with its date, format and publisher.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from docutils import nodes
+from sphinx.addnodes import pending_xref
 from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxDirective
 from sphinx.util.texescape import escape
@@ -110,7 +112,27 @@ class ReportMetadataDirective(SphinxDirective):
         return [fields]
 
 
+class ReportListDirective(SphinxDirective):
+    """``{report-list}``: every report, newest first, with its date, format and publisher."""
+
+    def run(self) -> list[nodes.Node]:
+        reports: dict[str, dict[str, Any]] = self.config.edition_reports
+        items = nodes.bullet_list(classes=["report-list"])
+        for slug, report in reports.items():
+            # The landing page's own title, resolved by Sphinx once every page is read.
+            landing = pending_xref(
+                "", refdomain="std", reftype="doc", reftarget=f"/reports/{slug}/index", refexplicit=False, refwarn=True
+            )
+            landing += nodes.inline(slug, slug)
+            when = f"{long_date(report['conference_date'])}, {report['conference_format']}"
+            about = f" — {when}. Published by {report['publisher']} as “{report['title']}”."
+            items += nodes.list_item("", nodes.paragraph("", "", landing, nodes.Text(about)))
+        self.set_source_info(items)
+        return [items]
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
     app.add_config_value("edition_reports", {}, "env", types=[dict])
     app.add_directive("report-metadata", ReportMetadataDirective)
+    app.add_directive("report-list", ReportListDirective)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
