@@ -37,6 +37,7 @@ from sphinx.builders.epub3 import Epub3Builder
 from sphinx.config import Config
 
 from ..source_report import ReportMetadata, long_date
+from .reading_order import pages_in_reading_order
 
 COMBINED_NAME = "dialogue-forum-reports"
 """The combined edition, every report with the glossaries: named for the site, not one report."""
@@ -199,15 +200,7 @@ class ReproducibleEpubBuilder(Epub3Builder):
 
     def report_pages(self, edition: EpubEdition) -> list[str]:
         """The report's pages in reading order, then the appendices."""
-        order: list[str] = []
-
-        def visit(docname: str) -> None:
-            if docname not in order:
-                order.append(docname)
-                for child in self.env.toctree_includes.get(docname, []):
-                    visit(child)
-
-        visit(edition.root)
+        order = pages_in_reading_order(self.env, edition.root)
         return order + [name for name in self.config.edition_appendices if name not in order]
 
     def refnode(self, docname: str) -> dict[str, Any]:

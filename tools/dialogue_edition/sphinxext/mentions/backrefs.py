@@ -15,6 +15,7 @@ from sphinx.builders import Builder
 from sphinx.environment import BuildEnvironment
 from sphinx.errors import NoUri
 
+from ..reading_order import pages_in_reading_order
 from .domain import ForumDomain, Mention
 from .glossary import bullets
 from .nodes import mention_backrefs, page_number
@@ -24,16 +25,7 @@ REPORT_PAGE = re.compile(r"^reports/(?P<slug>[^/]+)/")
 
 def reading_order(env: BuildEnvironment) -> dict[str, int]:
     """Every page's place in the site's reading order (a walk of the toctrees from the root)."""
-    order: list[str] = []
-
-    def visit(docname: str) -> None:
-        if docname not in order:
-            order.append(docname)
-            for child in env.toctree_includes.get(docname, []):
-                visit(child)
-
-    visit(env.config.root_doc)
-    return {docname: index for index, docname in enumerate(order)}
+    return {docname: index for index, docname in enumerate(pages_in_reading_order(env, env.config.root_doc))}
 
 
 def _group_label(env: BuildEnvironment, docname: str) -> tuple[str, str | None]:
