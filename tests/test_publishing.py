@@ -6,6 +6,7 @@ Edit, source and error-report links, canonical URLs, a sitemap, social previews,
 from __future__ import annotations
 
 import tomllib
+import zipfile
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
@@ -84,3 +85,10 @@ def test_read_the_docs_runs_the_same_build_and_copies_files_it_makes(editions: L
     assert copied == ["build/html", f"build/{COMBINED_PDF}", f"build/{COMBINED_EPUB}"]
     for path in copied:
         assert (editions.build / path.removeprefix("build/")).exists(), path
+
+
+def test_an_epub_page_reports_errors_against_the_web_page(editions: Layout) -> None:
+    with zipfile.ZipFile(editions.build / COMBINED_EPUB) as archive:
+        page = lxml_html.fromstring(archive.read("people.xhtml"))
+    (report,) = page.xpath("//p[@class='report-error']/a/@href")
+    assert parse_qs(urlsplit(report).query)["body"][0].startswith(f"Page: {URLS['Homepage']}people.html\n")
