@@ -5,10 +5,11 @@ from __future__ import annotations
 import hashlib
 import zipfile
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from conftest import COMBINED_EPUB, COMBINED_PDF, PROJECT_ROOT
 from dialogue_edition.build import EDITIONS, Layout
-from dialogue_edition.checks.links import site_prefix
+from dialogue_edition.checks.links import link_target, site_prefix
 from dialogue_edition.checks.rendered_text import element_text, epub_spine
 from dialogue_edition.source_report import SourceReport, long_date
 from lxml import etree
@@ -16,6 +17,7 @@ from lxml import html as lxml_html
 from pypdf import PdfReader
 
 BUILDERS = {"html": "html", "pdf": "latex", "epub": "epub"}
+DOWNLOAD_LINKS = "//nav[@class='edition-downloads']//a/@href"
 
 
 def test_every_builder_ran_without_a_single_warning(editions: Layout) -> None:
@@ -105,27 +107,20 @@ def test_the_epub_has_complete_metadata_and_navigation(
         assert f"reports/{metadata.slug}/{part}.xhtml" in navigation
 
 
-def _link_target(site: Path, page: Path, link: str) -> tuple[Path, str]:
-    path, _, fragment = link.partition("#")
-    if path.startswith("/"):
-        return site / path.removeprefix(site_prefix(PROJECT_ROOT)), fragment
-    return ((page.parent / path) if path else page).resolve(), fragment
-
-
 def test_every_html_page_offers_the_downloads_that_hold_it(editions: Layout, reports: list[SourceReport]) -> None:
-    site = editions.build / "html"
-    combined = {site / "downloads" / name for name in (COMBINED_EPUB, COMBINED_EPUB.replace(".epub", ".pdf"))}
+    site, prefix = editions.build / "html", site_prefix(PROJECT_ROOT)
+    combined = {(f"downloads/{name}", "") for name in (COMBINED_EPUB, COMBINED_PDF)}
     for page in sorted(site.rglob("*.html")):
-        document = lxml_html.fromstring(page.read_bytes())
-        links = document.xpath("//nav[@class='edition-downloads']//a/@href")
-        targets = {_link_target(site, page, link) for link in links}
-        report = next((r.slug for r in reports if page.is_relative_to(site / "reports" / r.slug)), None)
-        own = {(site / "downloads" / f"{report}.{suffix}", "") for suffix in ("pdf", "epub")}
-        offered = (own if report else set()) | {(path, "") for path in combined}
+        name = page.relative_to(site).as_posix()
+        links = [urlsplit(link) for link in lxml_html.fromstring(page.read_bytes()).xpath(DOWNLOAD_LINKS)]
+        targets = {(link_target(name, link.path, prefix), link.fragment) for link in links}
+        report = next((r.slug for r in reports if name.startswith(f"reports/{r.slug}/")), None)
+        own = {(f"downloads/{report}.{suffix}", "") for suffix in ("pdf", "epub")} if report else set()
+        offered = own | combined
         # Files the page does not offer (other reports') are a link away, in the table.
-        table = {(site / "index.html", "edition-downloads")} if len(offered) < 2 * len(reports) + 2 else set()
-        assert targets == offered | table, page
-        assert all(path.is_file() for path, _ in targets), page
+        table = {("index.html", "edition-downloads")} if len(offered) < 2 * len(reports) + 2 else set()
+        assert targets == offered | table, name
+        assert all((site / target).is_file() for target, _ in targets), name
 
 
 def test_the_landing_page_lists_every_download_with_its_checksum(editions: Layout, reports: list[SourceReport]) -> None:

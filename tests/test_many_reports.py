@@ -45,6 +45,11 @@ def _opf(epub: Path) -> etree._Element:
         return etree.fromstring(archive.read("content.opf"))
 
 
+def test_the_imported_draft_builds_in_every_builder_without_a_warning(two_reports: Layout) -> None:
+    for builder in ("html", "epub", "latex"):
+        assert two_reports.log(f"{builder}-warnings.log").read_text() == "", builder
+
+
 def test_the_landing_page_lists_the_reports_newest_first(two_reports: Layout, reports: list[SourceReport]) -> None:
     items = _page(two_reports, "index.html").xpath("//ul[contains(@class, 'report-list')]/li")
     links = [item.xpath(".//a/@href")[0] for item in items]

@@ -39,7 +39,7 @@ def site_prefix(project_root: Path) -> str:
     return urlsplit(homepage).path or "/"
 
 
-def _target(page: str, link_path: str, prefix: str) -> str | None:
+def link_target(page: str, link_path: str, prefix: str = "/") -> str | None:
     """The site file a link's path points at (None: outside the site's folder)."""
     if not link_path:
         return page
@@ -63,7 +63,7 @@ def check_pages(pages: dict[str, bytes], exists: Callable[[str], bool], prefix: 
             parts = urlsplit(link)
             if parts.scheme or parts.netloc or link.startswith(("mailto:", "data:")):
                 continue
-            target = _target(path, parts.path, prefix)
+            target = link_target(path, parts.path, prefix)
             if target is None:
                 problems.append(f"{path}: link {link!r} leaves the site's folder {prefix}")
             elif not exists(target):

@@ -38,6 +38,7 @@ from sphinx.config import Config
 
 from ..source_report import ReportMetadata, long_date
 from .reading_order import pages_in_reading_order
+from .report_metadata import reports_of
 
 COMBINED_NAME = "dialogue-forum-reports"
 """The combined edition, every report with the glossaries: named for the site, not one report."""
@@ -195,8 +196,8 @@ class ReproducibleEpubBuilder(Epub3Builder):
 
     def handle_finish(self) -> None:
         super().handle_finish()
-        for data in self.config.edition_reports.values():
-            self.build_report_edition(report_edition(self.config, ReportMetadata.model_validate(data)))
+        for report in reports_of(self.config):
+            self.build_report_edition(report_edition(self.config, report))
 
     def report_pages(self, edition: EpubEdition) -> list[str]:
         """The report's pages in reading order, then the appendices."""

@@ -23,8 +23,7 @@ from sphinx.builders.latex.theming import Theme
 from sphinx.errors import NoUri
 from sphinx.util.docutils import new_document
 
-from ..source_report import ReportMetadata
-from .report_metadata import combined_pdf_info, latex_combined_title_page, latex_title_page, pdf_info
+from .report_metadata import combined_pdf_info, latex_combined_title_page, latex_title_page, pdf_info, reports_of
 
 
 class PerReportLaTeXBuilder(LaTeXBuilder):
@@ -32,7 +31,7 @@ class PerReportLaTeXBuilder(LaTeXBuilder):
 
     def update_doc_context(self, title: str, author: str, theme: Theme) -> None:
         super().update_doc_context(title, author, theme)
-        reports = [ReportMetadata.model_validate(data) for data in self.config.edition_reports.values()]
+        reports = reports_of(self.config)
         report = next((report for report in reports if report.title == title), None)
         preamble = self.config.latex_elements.get("preamble", "")
         if report is not None:

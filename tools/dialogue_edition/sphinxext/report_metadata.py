@@ -13,10 +13,16 @@ from typing import Any
 from docutils import nodes
 from sphinx.addnodes import pending_xref
 from sphinx.application import Sphinx
+from sphinx.config import Config
 from sphinx.util.docutils import SphinxDirective
 from sphinx.util.texescape import escape
 
 from ..source_report import ReportMetadata, long_date
+
+
+def reports_of(config: Config) -> list[ReportMetadata]:
+    """The reports ``conf.py`` handed over (``edition_reports``), newest first, as models."""
+    return [ReportMetadata.model_validate(data) for data in config.edition_reports.values()]
 
 
 def latex_title_page(report: ReportMetadata) -> str:
