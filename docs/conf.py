@@ -56,7 +56,11 @@ edition_repository = REPOSITORY_URL  # "report an error" (dialogue_edition.sphin
 
 # -- Project ---------------------------------------------------------------------------------
 project = "Russia–Republic of Korea Dialogue Forum: reports"
-author = LATEST.organiser
+# No report states who wrote it (the Forum organised the event; the publisher published the
+# report), so no report is given an author. What Sphinx calls the author is the edition's: its
+# editors, the project's contributors, named once in pyproject.toml ([project] authors).
+EDITORS = PROJECT_METADATA["authors"][0]["name"]
+author = EDITORS
 PUBLISHERS = "; ".join(sorted({report.metadata.publisher for report in REPORTS}))
 copyright = f"report texts: {PUBLISHERS}, their original publishers"  # noqa: A001
 language = LATEST.language
@@ -155,9 +159,9 @@ edition_redirects_file = str(PROJECT_ROOT / "docs" / "redirects.yaml")
 latex_engine = "xelatex"
 latex_use_xindy = False
 latex_documents = [
-    (f"reports/{report.slug}/index", f"{report.slug}.tex", report.metadata.title, report.metadata.organiser, "manual")
+    (f"reports/{report.slug}/index", f"{report.slug}.tex", report.metadata.title, EDITORS, "manual")
     for report in REPORTS
-] + [("index", f"{COMBINED_NAME}.tex", project, LATEST.organiser, "manual", True)]
+] + [("index", f"{COMBINED_NAME}.tex", project, EDITORS, "manual", True)]
 latex_show_urls = "footnote"
 # The glossaries, the agreements and the timeline close every PDF, with the page of each mention.
 # (Sphinx gathers the agreements' entries themselves at the very end, as the Bibliography.)
@@ -175,15 +179,17 @@ latex_elements = {
 # is described from that report's metadata.
 epub_basename = COMBINED_NAME
 epub_title = project
-epub_author = LATEST.organiser
+# No dc:creator: EPUB 3 does not require one, and the reports state no author (an empty
+# epub_author leaves the element out, dialogue_edition.sphinxext.epub). The edition's editors are
+# its contributors (dc:contributor).
+epub_author = ""
 epub_publisher = PUBLISHERS
 epub_language = LATEST.language
 epub_description = (
-    f"Digital edition of the reports of the {LATEST.organiser} ({len(REPORTS)} so far), each as published by "
-    "its original publisher, with glossaries of people and organisations, historical agreements and a timeline."
+    f"Digital edition of the reports of events organised by the {LATEST.organiser} ({len(REPORTS)} so far), each "
+    "as published by its original publisher, with glossaries of people and organisations, historical agreements and a timeline."
 )
-# Sphinx writes "unknown" when this is empty; the edition's editors are who contributed.
-epub_contributor = "Editors of this digital edition"
+epub_contributor = f"{EDITORS} (editors)"
 # A stable identifier derived from the site's address: the same edition, the same identifier.
 epub_scheme = "uuid"
 epub_identifier = uuid.uuid5(uuid.NAMESPACE_URL, SITE_URL).urn

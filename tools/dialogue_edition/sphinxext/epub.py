@@ -19,6 +19,7 @@ import contextlib
 import html
 import os
 import posixpath
+import re
 import shutil
 import tempfile
 import time
@@ -84,7 +85,8 @@ def report_edition(config: Config, report: ReportMetadata) -> EpubEdition:
         basename=report.slug,
         root=landing + "index",
         title=report.title,
-        author=report.organiser,
+        # The report states no author: the book has no dc:creator (see ``without_empty_creator``).
+        author="",
         publisher=report.publisher,
         language=report.language,
         description=(
@@ -155,6 +157,15 @@ def copy_book(site: Path, book: Path, pages: set[str], web: str) -> None:
             shutil.copy2(path, book / name)
 
 
+def without_empty_creator(opf: str) -> str:
+    """The package document without an empty ``dc:creator``.
+
+    Sphinx's template always writes one; EPUB 3 requires none, and a book whose text states no
+    author has none to give (an empty element would be invalid).
+    """
+    return re.sub(r"\n[ \t]*<dc:creator>\s*</dc:creator>", "", opf)
+
+
 class ReproducibleEpubBuilder(Epub3Builder):
     """Sphinx's EPUB 3 builder: a valid NCX identifier, reproducible archives, one book per report."""
 
@@ -178,6 +189,11 @@ class ReproducibleEpubBuilder(Epub3Builder):
         ):
             metadata[key] = html.escape(value)
         return metadata
+
+    def build_content(self) -> None:
+        super().build_content()
+        opf = Path(self.outdir) / "content.opf"
+        opf.write_text(without_empty_creator(opf.read_text(encoding="utf-8")), encoding="utf-8")
 
     def toc_metadata(self, level: int, navpoints: list[Any]) -> dict[str, Any]:
         metadata = super().toc_metadata(level, navpoints)

@@ -35,8 +35,8 @@ class PerReportLaTeXBuilder(LaTeXBuilder):
         report = next((report for report in reports if report.title == title), None)
         preamble = self.config.latex_elements.get("preamble", "")
         if report is not None:
-            self.context["maketitle"] = latex_title_page(report)
-            self.context["preamble"] = preamble + "\n" + pdf_info(report)
+            self.context["maketitle"] = latex_title_page(report, author)
+            self.context["preamble"] = preamble + "\n" + pdf_info(report, author)
         elif title == self.config.project and reports:
             self.context["maketitle"] = latex_combined_title_page(title, author, reports)
             self.context["preamble"] = preamble + "\n" + combined_pdf_info(title, author, reports)

@@ -25,29 +25,34 @@ def reports_of(config: Config) -> list[ReportMetadata]:
     return [ReportMetadata.model_validate(data) for data in config.edition_reports.values()]
 
 
-def latex_title_page(report: ReportMetadata) -> str:
-    """The PDF's title page: the report's title, its conference, organiser and provenance."""
+def latex_title_page(report: ReportMetadata, editors: str) -> str:
+    """The PDF's title page: the report's title, its event, organiser, publisher and provenance.
+
+    The report states no author, so none is named: the organiser organised the event, the
+    publisher published the report, and the edition is its editors'.
+    """
     url = str(report.original_url)
     return rf"""
 \begin{{titlepage}}
 \centering
-{{\large {escape(report.organiser)}\par}}
-\vspace{{2.5cm}}
 {{\LARGE\bfseries {escape(report.title)}\par}}
 \vspace{{1.5cm}}
 {{\large Report of the event of {long_date(report.conference_date)}
-({escape(report.conference_format)})\par}}
+({escape(report.conference_format)}), organised by the {escape(report.organiser)}\par}}
 \vfill
-Digital edition of the report published by {escape(report.publisher)}.\\
+Report published by {escape(report.publisher)}; it states no author.\\
 Original page: \sphinxhref{{{url}}}{{{escape(url)}}}\par
+\vspace{{0.5cm}}
+Digital edition by its editors, the {escape(editors[:1].lower() + editors[1:])};
+their additions are marked as editorial.\par
 \vspace{{0.5cm}}
 {{\small SHA-256 of the source text: \texttt{{{report.text.sha256}}}\par}}
 \end{{titlepage}}
 """
 
 
-def latex_combined_title_page(title: str, organiser: str, reports: list[ReportMetadata]) -> str:
-    """The combined PDF's title page: the site's title and each report it holds, newest first."""
+def latex_combined_title_page(title: str, editors: str, reports: list[ReportMetadata]) -> str:
+    """The combined PDF's title page: the site's title, each report it holds (newest first), its editors."""
     lines = "\\\\[0.8em]\n".join(
         rf"{escape(report.title)} ({long_date(report.conference_date)}), published by {escape(report.publisher)}"
         for report in reports
@@ -55,35 +60,38 @@ def latex_combined_title_page(title: str, organiser: str, reports: list[ReportMe
     return rf"""
 \begin{{titlepage}}
 \centering
-{{\large {escape(organiser)}\par}}
-\vspace{{2.5cm}}
 {{\LARGE\bfseries {escape(title)}\par}}
 \vspace{{1.5cm}}
 {{\large Combined edition of {len(reports)} report{"s" * (len(reports) != 1)}\par}}
 \vfill
 {lines}\par
 \vspace{{0.5cm}}
-Each report's text belongs to its original publisher; the editors' additions are marked as such.\par
+Each report's text belongs to its original publisher; no report states an author.\\
+Digital edition by its editors, the {escape(editors[:1].lower() + editors[1:])};
+their additions are marked as editorial.\par
 \end{{titlepage}}
 """
 
 
-def pdf_info(report: ReportMetadata) -> str:
-    """The PDF's document information (title, author, subject, language) for one report."""
+def pdf_info(report: ReportMetadata, editors: str) -> str:
+    """The PDF's document information (title, author, subject, language) for one report.
+
+    The Author field names the edition's editors, marked as such: the report states no author.
+    """
     subject = f"Report of the event of {long_date(report.conference_date)}, {report.conference_format}"
     return (
-        rf"\hypersetup{{pdftitle={{{report.title}}}, pdfauthor={{{report.organiser}}}, "
+        rf"\hypersetup{{pdftitle={{{report.title}}}, pdfauthor={{{editors} (editors)}}, "
         rf"pdfsubject={{{subject}}}, pdflang={{{report.language}}}, bookmarksopen=true}}"
     )
 
 
-def combined_pdf_info(title: str, organiser: str, reports: list[ReportMetadata]) -> str:
+def combined_pdf_info(title: str, editors: str, reports: list[ReportMetadata]) -> str:
     """The combined PDF's document information."""
     years = sorted({report.conference_date.year for report in reports})
     span = f"{years[0]}" if len(years) == 1 else f"{years[0]}–{years[-1]}"
     subject = f"Reports of {len(reports)} event{'s' * (len(reports) != 1)}, {span}"
     return (
-        rf"\hypersetup{{pdftitle={{{title}}}, pdfauthor={{{organiser}}}, "
+        rf"\hypersetup{{pdftitle={{{title}}}, pdfauthor={{{editors} (editors)}}, "
         rf"pdfsubject={{{subject}}}, pdflang={{{reports[0].language}}}, bookmarksopen=true}}"
     )
 
@@ -106,6 +114,8 @@ class ReportMetadataDirective(SphinxDirective):
         url = report["original_url"]
         fields = nodes.field_list(classes=["report-metadata"])
         fields += _field("Title as published", nodes.Text(report["title"]))
+        # Nothing says who wrote a report: it is not attributed to its organiser or publisher.
+        fields += _field("Author", nodes.Text("none stated"))
         fields += _field(
             "Conference", nodes.Text(f"{long_date(report['conference_date'])}, {report['conference_format']}")
         )
