@@ -186,8 +186,9 @@ epub_author = ""
 epub_publisher = PUBLISHERS
 epub_language = LATEST.language
 epub_description = (
-    f"Digital edition of the reports of events organised by the {LATEST.organiser} ({len(REPORTS)} so far), each "
-    "as published by its original publisher, with glossaries of people and organisations, historical agreements and a timeline."
+    f"Digital edition of the reports of events organised by the {LATEST.organiser} ({len(REPORTS)} so far), "
+    "each as published by its original publisher, with glossaries of people and organisations, historical "
+    "agreements and a timeline."
 )
 epub_contributor = f"{EDITORS} (editors)"
 # A stable identifier derived from the site's address: the same edition, the same identifier.

@@ -40,7 +40,7 @@ def test_a_new_report_becomes_a_draft_with_its_pages_mentions_and_place_on_the_s
     assert f"{{event}}`event of 20 May 2031 <{SLUG}>`" in landing
     events = load_registry(project / "registry").events
     assert events[SLUG].when == "20 May 2031"
-    assert events[SLUG].source == "metadata"
+    assert events[SLUG].sources == {"date": [SLUG], "name": [SLUG]}
 
 
 @pytest.mark.parametrize(

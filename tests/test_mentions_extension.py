@@ -94,7 +94,7 @@ def test_an_entry_no_page_mentions_is_an_error_at_its_registry_line(app: SphinxT
     page.write_text(page.read_text().replace(", and {person}`Ko Jae Nam <ko-jae-nam>`", ""))
     app.build()
     assert (
-        "registry/people.yaml:14: WARNING: person 'ko-jae-nam' is in the registry but no page mentions it"
+        "registry/people.yaml:15: WARNING: person 'ko-jae-nam' is in the registry but no page mentions it"
         in app.warning.getvalue()
     )
 
@@ -117,7 +117,8 @@ def test_backrefs_follow_an_incremental_build(app: SphinxTestApp, make_app: Call
 def test_a_registry_change_rereads_every_page(app: SphinxTestApp, make_app: Callable[..., SphinxTestApp]) -> None:
     app.build()
     registry = Path(app.srcdir) / "registry" / "people.yaml"
-    registry.write_text(registry.read_text().replace("name: Ko Jae Nam", "name: Ko Jae-nam"))
+    renamed = registry.read_text().replace("name: Ko Jae Nam", "name: Ko Jae-nam")
+    registry.write_text(renamed.replace("given_name: Jae Nam", "given_name: Jae-nam"))
     app = make_app("html", srcdir=app.srcdir)
     app.build()
     assert "Ko Jae-nam" in _page(app, "people").xpath("//section[@id='person-ko-jae-nam']/h3")[0].text_content()

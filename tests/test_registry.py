@@ -110,7 +110,13 @@ def _last_line(path: Path, text: str) -> int:
         ("organisations.yaml", "id: lotte", "id: spbu", "id: spbu", "duplicate id 'spbu'"),
         ("people.yaml", "  family_name: Kukla\n", "", "id: kukla", "people.21.family_name: Field required"),
         ("people.yaml", "name_order: given-first", "name_order: 3", "name_order: 3", "name_order: Input should be"),
-        ("people.yaml", "- speaker", "- keynote", "- keynote", "roles.0: Input should be"),
+        (
+            "people.yaml",
+            "- continued the discussion",
+            "- ' '\n    - continued",
+            "roles:",
+            "roles: Value error, a role is empty",
+        ),
         ("organisations.yaml", "country: Russia", "country: [Russia", "country: [Russia", "invalid YAML"),
     ],
 )

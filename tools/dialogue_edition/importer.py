@@ -164,7 +164,9 @@ def add_event(project: Path, record: ReportMetadata, registry: Registry) -> None
     path = project / "registry" / "events.yaml"
     date = record.conference_date
     name = json.dumps(f"The event reported in “{record.title}” ({record.conference_format})", ensure_ascii=False)
-    entry = f"  - id: {record.slug}\n    name: {name}\n    date: {date.isoformat()}\n    source: metadata\n"
+    # The date and the name come from the report's metadata: the report is their source.
+    sources = f"{{date: [{record.slug}], name: [{record.slug}]}}"
+    entry = f"  - id: {record.slug}\n    name: {name}\n    date: {date.isoformat()}\n    sources: {sources}\n"
     text = path.read_text(encoding="utf-8") if path.exists() else "events:\n"
     day = (date.year, date.month, date.day)
     later = next((event for event in registry.events.values() if event.sort_key > day), None)

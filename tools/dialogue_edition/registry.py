@@ -1,8 +1,14 @@
 """The registry of people and organisations named in the reports (``registry/*.yaml``).
 
 One fact is written once: pages mark mentions with ``{person}`` and ``{org}`` roles, and the
-glossaries, cards and back-references are generated from these files. Facts come only from the
-reports and the verified notes in ``shared/facts``; a field that is not known is left out.
+glossaries, cards and back-references are generated from these files. A fact is either a report's
+own words (a name, a position, what someone did at the event, each under the report that says it)
+or an addition that names its source: every entry's ``sources`` maps each added field (a
+person's name order, an organisation's country or parent, an event's date, name and agreement,
+any note) to the ids of its sources, listed in ``registry/sources.yaml`` with their citations and
+the facts taken from them, or to a report's slug (its text and metadata, under
+``source_reports/``). An added field without a source, or an unknown source, is an error at its
+line; a field that is not known is left out.
 """
 
 from __future__ import annotations
@@ -11,11 +17,11 @@ import datetime
 import hashlib
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, HttpUrl, ValidationError, field_validator, model_validator
 
 from .agreements import Agreement, entry_line, load_agreements
 from .data_files import line_in, read_yaml, validation_errors
@@ -24,29 +30,42 @@ from .errors import InputError
 PEOPLE_FILE = "people.yaml"
 ORGANISATIONS_FILE = "organisations.yaml"
 EVENTS_FILE = "events.yaml"
+SOURCES_FILE = "sources.yaml"
 AGREEMENTS_FILE = "agreements.bib"
 ID_PATTERN = r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$"
 
-Role = Literal["opened", "welcome-address", "moderator", "speaker", "discussant", "pictured", "mentioned"]
-ROLE_LABELS: dict[str, str] = {
-    "opened": "opened the conference",
-    "welcome-address": "gave a welcome address",
-    "moderator": "moderator",
-    "speaker": "speaker",
-    "discussant": "discussant",
-    "pictured": "pictured (photo caption)",
-    "mentioned": "mentioned in the report",
-}
 Country = Literal["Russia", "Republic of Korea", "both"]
+SourceId = Annotated[str, Field(pattern=ID_PATTERN)]
+
+
+class Source(BaseModel):
+    """A source of added facts (``registry/sources.yaml``): how it is cited, and what was taken from it."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str = Field(pattern=ID_PATTERN)
+    citation: str = Field(min_length=1, description="what readers see beside the fact it supports")
+    url: HttpUrl | None = None
+    facts: list[str] = Field(min_length=1, description="the facts taken from it, for contributors to check")
 
 
 class _Entry(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
+    #: The fields that are not a report's words: each one present needs its ``sources``.
+    ADDED: ClassVar[tuple[str, ...]] = ("note",)
+
     id: str = Field(pattern=ID_PATTERN)
     name: str = Field(min_length=1, description="exactly as the report writes it")
     forms: list[str] = Field(default_factory=list, description="other forms the report uses")
     note: str | None = Field(default=None, description="an editorial note, shown as such")
+    sources: dict[str, list[SourceId]] = Field(
+        default_factory=dict, description="for each added field, the ids of its sources (sources.yaml or a report)"
+    )
+
+    def added_fields(self) -> list[str]:
+        """The added fields this entry has (each needs a source)."""
+        return [name for name in self.ADDED if getattr(self, name) is not None]
 
     @property
     def all_forms(self) -> list[str]:
@@ -55,32 +74,75 @@ class _Entry(BaseModel):
 
 
 class Position(BaseModel):
-    """A position the report states: at the time of the event, unless ``at_event`` is false."""
+    """A position as one report states it: held at the time of its event, unless ``context`` says when."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     title: str = Field(min_length=1, description="as the report states it")
     organisation: str | None = Field(default=None, pattern=ID_PATTERN)
-    at_event: bool = True
+    context: str | None = Field(
+        default=None,
+        min_length=1,
+        description="where the report gives the post for another time than its event, that time in its words",
+    )
 
 
 class Participation(BaseModel):
-    """What a person did at the event one report describes."""
+    """What one report says of a person: the posts it gives and what the person did (its words)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     report: str = Field(pattern=ID_PATTERN)
-    roles: list[Role] = Field(min_length=1)
+    positions: list[Position] = Field(default_factory=list)
+    roles: list[str] = Field(
+        min_length=1,
+        description="free text, as the report says it: 'opened the session', 'moderated the first session'",
+    )
+
+    @field_validator("roles")
+    @classmethod
+    def _roles_are_text(cls, roles: list[str]) -> list[str]:
+        if any(not role.strip() for role in roles):
+            raise ValueError("a role is empty")
+        return roles
 
 
 class Person(_Entry):
-    """A person named in a report."""
+    """A person named in a report; positions and roles belong to the report that states them."""
+
+    ADDED = ("name_order", "note")
 
     family_name: str = Field(min_length=1)
     given_name: str | None = None
     name_order: Literal["family-first", "given-first"]
-    positions: list[Position] = Field(default_factory=list)
-    events: list[Participation] = Field(min_length=1)
+    events: list[Participation] = Field(min_length=1, description="one per report that names the person")
+
+    @model_validator(mode="after")
+    def _names_split_the_name(self) -> Person:
+        """The family and given names are the name's words, in the order ``name_order`` says."""
+        words = self.name.split()
+        family = self.family_name.split()
+        given = [] if self.given_name is None else self.given_name.split()
+        expected = family + given if self.name_order == "family-first" else given + family
+        if words != expected:
+            raise ValueError(
+                f"family_name {self.family_name!r} and given_name {self.given_name!r} do not split the name "
+                f"{self.name!r} {self.name_order}"
+            )
+        return self
+
+    @property
+    def positions(self) -> list[Position]:
+        """Every post any report gives, once each, in the order of the reports (for lists across reports)."""
+        found: dict[tuple[str, str | None, str | None], Position] = {}
+        for event in self.events:
+            for position in event.positions:
+                found.setdefault((position.title, position.organisation, position.context), position)
+        return list(found.values())
+
+    def in_report(self, slug: str) -> Participation | None:
+        """What the report ``slug`` says of the person, if it names them."""
+        return next((event for event in self.events if event.report == slug), None)
 
     @property
     def sort_key(self) -> tuple[str, str]:
@@ -90,6 +152,8 @@ class Person(_Entry):
 
 class Organisation(_Entry):
     """An organisation named in a report (states are not organisations)."""
+
+    ADDED = ("country", "parent", "note")
 
     short_name: str | None = None
     country: Country | None = None
@@ -107,9 +171,8 @@ class Event(_Entry):
     date: datetime.date | int = Field(description="the day, or only the year where no day is known")
     until: int | None = Field(default=None, description="the last year of a period")
     agreement: str | None = Field(default=None, description="the key of the agreement in agreements.bib")
-    source: Literal["report", "facts", "metadata"] = Field(
-        description="where the date comes from: the report's text, verified facts, or the report's metadata"
-    )
+
+    ADDED = ("date", "name", "agreement", "note")
 
     @property
     def sort_key(self) -> tuple[int, int, int]:
@@ -141,6 +204,11 @@ class _EventsFile(BaseModel):
     events: list[Event]
 
 
+class _SourcesFile(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    sources: list[Source]
+
+
 FILES = {
     "person": (PEOPLE_FILE, "people"),
     "organisation": (ORGANISATIONS_FILE, "organisations"),
@@ -158,6 +226,7 @@ class Registry:
     events: dict[str, Event]
     agreements: dict[str, Agreement]
     digest: str
+    sources: dict[str, Source] = field(default_factory=dict)
 
     def entries(self, kind: str) -> dict:
         """The entries of one kind: ``person``, ``organisation``, ``event`` or ``agreement``."""
@@ -251,12 +320,67 @@ def _check_order(path: Path, events: list[Event]) -> None:
             raise InputError(path, line, f"event {event.id!r} {order}: keep the events in date order")
 
 
+def report_slugs(project: Path) -> set[str]:
+    """The slugs of the reports under ``project/source_reports`` (each a source the registry may cite)."""
+    folder = project / "source_reports"
+    if not folder.is_dir():
+        return set()
+    return {path.name for path in folder.iterdir() if (path / "metadata.yaml").is_file()}
+
+
+def _check_sources(path: Path, key: str, entries: list[_Entry], known: set[str], kind: str) -> set[str]:
+    """Every added field has a source, every source is known; return the ids cited."""
+    cited: set[str] = set()
+    for index, entry in enumerate(entries):
+        added = entry.added_fields()
+        for name in added:
+            if not entry.sources.get(name):
+                line = line_in(path, (key, index, name))
+                raise InputError(
+                    path,
+                    line,
+                    f"{kind} {entry.id!r}: {name} is not the report's words and has no source: add "
+                    f"`sources: {{{name}: [...]}}` with ids from {SOURCES_FILE} or a report's slug",
+                )
+        for name, ids in entry.sources.items():
+            if name not in added:
+                line = line_in(path, (key, index, "sources", name))
+                what = "has no such field" if name not in entry.ADDED else f"has no {name}"
+                raise InputError(path, line, f"{kind} {entry.id!r}: sources.{name}: the entry {what}")
+            for number, source in enumerate(ids):
+                if source not in known:
+                    line = line_in(path, (key, index, "sources", name, number))
+                    raise InputError(
+                        path,
+                        line,
+                        f"{kind} {entry.id!r}: unknown source {source!r} (not in {SOURCES_FILE}, not a report)",
+                    )
+                cited.add(source)
+    return cited
+
+
+def _load_sources(path: Path, reports: set[str]) -> dict[str, Source]:
+    if not path.exists():
+        return {}
+    sources = dict(_unique(path, "sources", _load_list(path, _SourcesFile, "sources")))
+    for index, source_id in enumerate(sources):
+        if source_id in reports:
+            line = line_in(path, ("sources", index, "id"))
+            raise InputError(path, line, f"source {source_id!r} has a report's slug: a report is cited by its slug")
+    return sources  # type: ignore[return-value]
+
+
 def _digest(*paths: Path) -> str:
     return hashlib.sha256(b"".join(path.read_bytes() for path in paths)).hexdigest()
 
 
-def load_registry(folder: Path) -> Registry:
-    """Load and cross-check the registry; the first problem is raised as an InputError."""
+def load_registry(folder: Path, reports: set[str] | None = None) -> Registry:
+    """Load and cross-check the registry; the first problem is raised as an InputError.
+
+    ``reports`` are the slugs of the reports an entry may cite as a source (by default those of
+    the project that holds ``folder``).
+    """
+    reports = report_slugs(folder.parent) if reports is None else reports
     paths = {kind: folder / name for kind, (name, _) in FILES.items()}
     organisations = dict(
         _unique(
@@ -274,13 +398,28 @@ def load_registry(folder: Path) -> Registry:
     parents = ((index, org.parent, ("parent",)) for index, org in enumerate(organisations.values()))
     _check_references(paths["organisation"], "organisations", parents, organisations, "organisation id")
     positions = (
-        (index, position.organisation, ("positions", number, "organisation"))
+        (index, position.organisation, ("events", report, "positions", number, "organisation"))
         for index, person in enumerate(people.values())
-        for number, position in enumerate(person.positions)
+        for report, event in enumerate(person.events)
+        for number, position in enumerate(event.positions)
     )
     _check_references(paths["person"], "people", positions, organisations, "organisation id")
-    cited = ((index, event.agreement, ("agreement",)) for index, event in enumerate(event_list))
-    _check_references(paths["event"], "events", cited, agreements, f"agreement (no such key in {AGREEMENTS_FILE})")
+    agreement_links = ((index, event.agreement, ("agreement",)) for index, event in enumerate(event_list))
+    _check_references(
+        paths["event"], "events", agreement_links, agreements, f"agreement (no such key in {AGREEMENTS_FILE})"
+    )
     _check_order(paths["event"], event_list)
-    digest = _digest(*(path for path in [*paths.values(), agreements_path] if path.exists()))
-    return Registry(folder, people, organisations, events, agreements, digest)
+    sources_path = folder / SOURCES_FILE
+    sources = _load_sources(sources_path, reports)
+    known = set(sources) | reports
+    cited: set[str] = set()
+    for kind, (name, key) in FILES.items():
+        entries = list({"person": people, "organisation": organisations, "event": events}[kind].values())
+        cited |= _check_sources(folder / name, key, entries, known, kind)
+    for index, source_id in enumerate(sources):
+        if source_id not in cited:
+            line = line_in(sources_path, ("sources", index, "id"))
+            raise InputError(sources_path, line, f"source {source_id!r} is cited by no entry: cite it or remove it")
+    paths_read = [*paths.values(), agreements_path, sources_path]
+    digest = _digest(*(path for path in paths_read if path.exists()))
+    return Registry(folder, people, organisations, events, agreements, digest, sources)

@@ -7,8 +7,6 @@ page has been read, so they are right after any incremental build.
 
 from __future__ import annotations
 
-import re
-
 from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.builders import Builder
@@ -18,9 +16,7 @@ from sphinx.errors import NoUri
 from ..reading_order import pages_in_reading_order
 from .domain import ForumDomain, Mention
 from .glossary import bullets
-from .nodes import mention_backrefs, page_number
-
-REPORT_PAGE = re.compile(r"^reports/(?P<slug>[^/]+)/")
+from .nodes import REPORT_PAGE, mention_backrefs, page_number
 
 
 def reading_order(env: BuildEnvironment) -> dict[str, int]:

@@ -9,31 +9,62 @@ from __future__ import annotations
 
 from html import escape
 
-from ...registry import ROLE_LABELS, Event, Organisation, Person, Registry
+from ...registry import Event, Organisation, Participation, Person, Registry
+from ...source_report import long_date
 
 LABELS = {"person": "Person", "organisation": "Organisation", "event": "Event"}
 
 
-def _lines(kind: str, entity: Person | Organisation | Event, registry: Registry) -> list[str]:
+def person_lines(person: Person, report: str | None, reports: dict[str, dict]) -> list[str]:
+    """What the report of the page says of the person: its posts for them, else what they did.
+
+    On a page of a report that does not name the person among its own (or a page of no report),
+    the card says which report its lines come from (the newest that names the person), so that
+    one report's posts are never passed off as another's.
+    """
+    own = person.in_report(report) if report else None
+    if own is not None:
+        return _participation_lines(own)
+    order = {slug: index for index, slug in enumerate(reports)}
+    latest = min(person.events, key=lambda event: order.get(event.report, len(order)))
+    when = reports.get(latest.report, {}).get("conference_date")
+    source = f"In the report of {long_date(when)}:" if when else f"In the report {latest.report!r}:"
+    return [source, *_participation_lines(latest)]
+
+
+def _participation_lines(event: Participation) -> list[str]:
+    lines = [position.title + (f" ({position.context})" if position.context else "") for position in event.positions]
+    return lines or list(event.roles)
+
+
+def _lines(
+    kind: str, entity: Person | Organisation | Event, registry: Registry, report: str | None, reports: dict[str, dict]
+) -> list[str]:
     if isinstance(entity, Person):
-        lines = [position.title for position in entity.positions if position.at_event]
-        if not lines:
-            roles = {role for event in entity.events for role in event.roles}
-            lines = [ROLE_LABELS[role] for role in sorted(roles)]
-        return lines
+        return person_lines(entity, report, reports)
     if isinstance(entity, Event):
         return [entity.when]
-    lines = [entity.country or ""]
+    lines = ["Russia and the Republic of Korea" if entity.country == "both" else entity.country or ""]
     if entity.parent:
         lines.append(f"part of {registry.organisations[entity.parent].name}")
     return [line for line in lines if line]
 
 
-def card_html(kind: str, entity: Person | Organisation | Event, registry: Registry, card_id: str) -> str:
-    """The card's HTML: the name, then the positions (people) or country and parent (organisations)."""
-    details = "".join(
-        f'<span class="mention-card-line">{escape(line)}</span>' for line in _lines(kind, entity, registry)
-    )
+def card_html(
+    kind: str,
+    entity: Person | Organisation | Event,
+    registry: Registry,
+    card_id: str,
+    report: str | None = None,
+    reports: dict[str, dict] | None = None,
+) -> str:
+    """The card's HTML: the name, then the positions (people) or country and parent (organisations).
+
+    ``report`` is the slug of the report whose page holds the mention (``reports``: every report's
+    metadata, newest first): a person's card gives what that report says of them.
+    """
+    lines = _lines(kind, entity, registry, report, reports or {})
+    details = "".join(f'<span class="mention-card-line">{escape(line)}</span>' for line in lines)
     label = LABELS[kind]
     return (
         f'<span class="mention-card" role="tooltip" id="{card_id}" hidden>'

@@ -19,7 +19,8 @@ from sphinx.addnodes import pending_xref
 from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxDirective
 
-from ...registry import ROLE_LABELS, Event, Organisation, Person, Registry
+from ...registry import Event, Organisation, Person, Position, Registry
+from ...source_report import long_date
 from .domain import ForumDomain, anchor_of
 from .nodes import mention_backrefs
 
@@ -68,6 +69,20 @@ def linked_title(title: str, organisation: str | None, registry: Registry) -> li
     return result
 
 
+def report_name(reports: dict[str, dict], slug: str) -> str:
+    """A report as the glossaries name it: by the date of its event."""
+    report = reports.get(slug)
+    return f"the report of {long_date(report['conference_date'])}" if report else f"the report {slug!r}"
+
+
+def position_text(position: Position, registry: Registry) -> list[nodes.Node]:
+    """A post in the report's words, its organisation linked, and the time the report gives it for."""
+    inline = linked_title(position.title, position.organisation, registry)
+    if position.context:
+        inline.append(nodes.Text(f" ({position.context})"))
+    return inline
+
+
 class GlossaryDirective(SphinxDirective):
     """The common part: letters, jump bar, entries as objects."""
 
@@ -105,9 +120,62 @@ class GlossaryDirective(SphinxDirective):
             fields += field("Also written", nodes.paragraph("", "; ".join(entry.forms)))
         if entry.note:
             fields += field("Editorial note", nodes.paragraph("", entry.note, classes=["editorial"]))
+        if entry.sources:
+            fields += field("Sources", self.sources(entry, domain.registry))
         fields += field(self.backrefs_label, mention_backrefs("", targets=self.backref_targets(entry)))
         section += fields
         return section
+
+    #: How each added field is named where its sources are listed.
+    SOURCE_LABELS: ClassVar[dict[str, str]] = {
+        "name_order": "Name order",
+        "country": "Country",
+        "parent": "Part of",
+        "note": "Editorial note",
+        "date": "Date",
+        "name": "Description",
+        "agreement": "Agreement",
+    }
+
+    def report_link(self, slug: str, text: str | None = None) -> nodes.Node:
+        """A link to a report's landing page, named by its event's date (or ``text``)."""
+        link = pending_xref(
+            "",
+            refdomain="std",
+            reftype="doc",
+            reftarget=f"/reports/{slug}/index",
+            refdoc=self.env.docname,
+            refexplicit=True,
+            refwarn=True,
+        )
+        link += nodes.Text(text or report_name(self.config.edition_reports, slug))
+        return link
+
+    def sources(self, entry: Person | Organisation | Event, registry: Registry) -> nodes.bullet_list:
+        """Where each fact the editors added to the entry comes from: one item per field."""
+        items = []
+        for name, ids in entry.sources.items():
+            inline: list[nodes.Node] = [nodes.Text(f"{self.SOURCE_LABELS.get(name, name)}: ")]
+            for number, source_id in enumerate(ids):
+                if number:
+                    inline.append(nodes.Text("; "))
+                if source_id in registry.sources:
+                    source = registry.sources[source_id]
+                    citation = nodes.Text(source.citation)
+                    if source.url:
+                        url = str(source.url)
+                        citation = nodes.reference(source.citation, source.citation, refuri=url)
+                    inline.append(citation)
+                else:
+                    inline.append(
+                        self.report_link(
+                            source_id, f"the text of {report_name(self.config.edition_reports, source_id)}"
+                        )
+                    )
+            items.append(inline)
+        listing = bullets(items)
+        listing["classes"].append("entry-sources")
+        return listing
 
     #: The heading of the back-references: "Mentioned in" (the timeline: "In the report").
     backrefs_label = "Mentioned in"
@@ -137,29 +205,17 @@ class PeopleGlossary(GlossaryDirective):
         order = "family name first" if entry.name_order == "family-first" else "given name first"
         names = f"family name {entry.family_name}" + (f", given name {entry.given_name}" if entry.given_name else "")
         result = [field("Name", nodes.paragraph("", f"{names} (written {order})"))]
-        if entry.positions:
-            items = []
-            for position in entry.positions:
-                inline = linked_title(position.title, position.organisation, registry)
-                if not position.at_event:
-                    inline.append(nodes.Text(" (at the time the report refers to, not at the event)"))
-                items.append(inline)
-            result.append(field("Positions", bullets(items)))
-        events = []
-        for event in entry.events:
-            report = pending_xref(
-                "",
-                refdomain="std",
-                reftype="doc",
-                reftarget=f"/reports/{event.report}/index",
-                refdoc=self.env.docname,
-                refexplicit=False,
-                refwarn=True,
+        # Posts and roles belong to the report that gives them: one item per report, newest first.
+        order_of = {slug: index for index, slug in enumerate(self.config.edition_reports)}
+        items = []
+        for event in sorted(entry.events, key=lambda event: order_of.get(event.report, len(order_of))):
+            item = nodes.list_item(
+                "", nodes.paragraph("", "", self.report_link(event.report), nodes.Text(": " + "; ".join(event.roles)))
             )
-            report += nodes.Text(self.config.edition_reports.get(event.report, {}).get("title", event.report))
-            roles = ", ".join(ROLE_LABELS[role] for role in event.roles)
-            events.append([report, nodes.Text(f": {roles}")])
-        result.append(field("At the event", bullets(events)))
+            if event.positions:
+                item += bullets(position_text(position, registry) for position in event.positions)
+            items.append(item)
+        result.append(field("In the reports", nodes.bullet_list("", *items, classes=["person-reports"])))
         return result
 
 
@@ -189,13 +245,6 @@ class OrganisationsGlossary(GlossaryDirective):
         return result
 
 
-SOURCES = {
-    "report": "the report",
-    "facts": "verified sources beyond the report's text",
-    "metadata": "the report's metadata (its provenance)",
-}
-
-
 class Timeline(GlossaryDirective):
     """The dated events, in date order: each linked to its paragraphs and its agreement."""
 
@@ -223,8 +272,7 @@ class Timeline(GlossaryDirective):
         return [f"event:{entry.id}"] + ([f"agreement:{entry.agreement}"] if entry.agreement else [])
 
     def fields(self, entry: Event, registry: Registry) -> list[nodes.field]:
-        source = SOURCES[entry.source]
-        result = [field("Date from", nodes.paragraph("", source))]
+        result = []
         if entry.agreement:
             agreement = registry.agreements[entry.agreement]
             label = agreement.shorttitle or agreement.title

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import re
+
 from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.writers.html5 import HTML5Translator
 from sphinx.writers.latex import LaTeXTranslator
 
 from .cards import card_html
+
+REPORT_PAGE = re.compile(r"^reports/(?P<slug>[^/]+)/")
+"""A page of a report: ``reports/<slug>/...``."""
 
 
 class mention(nodes.Inline, nodes.TextElement):
@@ -43,8 +48,12 @@ def visit_mention_html(self: HTML5Translator, node: mention) -> None:
     self.body.append(f'<a class="reference internal mention-link" href="{self.attval(href)}"{described}>')
     self.body.append(self.encode(node.astext()) + "</a>")
     if not is_epub:
-        entity = self.builder.env.get_domain("forum").registry.entries(node["kind"])[node["entity"]]
-        self.body.append(card_html(node["kind"], entity, self.builder.env.get_domain("forum").registry, card_id))
+        registry = self.builder.env.get_domain("forum").registry
+        entity = registry.entries(node["kind"])[node["entity"]]
+        report = REPORT_PAGE.match(self.builder.current_docname)
+        reports = self.builder.config.edition_reports
+        slug = report["slug"] if report else None
+        self.body.append(card_html(node["kind"], entity, registry, card_id, slug, reports))
     self.body.append("</span>")
     raise nodes.SkipNode
 
