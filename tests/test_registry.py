@@ -66,7 +66,8 @@ def test_every_organisation_the_report_names_is_registered(registry: Registry, r
         assert name in known, f"{name!r} is named in the report but not in the registry"
 
 
-# Names the report implies but does not write, taken from shared/facts/people-and-organisations.md.
+# Names the report implies but does not write: the consulate, whose head the report names (its
+# entry's note cites its sources, registry/sources.yaml).
 NAMES_FROM_THE_FACTS = {"Consulate General of the Republic of Korea in St Petersburg"}
 
 

@@ -9,8 +9,8 @@ import pytest
 from dialogue_edition.errors import InputError
 from dialogue_edition.source_report import SourceReport, load_report, sha256_of
 
-# The checksum of the 2020 report as received (shared/source/ABOUT.md). Written here a second
-# time on purpose: if someone edits both the text and its metadata, this still fails.
+# The checksum of the 2020 report as received with it (also recorded in its metadata.yaml). Written
+# here a second time on purpose: if someone edits both the text and its metadata, this still fails.
 RECEIVED_SHA256 = {"strategic-conference-2020": "89c5601c8e835528e1ecd62140da76b6cc0fb63b62d1b540c5f168fba33cd999"}
 
 
