@@ -50,7 +50,11 @@ def _mentions_on_pages(site: Path) -> set[tuple[str, str, str]]:
     found = set()
     for page in content_pages(site):
         document = lxml_html.fromstring(page.read_bytes())
-        for span in document.xpath("//span[@data-kind='person' or @data-kind='organisation']"):
+        # Editorial boxes are the editors' words: "Mentioned in" leaves them out.
+        spans = (
+            "//span[@data-kind='person' or @data-kind='organisation'][not(ancestor::*[contains(@class, 'editorial')])]"
+        )
+        for span in document.xpath(spans):
             figure = span.xpath("ancestor::figure[1]/@id")
             anchor = figure[0] if figure else span.xpath("ancestor::p[1]/span[@id][1]/@id")[0]
             found.add((page.relative_to(site).as_posix(), anchor, span.get("data-entity")))

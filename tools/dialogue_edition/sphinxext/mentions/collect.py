@@ -4,6 +4,10 @@ Paragraphs (and captions) are numbered in reading order; one that holds a mentio
 anchor ``p<N>`` so that a glossary's "Mentioned in" can link to the very paragraph. The first
 mention of each person, organisation or event on the page keeps its link; later ones become
 plain text. Citations of agreements are recorded too (``citations`` marks them as mentions).
+
+Mentions inside an editorial addition (an ``{editorial}`` box) keep their link and card, but are
+not recorded: "Mentioned in" and "Cited in" list the reports' own paragraphs only, never the
+editors' words beside them.
 """
 
 from __future__ import annotations
@@ -22,6 +26,16 @@ LINK_FIRST_ONLY = {"person", "organisation", "event"}
 def _blocks(document: nodes.document) -> list[nodes.Element]:
     """Paragraphs and captions, in reading order."""
     return list(document.findall(lambda node: isinstance(node, (nodes.paragraph, nodes.caption))))
+
+
+def is_editorial(block: nodes.Element) -> bool:
+    """Whether the block stands inside an editorial addition (the editors' words, not a report's)."""
+    node: nodes.Node | None = block
+    while node is not None:
+        if isinstance(node, nodes.Element) and "editorial" in node.get("classes", []):
+            return True
+        node = node.parent
+    return False
 
 
 def _anchor(block: nodes.Element, anchor: str) -> str:
@@ -59,12 +73,15 @@ class CollectMentions(SphinxTransform):
             found = list(block.findall(mention))
             if not found:
                 continue
-            anchor = _anchor(block, f"p{number}")
+            editorial = is_editorial(block)
+            anchor = "" if editorial else _anchor(block, f"p{number}")
             for node in found:
                 key = (node["kind"], node["entity"])
                 if key in seen and node["kind"] in LINK_FIRST_ONLY:
                     _unlink(node)
                 seen.add(key)
+                if editorial:
+                    continue
                 record = Mention(node["kind"], node["entity"], docname, anchor, number)
                 if record not in recorded:
                     recorded.append(record)

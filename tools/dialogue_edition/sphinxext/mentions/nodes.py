@@ -11,6 +11,8 @@ from sphinx.writers.latex import LaTeXTranslator
 
 from .cards import card_html
 
+CITATION_EXPLAINED = "Editorial citation: the agreement the report refers to, in the list of historical agreements"
+"""The explanation a citation label carries (its ``title``); each report's landing page says it too."""
 REPORT_PAGE = re.compile(r"^reports/(?P<slug>[^/]+)/")
 """A page of a report: ``reports/<slug>/...``."""
 
@@ -36,6 +38,8 @@ def visit_mention_html(self: HTML5Translator, node: mention) -> None:
     is_epub = self.builder.name == "epub"
     data = {"data-kind": node["kind"], "data-entity": node["entity"]}
     if node["kind"] == "agreement":
+        # The label ([1884]) is the editors', not the report's: styled apart and said so on hover.
+        data["title"] = CITATION_EXPLAINED
         self.body.append(self.starttag(node, "span", "", CLASS="citation-ref editorial", **data))
         return
     if not node.get("first") or reference is None:
