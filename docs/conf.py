@@ -179,10 +179,11 @@ latex_elements = {
 # is described from that report's metadata.
 epub_basename = COMBINED_NAME
 epub_title = project
-# No dc:creator: EPUB 3 does not require one, and the reports state no author (an empty
-# epub_author leaves the element out, dialogue_edition.sphinxext.epub). The edition's editors are
-# its contributors (dc:contributor).
-epub_author = ""
+# No dc:creator: EPUB 3 does not require one, and the reports state no author, so the books are
+# entered under their titles, as catalogues enter an edited work with no stated author
+# (dialogue_edition.sphinxext.epub leaves the element out). Sphinx still wants a value here: the
+# editors, who appear as what they are, the books' contributors (dc:contributor).
+epub_author = EDITORS
 epub_publisher = PUBLISHERS
 epub_language = LATEST.language
 epub_description = (

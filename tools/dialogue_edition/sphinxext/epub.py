@@ -69,7 +69,8 @@ def combined_edition(config: Config) -> EpubEdition:
         basename=config.epub_basename,
         root=config.root_doc,
         title=config.epub_title,
-        author=config.epub_author,
+        # No report states an author: no book has a dc:creator (see ``without_empty_creator``).
+        author="",
         publisher=config.epub_publisher,
         language=config.epub_language,
         description=config.epub_description,
@@ -85,7 +86,6 @@ def report_edition(config: Config, report: ReportMetadata) -> EpubEdition:
         basename=report.slug,
         root=landing + "index",
         title=report.title,
-        # The report states no author: the book has no dc:creator (see ``without_empty_creator``).
         author="",
         publisher=report.publisher,
         language=report.language,

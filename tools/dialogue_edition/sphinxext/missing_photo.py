@@ -17,7 +17,7 @@ from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxDirective
 from sphinx.writers.latex import LaTeXTranslator
 
-PLACEHOLDER = "[Editorial note: the report's photograph is not available. The caption is reproduced as in the source.]"
+PLACEHOLDER = "[Editorial note: the photograph is not available. The caption is reproduced as in the source.]"
 
 
 class MissingPhotoDirective(SphinxDirective):
@@ -56,7 +56,8 @@ def visit_caption_latex(self: LaTeXTranslator, node: nodes.caption) -> None:
 
 def depart_caption_latex(self: LaTeXTranslator, node: nodes.caption) -> None:
     if _is_missing_photo_caption(node):
-        self.body.append("}\\par\n")
+        # The figure's labels, which LaTeX otherwise gets from \caption (links and page numbers need them).
+        self.body.append("}\\par\\phantomsection" + self.hypertarget_to(node.parent) + "\n")
         return
     LaTeXTranslator.depart_caption(self, node)
 
