@@ -166,7 +166,9 @@ def test_citation_labels_are_styled_and_explained(editions: Layout) -> None:
     page = _page(editions, "reports/strategic-conference-2020/first-session.html")
     labels = page.xpath("//span[contains(@class, 'citation-ref')]")
     assert labels
-    assert all("editorial" in label.get("class") and "Editorial citation" in label.get("title") for label in labels)
+    assert all(
+        "editorial" in label.get("class") and "Editorial citation" in (label.get("title") or "") for label in labels
+    )
     css = (editions.build / "html" / "_static" / "edition.css").read_text()
     assert re.search(r"\.citation-ref\.editorial\s*\{[^}]*font-size", css)
 
@@ -202,7 +204,7 @@ def test_each_added_fact_shows_its_source_in_every_edition(editions: Layout, rep
     seat = "Editors' verification of the seat of each organisation"
     assert seat in _entry(editions, "organisations.html", "org-spbu")
     assert "Interview with Inna Tsoy" in _entry(editions, "timeline.html", "event-conference-2020")
-    assert "Part of: the text of the report of 5 November 2020" in _entry(
+    assert "Part of: the report of 5 November 2020" in _entry(
         editions, "organisations.html", "org-spbu-korean-studies"
     )
     with zipfile.ZipFile(editions.build / f"{report_2020.slug}.epub") as archive:
@@ -288,3 +290,21 @@ def test_the_glossary_lists_posts_and_roles_under_their_report(editions: Layout)
 def test_no_person_has_a_post_outside_a_report(path: Path) -> None:
     people = yaml.safe_load((PROJECT_ROOT / path).read_text(encoding="utf-8"))["people"]
     assert [person["id"] for person in people if "positions" in person] == []
+
+
+def test_a_card_on_a_later_report_s_page_says_whose_posts_it_shows(two_reports: Layout) -> None:
+    """The fictional 2031 report names Professor Kurbanov but gives him no post of its own."""
+    site = two_reports.build / "html"
+    cards = [
+        _text(card)
+        for page in (site / "reports" / "fictional-workshop-2031").glob("*.html")
+        for card in lxml_html.fromstring(page.read_bytes()).xpath(
+            "//span[@class='mention-card'][@id='card-person-kurbanov']"
+        )
+    ]
+    assert cards
+    assert all("In the report of 5 November 2020:" in card for card in cards)
+    real = _page(two_reports, "reports/strategic-conference-2020/first-session.html")
+    (card,) = real.xpath("//span[@class='mention-card'][@id='card-person-kurbanov']")
+    assert "In the report of" not in _text(card)
+    assert "Head of the Department of Korean Studies" in _text(card)

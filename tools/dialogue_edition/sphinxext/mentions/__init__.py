@@ -57,4 +57,4 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("env-check-consistency", check_orphans)
     app.add_css_file("mentions.css")
     app.add_js_file("mentions.js", loading_method="defer")
-    return {"version": "1", "env_version": 1, "parallel_read_safe": True, "parallel_write_safe": True}
+    return {"version": "1", "env_version": 2, "parallel_read_safe": True, "parallel_write_safe": True}

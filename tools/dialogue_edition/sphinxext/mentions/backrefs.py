@@ -84,7 +84,12 @@ def fill_backrefs(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     domain: ForumDomain = app.env.get_domain("forum")
     order, mentioned = reading_order(app.env), domain.mentions_by_entity()
     for placeholder in placeholders:
-        found = [m for target in placeholder["targets"] for m in mentioned.get(tuple(target.split(":", 1)), [])]
+        found = [
+            m
+            for target in placeholder["targets"]
+            for m in mentioned.get(tuple(target.split(":", 1)), [])
+            if not m.editorial  # the editors' words are not the report's: left out of "Mentioned in"
+        ]
         unique = {(m.docname, m.anchor): m for m in found}.values()
         mentions = sorted(unique, key=lambda m: (order.get(m.docname, len(order)), m.paragraph))
         placeholder.replace_self(render_backrefs(app, docname, mentions))

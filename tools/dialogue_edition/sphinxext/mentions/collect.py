@@ -5,9 +5,9 @@ anchor ``p<N>`` so that a glossary's "Mentioned in" can link to the very paragra
 mention of each person, organisation or event on the page keeps its link; later ones become
 plain text. Citations of agreements are recorded too (``citations`` marks them as mentions).
 
-Mentions inside an editorial addition (an ``{editorial}`` box) keep their link and card, but are
-not recorded: "Mentioned in" and "Cited in" list the reports' own paragraphs only, never the
-editors' words beside them.
+Mentions inside an editorial addition (an ``{editorial}`` box) keep their link and card and are
+recorded as editorial: they keep an entry from being an orphan, but "Mentioned in" and "Cited in"
+list the reports' own paragraphs only, never the editors' words beside them.
 """
 
 from __future__ import annotations
@@ -80,9 +80,7 @@ class CollectMentions(SphinxTransform):
                 if key in seen and node["kind"] in LINK_FIRST_ONLY:
                     _unlink(node)
                 seen.add(key)
-                if editorial:
-                    continue
-                record = Mention(node["kind"], node["entity"], docname, anchor, number)
+                record = Mention(node["kind"], node["entity"], docname, anchor, number, editorial)
                 if record not in recorded:
                     recorded.append(record)
         domain: ForumDomain = self.env.get_domain("forum")

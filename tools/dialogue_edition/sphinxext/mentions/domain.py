@@ -46,6 +46,8 @@ class Mention:
     docname: str
     anchor: str
     paragraph: int
+    editorial: bool = False
+    """In an editorial addition: it counts as a mention (no orphan), but "Mentioned in" leaves it out."""
 
 
 class ForumDomain(Domain):

@@ -167,11 +167,8 @@ class GlossaryDirective(SphinxDirective):
                         citation = nodes.reference(source.citation, source.citation, refuri=url)
                     inline.append(citation)
                 else:
-                    inline.append(
-                        self.report_link(
-                            source_id, f"the text of {report_name(self.config.edition_reports, source_id)}"
-                        )
-                    )
+                    # The report as the repository records it (source_reports/<slug>/): text and metadata.
+                    inline.append(self.report_link(source_id))
             items.append(inline)
         listing = bullets(items)
         listing["classes"].append("entry-sources")
