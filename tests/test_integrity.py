@@ -204,9 +204,7 @@ def test_each_added_fact_shows_its_source_in_every_edition(editions: Layout, rep
     seat = "Editors' verification of the seat of each organisation"
     assert seat in _entry(editions, "organisations.html", "org-spbu")
     assert "Interview with Inna Tsoy" in _entry(editions, "timeline.html", "event-conference-2020")
-    assert "Part of: the report of 5 November 2020" in _entry(
-        editions, "organisations.html", "org-spbu-korean-studies"
-    )
+    assert "Part of: the report of 5 November 2020" in _entry(editions, "organisations.html", "org-spbu-korean-studies")
     with zipfile.ZipFile(editions.build / f"{report_2020.slug}.epub") as archive:
         assert seat in archive.read("organisations.xhtml").decode()
     pdf = " ".join(
