@@ -14,6 +14,8 @@ from dialogue_edition.build import Layout
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
     shutil.copytree(PROJECT_ROOT / "registry", tmp_path / "registry")
+    # The registry cites the reports as sources of what they say: it is checked against them.
+    shutil.copytree(PROJECT_ROOT / "source_reports", tmp_path / "source_reports")
     (tmp_path / "tests").mkdir()
     shutil.copyfile(PROJECT_ROOT / PERMALINKS, tmp_path / PERMALINKS)
     shutil.copyfile(PROJECT_ROOT / WORDS, tmp_path / WORDS)
