@@ -360,14 +360,17 @@ def _check_sources(path: Path, key: str, entries: list[_Entry], known: set[str],
 
 
 def _load_sources(path: Path, reports: set[str]) -> dict[str, Source]:
+    """The sources of ``sources.yaml`` by id (none if there is no such file)."""
     if not path.exists():
         return {}
-    sources = dict(_unique(path, "sources", _load_list(path, _SourcesFile, "sources")))
-    for index, source_id in enumerate(sources):
-        if source_id in reports:
+    found: dict[str, Source] = {}
+    for index, source in enumerate(_load_list(path, _SourcesFile, "sources")):
+        if source.id in found or source.id in reports:
             line = line_in(path, ("sources", index, "id"))
-            raise InputError(path, line, f"source {source_id!r} has a report's slug: a report is cited by its slug")
-    return sources  # type: ignore[return-value]
+            why = "duplicate id" if source.id in found else "a report's slug (a report is cited by its slug)"
+            raise InputError(path, line, f"source {source.id!r}: {why}")
+        found[source.id] = source
+    return found
 
 
 def _digest(*paths: Path) -> str:

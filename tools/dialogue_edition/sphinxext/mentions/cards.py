@@ -8,14 +8,17 @@ still shows on hover and keyboard focus (CSS), leaving a plain link where neithe
 from __future__ import annotations
 
 from html import escape
+from typing import Any
 
 from ...registry import Event, Organisation, Participation, Person, Registry
 from ...source_report import long_date
 
+ReportsMetadata = dict[str, dict[str, Any]]
+"""Every report's metadata by slug, newest first, as ``conf.py`` hands it over (``edition_reports``)."""
 LABELS = {"person": "Person", "organisation": "Organisation", "event": "Event"}
 
 
-def person_lines(person: Person, report: str | None, reports: dict[str, dict]) -> list[str]:
+def person_lines(person: Person, report: str | None, reports: ReportsMetadata) -> list[str]:
     """What the report of the page says of the person: its posts for them, else what they did.
 
     On a page of a report that does not name the person among its own (or a page of no report),
@@ -38,13 +41,13 @@ def _participation_lines(event: Participation) -> list[str]:
 
 
 def _lines(
-    kind: str, entity: Person | Organisation | Event, registry: Registry, report: str | None, reports: dict[str, dict]
+    kind: str, entity: Person | Organisation | Event, registry: Registry, report: str | None, reports: ReportsMetadata
 ) -> list[str]:
     if isinstance(entity, Person):
         return person_lines(entity, report, reports)
     if isinstance(entity, Event):
         return [entity.when]
-    lines = ["Russia and the Republic of Korea" if entity.country == "both" else entity.country or ""]
+    lines: list[str] = ["Russia and the Republic of Korea" if entity.country == "both" else entity.country or ""]
     if entity.parent:
         lines.append(f"part of {registry.organisations[entity.parent].name}")
     return [line for line in lines if line]
@@ -56,7 +59,7 @@ def card_html(
     registry: Registry,
     card_id: str,
     report: str | None = None,
-    reports: dict[str, dict] | None = None,
+    reports: ReportsMetadata | None = None,
 ) -> str:
     """The card's HTML: the name, then the positions (people) or country and parent (organisations).
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterable
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from docutils import nodes
 from sphinx import addnodes
@@ -69,7 +69,7 @@ def linked_title(title: str, organisation: str | None, registry: Registry) -> li
     return result
 
 
-def report_name(reports: dict[str, dict], slug: str) -> str:
+def report_name(reports: dict[str, dict[str, Any]], slug: str) -> str:
     """A report as the glossaries name it: by the date of its event."""
     report = reports.get(slug)
     return f"the report of {long_date(report['conference_date'])}" if report else f"the report {slug!r}"
