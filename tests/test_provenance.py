@@ -159,6 +159,20 @@ SLUG = "strategic-conference-2020"
         ),
         (
             "sources.yaml",
+            "        silently correct them.\n",
+            "        silently correct them.\n  - id: tsoy-interview  # again\n    citation: Again\n    facts: [again]\n",
+            "id: tsoy-interview  # again",
+            "source 'tsoy-interview': duplicate id",
+        ),
+        (
+            "sources.yaml",
+            "sources:\n",
+            f"sources:\n  - id: {SLUG}\n    citation: A report\n    facts: [its text]\n",
+            f"id: {SLUG}",
+            f"source '{SLUG}': a report's slug",
+        ),
+        (
+            "sources.yaml",
             "sources:\n",
             "sources:\n  - id: unused\n    citation: Nobody\n    facts: [nothing]\n",
             "id: unused",

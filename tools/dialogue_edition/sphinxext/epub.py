@@ -90,8 +90,8 @@ def report_edition(config: Config, report: ReportMetadata) -> EpubEdition:
         publisher=report.publisher,
         language=report.language,
         description=(
-            f"Digital edition of the report of the event of {long_date(report.conference_date)}, "
-            f"as published by {report.publisher}, with glossaries of people and organisations, "
+            f"Digital edition of the report of the event of {long_date(report.conference_date)} organised by "
+            f"the {report.organiser}, as published by {report.publisher}, with glossaries of people and organisations, "
             "historical agreements and a timeline."
         ),
         identifier=uuid.uuid5(uuid.NAMESPACE_URL, urljoin(config.html_baseurl, landing)).urn,
