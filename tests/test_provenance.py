@@ -160,7 +160,7 @@ SLUG = "strategic-conference-2020"
         (
             "sources.yaml",
             "        silently correct them.\n",
-            "        silently correct them.\n  - id: tsoy-interview  # again\n    citation: Again\n    facts: [again]\n",
+            "        silently correct them.\n  - id: tsoy-interview  # again\n    citation: A\n    facts: [a]\n",
             "id: tsoy-interview  # again",
             "source 'tsoy-interview': duplicate id",
         ),
