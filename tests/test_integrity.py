@@ -171,6 +171,15 @@ def test_citation_labels_are_styled_and_explained(editions: Layout) -> None:
     )
     css = (editions.build / "html" / "_static" / "edition.css").read_text()
     assert re.search(r"\.citation-ref\.editorial\s*\{[^}]*font-size", css)
+    with zipfile.ZipFile(editions.build / "strategic-conference-2020.epub") as archive:
+        assert "_static/edition.css" in archive.namelist()
+        assert (
+            'class="citation-ref editorial"'
+            in archive.read("reports/strategic-conference-2020/first-session.xhtml").decode()
+        )
+    # The PDF, which has no hover, explains them where the report begins.
+    pdf = PdfReader(editions.build / "strategic-conference-2020.pdf")
+    assert "are the editors' citations" in " ".join(" ".join(page.extract_text().split()) for page in pdf.pages[:4])
 
 
 def test_the_photo_placeholder_says_it_is_editorial_and_the_pdf_numbers_no_figure(

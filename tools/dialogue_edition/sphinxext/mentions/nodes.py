@@ -84,6 +84,14 @@ def visit_mention_latex(self: LaTeXTranslator, node: mention) -> None:
     if any(isinstance(ancestor, nodes.caption) for ancestor in _ancestors(node)):
         self.body.append(self.encode(node.astext()))
         raise nodes.SkipNode
+    if node["kind"] == "agreement":
+        # A citation label is the editors': set smaller than the report's words, as in HTML.
+        self.body.append(r"{\small ")
+
+
+def depart_mention_latex(self: LaTeXTranslator, node: mention) -> None:
+    if node["kind"] == "agreement":
+        self.body.append("}")
 
 
 def _ancestors(node: nodes.Node) -> list[nodes.Node]:
@@ -123,7 +131,7 @@ def setup(app: Sphinx) -> None:
         mention,
         (do_nothing, do_nothing),
         html=(visit_mention_html, depart_mention_html),
-        latex=(visit_mention_latex, do_nothing),
+        latex=(visit_mention_latex, depart_mention_latex),
     )
     _register(app, mention_backrefs, (skip, None))
     _register(app, latex_anchor, (skip, None), latex=(visit_latex_anchor, None))
