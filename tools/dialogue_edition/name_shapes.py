@@ -19,6 +19,7 @@ a run, then work proportional to each run's length), so the cost is linear in th
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -85,50 +86,51 @@ class Found:
     short_form_of: str | None = None
 
 
-@dataclass
+@dataclass(frozen=True)
+class _Word:
+    """What the rules need to know about a word; computed once per distinct word (see :func:`_facts`)."""
+
+    bare: str
+    connector: bool
+    head: bool
+    title: bool
+    name_like: bool
+    org_word: bool
+
+
+@functools.lru_cache(maxsize=65536)
+def _facts(text: str) -> _Word:
+    bare = text.strip(_QUOTES).rstrip(".")
+    connector = text in CONNECTORS
+    head = bare in ORGANISATION_HEADS
+    unprefixed = re.sub(r"^(?:Ex|Former|Acting)-", "", bare)
+    title = unprefixed in TITLES or unprefixed in TITLE_TAILS
+    capitalised = bool(re.match(rf"[{_UPPER}]", bare))
+    name_like = (
+        not connector
+        and not head
+        and not title
+        and bare not in STOP_WORDS
+        and bare not in LEGAL_FORMS
+        and not (bare.isupper() and len(bare) > 1)
+        and bool(re.match(rf"[{_UPPER}][a-zà-ÿ]", bare))
+        and not text.startswith(tuple(_QUOTES))
+        and not text.endswith(tuple(_QUOTES))
+    )
+    org_word = not connector and not title and bare not in STOP_WORDS and capitalised
+    return _Word(bare, connector, head, title, name_like, org_word)
+
+
 class _Token:
-    text: str
-    start: int
-    end: int
+    """A word of a run and where it stands; its facts are shared by every occurrence of the word."""
 
-    @property
-    def bare(self) -> str:
-        return self.text.strip(_QUOTES).rstrip(".")
+    __slots__ = ("bare", "connector", "end", "head", "name_like", "org_word", "start", "text", "title")
 
-    @property
-    def connector(self) -> bool:
-        return self.text in CONNECTORS
-
-    @property
-    def head(self) -> bool:
-        return self.bare in ORGANISATION_HEADS
-
-    @property
-    def title(self) -> bool:
-        bare = re.sub(r"^(?:Ex|Former|Acting)-", "", self.bare)
-        return bare in TITLES or bare in TITLE_TAILS
-
-    @property
-    def org_word(self) -> bool:
-        """A word that can open or continue an organisation's name (quoted words too)."""
-        bare = self.bare
-        return not self.connector and not self.title and bare not in STOP_WORDS and bool(re.match(rf"[{_UPPER}]", bare))
-
-    @property
-    def name_like(self) -> bool:
-        """A word that can be part of a person's name."""
-        bare = self.bare
-        return (
-            not self.connector
-            and not self.head
-            and not self.title
-            and bare not in STOP_WORDS
-            and bare not in LEGAL_FORMS
-            and not (bare.isupper() and len(bare) > 1)
-            and bool(re.match(rf"[{_UPPER}][a-zà-ÿ]", bare))
-            and not self.text.startswith(tuple(_QUOTES))
-            and not self.text.endswith(tuple(_QUOTES))
-        )
+    def __init__(self, text: str, start: int, end: int) -> None:
+        facts = _facts(text)
+        self.text, self.start, self.end = text, start, end
+        self.bare, self.connector, self.head = facts.bare, facts.connector, facts.head
+        self.title, self.name_like, self.org_word = facts.title, facts.name_like, facts.org_word
 
 
 def _span(text: str, tokens: list[_Token]) -> tuple[str, int, int]:
@@ -136,8 +138,21 @@ def _span(text: str, tokens: list[_Token]) -> tuple[str, int, int]:
     return text[start:end], start, end
 
 
+def _titled_names(tokens: list[_Token]) -> set[int]:
+    """Indexes of the words right after a title ("Director Kim"): a person's, never an organisation's."""
+    names: set[int] = set()
+    for index, token in enumerate(tokens):
+        if token.title:
+            following = index + 1
+            while following < len(tokens) and following - index <= 4 and tokens[following].name_like:
+                names.add(following)
+                following += 1
+    return names
+
+
 def _organisations(text: str, tokens: list[_Token]) -> Iterator[tuple[int, int]]:
     """(first, last) token indexes of each organisation in a run, left to right, never overlapping."""
+    personal = _titled_names(tokens)
     claimed = -1
     index = 0
     while index < len(tokens):
@@ -152,7 +167,7 @@ def _organisations(text: str, tokens: list[_Token]) -> Iterator[tuple[int, int]]
             # opening word, an earlier organisation or another organisation's head.
             while first - 1 > claimed:
                 before = tokens[first - 1]
-                if before.connector or before.org_word:
+                if (before.connector or before.org_word) and first - 1 not in personal:
                     first -= 1
                 else:
                     break
@@ -225,14 +240,21 @@ def find_names(text: str) -> list[Found]:
     previous_end = 0
     previous_name: list[_Token] = []
     for run in RUN.finditer(text):
-        body_end = run.start("short") if run.group("short") else run.end()
+        run_start = run.start()
+        short = run.group("short")
+        body = text[run_start : run.start("short") if short else run.end()]
+        if not short and " " not in body and "\u00a0" not in body:
+            # One word alone (most runs: a sentence's first word, a place) names nobody by itself,
+            # unless it is the title after "Ko Jae Nam, ".
+            if previous_name and _facts(body).title and text[previous_end:run_start].strip() == ",":
+                found.append(Found("person", *_span(text, previous_name)))
+            previous_name, previous_end = [], run.end()
+            continue
         tokens = [
-            _Token(match.group(), run.start() + match.start(), run.start() + match.end())
-            for match in _TOKEN.finditer(text[run.start() : body_end])
+            _Token(match.group(), run_start + match.start(), run_start + match.end()) for match in _TOKEN.finditer(body)
         ]
         # "Ko Jae Nam, Head of …": a name right before a comma and a title.
-        between = text[previous_end : run.start()]
-        if previous_name and between.strip() == "," and tokens[0].title:
+        if previous_name and tokens[0].title and text[previous_end:run_start].strip() == ",":
             found.append(Found("person", *_span(text, previous_name)))
         taken: set[int] = set()
         organisations = list(_organisations(text, tokens))
