@@ -31,13 +31,12 @@ from .data_files import read_yaml, validation_errors
 from .errors import InputError
 from .name_shapes import Found, context, find_names
 from .registry import Registry, load_registry
+from .report_review import PLACEHOLDER_EVENT
 from .source_report import ReportDescription, ReportMetadata, long_date, sha256_of, split_blocks
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 MAX_HEADING = 80
 CLOSING = re.compile(r"\b(ended|closed|concluded)\b", re.IGNORECASE)
-PLACEHOLDER_EVENT = "The event reported in"
-"""How the name the importer gives a report's event opens: the data check refuses it until reviewed."""
 RESERVED_PAGES = {"index", "review"}
 """Page names a part may not take: the landing page, and the review file beside the pages."""
 
