@@ -249,6 +249,13 @@ def review_problems(report: SourceReport, pages: Path, registry: Registry) -> li
     return problems
 
 
+def report_kinds(report: SourceReport, pages: Path) -> list[BlockKind]:
+    """The kind of each of the report's blocks: by shape, unless its review file says otherwise."""
+    review_path = pages / REVIEW_FILE
+    review = load_model(review_path, Review) if review_path.exists() else Review()
+    return block_kinds(report.blocks(), review.kinds)
+
+
 def event_problems(registry: Registry) -> list[InputError]:
     """Events still named as the importer named them."""
     return [
