@@ -13,12 +13,12 @@ import shutil
 from pathlib import Path
 
 import pytest
-from pydantic import BaseModel
 from dialogue_edition.build import EDITIONS, Layout, build, copy_project
 from dialogue_edition.data_files import load_model
 from dialogue_edition.importer import import_report
 from dialogue_edition.source_report import ReportDescription, SourceReport, load_reports
 from dialogue_edition.sphinxext.epub import COMBINED_NAME
+from pydantic import BaseModel
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SOURCE_REPORTS = PROJECT_ROOT / "source_reports"
@@ -30,7 +30,7 @@ FICTIONAL = Path(__file__).resolve().parent / "fixtures" / "fictional-report"
 """A second report, clearly fictional, never published: the site of many reports is tested with it."""
 FICTIONAL_METADATA = load_model(FICTIONAL / "metadata.yaml", ReportDescription).model_dump(mode="json")
 REVIEWED = FICTIONAL / "reviewed"
-"""The editors' review of the fictional draft: its pages with every name marked, its registry entries, its event's name."""
+"""The editors' review of the fictional draft: its pages, names marked; its registry entries; its event's name."""
 
 
 def review_fictional(project: Path) -> None:
@@ -44,7 +44,11 @@ def review_fictional(project: Path) -> None:
         registry.write_text(registry.read_text(encoding="utf-8").rstrip("\n") + "\n" + addition, encoding="utf-8")
     events = project / "registry" / "events.yaml"
     name = load_model(REVIEWED / "event.yaml", ReviewedEvent).name
-    text = re.sub(r'(?m)^(    name: )"The event reported in .*"$', lambda m: m.group(1) + json.dumps(name), events.read_text("utf-8"))
+    text = re.sub(
+        r'(?m)^(    name: )"The event reported in .*"$',
+        lambda m: m.group(1) + json.dumps(name),
+        events.read_text("utf-8"),
+    )
     events.write_text(text, encoding="utf-8")
 
 

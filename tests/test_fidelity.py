@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from conftest import COMBINED_EPUB
+from conftest import COMBINED_EPUB, DOCS
 from dialogue_edition.build import Layout
-from conftest import DOCS
 from dialogue_edition.checks.rendered_text import epub_report_blocks, html_report_blocks, kinded_blocks
 from dialogue_edition.fidelity import compare, normalise
 from dialogue_edition.report_review import report_kinds

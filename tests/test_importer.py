@@ -148,7 +148,10 @@ def _files(project: Path) -> dict[str, bytes]:
         (lambda folder: folder, ": is a folder: give the report's text file"),
         (lambda folder: _write(folder / "empty.txt", b""), "empty.txt: empty: no text to import"),
         (lambda folder: _write(folder / "blank.txt", b" \n\t\n\n"), "blank.txt: only white space: no text to import"),
-        (lambda folder: _write(folder / "bom.txt", b"\xef\xbb\xbf\n\n"), "bom.txt: only white space: no text to import"),
+        (
+            lambda folder: _write(folder / "bom.txt", b"\xef\xbb\xbf\n\n"),
+            "bom.txt: only white space: no text to import",
+        ),
     ],
 )
 def test_input_that_is_no_report_is_one_line_and_leaves_nothing_behind(
@@ -252,7 +255,8 @@ def test_a_failed_write_leaves_the_project_as_it_was(project: Path, monkeypatch:
 
 
 def test_repeated_headings_get_pages_of_their_own_and_no_text_is_lost(project: Path, tmp_path: Path) -> None:
-    text = "Opening words.\n\nThe same heading\n\nThe first text.\n\nThe same heading\n\nThe second text.\n\nIndex\n\nLast.\n"
+    text = "Opening words.\n\nThe same heading\n\nThe first text.\n\nThe same heading\n\nThe second text.\n\n"
+    text += "Index\n\nLast.\n"
     source = _write(tmp_path / "repeated.txt", text.encode())
     parts, _ = import_report(source, FICTIONAL_METADATA, project)
     assert [part.name for part in parts] == ["opening", "the-same-heading", "the-same-heading-2", "index-2"]

@@ -164,7 +164,9 @@ def test_a_heading_kept_as_a_paragraph_is_named(reviewed: Path) -> None:
 
 def test_a_registered_name_left_unmarked_is_named(reviewed: Path) -> None:
     page = reviewed / "docs" / "reports" / SLUG / "opening.md"
-    page.write_text(page.read_text(encoding="utf-8").replace("{org}`St Petersburg University <spbu>`", "St Petersburg University"))
+    page.write_text(
+        page.read_text(encoding="utf-8").replace("{org}`St Petersburg University <spbu>`", "St Petersburg University")
+    )
     assert _problems(reviewed) == [
         f"{page}:9: 'St Petersburg University' is organisation 'spbu' in the registry but is not marked here"
     ]
@@ -172,7 +174,9 @@ def test_a_registered_name_left_unmarked_is_named(reviewed: Path) -> None:
 
 def test_names_reviewed_as_not_entities_pass_and_a_stale_one_is_named(reviewed: Path) -> None:
     page = reviewed / "docs" / "reports" / SLUG / "opening.md"
-    page.write_text(page.read_text(encoding="utf-8").replace("{org}`St Petersburg University <spbu>`", "St Petersburg University"))
+    page.write_text(
+        page.read_text(encoding="utf-8").replace("{org}`St Petersburg University <spbu>`", "St Petersburg University")
+    )
     review = reviewed / "docs" / "reports" / SLUG / "review.yaml"
     review.write_text(
         "not_entities:\n"

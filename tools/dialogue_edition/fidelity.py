@@ -96,5 +96,7 @@ def compare(
             same_kind = [normalise(text) for kind, text in rendered_blocks if kind == kinds[index]]
             if not any(block in text for text in same_kind):
                 kind = kinds[index]
-                problems.append(Discrepancy(index, raw, f"present, but not as a {kind} (the source's block is a {kind})"))
+                problems.append(
+                    Discrepancy(index, raw, f"present, but not as a {kind} (the source's block is a {kind})")
+                )
     return problems

@@ -257,7 +257,9 @@ def index_text(project: Path, record: ReportMetadata) -> str:
 
     index = project / "docs" / "index.md"
     text = index.read_text(encoding="utf-8")
-    reports = [(r.metadata.conference_date, r.slug) for r in load_reports(project / "source_reports") if r.slug != record.slug]
+    reports = [
+        (r.metadata.conference_date, r.slug) for r in load_reports(project / "source_reports") if r.slug != record.slug
+    ]
     reports.append((record.conference_date, record.slug))
     entries = "\n".join(f"reports/{slug}/index" for _, slug in sorted(reports, reverse=True))
     pattern = re.compile(r"(## Reports\n\n```\{toctree\}\n(?::[^\n]*\n)*\n)(.*?)(\n```)", re.DOTALL)
@@ -274,9 +276,7 @@ def review_list(blocks: list[str], registry: Registry) -> list[str]:
     registered name ("Centre" of "Centre for Korean Studies") never hides a new one.
     """
     known = {re.sub(r"\s+", " ", form) for form, _, _ in _forms(registry)}
-    people = {
-        re.sub(r"\s+", " ", form): person for person in registry.people.values() for form in person.all_forms
-    }
+    people = {re.sub(r"\s+", " ", form): person for person in registry.people.values() for form in person.all_forms}
     found: dict[str, str] = {}
     names_by_block = [(block, find_names(block)) for block in blocks]
     new_people = [
@@ -315,7 +315,11 @@ def _candidate(name: Found, text: str, known: set[str], people: dict, new_people
         if registered:
             return f"person: {text} (a form of {registered[0].name} <{registered[0].id}>, registered)"
         new = [n for n in new_people if family in n.split()]
-        return f"person: {text} (a form of {new[0]}, new)" if new else f"person: {text} (a form of a person not named in full)"
+        return (
+            f"person: {text} (a form of {new[0]}, new)"
+            if new
+            else f"person: {text} (a form of a person not named in full)"
+        )
     return f"person: {text}"
 
 
@@ -344,7 +348,9 @@ def read_text(path: Path) -> tuple[str, bool]:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
         line = data[: error.start].count(b"\n") + 1
-        raise InputError(path, line, f"not UTF-8 text ({error.reason} at byte {error.start}){_conversion(path, data)}") from None
+        raise InputError(
+            path, line, f"not UTF-8 text ({error.reason} at byte {error.start}){_conversion(path, data)}"
+        ) from None
     bom = text.startswith("\ufeff")
     if not text.removeprefix("\ufeff").strip():
         raise InputError(path, None, "empty: no text to import" if not data else "only white space: no text to import")
@@ -400,7 +406,10 @@ def import_report(
     files = {
         folder / "metadata.yaml": "# Written by edition-import; check every value against the report's provenance.\n"
         + yaml.safe_dump(record.model_dump(mode="json"), allow_unicode=True, sort_keys=False, width=1000),
-        **{pages / f"{part.name}.md": page_text(part, number, len(parts), registry) for number, part in enumerate(parts)},
+        **{
+            pages / f"{part.name}.md": page_text(part, number, len(parts), registry)
+            for number, part in enumerate(parts)
+        },
         pages / "index.md": landing_text(record, parts, registry),
         project / "docs" / "index.md": index_text(project, record),
     }
@@ -502,11 +511,16 @@ def main(argv: list[str] | None = None) -> int:
         print(f"edition-import: {error}", file=sys.stderr)
         return 1
     except OSError as error:
-        print(f"edition-import: {error.filename or project}: cannot write ({error.strerror}); nothing was changed", file=sys.stderr)
+        print(
+            f"edition-import: {error.filename or project}: cannot write ({error.strerror}); nothing was changed",
+            file=sys.stderr,
+        )
         return 1
     print(f"imported {metadata['slug']}: {len(parts)} pages: " + ", ".join(part.name for part in parts))
     if options.text.read_bytes().startswith(codecs.BOM_UTF8):
-        print("note: the file opens with a UTF-8 byte-order mark: kept in the archived report.txt, left out of the pages")
+        print(
+            "note: the file opens with a UTF-8 byte-order mark: kept in the archived report.txt, left out of the pages"
+        )
     print(f"review list ({len(review)}): names and organisations not in the registry yet")
     for item in review:
         print(f"  {item}")
@@ -521,18 +535,27 @@ def confirmed(project: Path, slug: str, yes: bool) -> bool:
     pages = sorted(path.name for folder in found for path in folder.glob("*") if folder.parent.name == "reports")
     print(f"--force replaces report {slug!r} and discards:", file=sys.stderr)
     for folder in found:
-        what = "its pages, reviewed or not: " + ", ".join(pages) if folder.parent.name == "reports" else "its archived text and metadata"
+        what = (
+            "its pages, reviewed or not: " + ", ".join(pages)
+            if folder.parent.name == "reports"
+            else "its archived text and metadata"
+        )
         print(f"  {folder} ({what})", file=sys.stderr)
     if yes:
         return True
     if not sys.stdin.isatty():
-        print("edition-import: --force needs --yes when no one can answer (standard input is not a terminal); nothing was changed", file=sys.stderr)
+        print(
+            "edition-import: --force needs --yes when no one can answer (standard input is not a terminal); "
+            "nothing was changed",
+            file=sys.stderr,
+        )
         return False
     answer = input("Discard them? [y/N] ")
     if answer.strip().lower() not in {"y", "yes"}:
         print("edition-import: not confirmed; nothing was changed", file=sys.stderr)
         return False
     return True
+
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -28,32 +28,42 @@ from typing import Literal
 Kind = Literal["person", "organisation"]
 
 ORGANISATION_HEADS = frozenset(
-    """Academy Agency Alliance Assembly Association Authority Bank Board Bureau Centre Center Chamber
-    Club College Commission Committee Company Consortium Corporation Council Department Directorate
-    Foundation Forum Fund Group Holdings Inc Institute Institution Laboratory Library Ltd LLC Ministry
-    Museum Network Observatory Office Organisation Organization Partnership Press Secretariat Service
-    School Society Trust Union University""".split()
-)
+    [
+        "Academy", "Agency", "Alliance", "Assembly", "Association", "Authority", "Bank", "Board", "Bureau",
+        "Centre", "Center", "Chamber", "Club", "College", "Commission", "Committee", "Company", "Consortium",
+        "Corporation", "Council", "Department", "Directorate", "Foundation", "Forum", "Fund", "Group", "Holdings",
+        "Inc", "Institute", "Institution", "Laboratory", "Library", "Ltd", "LLC", "Ministry", "Museum", "Network",
+        "Observatory", "Office", "Organisation", "Organization", "Partnership", "Press", "Secretariat", "Service",
+        "School", "Society", "Trust", "Union", "University"
+    ]
+)  # fmt: skip
 """Words that end or open the name of an organisation (a state's "Federation" or "Republic" is not one)."""
 LEGAL_FORMS = frozenset({"JSC", "PJSC", "OJSC", "CJSC", "LLC", "Ltd", "PLC", "Inc"})
 """Legal forms written before a company's name (``JSC 'Russian Railways'``)."""
 HONORIFICS = frozenset({"Mr", "Mrs", "Ms", "Miss", "Dr", "Prof", "Professor", "Sir", "Madam", "Academician"})
 """Titles that stand before a bare family name (``Mr Ryu``, ``Professor Kurbanov``)."""
 TITLES = HONORIFICS | frozenset(
-    """Ambassador Chair Chairman Chairwoman Chancellor Consul Dean Deputy Director Editor-in-Chief Governor
-    Head Mayor Minister President Presidents Professors Rector Researcher Secretary Senator Vice-Chairman
-    Vice-President Vice-Rector Associate Assistant Senior Chief Executive Speaker Envoy""".split()
-)
+    [
+        "Ambassador", "Chair", "Chairman", "Chairwoman", "Chancellor", "Consul", "Dean", "Deputy", "Director",
+        "Editor-in-Chief", "Governor", "Head", "Mayor", "Minister", "President", "Presidents", "Professors",
+        "Rector", "Researcher", "Secretary", "Senator", "Vice-Chairman", "Vice-President", "Vice-Rector",
+        "Associate", "Assistant", "Senior", "Chief", "Executive", "Speaker", "Envoy"
+    ]
+)  # fmt: skip
 """Words of a person's title or position; ``Associate`` and the like open a longer title."""
 TITLE_TAILS = frozenset({"General", "Extraordinary", "Plenipotentiary", "Emeritus", "Research", "Fellow"})
 """Words that continue a title rather than begin a name (``Consul General``, ``Director General``)."""
 STOP_WORDS = frozenset(
-    """A About According After Also Although Among An And As At Before Both But By During Each For From
-    He Her His However In It Its Many Moreover Most Nevertheless Of On Our She Since So Some That The Their
-    Then These They This Those Thus To Today Under We When While With Yesterday January February March April
-    May June July August September October November December Monday Tuesday Wednesday Thursday Friday
-    Saturday Sunday""".split()
-)
+    [
+        "A", "About", "According", "After", "Also", "Although", "Among", "An", "And", "As", "At", "Before", "Both",
+        "But", "By", "During", "Each", "For", "From", "He", "Her", "His", "However", "In", "It", "Its", "Many",
+        "Moreover", "Most", "Nevertheless", "Of", "On", "Our", "She", "Since", "So", "Some", "That", "The", "Their",
+        "Then", "These", "They", "This", "Those", "Thus", "To", "Today", "Under", "We", "When", "While", "With",
+        "Yesterday", "January", "February", "March", "April", "May", "June", "July", "August", "September",
+        "October", "November", "December", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday",
+        "Sunday"
+    ]
+)  # fmt: skip
 """Capitalised words that open sentences or name dates, never part of a name."""
 CONNECTORS = frozenset({"of", "the", "and", "for", "on", "&"})
 """Lower-case words that may stand inside a name (``Institute of Foreign Affairs and National Security``)."""
@@ -275,7 +285,9 @@ def find_names(text: str) -> list[Found]:
                 if full:
                     found.append(Found("organisation", full, words[0].start, words[-1].end))
             if full:
-                found.append(Found("organisation", acronym, run.start("acronym"), run.end("acronym"), short_form_of=full))
+                found.append(
+                    Found("organisation", acronym, run.start("acronym"), run.end("acronym"), short_form_of=full)
+                )
         for name, honorific in _people(tokens, taken):
             words, start, end = _span(text, name)
             if honorific is not None:

@@ -123,7 +123,7 @@ def page_blocks(path: Path) -> list[PageBlock]:
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
         stripped = line.strip()
         opening = FENCE.match(stripped)
-        if fences and re.fullmatch(re.escape(fences[-1][0][0]) + "{%d,}" % len(fences[-1][0]), stripped):
+        if fences and re.fullmatch(re.escape(fences[-1][0][0]) + f"{{{len(fences[-1][0])},}}", stripped):
             fences.pop()
             current = None
             continue
@@ -204,8 +204,9 @@ def name_problems(block: PageBlock, registry: Registry, not_entities: list[str],
                 continue  # named again after its marked first mention in the same paragraph
             message = f"{found.text!r} is {kind} {entity!r} in the registry but is not marked here"
         else:
+            what = "a person" if kind == "person" else "an organisation"
             message = (
-                f"{found.text!r} looks like the name of {'a person' if kind == 'person' else 'an organisation'} but is not marked: register and mark it, "
+                f"{found.text!r} looks like the name of {what} but is not marked: register and mark it, "
                 f"or list it under not_entities in {review_file}"
             )
         problems.append(InputError(block.path, line, message))
