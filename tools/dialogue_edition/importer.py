@@ -21,6 +21,7 @@ import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import charset_normalizer
 import yaml
@@ -30,7 +31,7 @@ from .block_kinds import shape_kind
 from .data_files import read_yaml, validation_errors
 from .errors import InputError
 from .name_shapes import Found, context, find_names
-from .registry import Registry, load_registry
+from .registry import Person, Registry, load_registry
 from .report_review import PLACEHOLDER_EVENT
 from .source_report import ReportDescription, ReportMetadata, long_date, sha256_of, split_blocks
 
@@ -141,14 +142,14 @@ def _forms(registry: Registry) -> list[tuple[str, str, str]]:
 
 def _trie_pattern(words: list[str]) -> str:
     """One regular expression for many names, as a trie: matching costs the length of a name, not their number."""
-    trie: dict = {}
+    trie: dict[str, Any] = {}
     for word in words:
         node = trie
         for character in re.sub(r"\s+", " ", word):
             node = node.setdefault(character, {})
         node[""] = {}
 
-    def pattern(node: dict) -> str:
+    def pattern(node: dict[str, Any]) -> str:
         branches = [
             (r"\s+" if character == " " else re.escape(character)) + pattern(child)
             for character, child in node.items()
@@ -163,7 +164,7 @@ def _trie_pattern(words: list[str]) -> str:
 def registered_forms(registry: Registry) -> tuple[re.Pattern[str] | None, dict[str, tuple[str, str]]]:
     """A pattern for every registered name and form, and each form's (role, id)."""
     # A form that holds a backtick or angle brackets cannot stand inside a role: it is left unmarked.
-    entities = {}
+    entities: dict[str, tuple[str, str]] = {}
     for form, role, entity in _forms(registry):
         if not re.search(r"[`<>]", form):
             entities.setdefault(re.sub(r"\s+", " ", form), (role, entity))
@@ -294,7 +295,9 @@ def review_list(blocks: list[str], registry: Registry) -> list[str]:
     return [f"{candidate}\n    in: {words}" for candidate, words in found.items()]
 
 
-def _candidate(name: Found, text: str, known: set[str], people: dict, new_people: list[str]) -> str | None:
+def _candidate(
+    name: Found, text: str, known: set[str], people: dict[str, Person], new_people: list[str]
+) -> str | None:
     """The review list's line for a found name, or None when the registry knows it as it stands."""
     if text in known:
         return None
@@ -443,8 +446,8 @@ def _write_all(project: Path, source: Path, folder: Path, pages: Path, files: di
             shutil.rmtree(pages, ignore_errors=True)
             for target, old in moved:
                 shutil.move(target, old)
-            for path, content in changed.items():
-                path.write_bytes(content)
+            for path, before in changed.items():
+                path.write_bytes(before)
             raise
 
 

@@ -288,13 +288,13 @@ def find_names(text: str) -> list[Found]:
                 found.append(
                     Found("organisation", acronym, run.start("acronym"), run.end("acronym"), short_form_of=full)
                 )
-        for name, honorific in _people(tokens, taken):
-            words, start, end = _span(text, name)
+        for person, honorific in _people(tokens, taken):
+            bare_name, start, end = _span(text, person)
             if honorific is not None:
                 form = text[honorific.start : end]
-                found.append(Found("person", form, honorific.start, end, form_of=words))
+                found.append(Found("person", form, honorific.start, end, form_of=bare_name))
             else:
-                found.append(Found("person", words, start, end))
+                found.append(Found("person", bare_name, start, end))
         # "Director of the … Foundation Olaf Fictus", "Professor at … University Konstantin Khudoley":
         # a name right after the organisation of a title given just before.
         titled = any(token.title for token in tokens[: organisations[0][0]]) if organisations else False

@@ -176,12 +176,14 @@ def _covered(span: tuple[int, int], spans: list[tuple[int, int]]) -> bool:
 def _registered(text: str, kind: str, registry: Registry) -> str | None:
     """The id of the registered entry ``text`` is a form of (a found name is never matched by a fragment)."""
     wanted = normalise(text)
-    entries = registry.people if kind == "person" else registry.organisations
-    for entry in entries.values():
-        forms = [*entry.all_forms, *([entry.short_name] if getattr(entry, "short_name", None) else [])]
-        if wanted in (normalise(form) for form in forms):
-            return entry.id
-    return None
+    forms: list[tuple[str, str]] = []
+    if kind == "person":
+        forms = [(form, person.id) for person in registry.people.values() for form in person.all_forms]
+    else:
+        for organisation in registry.organisations.values():
+            short = [organisation.short_name] if organisation.short_name else []
+            forms += [(form, organisation.id) for form in [*organisation.all_forms, *short]]
+    return next((entity for form, entity in forms if normalise(form) == wanted), None)
 
 
 def name_problems(block: PageBlock, registry: Registry, not_entities: list[str], review_file: Path) -> list[InputError]:
