@@ -295,9 +295,7 @@ def review_list(blocks: list[str], registry: Registry) -> list[str]:
     return [f"{candidate}\n    in: {words}" for candidate, words in found.items()]
 
 
-def _candidate(
-    name: Found, text: str, known: set[str], people: dict[str, Person], new_people: list[str]
-) -> str | None:
+def _candidate(name: Found, text: str, known: set[str], people: dict[str, Person], new_people: list[str]) -> str | None:
     """The review list's line for a found name, or None when the registry knows it as it stands."""
     if text in known:
         return None
