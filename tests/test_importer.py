@@ -275,3 +275,63 @@ def test_twenty_megabytes_without_a_full_stop_are_imported(project: Path, tmp_pa
     parts, review = import_report(source, FICTIONAL_METADATA, project)
     assert len(parts) == 1
     assert len(review) < 10
+
+
+INJECTIONS = [
+    "```{include} /etc/passwd",
+    "```",
+    ":::{raw} html",
+    "<script>alert(1)</script> &amp; [a link](javascript:alert(1)) ![an image](https://example.invalid/x.png)",
+    "{person}`Not a mention <kurbanov>` and {eval-rst}`x` and *emphasis* and $math$ and <https://autolink.invalid>",
+    "(a-target)=",
+    "% a comment",
+    "+++ a block break",
+    "# a heading",
+    "- a list item",
+    "1. an ordered item",
+    "> a quotation",
+    "    indented code",
+    "---",
+]
+
+
+def _tokens(text: str) -> list[object]:
+    from markdown_it.renderer import RendererHTML
+    from myst_parser.config.main import MdParserConfig
+    from myst_parser.parsers.mdit import create_md_parser
+
+    parser = create_md_parser(MdParserConfig(enable_extensions={"colon_fence"}), RendererHTML)
+    return list(parser.parse(text))
+
+
+def _inline_text(token: object) -> str:
+    children = token.children or []  # type: ignore[attr-defined]
+    return "".join(
+        "\n" if child.type == "softbreak" else child.content for child in children if child.type != "myst_role"
+    )
+
+
+def test_report_text_and_metadata_never_become_markup(project: Path, tmp_path: Path) -> None:
+    # Every line an attacker could write, as a report's paragraph and in its title: the pages must
+    # hold them as text (MyST's own parser sees no directive, role, link, HTML, image or block of theirs).
+    title = " ".join(INJECTIONS)
+    body = "Opening words.\n\n" + "\n".join(INJECTIONS) + "\n\nMore words.\n"
+    source = _write(tmp_path / "attack.txt", body.encode())
+    import_report(source, {**FICTIONAL_METADATA, "title": title}, project)
+    pages = project / "docs" / "reports" / SLUG
+    allowed_fences = {"{editorial}", "{editorial} About this report", f"{{report-metadata}} {SLUG}", "{toctree}"}
+    for page in pages.glob("*.md"):
+        tokens = _tokens(page.read_text(encoding="utf-8"))
+        kinds = {token.type for token in tokens}  # type: ignore[attr-defined]
+        assert kinds <= {"heading_open", "heading_close", "inline", "paragraph_open", "paragraph_close", "fence"}
+        assert {token.info for token in tokens if token.type == "fence"} <= allowed_fences  # type: ignore[attr-defined]
+        for token in tokens:
+            for child in token.children or []:  # type: ignore[attr-defined]
+                assert child.type in ("text", "softbreak", "myst_role"), (page.name, child.type, child.content)
+                if child.type == "myst_role":
+                    assert child.meta["name"] in ("person", "org", "event"), child.content
+    landing = _tokens((pages / "index.md").read_text(encoding="utf-8"))
+    assert _inline_text(landing[1]) == " ".join(title.split())  # white space folded to single spaces
+    opening = _tokens((pages / "opening.md").read_text(encoding="utf-8"))
+    paragraphs = [_inline_text(token) for token in opening if token.type == "inline"]  # type: ignore[attr-defined]
+    assert "\n".join(INJECTIONS).replace("    indented", "indented") in paragraphs
