@@ -5,8 +5,14 @@ text byte for byte under ``source_reports/<slug>/`` with its metadata and SHA-25
 page per part of the event (split at the report's section headings) and a landing page, marks every
 mention of a person or organisation already in the registry, adds the report to the site's list
 and its event to the timeline (``registry/events.yaml``, in date order),
-and prints a review list: names and organisations that look new, each with its sentence. It never
-overwrites a report without ``--force`` and refuses input that is not UTF-8 text.
+and prints a review list: names and organisations found by their shape
+(:mod:`dialogue_edition.name_shapes`) that the registry does not hold in full, each with its words.
+The report's words and its metadata are written escaped: nothing in them becomes markup.
+
+It never overwrites a report without ``--force`` (which says what it discards and asks, unless
+``--yes``), refuses anything that is not a non-empty UTF-8 text file with one line (naming the
+likely encoding of another), strips a byte-order mark from the pages (never from the archived
+text), and writes all or nothing.
 """
 
 from __future__ import annotations
