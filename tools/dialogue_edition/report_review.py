@@ -3,9 +3,11 @@
 For every report under ``source_reports/`` with pages under ``docs/reports/<slug>/``:
 
 - every person and organisation the importer's review finds by shape
-  (:mod:`dialogue_edition.name_shapes`) on the report's pages is marked with ``{person}`` or
-  ``{org}`` (and therefore registered: an unknown id fails the build), or is listed in the report's
-  review file as a name that is not an entity;
+  (:mod:`dialogue_edition.name_shapes`) in the report's paragraphs and captions is marked with
+  ``{person}`` or ``{org}`` (and therefore registered: an unknown id fails the build), or is listed
+  in the report's review file as a name that is not an entity (headings are left out: a mention is
+  never marked in a heading; a registered name named again in a paragraph after its marked mention
+  may stay unmarked);
 - every block keeps its kind (:mod:`dialogue_edition.block_kinds`): a caption stands in a
   ``{missing-photo}`` caption, a heading is a heading, a paragraph a paragraph;
 - the timeline has no event still named as the importer named it ("The event reported in …").
