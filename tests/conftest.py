@@ -6,7 +6,9 @@ tests check is what readers download.
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -16,6 +18,7 @@ from dialogue_edition.data_files import load_model
 from dialogue_edition.importer import import_report
 from dialogue_edition.source_report import ReportDescription, SourceReport, load_reports
 from dialogue_edition.sphinxext.epub import COMBINED_NAME
+from pydantic import BaseModel
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SOURCE_REPORTS = PROJECT_ROOT / "source_reports"
@@ -26,6 +29,33 @@ COMBINED_PDF = f"{COMBINED_NAME}.pdf"
 FICTIONAL = Path(__file__).resolve().parent / "fixtures" / "fictional-report"
 """A second report, clearly fictional, never published: the site of many reports is tested with it."""
 FICTIONAL_METADATA = load_model(FICTIONAL / "metadata.yaml", ReportDescription).model_dump(mode="json")
+REVIEWED = FICTIONAL / "reviewed"
+"""The editors' review of the fictional draft: its pages, names marked; its registry entries; its event's name."""
+
+
+def review_fictional(project: Path) -> None:
+    """Do to the imported fictional draft what an editor's review does (see ``REVIEWED``)."""
+    pages = project / "docs" / "reports" / FICTIONAL_METADATA["slug"]
+    for page in (REVIEWED / "pages").glob("*.md"):
+        shutil.copyfile(page, pages / page.name)
+    for name in ("people.yaml", "organisations.yaml"):
+        registry = project / "registry" / name
+        addition = (REVIEWED / name).read_text(encoding="utf-8")
+        registry.write_text(registry.read_text(encoding="utf-8").rstrip("\n") + "\n" + addition, encoding="utf-8")
+    events = project / "registry" / "events.yaml"
+    name = load_model(REVIEWED / "event.yaml", ReviewedEvent).name
+    text = re.sub(
+        r'(?m)^(    name: )"The event reported in .*"$',
+        lambda m: m.group(1) + json.dumps(name),
+        events.read_text("utf-8"),
+    )
+    events.write_text(text, encoding="utf-8")
+
+
+class ReviewedEvent(BaseModel):
+    """The reviewed name of the fictional report's event."""
+
+    name: str
 
 
 INSTALL_HINT = "run ./bootstrap tests (apt-get install epubcheck chromium; npm ci) to install it"
@@ -69,9 +99,10 @@ def editions(tmp_path_factory: pytest.TempPathFactory) -> Layout:
 
 @pytest.fixture(scope="session")
 def two_reports(tmp_path_factory: pytest.TempPathFactory) -> Layout:
-    """A copy of the project with the fictional report imported beside the real one, all editions built."""
+    """A copy of the project with the fictional report imported and reviewed beside the real one, all editions built."""
     project = copy_project(tmp_path_factory.mktemp("two-reports"))
     import_report(FICTIONAL / "report.txt", FICTIONAL_METADATA, project)
+    review_fictional(project)
     layout = Layout(docs=project / "docs", build=project / "build")
     build(EDITIONS, layout)
     return layout

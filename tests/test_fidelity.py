@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import pytest
-from conftest import COMBINED_EPUB
+from conftest import COMBINED_EPUB, DOCS
 from dialogue_edition.build import Layout
-from dialogue_edition.checks.rendered_text import epub_report_text, html_report_text
+from dialogue_edition.checks.rendered_text import epub_report_blocks, html_report_blocks, kinded_blocks
 from dialogue_edition.fidelity import compare, normalise
+from dialogue_edition.report_review import report_kinds
 from dialogue_edition.source_report import SourceReport
+from lxml import html as lxml_html
 
 BLOCKS = ["A heading", "The first paragraph, with ‘quotes’.", "A caption", "The last\u00a0paragraph."]
 RENDERED = "Editorial title A heading Editorial note The first paragraph, with 'quotes'. A caption The last paragraph."
@@ -34,14 +36,50 @@ def test_a_deleted_word_a_dropped_caption_or_a_moved_block_is_named(rendered: st
     assert f"source block {block + 1} ({BLOCKS[block]!r})" in str(discrepancy)
 
 
-def test_the_html_edition_carries_every_block_in_order(editions: Layout, reports: list[SourceReport]) -> None:
-    for report in reports:
-        text = html_report_text(editions.build / "html", report.slug)
-        assert compare(report.blocks(), text) == []
+KINDS = ["heading", "paragraph", "caption", "paragraph"]
+ELEMENTS = (
+    "<article><h1>Editorial title</h1><h2>A heading<a class='headerlink'>¶</a></h2><p>Editorial note</p>"
+    "<p>The first paragraph, with ‘quotes’.</p><figure><p>[Photograph]</p><figcaption><p>A caption</p></figcaption>"
+    "</figure><p>The last paragraph.</p></article>"
+)
 
 
-def test_the_epub_edition_carries_every_block_in_order(editions: Layout, reports: list[SourceReport]) -> None:
+def _blocks(html: str) -> tuple[str, list[tuple[str, str]]]:
+    element = lxml_html.fromstring(html)
+    return element.text_content(), kinded_blocks(element)
+
+
+def test_each_block_keeps_its_kind() -> None:
+    text, blocks = _blocks(ELEMENTS)
+    assert ("caption", "A caption") in blocks
+    assert compare(BLOCKS, text, KINDS, blocks) == []
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "block", "kind"),
+    [
+        ("<figcaption><p>A caption</p></figcaption>", "</figure><p>A caption</p><figure>", 2, "caption"),
+        ("<h2>A heading<a class='headerlink'>¶</a></h2>", "<p>A heading</p>", 0, "heading"),
+        ("<p>The last paragraph.</p>", "<h2>The last paragraph.</h2>", 3, "paragraph"),
+    ],
+)
+def test_a_block_of_another_kind_is_named(old: str, new: str, block: int, kind: str) -> None:
+    text, blocks = _blocks(ELEMENTS.replace(old, new))
+    (discrepancy,) = compare(BLOCKS, text, KINDS, blocks)
+    assert discrepancy.index == block
+    assert f"present, but not as a {kind} (the source's block is a {kind})" in str(discrepancy)
+
+
+def test_the_html_edition_carries_every_block_in_order_and_kind(editions: Layout, reports: list[SourceReport]) -> None:
     for report in reports:
+        kinds = report_kinds(report, DOCS / "reports" / report.slug)
+        text, blocks = html_report_blocks(editions.build / "html", report.slug)
+        assert compare(report.blocks(), text, kinds, blocks) == []
+
+
+def test_the_epub_edition_carries_every_block_in_order_and_kind(editions: Layout, reports: list[SourceReport]) -> None:
+    for report in reports:
+        kinds = report_kinds(report, DOCS / "reports" / report.slug)
         for epub in (COMBINED_EPUB, f"{report.slug}.epub"):
-            text = epub_report_text(editions.build / epub, report.slug)
-            assert compare(report.blocks(), text) == [], epub
+            text, blocks = epub_report_blocks(editions.build / epub, report.slug)
+            assert compare(report.blocks(), text, kinds, blocks) == [], epub

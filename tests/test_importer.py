@@ -63,8 +63,8 @@ def test_the_review_list_names_what_the_registry_lacks(project: Path) -> None:
     assert candidates == [
         "organisation: Northern Ferry Institute",
         "person: Mirae Testova",
-        "person: Olaf Fictus",
         "organisation: Imaginary Harbour Foundation",
+        "person: Olaf Fictus",
     ]
     assert "in: The first discussion was moderated by Professor Mirae Testova" in review[1]
 
@@ -135,3 +135,203 @@ def test_bad_metadata_is_named_and_nothing_is_written(
     assert main([str(FICTIONAL / "report.txt"), *arguments, "--project", str(project)]) == 1
     assert message in capsys.readouterr().err
     assert sorted(path.relative_to(project) for path in project.rglob("*")) == before
+
+
+def _files(project: Path) -> dict[str, bytes]:
+    return {str(path.relative_to(project)): path.read_bytes() for path in sorted(project.rglob("*")) if path.is_file()}
+
+
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (lambda folder: folder / "absent.txt", "absent.txt: no such file"),
+        (lambda folder: folder, ": is a folder: give the report's text file"),
+        (lambda folder: _write(folder / "empty.txt", b""), "empty.txt: empty: no text to import"),
+        (lambda folder: _write(folder / "blank.txt", b" \n\t\n\n"), "blank.txt: only white space: no text to import"),
+        (
+            lambda folder: _write(folder / "bom.txt", b"\xef\xbb\xbf\n\n"),
+            "bom.txt: only white space: no text to import",
+        ),
+    ],
+)
+def test_input_that_is_no_report_is_one_line_and_leaves_nothing_behind(
+    project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], make: object, message: str
+) -> None:
+    source = make(tmp_path / "input")  # type: ignore[operator]
+    (tmp_path / "input").mkdir(exist_ok=True)
+    before = _files(project)
+    assert main([str(source), "--metadata", str(FICTIONAL / "metadata.yaml"), "--project", str(project)]) == 1
+    error = capsys.readouterr().err
+    assert message in error
+    assert len(error.strip().splitlines()) == 1
+    assert "Traceback" not in error
+    assert _files(project) == before
+
+
+def _write(path: Path, data: bytes) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    return path
+
+
+def test_a_non_utf8_file_is_named_with_its_likely_encoding_and_the_command_that_converts_it(
+    project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = "Форум «Диалог Россия – Республика Корея» провёл конференцию в Санкт-Петербурге.\n\n" * 20
+    source = _write(tmp_path / "report-1251.txt", text.encode("cp1251"))
+    assert main([str(source), "--metadata", str(FICTIONAL / "metadata.yaml"), "--project", str(project)]) == 1
+    error = capsys.readouterr().err.strip()
+    assert error.startswith(f"edition-import: {source}:1: not UTF-8 text")
+    assert "it looks like CP1251" in error
+    assert f"iconv -f CP1251 -t UTF-8 {source} > {tmp_path / 'report-1251.utf8.txt'}" in error
+    assert not (project / "source_reports" / SLUG).exists()
+
+
+def test_a_byte_order_mark_stays_in_the_archive_and_out_of_the_pages(
+    project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = _write(tmp_path / "bom.txt", b"\xef\xbb\xbf" + (FICTIONAL / "report.txt").read_bytes())
+    assert main([str(source), "--metadata", str(FICTIONAL / "metadata.yaml"), "--project", str(project)]) == 0
+    assert "byte-order mark: kept in the archived report.txt, left out of the pages" in capsys.readouterr().out
+    assert (project / "source_reports" / SLUG / "report.txt").read_bytes() == source.read_bytes()
+    pages = project / "docs" / "reports" / SLUG
+    assert not any("\ufeff" in page.read_text(encoding="utf-8") for page in pages.glob("*.md"))
+    report = load_report(project / "source_reports" / SLUG)
+    assert report.blocks()[0].startswith("This is a fictional report")
+
+
+def test_force_says_what_it_discards_and_needs_yes_without_a_terminal(
+    project: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    arguments = [str(FICTIONAL / "report.txt"), "--metadata", str(FICTIONAL / "metadata.yaml")]
+    arguments += ["--project", str(project)]
+    assert main(arguments) == 0
+    reviewed = project / "docs" / "reports" / SLUG / "opening.md"
+    reviewed.write_text(reviewed.read_text(encoding="utf-8") + "\nA reviewed line.\n", encoding="utf-8")
+    before = _files(project)
+    capsys.readouterr()
+    monkeypatch.setattr("sys.stdin.isatty", lambda: False)
+    assert main([*arguments, "--force"]) == 1
+    error = capsys.readouterr().err
+    assert f"{project / 'docs' / 'reports' / SLUG} (its pages, reviewed or not: " in error
+    assert "closing-remarks.md, ferries-on-northern-rivers.md, index.md, opening.md" in error
+    assert error.strip().splitlines()[-1] == (
+        "edition-import: --force needs --yes when no one can answer (standard input is not a terminal); "
+        "nothing was changed"
+    )
+    assert _files(project) == before
+    assert main([*arguments, "--force", "--yes"]) == 0
+    assert "A reviewed line." not in reviewed.read_text(encoding="utf-8")
+
+
+def test_force_asks_and_a_no_changes_nothing(
+    project: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    arguments = [str(FICTIONAL / "report.txt"), "--metadata", str(FICTIONAL / "metadata.yaml")]
+    arguments += ["--project", str(project)]
+    assert main(arguments) == 0
+    before = _files(project)
+    monkeypatch.setattr("sys.stdin.isatty", lambda: True)
+    monkeypatch.setattr("builtins.input", lambda prompt: "n")
+    assert main([*arguments, "--force"]) == 1
+    assert "not confirmed; nothing was changed" in capsys.readouterr().err
+    assert _files(project) == before
+
+
+def test_a_failed_write_leaves_the_project_as_it_was(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import_report(FICTIONAL / "report.txt", FICTIONAL_METADATA, project)
+    before = _files(project)
+    real_write = Path.write_text
+
+    def failing_write(self: Path, *args: object, **kwargs: object) -> int:
+        if self.name == "index.md" and self.parent.name == "docs":
+            raise OSError(28, "No space left on device")
+        return real_write(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Path, "write_text", failing_write)
+    with pytest.raises(OSError, match="No space left"):
+        import_report(FICTIONAL / "report.txt", FICTIONAL_METADATA, project, force=True)
+    assert _files(project) == before
+
+
+def test_repeated_headings_get_pages_of_their_own_and_no_text_is_lost(project: Path, tmp_path: Path) -> None:
+    text = "Opening words.\n\nThe same heading\n\nThe first text.\n\nThe same heading\n\nThe second text.\n\n"
+    text += "Index\n\nLast.\n"
+    source = _write(tmp_path / "repeated.txt", text.encode())
+    parts, _ = import_report(source, FICTIONAL_METADATA, project)
+    assert [part.name for part in parts] == ["opening", "the-same-heading", "the-same-heading-2", "index-2"]
+    pages = project / "docs" / "reports" / SLUG
+    written = " ".join(normalise(page.read_text(encoding="utf-8")) for page in pages.glob("*.md"))
+    assert all(normalise(block) in written for block in split_blocks(text))
+
+
+def test_twenty_megabytes_without_a_full_stop_are_imported(project: Path, tmp_path: Path) -> None:
+    # The 2020 report's prose without its full stops, repeated to 20 MB: one block of names, titles
+    # and organisations that the review list and the marking must each read in one pass. It must
+    # finish (how long it takes is for the benchmark; it is never asserted here).
+    prose = (PROJECT_ROOT / "source_reports" / "strategic-conference-2020" / "report.txt").read_text(encoding="utf-8")
+    prose = prose.replace(".", "").replace("\n\n", " ") + " "
+    source = _write(tmp_path / "huge.txt", (prose * (20_000_000 // len(prose))).encode())
+    parts, review = import_report(source, FICTIONAL_METADATA, project)
+    assert len(parts) == 1
+    assert len(review) < 10
+
+
+INJECTIONS = [
+    "```{include} /etc/passwd",
+    "```",
+    ":::{raw} html",
+    "<script>alert(1)</script> &amp; [a link](javascript:alert(1)) ![an image](https://example.invalid/x.png)",
+    "{person}`Not a mention <kurbanov>` and {eval-rst}`x` and *emphasis* and $math$ and <https://autolink.invalid>",
+    "(a-target)=",
+    "% a comment",
+    "+++ a block break",
+    "# a heading",
+    "- a list item",
+    "1. an ordered item",
+    "> a quotation",
+    "    indented code",
+    "---",
+]
+
+
+def _tokens(text: str) -> list[object]:
+    from markdown_it.renderer import RendererHTML
+    from myst_parser.config.main import MdParserConfig
+    from myst_parser.parsers.mdit import create_md_parser
+
+    parser = create_md_parser(MdParserConfig(enable_extensions={"colon_fence"}), RendererHTML)
+    return list(parser.parse(text))
+
+
+def _inline_text(token: object) -> str:
+    children = token.children or []  # type: ignore[attr-defined]
+    return "".join(
+        "\n" if child.type == "softbreak" else child.content for child in children if child.type != "myst_role"
+    )
+
+
+def test_report_text_and_metadata_never_become_markup(project: Path, tmp_path: Path) -> None:
+    # Every line an attacker could write, as a report's paragraph and in its title: the pages must
+    # hold them as text (MyST's own parser sees no directive, role, link, HTML, image or block of theirs).
+    title = " ".join(INJECTIONS)
+    body = "Opening words.\n\n" + "\n".join(INJECTIONS) + "\n\nMore words.\n"
+    source = _write(tmp_path / "attack.txt", body.encode())
+    import_report(source, {**FICTIONAL_METADATA, "title": title}, project)
+    pages = project / "docs" / "reports" / SLUG
+    allowed_fences = {"{editorial}", "{editorial} About this report", f"{{report-metadata}} {SLUG}", "{toctree}"}
+    for page in pages.glob("*.md"):
+        tokens = _tokens(page.read_text(encoding="utf-8"))
+        kinds = {token.type for token in tokens}  # type: ignore[attr-defined]
+        assert kinds <= {"heading_open", "heading_close", "inline", "paragraph_open", "paragraph_close", "fence"}
+        assert {token.info for token in tokens if token.type == "fence"} <= allowed_fences  # type: ignore[attr-defined]
+        for token in tokens:
+            for child in token.children or []:  # type: ignore[attr-defined]
+                assert child.type in ("text", "softbreak", "myst_role"), (page.name, child.type, child.content)
+                if child.type == "myst_role":
+                    assert child.meta["name"] in ("person", "org", "event"), child.content
+    landing = _tokens((pages / "index.md").read_text(encoding="utf-8"))
+    assert _inline_text(landing[1]) == " ".join(title.split())  # white space folded to single spaces
+    opening = _tokens((pages / "opening.md").read_text(encoding="utf-8"))
+    paragraphs = [_inline_text(token) for token in opening if token.type == "inline"]  # type: ignore[attr-defined]
+    assert "\n".join(INJECTIONS).replace("    indented", "indented") in paragraphs

@@ -16,9 +16,10 @@ from dialogue_edition.build import Layout
 from dialogue_edition.checks import validators
 from dialogue_edition.checks.links import epub_problems, html_site_problems, pdf_problems, site_prefix
 from dialogue_edition.checks.mentions import site_unlinked_first_mentions
-from dialogue_edition.checks.rendered_text import epub_report_text, epub_spine, html_report_text
+from dialogue_edition.checks.rendered_text import epub_report_blocks, epub_spine, html_report_blocks
 from dialogue_edition.fidelity import compare
 from dialogue_edition.registry import load_registry
+from dialogue_edition.report_review import report_kinds
 from dialogue_edition.source_report import SourceReport, load_reports
 from lxml import etree
 from lxml import html as lxml_html
@@ -79,14 +80,16 @@ def test_every_link_of_every_edition_resolves(two_reports: Layout, reports: list
         assert pdf_problems(two_reports.build / f"{stem}.pdf") == [], stem
 
 
-def test_every_report_is_whole_and_in_order_in_every_edition_that_holds_it(
+def test_every_report_is_whole_in_order_and_of_its_kinds_in_every_edition_that_holds_it(
     two_reports: Layout, reports: list[SourceReport]
 ) -> None:
     for report in reports:
-        assert compare(report.blocks(), html_report_text(two_reports.build / "html", report.slug)) == []
+        kinds = report_kinds(report, two_reports.docs / "reports" / report.slug)
+        text, blocks = html_report_blocks(two_reports.build / "html", report.slug)
+        assert compare(report.blocks(), text, kinds, blocks) == []
         for epub in (COMBINED_EPUB, f"{report.slug}.epub"):
-            text = epub_report_text(two_reports.build / epub, report.slug)
-            assert compare(report.blocks(), text) == [], (report.slug, epub)
+            text, blocks = epub_report_blocks(two_reports.build / epub, report.slug)
+            assert compare(report.blocks(), text, kinds, blocks) == [], (report.slug, epub)
 
 
 def test_a_report_epub_holds_its_own_report_and_the_appendices(two_reports: Layout) -> None:
@@ -167,7 +170,7 @@ def test_mentions_are_grouped_by_report_newest_first(two_reports: Layout) -> Non
 
 def test_the_timeline_has_the_new_report_s_event_linked_to_its_report(two_reports: Layout) -> None:
     (entry,) = _page(two_reports, "timeline.html").xpath(f"//section[@id='event-{FICTIONAL}']")
-    assert entry.xpath("string(.//h2)").startswith("20 May 2031: The event reported in")
+    assert entry.xpath("string(.//h2)").startswith("20 May 2031: An imaginary workshop on river ferries")
     # Its only mention is the landing page's editorial note, which "In the report" leaves out; its
     # sources (the report, whose metadata dates it) link it to its report.
     assert entry.xpath(f".//a[@href='reports/{FICTIONAL}/index.html']")

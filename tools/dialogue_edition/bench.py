@@ -222,7 +222,7 @@ def scale_part(scratch: Path) -> dict[str, dict]:
 def import_fictional_report(project: Path) -> float:
     """Import the fictional report through the command line, in a fresh process; its wall time."""
     command = [sys.executable, "-m", "dialogue_edition.importer", str(FICTIONAL / "report.txt")]
-    command += ["--metadata", str(FICTIONAL / "metadata.yaml"), "--project", str(project), "--force"]
+    command += ["--metadata", str(FICTIONAL / "metadata.yaml"), "--project", str(project), "--force", "--yes"]
     started = time.perf_counter()
     subprocess.run(command, capture_output=True, check=True)
     return round(time.perf_counter() - started, 3)

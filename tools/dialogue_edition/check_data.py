@@ -1,7 +1,9 @@
-"""Fast validation of the data files alone: source reports, registry, redirects.
+"""Fast validation of the data files alone: source reports, registry, redirects, and every report's review.
 
 For the pre-commit hook and for editors: it needs no Sphinx and no build, and prints
 ``file:line: problem`` (exit 1) or nothing (exit 0). Run ``python tools/check_data.py``.
+Every report present is held to the same standard (:mod:`dialogue_edition.report_review`): its
+names marked or reviewed, its captions captions, its event named; all that remains is listed at once.
 """
 
 from __future__ import annotations
@@ -12,14 +14,30 @@ from pathlib import Path
 from .errors import InputError
 from .redirects import load_redirects
 from .registry import load_registry
+from .report_review import all_problems
 from .source_report import load_reports
 
 
+class ReviewIncomplete(InputError):
+    """Every problem the review of the reports found, one ``file:line: problem`` a line."""
+
+    def __init__(self, problems: list[InputError]) -> None:
+        self.problems = problems
+        first = problems[0]
+        super().__init__(first.path, first.line, first.message)
+
+    def __str__(self) -> str:
+        return "\n".join(str(problem) for problem in self.problems)
+
+
 def check(project: Path) -> None:
-    """Load every data file of the project; raise InputError on the first problem."""
-    load_reports(project / "source_reports")
-    load_registry(project / "registry")
+    """Load every data file of the project and review every report; raise InputError on what is wrong."""
+    reports = load_reports(project / "source_reports")
+    registry = load_registry(project / "registry")
     load_redirects(project / "docs" / "redirects.yaml")
+    problems = all_problems(project, reports, registry)
+    if problems:
+        raise ReviewIncomplete(problems)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -28,6 +46,10 @@ def main(argv: list[str] | None = None) -> int:
     project = Path(arguments[0] if arguments else ".")
     try:
         check(project.resolve())
+    except ReviewIncomplete as incomplete:
+        for problem in incomplete.problems:
+            print(f"check-data: {problem}", file=sys.stderr)
+        return 1
     except InputError as error:
         print(f"check-data: {error}", file=sys.stderr)
         return 1

@@ -1,8 +1,10 @@
-"""Faithfulness of an edition to its source: every block, whole and in the source's order.
+"""Faithfulness of an edition to its source: every block, whole, in the source's order, of its kind.
 
 The only normalisation allowed is of white space (including no-break spaces) and of the style of
 quotation marks, because the source's typography is inconsistent and the edition may not be.
-Everything else (a word, a letter, a dash) must match exactly.
+Everything else (a word, a letter, a dash) must match exactly, and a block keeps its kind: a
+heading of the report is a heading of the edition, a caption a caption, a paragraph a paragraph
+(the kinds of the source's blocks: :mod:`dialogue_edition.block_kinds`).
 """
 
 from __future__ import annotations
@@ -69,8 +71,17 @@ def _placement(occurrences: list[list[int]]) -> dict[int, int]:
     return dict(max(chains.values(), key=len, default=[]))
 
 
-def compare(blocks: list[str], rendered: str) -> list[Discrepancy]:
-    """Every source block that is missing from ``rendered``, altered, or out of the source's order."""
+def compare(
+    blocks: list[str],
+    rendered: str,
+    kinds: list[str] | None = None,
+    rendered_blocks: list[tuple[str, str]] | None = None,
+) -> list[Discrepancy]:
+    """Every source block that is missing from ``rendered``, altered, out of the source's order, or of another kind.
+
+    ``kinds`` are the source blocks' kinds and ``rendered_blocks`` the edition's (kind, text)
+    blocks; given both, a block found whole must also stand whole in an edition block of its kind.
+    """
     text = normalise(rendered)
     normalised = [normalise(block) for block in blocks]
     occurrences = [_occurrences(block, text) for block in normalised]
@@ -81,4 +92,11 @@ def compare(blocks: list[str], rendered: str) -> list[Discrepancy]:
             problems.append(Discrepancy(index, raw, _divergence(block, text)))
         elif index not in kept:
             problems.append(Discrepancy(index, raw, "present, but out of the source's order"))
+        elif kinds is not None and rendered_blocks is not None:
+            same_kind = [normalise(text) for kind, text in rendered_blocks if kind == kinds[index]]
+            if not any(block in text for text in same_kind):
+                kind = kinds[index]
+                problems.append(
+                    Discrepancy(index, raw, f"present, but not as a {kind} (the source's block is a {kind})")
+                )
     return problems

@@ -5,46 +5,47 @@ text byte for byte under ``source_reports/<slug>/`` with its metadata and SHA-25
 page per part of the event (split at the report's section headings) and a landing page, marks every
 mention of a person or organisation already in the registry, adds the report to the site's list
 and its event to the timeline (``registry/events.yaml``, in date order),
-and prints a review list: names and organisations that look new, each with its sentence. It never
-overwrites a report without ``--force`` and refuses input that is not UTF-8 text.
+and prints a review list: names and organisations found by their shape
+(:mod:`dialogue_edition.name_shapes`) that the registry does not hold in full, each with its words.
+The report's words and its metadata are written escaped: nothing in them becomes markup.
+
+It never overwrites a report without ``--force`` (which says what it discards and asks, unless
+``--yes``), refuses anything that is not a non-empty UTF-8 text file with one line (naming the
+likely encoding of another), strips a byte-order mark from the pages (never from the archived
+text), and writes all or nothing.
 """
 
 from __future__ import annotations
 
 import argparse
+import codecs
 import json
 import re
+import shlex
 import shutil
 import sys
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+import charset_normalizer
 import yaml
 from pydantic import ValidationError
 
+from .block_kinds import shape_kind
 from .data_files import read_yaml, validation_errors
 from .errors import InputError
-from .registry import Registry, form_pattern, load_registry
+from .name_shapes import Found, context, find_names
+from .registry import Person, Registry, load_registry
+from .report_review import PLACEHOLDER_EVENT
 from .source_report import ReportDescription, ReportMetadata, long_date, sha256_of, split_blocks
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 MAX_HEADING = 80
 CLOSING = re.compile(r"\b(ended|closed|concluded)\b", re.IGNORECASE)
-TITLE_WORDS = (
-    "Professor|Associate Professor|Director|Head|Chairman|President|Vice-President|Ambassador|Rector|"
-    "Editor-in-Chief|Deputy Head|Consul General|Mr|Ms|Dr"
-)
-TITLES = rf"(?:{TITLE_WORDS})"
-NAME = r"(?:[A-Z][a-z]+(?:-[A-Za-z]+)?)(?:[ \u00a0][A-Z][a-zA-Z]+(?:-[a-z]+)?){1,3}"
-ORGANISATION_WORDS = (
-    r"(?:University|Institute|Academy|Council|Foundation|Committee|Corporation|Centre|Center|Ministry|"
-    r"Assembly|Agency|Association|Society)"
-)
-CAPITALISED = r"[A-Z][\w'’-]*"
-ORGANISATION = re.compile(
-    rf"(?:the )?(?:{CAPITALISED}[ ](?:of[ ](?:the[ ])?|and[ ]|for[ ])?)*{ORGANISATION_WORDS}"
-    rf"(?:[ ]of(?:[ ]the)?(?:[ ]{CAPITALISED})+)?"
-)
+RESERVED_PAGES = {"index", "review"}
+"""Page names a part may not take: the landing page, and the review file beside the pages."""
 
 
 class ImportRefused(Exception):
@@ -61,8 +62,8 @@ class Part:
 
 
 def is_heading(block: str) -> bool:
-    """A section heading: one short line with no closing punctuation."""
-    return "\n" not in block and len(block) <= MAX_HEADING and not re.search(r"[.!?:;,)\"'’”]$", block)
+    """A section heading (see :mod:`dialogue_edition.block_kinds`)."""
+    return shape_kind(block) == "heading"
 
 
 def split_parts(blocks: list[str]) -> list[Part]:
@@ -82,8 +83,15 @@ def split_parts(blocks: list[str]) -> list[Part]:
     last = parts[-1]
     if len(last.blocks) > 2 and CLOSING.search(last.blocks[-1]) and not is_heading(last.blocks[-1]):
         parts.append(Part(None, [last.blocks.pop()]))
+    taken = set(RESERVED_PAGES)
     for number, part in enumerate(parts):
-        part.name = name_of(part, number, len(parts))
+        # Two identical headings get two pages: the second name is numbered, never overwritten.
+        name = base = name_of(part, number, len(parts))
+        copy = 2
+        while name in taken:
+            name, copy = f"{base}-{copy}", copy + 1
+        part.name = name
+        taken.add(name)
     return parts
 
 
@@ -95,6 +103,42 @@ def name_of(part: Part, number: int, count: int) -> str:
     return "-".join(words) or f"part-{number + 1}"
 
 
+# -- Writing report text as MyST -----------------------------------------------------------------
+# The report's words, its headings and its metadata are text, never markup: every character that
+# could open a construct (a role's backtick, a directive's fence, a link, an HTML tag, an entity)
+# is escaped with a backslash, which CommonMark allows before any ASCII punctuation, and a line
+# that could open a block (a heading, a list, a quotation, a colon fence, a comment) has its first
+# character escaped too. The rendered text is the report's exactly, so fidelity is unaffected.
+_INLINE_MARKUP = re.compile(r"([\\`*_\[\]<>{}$&|~^])")
+_BLOCK_OPENER = r"([#>+\-=:%(!]|\d+(?=[.)]))"
+_LINE_START = re.compile(r"(?:\A|(?<=\n))" + _BLOCK_OPENER)
+_LATER_LINE_START = re.compile(r"(?<=\n)" + _BLOCK_OPENER)
+
+
+def _escape_opener(match: re.Match[str]) -> str:
+    opener = match.group(1)
+    return opener + "\\" if opener[0].isdigit() else "\\" + opener
+
+
+def escape_markup(text: str, at_line_start: bool = True) -> str:
+    """``text`` as MyST that renders as exactly that text.
+
+    ``at_line_start`` is false for a piece of text that continues a line (after a role).
+    """
+    escaped = _INLINE_MARKUP.sub(r"\\\1", text)
+    return (_LINE_START if at_line_start else _LATER_LINE_START).sub(_escape_opener, escaped)
+
+
+def _stripped_lines(text: str) -> str:
+    """Each line without its leading and trailing white space (indentation would make a code block)."""
+    return "\n".join(line.strip() for line in text.splitlines())
+
+
+def escape_line(text: str) -> str:
+    """Text for a one-line construct (a title): white space folded to spaces, then escaped."""
+    return escape_markup(re.sub(r"\s+", " ", text).strip())
+
+
 def _forms(registry: Registry) -> list[tuple[str, str, str]]:
     found = [(form, "person", entry.id) for entry in registry.people.values() for form in entry.all_forms]
     found += [(form, "org", entry.id) for entry in registry.organisations.values() for form in entry.all_forms]
@@ -102,16 +146,54 @@ def _forms(registry: Registry) -> list[tuple[str, str, str]]:
     return sorted(found, key=lambda item: -len(item[0]))
 
 
-def mark_mentions(text: str, registry: Registry) -> str:
-    """Every mention of a registered person or organisation as a role (longest forms first)."""
-    taken: list[tuple[int, int, str, str]] = []
+def _trie_pattern(words: list[str]) -> str:
+    """One regular expression for many names, as a trie: matching costs the length of a name, not their number."""
+    trie: dict[str, Any] = {}
+    for word in words:
+        node = trie
+        for character in re.sub(r"\s+", " ", word):
+            node = node.setdefault(character, {})
+        node[""] = {}
+
+    def pattern(node: dict[str, Any]) -> str:
+        branches = [
+            (r"\s+" if character == " " else re.escape(character)) + pattern(child)
+            for character, child in node.items()
+            if character
+        ]
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")" if branches else ""
+        return f"(?:{body})?" if "" in node and body else body
+
+    return pattern(trie)
+
+
+def registered_forms(registry: Registry) -> tuple[re.Pattern[str] | None, dict[str, tuple[str, str]]]:
+    """A pattern for every registered name and form, and each form's (role, id)."""
+    # A form that holds a backtick or angle brackets cannot stand inside a role: it is left unmarked.
+    entities: dict[str, tuple[str, str]] = {}
     for form, role, entity in _forms(registry):
-        for match in form_pattern(form).finditer(text):
-            if all(match.end() <= start or match.start() >= end for start, end, _, _ in taken):
-                taken.append((match.start(), match.end(), role, entity))
-    for start, end, role, entity in sorted(taken, reverse=True):
-        text = f"{text[:start]}{{{role}}}`{text[start:end]} <{entity}>`{text[end:]}"
-    return text
+        if not re.search(r"[`<>]", form):
+            entities.setdefault(re.sub(r"\s+", " ", form), (role, entity))
+    if not entities:
+        return None, entities
+    return re.compile(r"(?<!\w)(?:" + _trie_pattern(list(entities)) + r")(?!\w)"), entities
+
+
+def mark_mentions(text: str, registry: Registry) -> str:
+    """``text`` as escaped MyST with every mention of a registered person or organisation as a role.
+
+    One pass over the text (the longest form wins where several start at the same place).
+    """
+    text = _stripped_lines(text)
+    pattern, entities = registered_forms(registry)
+    pieces, position = [], 0
+    for match in pattern.finditer(text) if pattern else ():
+        role, entity = entities[re.sub(r"\s+", " ", match.group())]
+        piece = escape_markup(text[position : match.start()], position == 0 or text[position - 1] == "\n")
+        pieces += [piece, f"{{{role}}}`{match.group()} <{entity}>`"]
+        position = match.end()
+    pieces.append(escape_markup(text[position:], position == 0 or text[position - 1] == "\n"))
+    return "".join(pieces)
 
 
 def page_text(part: Part, number: int, count: int, registry: Registry) -> str:
@@ -121,26 +203,26 @@ def page_text(part: Part, number: int, count: int, registry: Registry) -> str:
         note = "The source has no heading here; this page's title is editorial."
         body = part.blocks
     else:
-        title, note, body = part.heading, "The heading above is the report's own.", part.blocks[1:]
+        title, note, body = escape_line(part.heading), "The heading above is the report's own.", part.blocks[1:]
     lines = [f"# {title}", "", "```{editorial}", f"Part {number + 1} of {count} of the report. {note}", "```", ""]
     for block in body:
-        lines += [mark_mentions(block, registry), ""]
+        if shape_kind(block) == "caption":
+            lines += ["````{missing-photo}", mark_mentions(block, registry), "````", ""]
+        else:
+            lines += [mark_mentions(block, registry), ""]
     return "\n".join(lines)
 
 
 def landing_text(metadata: ReportMetadata, parts: list[Part], registry: Registry) -> str:
     """The report's landing page: what it is (organiser and publisher marked where known), its metadata, its parts."""
-    entries = [
-        f"{part.heading or ('Opening' if i == 0 else 'Close of the event')} <{part.name}>"
-        for i, part in enumerate(parts)
-    ]
+    held_by = f"held by the {metadata.organiser}, as published by {metadata.publisher},"
     return "\n".join(
         [
-            f"# {metadata.title}",
+            f"# {escape_line(metadata.title)}",
             "",
             "```{editorial} About this report",
             f"The report of the {{event}}`event of {long_date(metadata.conference_date)} <{metadata.slug}>` "
-            + mark_mentions(f"held by the {metadata.organiser}, as published by {metadata.publisher},", registry),
+            + mark_mentions(re.sub(r"\s+", " ", held_by), registry),
             f"reproduced in full in {len(parts)} parts that follow its own structure. Imported as a draft: review it.",
             "```",
             "",
@@ -150,88 +232,175 @@ def landing_text(metadata: ReportMetadata, parts: list[Part], registry: Registry
             "```{toctree}",
             ":maxdepth: 1",
             "",
-            *entries,
+            # Page names only: each part's title is its page's heading, so no heading text (which may
+            # hold angle brackets) is ever parsed as a toctree entry.
+            *(part.name for part in parts),
             "```",
             "",
         ]
     )
 
 
-def add_event(project: Path, record: ReportMetadata, registry: Registry) -> None:
-    """Put the report's event on the timeline: an entry in ``registry/events.yaml``, in date order."""
+def events_text(project: Path, record: ReportMetadata, registry: Registry) -> str | None:
+    """``registry/events.yaml`` with the report's event in date order (None: it is there already)."""
     if record.slug in registry.events:
-        return
+        return None
     path = project / "registry" / "events.yaml"
     date = record.conference_date
-    name = json.dumps(f"The event reported in “{record.title}” ({record.conference_format})", ensure_ascii=False)
+    name = json.dumps(f"{PLACEHOLDER_EVENT} “{record.title}” ({record.conference_format})", ensure_ascii=False)
     # The date and the name come from the report's metadata: the report is their source.
     sources = f"{{date: [{record.slug}], name: [{record.slug}]}}"
-    entry = f"  - id: {record.slug}\n    name: {name}\n    date: {date.isoformat()}\n    sources: {sources}\n"
+    entry = f"  - id: {record.slug}
+    name: {name}
+    date: {date.isoformat()}
+    sources: {sources}
+"
     text = path.read_text(encoding="utf-8") if path.exists() else "events:\n"
     day = (date.year, date.month, date.day)
     later = next((event for event in registry.events.values() if event.sort_key > day), None)
     place = re.search(rf"^  - id: {re.escape(later.id)}$", text, re.MULTILINE) if later else None
     if place:
-        text = text[: place.start()] + entry + "\n" + text[place.start() :]
-    else:
-        text = text.rstrip("\n") + ("\n\n" if registry.events else "\n") + entry
-    path.write_text(text, encoding="utf-8")
+        return text[: place.start()] + entry + "\n" + text[place.start() :]
+    return text.rstrip("\n") + ("\n\n" if registry.events else "\n") + entry
 
 
-def list_reports(project: Path) -> None:
-    """Rewrite the site's list of reports (the toctree under "## Reports"), newest first."""
+def index_text(project: Path, record: ReportMetadata) -> str:
+    """The site's list of reports (the toctree under "## Reports") with this one, newest first."""
     from .source_report import load_reports
 
     index = project / "docs" / "index.md"
     text = index.read_text(encoding="utf-8")
-    entries = "\n".join(f"reports/{report.slug}/index" for report in load_reports(project / "source_reports"))
+    reports = [
+        (r.metadata.conference_date, r.slug) for r in load_reports(project / "source_reports") if r.slug != record.slug
+    ]
+    reports.append((record.conference_date, record.slug))
+    entries = "\n".join(f"reports/{slug}/index" for _, slug in sorted(reports, reverse=True))
     pattern = re.compile(r"(## Reports\n\n```\{toctree\}\n(?::[^\n]*\n)*\n)(.*?)(\n```)", re.DOTALL)
-    index.write_text(pattern.sub(lambda m: m.group(1) + entries + m.group(3), text, count=1), encoding="utf-8")
+    return pattern.sub(lambda m: m.group(1) + entries + m.group(3), text, count=1)
+
+
+# -- The review list -------------------------------------------------------------------------------
 
 
 def review_list(blocks: list[str], registry: Registry) -> list[str]:
-    """Names with a title beside them, and organisations, that the registry does not know."""
+    """Every name found by its shape that is not, exactly, a registered name or form; each with its words.
+
+    A found name is known only when it is a registered name or form in full: a fragment of a
+    registered name ("Centre" of "Centre for Korean Studies") never hides a new one.
+    """
     known = {re.sub(r"\s+", " ", form) for form, _, _ in _forms(registry)}
-    sentences = [s for block in blocks for s in re.split(r"(?<=[.!?])\s+", block.replace("\u00a0", " "))]
+    people = {re.sub(r"\s+", " ", form): person for person in registry.people.values() for form in person.all_forms}
     found: dict[str, str] = {}
-    person = re.compile(
-        rf"{TITLES}[ ]({NAME})|({NAME}),[ ]{TITLES}"
-        rf"|{TITLES}[ ]of[ ](?:the[ ])?(?:{CAPITALISED}[ ])+?{ORGANISATION_WORDS}[ ]({NAME})"
-    )
-    for sentence in sentences:
-        for match in person.finditer(sentence):
-            name = match.group(1) or match.group(2) or match.group(3)
-            if name not in known and not any(name in form for form in known):
-                found.setdefault(f"person: {name}", sentence)
-        for match in ORGANISATION.finditer(sentence):
-            organisation = re.sub(rf"^(?:the |{TITLES} of (?:the )?)", "", match.group(0))
-            if organisation not in known and not any(organisation in form or form in organisation for form in known):
-                found.setdefault(f"organisation: {organisation}", sentence)
-    return [f"{candidate}\n    in: {sentence}" for candidate, sentence in found.items()]
+    names_by_block = [(block, find_names(block)) for block in blocks]
+    new_people = [
+        re.sub(r"\s+", " ", name.text)
+        for _, names in names_by_block
+        for name in names
+        if name.kind == "person" and not name.form_of
+    ]
+    for block, names in names_by_block:
+        for name in names:
+            text = re.sub(r"\s+", " ", name.text)
+            label = _candidate(name, text, known, people, new_people)
+            if label and label not in found:
+                found[label] = context(block, name.start, name.end)
+    return [f"{candidate}\n    in: {words}" for candidate, words in found.items()]
 
 
-def read_text(path: Path) -> str:
-    """The input as text; binary or non-UTF-8 input is refused with the place of the first bad byte."""
-    data = path.read_bytes()
+def _candidate(name: Found, text: str, known: set[str], people: dict[str, Person], new_people: list[str]) -> str | None:
+    """The review list's line for a found name, or None when the registry knows it as it stands."""
+    if text in known:
+        return None
+    if name.kind == "organisation":
+        # "National Assembly of the Republic of Korea Lee Sang Don": a registered name and a new
+        # person's after it are two names, and only the person is new.
+        prefix = next((form for form in sorted(known, key=len, reverse=True) if text.startswith(form + " ")), None)
+        if prefix:
+            rest = text[len(prefix) + 1 :]
+            return None if rest in known else f"person: {rest}"
+        if name.short_form_of:
+            full = re.sub(r"\s+", " ", name.short_form_of)
+            return f"organisation: {text} (short form of {full})"
+        return f"organisation: {text}"
+    if name.form_of:
+        family = name.form_of
+        registered = [p for p in people.values() if p.family_name == family or family in p.name.split()]
+        if registered:
+            return f"person: {text} (a form of {registered[0].name} <{registered[0].id}>, registered)"
+        new = [n for n in new_people if family in n.split()]
+        return (
+            f"person: {text} (a form of {new[0]}, new)"
+            if new
+            else f"person: {text} (a form of a person not named in full)"
+        )
+    return f"person: {text}"
+
+
+# -- Reading the input -----------------------------------------------------------------------------
+
+
+def read_text(path: Path) -> tuple[str, bool]:
+    """The input as text and whether it opened with a byte-order mark.
+
+    Anything that is not a readable, non-empty UTF-8 text file is refused with one line: a missing
+    file, a folder, binary data, another encoding (named, with the command that converts it).
+    """
+    if not path.exists():
+        raise InputError(path, None, "no such file")
+    if path.is_dir():
+        raise InputError(path, None, "is a folder: give the report's text file")
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise InputError(path, None, f"cannot be read ({error.strerror})") from None
     if b"\x00" in data:
         raise InputError(
             path, data[: data.index(b"\x00")].count(b"\n") + 1, "binary data (a NUL byte): not a text report"
         )
     try:
-        return data.decode("utf-8")
+        text = data.decode("utf-8")
     except UnicodeDecodeError as error:
         line = data[: error.start].count(b"\n") + 1
-        raise InputError(path, line, f"not UTF-8 text ({error.reason} at byte {error.start})") from None
+        raise InputError(
+            path, line, f"not UTF-8 text ({error.reason} at byte {error.start}){_conversion(path, data)}"
+        ) from None
+    bom = text.startswith("\ufeff")
+    if not text.removeprefix("\ufeff").strip():
+        raise InputError(path, None, "empty: no text to import" if not data else "only white space: no text to import")
+    return text.removeprefix("\ufeff"), bom
+
+
+def _conversion(path: Path, data: bytes) -> str:
+    """What the bytes probably are and the command that converts them to UTF-8 (charset-normalizer's guess)."""
+    best = charset_normalizer.from_bytes(data).best()
+    if best is None:
+        return ""
+    encoding = best.encoding.replace("_", "-").upper()
+    source = shlex.quote(str(path))
+    target = shlex.quote(str(path.with_suffix(".utf8.txt")))
+    return f"; it looks like {encoding}: convert it with iconv -f {encoding} -t UTF-8 {source} > {target}"
+
+
+# -- The import, all or nothing ---------------------------------------------------------------------
+
+
+def existing(project: Path, slug: str) -> list[Path]:
+    """What a report ``slug`` already has in the project: its archive folder and its pages."""
+    return [path for path in (project / "source_reports" / slug, project / "docs" / "reports" / slug) if path.exists()]
 
 
 def import_report(
     source: Path, metadata: dict, project: Path = PROJECT_ROOT, force: bool = False
 ) -> tuple[list[Part], list[str]]:
-    """Archive, split and write one report; return its parts and the review list."""
-    text = read_text(source)
+    """Archive, split and write one report; return its parts and the review list.
+
+    Everything is prepared before anything is written; if writing fails, what was written is removed
+    and the files changed are put back, so the project is as before.
+    """
+    text, _ = read_text(source)
     slug = metadata["slug"]
     folder, pages = project / "source_reports" / slug, project / "docs" / "reports" / slug
-    if (folder.exists() or pages.exists()) and not force:
+    if existing(project, slug) and not force:
         raise ImportRefused(f"report {slug!r} exists ({folder} or {pages}); use --force to replace it")
     registry = load_registry(project / "registry")
     record = ReportMetadata.model_validate(
@@ -245,24 +414,51 @@ def import_report(
             },
         }
     )
-    shutil.rmtree(folder, ignore_errors=True)
-    shutil.rmtree(pages, ignore_errors=True)
-    folder.mkdir(parents=True)
-    shutil.copyfile(source, folder / "report.txt")
-    (folder / "metadata.yaml").write_text(
-        "# Written by edition-import; check every value against the report's provenance.\n"
-        + yaml.safe_dump(record.model_dump(mode="json"), allow_unicode=True, sort_keys=False, width=1000),
-        encoding="utf-8",
-    )
     blocks = split_blocks(text)
     parts = split_parts(blocks)
-    pages.mkdir(parents=True)
-    for number, part in enumerate(parts):
-        (pages / f"{part.name}.md").write_text(page_text(part, number, len(parts), registry), encoding="utf-8")
-    (pages / "index.md").write_text(landing_text(record, parts, registry), encoding="utf-8")
-    add_event(project, record, registry)
-    list_reports(project)
-    return parts, review_list(blocks, registry)
+    files = {
+        folder / "metadata.yaml": "# Written by edition-import; check every value against the report's provenance.\n"
+        + yaml.safe_dump(record.model_dump(mode="json"), allow_unicode=True, sort_keys=False, width=1000),
+        **{
+            pages / f"{part.name}.md": page_text(part, number, len(parts), registry)
+            for number, part in enumerate(parts)
+        },
+        pages / "index.md": landing_text(record, parts, registry),
+        project / "docs" / "index.md": index_text(project, record),
+    }
+    events = events_text(project, record, registry)
+    if events is not None:
+        files[project / "registry" / "events.yaml"] = events
+    review = review_list(blocks, registry)
+    _write_all(project, source, folder, pages, files)
+    return parts, review
+
+
+def _write_all(project: Path, source: Path, folder: Path, pages: Path, files: dict[Path, str]) -> None:
+    """Write the prepared files; on any failure, leave the project exactly as it was."""
+    with tempfile.TemporaryDirectory(prefix=".import-", dir=project) as scratch:
+        backup = Path(scratch)
+        moved = []
+        for old in (folder, pages):
+            if old.exists():
+                target = backup / old.parent.name
+                shutil.move(old, target)
+                moved.append((target, old))
+        changed = {path: path.read_bytes() for path in files if path.exists() and path.parent not in (folder, pages)}
+        try:
+            folder.mkdir(parents=True)
+            pages.mkdir(parents=True)
+            shutil.copyfile(source, folder / "report.txt")
+            for path, content in files.items():
+                path.write_text(content, encoding="utf-8")
+        except BaseException:
+            shutil.rmtree(folder, ignore_errors=True)
+            shutil.rmtree(pages, ignore_errors=True)
+            for target, old in moved:
+                shutil.move(target, old)
+            for path, before in changed.items():
+                path.write_bytes(before)
+            raise
 
 
 OPTIONS = {
@@ -314,19 +510,64 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--publisher", dest="publisher")
     parser.add_argument("--organiser", dest="organiser", help=f"default: {DEFAULTS['organiser']}")
     parser.add_argument("--project", type=Path, default=PROJECT_ROOT)
-    parser.add_argument("--force", action="store_true", help="replace an existing report")
+    parser.add_argument("--force", action="store_true", help="replace an existing report (asks first; see --yes)")
+    parser.add_argument("--yes", action="store_true", help="with --force: replace without asking")
     options = parser.parse_args(argv)
+    project = options.project.resolve()
     try:
         metadata = description(options)
-        parts, review = import_report(options.text, metadata, options.project.resolve(), options.force)
+        read_text(options.text)
+        if options.force and not confirmed(project, metadata["slug"], options.yes):
+            return 1
+        parts, review = import_report(options.text, metadata, project, options.force)
     except (InputError, ImportRefused) as error:
         print(f"edition-import: {error}", file=sys.stderr)
         return 1
+    except OSError as error:
+        print(
+            f"edition-import: {error.filename or project}: cannot write ({error.strerror}); nothing was changed",
+            file=sys.stderr,
+        )
+        return 1
     print(f"imported {metadata['slug']}: {len(parts)} pages: " + ", ".join(part.name for part in parts))
+    if options.text.read_bytes().startswith(codecs.BOM_UTF8):
+        print(
+            "note: the file opens with a UTF-8 byte-order mark: kept in the archived report.txt, left out of the pages"
+        )
     print(f"review list ({len(review)}): names and organisations not in the registry yet")
     for item in review:
         print(f"  {item}")
     return 0
+
+
+def confirmed(project: Path, slug: str, yes: bool) -> bool:
+    """Say what ``--force`` discards and ask, unless ``--yes``; refuse when nobody can answer."""
+    found = existing(project, slug)
+    if not found:
+        return True
+    pages = sorted(path.name for folder in found for path in folder.glob("*") if folder.parent.name == "reports")
+    print(f"--force replaces report {slug!r} and discards:", file=sys.stderr)
+    for folder in found:
+        what = (
+            "its pages, reviewed or not: " + ", ".join(pages)
+            if folder.parent.name == "reports"
+            else "its archived text and metadata"
+        )
+        print(f"  {folder} ({what})", file=sys.stderr)
+    if yes:
+        return True
+    if not sys.stdin.isatty():
+        print(
+            "edition-import: --force needs --yes when no one can answer (standard input is not a terminal); "
+            "nothing was changed",
+            file=sys.stderr,
+        )
+        return False
+    answer = input("Discard them? [y/N] ")
+    if answer.strip().lower() not in {"y", "yes"}:
+        print("edition-import: not confirmed; nothing was changed", file=sys.stderr)
+        return False
+    return True
 
 
 if __name__ == "__main__":

@@ -117,7 +117,8 @@ def load_report(folder: Path) -> SourceReport:
         )
     data = text_path.read_bytes()
     try:
-        text = data.decode("utf-8")
+        # A byte-order mark is kept in the archived bytes but is not part of the report's text.
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         line = data[: error.start].count(b"\n") + 1
         raise InputError(text_path, line, f"not valid UTF-8 ({error.reason})") from None

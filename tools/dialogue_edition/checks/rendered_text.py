@@ -42,19 +42,54 @@ def element_text(element: lxml_html.HtmlElement) -> str:
     return element.text_content()
 
 
-def html_report_text(site: Path, slug: str) -> str:
-    """The report's pages in the site's reading order (following each page's ``rel=next``)."""
+KINDS = {"h1": "heading", "h2": "heading", "h3": "heading", "h4": "heading", "h5": "heading", "h6": "heading"}
+
+
+def kinded_blocks(element: lxml_html.HtmlElement) -> list[tuple[str, str]]:
+    """(kind, text) of every heading, caption and paragraph in ``element``, in order.
+
+    A paragraph inside a figure's caption is the caption; call after :func:`element_text`, which
+    has taken the page furniture out.
+    """
+    blocks = []
+    for block in element.iter():
+        if not isinstance(block.tag, str):
+            continue
+        name = etree.QName(block).localname
+        if name in KINDS:
+            blocks.append((KINDS[name], block.text_content()))
+        elif name == "figcaption":
+            blocks.append(("caption", block.text_content()))
+        elif name == "p" and not any(etree.QName(a).localname == "figcaption" for a in block.iterancestors()):
+            blocks.append(("paragraph", block.text_content()))
+    return blocks
+
+
+def _html_report_articles(site: Path, slug: str) -> list[lxml_html.HtmlElement]:
+    """The main article of each of the report's pages, in the site's reading order (``rel=next``)."""
     folder = f"reports/{slug}/"
-    page, texts, seen = f"{folder}index.html", [], set()
+    page, articles, seen = f"{folder}index.html", [], set()
     while page.startswith(folder) and page not in seen:
         seen.add(page)
         document = lxml_html.fromstring((site / page).read_bytes())
-        texts.append(element_text(document.xpath("//article[@role='main']")[0]))
+        articles.append(document.xpath("//article[@role='main']")[0])
         following = document.xpath("//link[@rel='next']/@href")
         if not following:
             break
         page = posixpath.normpath(posixpath.join(posixpath.dirname(page), following[0].split("#")[0]))
-    return "\n".join(texts)
+    return articles
+
+
+def html_report_text(site: Path, slug: str) -> str:
+    """The report's pages in the site's reading order (following each page's ``rel=next``)."""
+    return "\n".join(element_text(article) for article in _html_report_articles(site, slug))
+
+
+def html_report_blocks(site: Path, slug: str) -> tuple[str, list[tuple[str, str]]]:
+    """The report's text in the site, and its blocks with their kinds (see :func:`kinded_blocks`)."""
+    articles = _html_report_articles(site, slug)
+    text = "\n".join(element_text(article) for article in articles)
+    return text, [block for article in articles for block in kinded_blocks(article)]
 
 
 def epub_spine(archive: zipfile.ZipFile) -> list[str]:
@@ -67,9 +102,19 @@ def epub_spine(archive: zipfile.ZipFile) -> list[str]:
     return [posixpath.join(base, manifest[ref]) for ref in opf.xpath("//*[local-name()='itemref']/@idref")]
 
 
-def epub_report_text(epub: Path, slug: str) -> str:
-    """The report's documents of an EPUB, in spine order."""
+def _epub_report_bodies(epub: Path, slug: str) -> list[lxml_html.HtmlElement]:
     with zipfile.ZipFile(epub) as archive:
         documents = [name for name in epub_spine(archive) if name.startswith(f"reports/{slug}/")]
-        bodies = [lxml_html.fromstring(archive.read(name)).xpath("//body")[0] for name in documents]
-    return "\n".join(element_text(body) for body in bodies)
+        return [lxml_html.fromstring(archive.read(name)).xpath("//body")[0] for name in documents]
+
+
+def epub_report_text(epub: Path, slug: str) -> str:
+    """The report's documents of an EPUB, in spine order."""
+    return "\n".join(element_text(body) for body in _epub_report_bodies(epub, slug))
+
+
+def epub_report_blocks(epub: Path, slug: str) -> tuple[str, list[tuple[str, str]]]:
+    """The report's text in an EPUB, and its blocks with their kinds."""
+    bodies = _epub_report_bodies(epub, slug)
+    text = "\n".join(element_text(body) for body in bodies)
+    return text, [block for body in bodies for block in kinded_blocks(body)]
