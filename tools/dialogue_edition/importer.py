@@ -250,11 +250,7 @@ def events_text(project: Path, record: ReportMetadata, registry: Registry) -> st
     name = json.dumps(f"{PLACEHOLDER_EVENT} “{record.title}” ({record.conference_format})", ensure_ascii=False)
     # The date and the name come from the report's metadata: the report is their source.
     sources = f"{{date: [{record.slug}], name: [{record.slug}]}}"
-    entry = f"  - id: {record.slug}
-    name: {name}
-    date: {date.isoformat()}
-    sources: {sources}
-"
+    entry = f"  - id: {record.slug}\n    name: {name}\n    date: {date.isoformat()}\n    sources: {sources}\n"
     text = path.read_text(encoding="utf-8") if path.exists() else "events:\n"
     day = (date.year, date.month, date.day)
     later = next((event for event in registry.events.values() if event.sort_key > day), None)
