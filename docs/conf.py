@@ -53,6 +53,9 @@ SITE_URL = PROJECT_METADATA["urls"]["Homepage"]
 REPOSITORY_URL = PROJECT_METADATA["urls"]["Repository"]
 html_baseurl = SITE_URL  # canonical URLs and the sitemap
 edition_repository = REPOSITORY_URL  # "report an error" (dialogue_edition.sphinxext.contributing)
+# The edition's editors in its references (dialogue_edition.sphinxext.cite): the authors of
+# CITATION.cff, written there once.
+edition_citation_file = str(PROJECT_ROOT / "CITATION.cff")
 
 # -- Project ---------------------------------------------------------------------------------
 project = "Russia–Republic of Korea Dialogue Forum: reports"
@@ -88,6 +91,8 @@ extensions = [
     "notfound.extension",
     "dialogue_edition.sphinxext.redirects",
     "dialogue_edition.sphinxext.mentions",
+    # Cite this: a ¶ link and a Cite panel for every paragraph and page of a report (issue 18).
+    "dialogue_edition.sphinxext.cite",
 ]
 
 # -- Strictness ------------------------------------------------------------------------------
