@@ -93,6 +93,10 @@ extensions = [
     "dialogue_edition.sphinxext.mentions",
     # Cite this: a ¶ link and a Cite panel for every paragraph and page of a report (issue 18).
     "dialogue_edition.sphinxext.cite",
+    # The same reference as Highwire/Dublin Core meta tags, for Zotero and other reference managers.
+    "dialogue_edition.sphinxext.citation_meta",
+    # schema.org JSON-LD: the report, its event, people, organisations and agreements, by permalink.
+    "dialogue_edition.sphinxext.jsonld",
 ]
 
 # -- Strictness ------------------------------------------------------------------------------
