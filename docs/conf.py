@@ -97,6 +97,8 @@ extensions = [
     "dialogue_edition.sphinxext.citation_meta",
     # schema.org JSON-LD: the report, its event, people, organisations and agreements, by permalink.
     "dialogue_edition.sphinxext.jsonld",
+    # data/: the registry and every mention as CSV and JSON, with schemas and a datapackage.json.
+    "dialogue_edition.sphinxext.open_data",
 ]
 
 # -- Strictness ------------------------------------------------------------------------------
