@@ -195,11 +195,15 @@ def paragraph_template(report: ReportMetadata, edition: Edition, page_url: str) 
     return references(report, edition, f"{page_url}#{PARAGRAPH_ANCHOR}", PARAGRAPH_NUMBER)
 
 
-def fill(template: Any, number: int | str, anchor: str) -> Any:
+Template = str | dict[str, "Template"]
+"""A reference format, or a dict of them (a style's note and bibliography entry)."""
+
+
+def fill(template: Template, number: int | str, anchor: str) -> Template:
     """A template (a string, or a dict of them) with a paragraph's number and anchor put in."""
     if isinstance(template, dict):
         return {key: fill(value, number, anchor) for key, value in template.items()}
-    return str(template).replace(PARAGRAPH_NUMBER, str(number)).replace(PARAGRAPH_ANCHOR, anchor)
+    return template.replace(PARAGRAPH_NUMBER, str(number)).replace(PARAGRAPH_ANCHOR, anchor)
 
 
 def report_reference(report: ReportMetadata, edition: Edition, url: str) -> str:

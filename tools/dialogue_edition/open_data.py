@@ -13,7 +13,7 @@ import csv
 import datetime
 import io
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -74,8 +74,17 @@ TABLES: tuple[Table, ...] = (
             _c("person_id", "string", "the person (people.id)", True),
             _c("order", "integer", "the position's place in the person's list, from 1", True),
             _c("title", "string", "the position as the report states it", True),
-            _c("organisation_id", "string", "the organisation of the position (organisations.id), if the registry names one"),
-            _c("at_event", "boolean", "true: held at the time of the event; false: a past position the report mentions", True),
+            _c(
+                "organisation_id",
+                "string",
+                "the organisation of the position (organisations.id), if the registry names one",
+            ),
+            _c(
+                "at_event",
+                "boolean",
+                "true: held at the time of the event; false: a past position the report mentions",
+                True,
+            ),
         ),
         ("person_id", "order"),
     ),
@@ -86,7 +95,9 @@ TABLES: tuple[Table, ...] = (
         (
             _c("person_id", "string", "the person (people.id)", True),
             _c("report", "string", "the report (its slug)", True),
-            _c("role", "string", "opened, welcome-address, moderator, speaker, discussant, pictured or mentioned", True),
+            _c(
+                "role", "string", "opened, welcome-address, moderator, speaker, discussant, pictured or mentioned", True
+            ),
         ),
         ("person_id", "report", "role"),
     ),
@@ -154,7 +165,12 @@ TABLES: tuple[Table, ...] = (
             _c("report", "string", "the report the page belongs to (its slug); empty for the site's other pages"),
             _c("page", "string", "the page (its path in the edition, without suffix)", True),
             _c("paragraph_anchor", "string", "the paragraph's anchor on the page", True),
-            _c("paragraph_number", "integer", "the paragraph's number on the page (paragraphs and captions, from 1)", True),
+            _c(
+                "paragraph_number",
+                "integer",
+                "the paragraph's number on the page (paragraphs and captions, from 1)",
+                True,
+            ),
             _c("editorial", "boolean", "true: the editors' words; false: the report's own paragraph", True),
             _c("url", "string", "the paragraph's permalink", True),
         ),
@@ -168,7 +184,7 @@ def _forms(forms: Iterable[str]) -> str | None:
     return joined or None
 
 
-def _sources(entry: Any) -> str | None:
+def _sources(entry: object) -> str | None:
     """An entry's sources, whatever shape the registry gives them, as JSON text; None if it has none."""
     sources = getattr(entry, "sources", None)
     if not sources:
@@ -194,7 +210,9 @@ class MentionRow:
     url: str
 
 
-def rows(registry: Registry, mentions: list[MentionRow], entry_url: Any) -> dict[str, list[dict[str, Any]]]:
+def rows(
+    registry: Registry, mentions: list[MentionRow], entry_url: Callable[[str, str], str | None]
+) -> dict[str, list[dict[str, Any]]]:
     """Every table's rows, in the registry's order; ``entry_url(kind, id)`` gives a glossary permalink."""
     people = [
         {
@@ -272,7 +290,7 @@ def rows(registry: Registry, mentions: list[MentionRow], entry_url: Any) -> dict
         for key, agreement in registry.agreements.items()
     ]
     mention_rows = [dict(mention.__dict__) for mention in mentions]
-    found = {
+    found: dict[str, list[dict[str, Any]]] = {
         "people": people,
         "positions": positions,
         "roles": roles,
@@ -354,7 +372,7 @@ def to_csv(table: Table, records: list[dict[str, Any]]) -> str:
     return out.getvalue()
 
 
-def _cell(value: Any) -> str:
+def _cell(value: object) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):

@@ -21,13 +21,15 @@ from typing import Any
 
 from docutils import nodes
 from sphinx.application import Sphinx
+from sphinx.config import Config
 from sphinx.environment import BuildEnvironment
 from sphinx.transforms import SphinxTransform
 from sphinx.writers.html5 import HTML5Translator
 
-from ..citation import PARAGRAPH_ANCHOR, PARAGRAPH_NUMBER, STYLES, Edition, editors_from_citation_file, paragraph_template, references
+from ..citation import PARAGRAPH_ANCHOR, PARAGRAPH_NUMBER, STYLES, Edition, paragraph_template, references
 from ..source_report import ReportMetadata
 from .report_metadata import reports_of
+from .report_reference import edition_from_config
 
 STATIC = Path(__file__).parent / "static"
 REPORT_PAGE = re.compile(r"^reports/(?P<slug>[^/]+)/")
@@ -35,11 +37,11 @@ DATA_FOLDER = "cite"
 """Where the per-page reference files are written, under the site's root."""
 
 
-class cite_paragraph(nodes.Inline, nodes.Element):  # noqa: N801 (docutils names nodes in lower case)
+class cite_paragraph(nodes.Inline, nodes.Element):
     """The ¶ link and Cite button of one paragraph (HTML only)."""
 
 
-class cite_page(nodes.General, nodes.Element):  # noqa: N801
+class cite_page(nodes.General, nodes.Element):
     """The "Cite this page" button under a page's title (HTML only)."""
 
 
@@ -159,9 +161,7 @@ def visit_cite_page(translator: HTML5Translator, node: cite_page) -> None:
 
 def edition_of(app: Sphinx) -> Edition:
     """The edition as the configuration describes it: title, editors, version and address."""
-    config = app.config
-    editors = editors_from_citation_file(Path(config.edition_citation_file)) if config.edition_citation_file else ()
-    return Edition(config.project, editors, config.release or config.version, config.html_baseurl)
+    return edition_from_config(app.config)
 
 
 def page_url(app: Sphinx, docname: str) -> str:
@@ -206,7 +206,7 @@ def write_page_data(
     target.write_text(json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")), encoding="utf-8")
 
 
-def add_static_files(app: Sphinx, config: Any) -> None:
+def add_static_files(app: Sphinx, config: Config) -> None:
     """Ship the loader, the panel and their stylesheets (the panel's only on demand)."""
     config.html_static_path = [*config.html_static_path, str(STATIC)]
 

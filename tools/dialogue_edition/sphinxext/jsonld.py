@@ -15,10 +15,11 @@ from __future__ import annotations
 
 import datetime
 import json
-from typing import Any
+from typing import Any, cast
 
 from docutils import nodes
 from sphinx.application import Sphinx
+from sphinxcontrib.bibtex.domain import BibtexDomain
 
 from ..registry import Event, Organisation, Person, Registry
 from ..source_report import ReportMetadata
@@ -37,7 +38,8 @@ class Describer:
 
     def __init__(self, app: Sphinx) -> None:
         self.app = app
-        self.domain: ForumDomain = app.env.get_domain("forum")
+        self.domain = cast(ForumDomain, app.env.get_domain("forum"))
+        self.citations = cast(BibtexDomain, app.env.get_domain("cite")).citations
         self.registry: Registry = self.domain.registry
 
     def url(self, docname: str, anchor: str = "") -> str:
@@ -47,7 +49,7 @@ class Describer:
     def entity_id(self, kind: str, entity: str) -> str | None:
         """The permalink of an entry of the glossaries, the timeline or the agreements."""
         if kind == "agreement":
-            for citation in self.app.env.get_domain("cite").citations:
+            for citation in self.citations:
                 if citation.key == entity:
                     return self.url(citation.bibliography_key.docname, citation.citation_id)
             return None
@@ -180,7 +182,7 @@ class Describer:
         return {"@context": CONTEXT, "@graph": graph}
 
     def _agreements_page(self) -> str | None:
-        for citation in self.app.env.get_domain("cite").citations:
+        for citation in self.citations:
             return citation.bibliography_key.docname
         return None
 

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxDirective
 
-from ..open_data import TABLES, MentionRow, datapackage, json_schema, rows, to_csv, to_json
+from ..open_data import TABLES, MentionRow, Table, datapackage, json_schema, rows, to_csv, to_json
 from .cite import citable_paragraphs, page_url, report_slug
 from .jsonld import Describer
 from .mentions.backrefs import reading_order
@@ -31,7 +31,7 @@ def mention_rows(app: Sphinx) -> list[MentionRow]:
     A paragraph is the report's own only on a report's part pages and outside editorial notes;
     landing pages and the site's other pages are the editors'.
     """
-    domain: ForumDomain = app.env.get_domain("forum")
+    domain = cast(ForumDomain, app.env.get_domain("forum"))
     order = reading_order(app.env)
     citable = citable_paragraphs(app.env)
     found = []
@@ -99,14 +99,17 @@ class DataDictionaryDirective(SphinxDirective):
             files = [nodes.Text(f"{table.description} Files: ")]
             for index, suffix in enumerate(("csv", "json", "schema.json")):
                 name = f"{table.name}.{suffix}"
-                files += [nodes.Text(", " if index else ""), nodes.reference(name, name, refuri=f"{site}{FOLDER}/{name}")]
+                files += [
+                    nodes.Text(", " if index else ""),
+                    nodes.reference(name, name, refuri=f"{site}{FOLDER}/{name}"),
+                ]
             files.append(nodes.Text("."))
             section += nodes.paragraph("", "", *files)
             section += self.fields(table)
             result.append(section)
         return result
 
-    def fields(self, table: Any) -> nodes.table:
+    def fields(self, table: Table) -> nodes.table:
         grid = nodes.tgroup(cols=4)
         for width in (20, 10, 10, 60):
             grid += nodes.colspec(colwidth=width)
