@@ -281,7 +281,7 @@ def test_the_pdf_title_page_and_the_epub_landing_page_carry_the_reference(editio
     with zipfile.ZipFile(editions.build / "strategic-conference-2020.epub") as epub:
         landing = next(name for name in epub.namelist() if name.endswith("strategic-conference-2020/index.xhtml"))
         text = " ".join(lxml_html.fromstring(epub.read(landing)).text_content().split())
-    assert f"Cite as {EDITORS}. “{TITLE_CASED}”." in text
+    assert f"Cite as: {EDITORS}. “{TITLE_CASED}”." in text
     assert f"{SITE}reports/strategic-conference-2020/index.html." in text
 
 
