@@ -202,6 +202,8 @@ epub_uid = "edition-id"
 epub_show_urls = "footnote"
 # Each report's own book is written beside the combined one: not a file of the combined book.
 epub_exclude_files = [f"{report.slug}.epub" for report in REPORTS]
+# The open data's dictionary describes files of the web site (data/): a page of the site only.
+epub_exclude_files += ["data.xhtml"]
 # Site, report, part: the EPUB's contents reach every part page.
 epub_tocdepth = 3
 # The report's parts sit in a hidden toctree (its landing page shows them as cards).

@@ -140,5 +140,5 @@ def test_the_data_dictionary_lists_every_field_of_every_table(editions: Layout) 
     document = lxml_html.fromstring((editions.build / "html" / "data.html").read_bytes())
     for table in TABLES:
         section = document.xpath(f"//section[@id='data-{table.name}']")[0]
-        names = [cell.text_content().strip() for cell in section.xpath(".//tbody/tr/td[1]")]
+        names = [code.text_content().strip() for code in section.xpath(".//dl/dt/code")]
         assert names == [column.name for column in table.columns]

@@ -109,22 +109,15 @@ class DataDictionaryDirective(SphinxDirective):
             result.append(section)
         return result
 
-    def fields(self, table: Table) -> nodes.table:
-        grid = nodes.tgroup(cols=4)
-        for width in (20, 10, 10, 60):
-            grid += nodes.colspec(colwidth=width)
-        head = nodes.row()
-        for label in ("Field", "Type", "Always filled", "Meaning"):
-            head += nodes.entry("", nodes.paragraph(label, label))
-        grid += nodes.thead("", head)
-        body = nodes.tbody()
+    def fields(self, table: Table) -> nodes.definition_list:
+        """The table's fields: name, type, whether always filled, meaning (a list reads on a phone)."""
+        fields = nodes.definition_list(classes=["data-fields"])
         for column in table.columns:
-            row = nodes.row()
-            for cell in (column.name, column.type, "yes" if column.required else "no", column.description):
-                row += nodes.entry("", nodes.paragraph(cell, cell))
-            body += row
-        grid += body
-        return nodes.table("", nodes.title(f"Fields of {table.name}", f"Fields of {table.name}"), grid)
+            kind = f" ({column.type}{', always filled' if column.required else ''})"
+            term = nodes.term("", "", nodes.literal(column.name, column.name), nodes.Text(kind))
+            definition = nodes.definition("", nodes.paragraph(column.description, column.description))
+            fields += nodes.definition_list_item("", term, definition)
+        return fields
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
