@@ -53,6 +53,9 @@ SITE_URL = PROJECT_METADATA["urls"]["Homepage"]
 REPOSITORY_URL = PROJECT_METADATA["urls"]["Repository"]
 html_baseurl = SITE_URL  # canonical URLs and the sitemap
 edition_repository = REPOSITORY_URL  # "report an error" (dialogue_edition.sphinxext.contributing)
+# The edition's editors in its references (dialogue_edition.sphinxext.cite): the authors of
+# CITATION.cff, written there once.
+edition_citation_file = str(PROJECT_ROOT / "CITATION.cff")
 
 # -- Project ---------------------------------------------------------------------------------
 project = "Russia–Republic of Korea Dialogue Forum: reports"
@@ -92,6 +95,14 @@ extensions = [
     "notfound.extension",
     "dialogue_edition.sphinxext.redirects",
     "dialogue_edition.sphinxext.mentions",
+    # Cite this: a ¶ link and a Cite panel for every paragraph and page of a report (issue 18).
+    "dialogue_edition.sphinxext.cite",
+    # The same reference as Highwire/Dublin Core meta tags, for Zotero and other reference managers.
+    "dialogue_edition.sphinxext.citation_meta",
+    # schema.org JSON-LD: the report, its event, people, organisations and agreements, by permalink.
+    "dialogue_edition.sphinxext.jsonld",
+    # data/: the registry and every mention as CSV and JSON, with schemas and a datapackage.json.
+    "dialogue_edition.sphinxext.open_data",
 ]
 
 # -- Strictness ------------------------------------------------------------------------------
@@ -199,6 +210,8 @@ epub_uid = "edition-id"
 epub_show_urls = "footnote"
 # Each report's own book is written beside the combined one: not a file of the combined book.
 epub_exclude_files = [f"{report.slug}.epub" for report in REPORTS]
+# The open data's dictionary describes files of the web site (data/): a page of the site only.
+epub_exclude_files += ["data.xhtml"]
 # Site, report, part: the EPUB's contents reach every part page.
 epub_tocdepth = 3
 # The report's parts sit in a hidden toctree (its landing page shows them as cards).

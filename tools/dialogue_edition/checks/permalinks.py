@@ -1,7 +1,8 @@
 """Permalinks: every page and every stable anchor of the site, kept in a committed baseline.
 
 Stable anchors are those of the entries readers and other sites link to: people (``person-``),
-organisations (``org-``), events (``event-``) and agreements (``agreement-``). A permalink in the
+organisations (``org-``), events (``event-``) and agreements (``agreement-``); and the paragraphs
+of the reports (``p<N>``), which the cite panel gives as each paragraph's address. A permalink in the
 baseline that the site no longer has is broken unless ``docs/redirects.yaml`` redirects it.
 
 New permalinks are added to the baseline by ``nox -s baselines`` (``dialogue_edition.baselines``).
@@ -16,7 +17,7 @@ from lxml import html as lxml_html
 
 from ..redirects import Redirect
 
-STABLE_ANCHOR = re.compile(r"^(person|org|event|agreement)-[a-z0-9-]+$")
+STABLE_ANCHOR = re.compile(r"^((person|org|event|agreement)-[a-z0-9-]+|p[0-9]+)$")
 NOT_PERMALINKS = {"genindex.html", "search.html", "404.html"}
 
 

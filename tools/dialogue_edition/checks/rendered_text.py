@@ -14,7 +14,7 @@ from lxml import etree
 from lxml import html as lxml_html
 
 BLOCK_TAGS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "figcaption", "li", "dt", "dd", "div", "section", "td", "th"}
-FURNITURE_CLASSES = ("headerlink", "mention-card", "citation-ref")
+FURNITURE_CLASSES = ("headerlink", "mention-card", "citation-ref", "cite-control")
 """Page furniture and editorial additions inside the report's paragraphs: not the report's words."""
 FURNITURE = " | ".join(
     f"//*[contains(concat(' ', normalize-space(@class), ' '), ' {name} ')]" for name in FURNITURE_CLASSES

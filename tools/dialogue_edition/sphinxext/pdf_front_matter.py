@@ -24,6 +24,7 @@ from sphinx.errors import NoUri
 from sphinx.util.docutils import new_document
 
 from .report_metadata import combined_pdf_info, latex_combined_title_page, latex_title_page, pdf_info, reports_of
+from .report_reference import latex_reference
 
 
 class PerReportLaTeXBuilder(LaTeXBuilder):
@@ -35,7 +36,10 @@ class PerReportLaTeXBuilder(LaTeXBuilder):
         report = next((report for report in reports if report.title == title), None)
         preamble = self.config.latex_elements.get("preamble", "")
         if report is not None:
-            self.context["maketitle"] = latex_title_page(report, author)
+            # The reference to cite, on the title page (report_reference.py).
+            title_page = latex_title_page(report, author)
+            end = title_page.rindex(r"\end{titlepage}")
+            self.context["maketitle"] = title_page[:end] + latex_reference(self.config, report) + title_page[end:]
             self.context["preamble"] = preamble + "\n" + pdf_info(report, author)
         elif title == self.config.project and reports:
             self.context["maketitle"] = latex_combined_title_page(title, author, reports)

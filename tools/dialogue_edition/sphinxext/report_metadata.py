@@ -18,6 +18,7 @@ from sphinx.util.docutils import SphinxDirective
 from sphinx.util.texescape import escape
 
 from ..source_report import ReportMetadata, long_date
+from .report_reference import reference_field
 
 
 def reports_of(config: Config) -> list[ReportMetadata]:
@@ -124,6 +125,8 @@ class ReportMetadataDirective(SphinxDirective):
         fields += _field("Original page", nodes.reference(url, "the report on the publisher's site", refuri=url))
         fields += _field("Language", nodes.Text(report["language"]))
         fields += _field("SHA-256 of the text", nodes.literal(report["text"]["sha256"], report["text"]["sha256"]))
+        # The reference to cite (report_reference.py, issue 18): on the web and the EPUB's first page.
+        fields += reference_field(self.config, ReportMetadata.model_validate(report))
         self.set_source_info(fields)
         return [fields]
 

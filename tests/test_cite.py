@@ -1,0 +1,328 @@
+"""Cite this: the references of a paragraph in every format, the panel, the meta tags, the front matter."""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+import subprocess
+import tomllib
+import zipfile
+from pathlib import Path
+
+import pytest
+from conftest import PROJECT_ROOT, require_tool
+from dialogue_edition.build import Layout
+from dialogue_edition.checks import validators
+from dialogue_edition.checks.links import site_prefix
+from dialogue_edition.citation import PARAGRAPH_NUMBER, Edition, editors_from_citation_file, fill, paragraph_template
+from dialogue_edition.source_report import SourceReport
+from lxml import html as lxml_html
+
+SITE = tomllib.loads((PROJECT_ROOT / "pyproject.toml").read_text())["project"]["urls"]["Homepage"]
+EDITORS = "; ".join(editors_from_citation_file(PROJECT_ROOT / "CITATION.cff"))
+PAGE = "reports/strategic-conference-2020/opening"
+URL = f"{SITE}{PAGE}.html#p3"
+TITLE = (
+    "The 30th anniversary of diplomatic relations between Russia and the Republic of Korea discussed at the "
+    "strategic conference of the Russia–Republic of Korea Dialogue Forum"
+)
+TITLE_CASED = (
+    "The 30th Anniversary of Diplomatic Relations Between Russia and the Republic of Korea Discussed at the "
+    "Strategic Conference of the Russia–Republic of Korea Dialogue Forum"
+)
+ORIGINAL = (
+    "https://orient.spbu.ru/index.php/en/all-news/all-news/all-news-archive/1504-the-30th-anniversary-of-diplomatic-"
+    "relations-between-russia-and-the-republic-of-korea-discussed-at-the-strategic-conference-of-the-russia-republic-"
+    "of-korea-dialogue-forum"
+)
+EDITION = "Russia–Republic of Korea Dialogue Forum"
+# Paragraph 3 of the opening page of the 2020 report, as each format must give it. The editors
+# are those of CITATION.cff; the styles put them first, as CSL prescribes for a work without an
+# author (substituting the editors); nowhere is an author named.
+EXPECTED = {
+    ("chicago", "citation"): f"{EDITORS}, “{TITLE_CASED}”, in {EDITION}: Reports, version 0.1.0, ed. {EDITORS} "
+    f"(St Petersburg University, 2020), para. 3, {URL}.",
+    ("chicago", "bibliography"): f"{EDITORS}. “{TITLE_CASED}”. In {EDITION}: Reports, version 0.1.0, edited by "
+    f"{EDITORS}, para. 3. St Petersburg University, 2020. {URL}.",
+    ("apa", "citation"): f"({EDITORS}, 2020, para. 3)",
+    ("apa", "bibliography"): f"{EDITORS} (ed.). (2020). {TITLE}. In {EDITORS} (ed.), {EDITION}: reports "
+    f"(Version 0.1.0). St Petersburg University. {URL}",
+    ("mla", "citation"): f"({EDITORS}, “{TITLE_CASED}”, par. 3)",
+    ("mla", "bibliography"): f"{EDITORS}, editor. “{TITLE_CASED}”. {EDITION}: Reports, edited by {EDITORS}, "
+    f"Version 0.1.0, St Petersburg University, 5 Nov. 2020, {URL}.",
+}
+NOTE = f"Original page: {ORIGINAL}. Paragraph 3 of the page in the edition"
+# pybtex writes LaTeX's special characters escaped, the URL's # too.
+BIBTEX_URL = URL.replace("#", r"\#")
+BIBTEX = f"""@techreport{{strategic-conference-2020,
+    editor = "{{{EDITORS}}}",
+    title = "{{{TITLE}}}",
+    institution = "St Petersburg University",
+    year = "2020",
+    date = "2020-11-05",
+    booktitle = "{EDITION}: reports",
+    version = "0.1.0",
+    url = "{BIBTEX_URL}",
+    language = "en",
+    note = "{NOTE}"
+}}
+"""
+RIS = f"""TY  - RPRT
+TI  - {TITLE}
+ED  - {EDITORS}
+T2  - {EDITION}: reports
+PB  - St Petersburg University
+PY  - 2020
+DA  - 2020/11/05/
+ET  - 0.1.0
+UR  - {URL}
+LA  - en
+N1  - {NOTE}
+ER  - 
+"""  # noqa: W291 (RIS ends a record with "ER  - ", its trailing space included)
+CSL_JSON = [
+    {
+        "id": "strategic-conference-2020",
+        "type": "report",
+        "title": TITLE,
+        "publisher": "St Petersburg University",
+        "issued": {"date-parts": [[2020, 11, 5]]},
+        "container-title": f"{EDITION}: reports",
+        "version": "0.1.0",
+        "URL": URL,
+        "language": "en",
+        "note": NOTE,
+        "editor": [{"literal": EDITORS}],
+    }
+]
+
+
+def page_data(layout: Layout, page: str = PAGE) -> dict:
+    return json.loads((layout.build / "html" / "cite" / f"{page}.json").read_text(encoding="utf-8"))
+
+
+def paragraph_references(layout: Layout) -> dict:
+    """Paragraph 3's references, as the panel's script makes them from the page's data file."""
+    data = page_data(layout)
+    assert data["placeholders"]["number"] == PARAGRAPH_NUMBER
+    return fill(data["paragraph"], 3, "p3")
+
+
+def test_each_style_formats_a_paragraph_as_expected(editions: Layout) -> None:
+    references = paragraph_references(editions)
+    for (style, part), expected in EXPECTED.items():
+        assert references[style][part] == expected, (style, part)
+
+
+def test_bibtex_ris_and_csl_json_of_a_paragraph_are_as_expected(editions: Layout) -> None:
+    references = paragraph_references(editions)
+    assert references["bibtex"] == BIBTEX
+    assert references["ris"] == RIS
+    assert json.loads(references["csl-json"]) == CSL_JSON
+
+
+def test_a_page_reference_is_the_paragraph_reference_without_locator(editions: Layout) -> None:
+    page = page_data(editions)["page"]
+    assert json.loads(page["csl-json"])[0]["URL"] == f"{SITE}{PAGE}.html"
+    assert "para" not in page["chicago"]["citation"]
+    assert "author" not in json.loads(page["csl-json"])[0]
+
+
+def test_no_reference_names_an_author(editions: Layout) -> None:
+    for data_file in (editions.build / "html" / "cite").rglob("*.json"):
+        data = json.loads(data_file.read_text(encoding="utf-8"))
+        for which in ("page", "paragraph"):
+            item = json.loads(data[which]["csl-json"])[0]
+            assert "author" not in item, data_file
+            assert "author" not in data[which]["bibtex"], data_file
+            assert "AU  -" not in data[which]["ris"], data_file
+
+
+def test_a_value_holding_a_placeholder_is_refused(report_2020: SourceReport) -> None:
+    edition = Edition(f"Edition {PARAGRAPH_NUMBER}", (), "1", "https://example.org/")
+    with pytest.raises(ValueError, match="placeholder"):
+        paragraph_template(report_2020.metadata, edition, "https://example.org/page.html")
+
+
+def _article(layout: Layout, page: str) -> lxml_html.HtmlElement:
+    document = lxml_html.fromstring((layout.build / "html" / f"{page}.html").read_bytes())
+    return document.xpath("//article[@role='main']")[0]
+
+
+@pytest.mark.parametrize("fixture", ["editions", "two_reports"])
+def test_every_paragraph_of_every_report_page_can_be_cited(fixture: str, request: pytest.FixtureRequest) -> None:
+    layout: Layout = request.getfixturevalue(fixture)
+    site = layout.build / "html"
+    pages = sorted(path.relative_to(site).with_suffix("").as_posix() for path in (site / "reports").rglob("*.html"))
+    assert pages
+    for page in pages:
+        article = _article(layout, page)
+        assert len(article.xpath(".//p[contains(@class, 'cite-page')]/button[@data-cite-data]")) == 1, page
+        blocks = article.xpath(".//p[not(ancestor::*[contains(@class, 'cite-control')])][not(@class)] | .//figcaption")
+        for block in blocks:
+            controls = block.xpath(".//span[@class='cite-control']")
+            assert len(controls) == 1, (page, block.text_content()[:60])
+            anchor = controls[0].xpath("./a/@href")[0].lstrip("#")
+            assert article.xpath(f".//*[@id='{anchor}']"), (page, anchor)
+            assert controls[0].xpath("./button/@data-anchor") == [anchor]
+        data = page_data(layout, page)
+        assert data["filename"]
+        assert data["original"].startswith("https://")
+
+
+def test_the_panel_code_and_data_load_only_when_opened(editions: Layout) -> None:
+    html = (editions.build / "html" / f"{PAGE}.html").read_text(encoding="utf-8")
+    assert "cite.js" in html
+    assert "cite-panel" not in html
+    assert not re.search(r'(?:src|href)="[^"]*cite/[^"]*\.json', html)
+
+
+def _page_weight(site: Path, page: Path) -> int:
+    """Bytes of a page with the CSS, JavaScript, images and fonts it loads (as the benchmark counts)."""
+    html = page.read_text(encoding="utf-8")
+    assets = {
+        (page.parent / ref).resolve()
+        for ref in re.findall(r'(?:href|src)="([^"#?]+\.(?:css|js|png|svg|woff2?))', html)
+        if "://" not in ref
+    }
+    for css in [asset for asset in assets if asset.suffix == ".css"]:
+        assets |= {
+            (css.parent / ref).resolve()
+            for ref in re.findall(r"url\(['\"]?([^'\")?#]+)", css.read_text(encoding="utf-8"))
+            if "://" not in ref and not ref.startswith("data:")
+        }
+    return len(html.encode()) + sum(asset.stat().st_size for asset in assets if asset.is_file())
+
+
+def test_a_session_page_stays_within_the_weight_budget(editions: Layout) -> None:
+    site = editions.build / "html"
+    page = site / "reports" / "strategic-conference-2020" / "first-session.html"
+    assert _page_weight(site, page) < 150_000  # the benchmark's target for a session page
+
+
+def zotero_embedded_metadata(document: lxml_html.HtmlElement) -> dict[str, str]:
+    """The item Zotero's Embedded Metadata translator makes of a page's meta tags.
+
+    Its rules, in the part that concerns these pages: Highwire ``citation_*`` tags first, Dublin
+    Core as fallback; the item type from the tags present (a technical report institution makes a
+    report; a journal title an article; nothing a web page); the URL from ``citation_public_url``
+    or ``citation_abstract_html_url``, else the page's address.
+    """
+    tags: dict[str, list[str]] = {}
+    for meta in document.xpath("//meta[@name][@content]"):
+        tags.setdefault(meta.get("name").lower(), []).append(meta.get("content"))
+
+    def first(*names: str) -> str:
+        return next((tags[name][0] for name in names if name in tags), "")
+
+    if "citation_journal_title" in tags:
+        item_type = "journalArticle"
+    elif "citation_technical_report_institution" in tags:
+        item_type = "report"
+    elif "citation_conference_title" in tags:
+        item_type = "conferencePaper"
+    else:
+        item_type = "webpage"
+    return {
+        "itemType": item_type,
+        "title": first("citation_title", "dc.title"),
+        "date": first("citation_date", "citation_publication_date", "dc.date"),
+        "publisher": first("citation_technical_report_institution", "citation_publisher", "dc.publisher"),
+        "institution": first("citation_technical_report_institution"),
+        "url": first("citation_public_url", "citation_abstract_html_url", "dc.identifier"),
+        "authors": "; ".join(tags.get("citation_author", []) + tags.get("dc.creator", [])),
+    }
+
+
+@pytest.mark.parametrize("fixture", ["editions", "two_reports"])
+def test_a_reference_manager_reads_each_report_page_as_the_report(
+    fixture: str, request: pytest.FixtureRequest, reports: list[SourceReport]
+) -> None:
+    layout: Layout = request.getfixturevalue(fixture)
+    site = layout.build / "html"
+    seen = 0
+    for page in (site / "reports").rglob("*.html"):
+        slug = page.relative_to(site / "reports").parts[0]
+        metadata = json.loads((site / "cite" / "reports" / slug / "index.json").read_text(encoding="utf-8"))
+        item = zotero_embedded_metadata(lxml_html.fromstring(page.read_bytes()))
+        date = json.loads(metadata["page"]["csl-json"])[0]["issued"]["date-parts"][0]
+        assert item == {
+            "itemType": "report",
+            "title": metadata["title"],
+            "date": "{:04d}/{:02d}/{:02d}".format(*date),
+            "publisher": json.loads(metadata["page"]["csl-json"])[0]["publisher"],
+            "institution": json.loads(metadata["page"]["csl-json"])[0]["publisher"],
+            "url": SITE + page.relative_to(site).as_posix(),
+            "authors": "",
+        }, page
+        seen += 1
+    assert seen >= 6
+
+
+def test_the_2020_report_pages_carry_its_own_facts(editions: Layout) -> None:
+    item = zotero_embedded_metadata(lxml_html.fromstring((editions.build / "html" / f"{PAGE}.html").read_bytes()))
+    assert item["title"] == TITLE
+    assert item["date"] == "2020/11/05"
+    assert item["publisher"] == "St Petersburg University"
+
+
+def test_the_pdf_title_page_and_the_epub_landing_page_carry_the_reference(editions: Layout) -> None:
+    require_tool(Path("/usr/bin/pdftotext"), "pdftotext (poppler-utils)")
+    first_page = subprocess.run(
+        ["/usr/bin/pdftotext", "-f", "1", "-l", "1", str(editions.build / "strategic-conference-2020.pdf"), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    flat = " ".join(first_page.split())
+    assert "Cite as:" in flat
+    assert "St Petersburg University, 2020." in flat
+    with zipfile.ZipFile(editions.build / "strategic-conference-2020.epub") as epub:
+        landing = next(name for name in epub.namelist() if name.endswith("strategic-conference-2020/index.xhtml"))
+        text = " ".join(lxml_html.fromstring(epub.read(landing)).text_content().split())
+    assert f"Cite as: {EDITORS}. “{TITLE_CASED}”." in text
+    assert f"{SITE}reports/strategic-conference-2020/index.html." in text
+
+
+def test_the_panel_opens_from_the_keyboard_shows_the_references_and_passes_axe(editions: Layout) -> None:
+    require_tool(validators.CHROMIUM, "Chromium")
+    require_tool(validators.AXE_SCRIPT, "axe-core (npm)")
+    from playwright.sync_api import sync_playwright
+
+    expected = paragraph_references(editions)["chicago"]["citation"]
+    axe = validators.AXE_SCRIPT.read_text(encoding="utf-8")
+    prefix = site_prefix(PROJECT_ROOT)
+    with validators.served(editions.build / "html", prefix) as origin, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(validators.CHROMIUM), args=validators.CHROMIUM_FLAGS)
+        for scheme in ("light", "dark"):
+            context = browser.new_context(viewport={"width": 390, "height": 900}, color_scheme=scheme, has_touch=True)
+            outside: list[str] = []
+            # Any request that leaves the site is recorded and blocked.
+            context.route(
+                "**/*", functools.partial(validators._only_the_site, origin.removesuffix(prefix) + "/", outside)
+            )
+            page = context.new_page()
+            loaded: list[str] = []
+            page.on("request", lambda request, loaded=loaded: loaded.append(request.url))
+            page.goto(f"{origin}{PAGE}.html", wait_until="load")
+            assert not any("cite-panel" in url or "/cite/" in url for url in loaded)
+            button = page.locator("button.cite-button[data-anchor='p3']")
+            button.focus()
+            page.keyboard.press("Enter")
+            dialog = page.locator("dialog.cite-panel[open]")
+            dialog.wait_for()
+            assert page.locator("#cite-panel-title").inner_text() == "Cite paragraph 3"
+            assert expected in dialog.inner_text()
+            page.add_script_tag(content=axe)
+            violations = page.evaluate(validators.AXE_RUN, validators.WCAG_21_AA)
+            assert violations == [], (scheme, violations)
+            page.keyboard.press("Escape")
+            page.locator("dialog.cite-panel[open]").wait_for(state="hidden")
+            assert page.evaluate("document.activeElement.dataset.anchor") == "p3"
+            page.locator("p.cite-page button").tap()
+            dialog.wait_for()
+            assert page.locator("#cite-panel-title").inner_text() == "Cite this page"
+            assert outside == [], outside
+            context.close()
+        browser.close()

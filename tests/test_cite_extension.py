@@ -1,0 +1,91 @@
+"""The cite, citation-meta, JSON-LD and open-data extensions on a tiny project (``tests/roots/test-mentions``)."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import pytest
+from lxml import html as lxml_html
+from sphinx.testing.util import SphinxTestApp
+
+PAGE = "reports/demo/index"
+REPORT = {
+    "slug": "demo",
+    "title": "A demonstration report & its {braces}",
+    "conference_date": "2021-03-04",
+    "conference_format": "online",
+    "original_url": "https://example.org/original",
+    "language": "en",
+    "publisher": "St Petersburg University",
+    "organiser": "Somebody",
+    "text": {"file": "report.txt", "received_as": "r.txt", "encoding": "utf-8", "sha256": "0" * 64},
+}
+OVERRIDES = {
+    "extensions": [
+        "myst_parser",
+        "dialogue_edition.sphinxext.mentions",
+        "dialogue_edition.sphinxext.cite",
+        "dialogue_edition.sphinxext.citation_meta",
+        "dialogue_edition.sphinxext.jsonld",
+        "dialogue_edition.sphinxext.open_data",
+        "sphinxcontrib.bibtex",
+    ],
+    "edition_reports": {"demo": REPORT},
+    "html_baseurl": "https://example.org/edition/",
+    "project": "Demo edition",
+    "release": "9.9",
+    "bibtex_bibfiles": [],
+}
+
+
+def _page(app: SphinxTestApp, name: str) -> lxml_html.HtmlElement:
+    return lxml_html.fromstring((Path(app.outdir) / f"{name}.html").read_bytes())
+
+
+@pytest.mark.sphinx("html", testroot="mentions", confoverrides=OVERRIDES)
+def test_each_paragraph_of_a_report_page_gets_an_anchor_and_a_cite_control(app: SphinxTestApp) -> None:
+    app.build()
+    assert app.warning.getvalue() == ""
+    document = _page(app, PAGE)
+    paragraphs = document.xpath("//*[@role='main']//p[not(@class)]")
+    assert len(paragraphs) == 2
+    for number, paragraph in enumerate(paragraphs, start=1):
+        assert paragraph.xpath(f".//span[@id='p{number}']")
+        assert paragraph.xpath(f".//button[@data-anchor='p{number}'][@data-number='{number}']")
+    data = json.loads((Path(app.outdir) / "cite" / f"{PAGE}.json").read_text(encoding="utf-8"))
+    # No author is made up (the editors come from CITATION.cff, which this project lacks).
+    item = json.loads(data["page"]["csl-json"])[0]
+    assert "author" not in item
+    assert "editor" not in item
+    assert item["title"] == REPORT["title"]
+    # BibTeX keeps LaTeX's special characters as text.
+    assert r"A demonstration report \& its \{braces\}" in data["page"]["bibtex"]
+
+
+@pytest.mark.sphinx("html", testroot="mentions", confoverrides=OVERRIDES)
+def test_a_page_outside_the_reports_has_no_cite_control_but_has_json_ld(app: SphinxTestApp) -> None:
+    app.build()
+    document = _page(app, "people")
+    assert not document.xpath("//button[contains(@class, 'cite-button')]")
+    assert not document.xpath("//meta[@name='citation_title']")
+    (script,) = document.xpath("//script[@type='application/ld+json']")
+    graph = json.loads(script.text)["@graph"]
+    assert {node["@type"] for node in graph} == {"WebPage", "Person"}
+
+
+@pytest.mark.sphinx("html", testroot="mentions", confoverrides=OVERRIDES)
+def test_the_mentions_table_holds_every_mention_the_build_recorded(app: SphinxTestApp) -> None:
+    app.build()
+    with (Path(app.outdir) / "data" / "mentions.csv").open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert [(row["entity_id"], row["paragraph_number"]) for row in rows] == [
+        ("korean-studies", "1"),
+        ("spbu", "1"),
+        ("kurbanov", "1"),
+        ("ko-jae-nam", "2"),
+        ("kurbanov", "2"),
+    ]
+    # A report's landing page is the editors' page.
+    assert {row["editorial"] for row in rows} == {"true"}

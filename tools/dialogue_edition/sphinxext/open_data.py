@@ -1,0 +1,127 @@
+"""The ``data/`` download of the web site, and its data dictionary.
+
+When the site is written, ``data/`` gets each table of ``dialogue_edition.open_data`` as CSV and
+JSON, a JSON Schema beside each JSON file, and ``datapackage.json`` (Frictionless) describing the
+CSV files: from the registry and the mentions the build collected, nothing written twice.
+``{data-dictionary}`` renders the tables' fields on a page, from the same descriptions.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any, cast
+
+from docutils import nodes
+from sphinx.application import Sphinx
+from sphinx.util.docutils import SphinxDirective
+
+from ..open_data import TABLES, MentionRow, Table, datapackage, json_schema, rows, to_csv, to_json
+from .cite import citable_paragraphs, page_url, report_slug
+from .jsonld import Describer
+from .mentions.backrefs import reading_order
+from .mentions.domain import ForumDomain
+
+FOLDER = "data"
+
+
+def mention_rows(app: Sphinx) -> list[MentionRow]:
+    """Every mention the build recorded, in the site's reading order.
+
+    A paragraph is the report's own only on a report's part pages and outside editorial notes;
+    landing pages and the site's other pages are the editors'.
+    """
+    domain = cast(ForumDomain, app.env.get_domain("forum"))
+    order = reading_order(app.env)
+    citable = citable_paragraphs(app.env)
+    found = []
+    for docname, mentions in domain.data["mentions"].items():
+        slug = report_slug(docname)
+        editorial_blocks = {number: editorial for number, _anchor, editorial in citable.get(docname, [])}
+        for mention in mentions:
+            part_page = slug is not None and not docname.endswith("/index")
+            editorial = not part_page or editorial_blocks.get(mention.paragraph, True)
+            found.append(
+                MentionRow(
+                    kind=mention.kind,
+                    entity_id=mention.entity,
+                    report=slug,
+                    page=docname,
+                    paragraph_anchor=mention.anchor,
+                    paragraph_number=mention.paragraph,
+                    editorial=editorial,
+                    url=f"{page_url(app, docname)}#{mention.anchor}",
+                )
+            )
+    return sorted(found, key=lambda m: (order.get(m.page, len(order)), m.page, m.paragraph_number, m.kind, m.entity_id))
+
+
+def _write(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+
+
+def write_data(app: Sphinx, exception: Exception | None) -> None:
+    """Write ``data/`` into the finished web site."""
+    if exception is not None or app.builder.name != "html":
+        return
+    describer = Describer(app)
+    site = app.config.html_baseurl
+    tables = rows(describer.registry, mention_rows(app), describer.entity_id)
+    folder = Path(app.outdir) / FOLDER
+    for table in TABLES:
+        _write(folder / f"{table.name}.csv", to_csv(table, tables[table.name]))
+        _write(folder / f"{table.name}.json", to_json(tables[table.name]))
+        schema = json.dumps(json_schema(table, site), ensure_ascii=False, indent=1)
+        _write(folder / f"{table.name}.schema.json", schema + "\n")
+    package = datapackage(app.config.project, site, app.config.release or app.config.version)
+    _write(folder / "datapackage.json", json.dumps(package, ensure_ascii=False, indent=1) + "\n")
+
+
+class DataDictionaryDirective(SphinxDirective):
+    """``{data-dictionary}``: one section per table, its files and a table of its fields."""
+
+    def run(self) -> list[nodes.Node]:
+        site = self.config.html_baseurl
+        package = f"{site}{FOLDER}/datapackage.json"
+        result: list[nodes.Node] = [
+            nodes.paragraph(
+                "",
+                "",
+                nodes.Text("The Data Package descriptor: "),
+                nodes.reference("datapackage.json", "datapackage.json", refuri=package),
+                nodes.Text("."),
+            )
+        ]
+        for table in TABLES:
+            section = nodes.section(ids=[f"data-{table.name}"])
+            section += nodes.title(table.title, table.title)
+            files = [nodes.Text(f"{table.description} Files: ")]
+            for index, suffix in enumerate(("csv", "json", "schema.json")):
+                name = f"{table.name}.{suffix}"
+                files += [
+                    nodes.Text(", " if index else ""),
+                    nodes.reference(name, name, refuri=f"{site}{FOLDER}/{name}"),
+                ]
+            files.append(nodes.Text("."))
+            section += nodes.paragraph("", "", *files)
+            section += self.fields(table)
+            result.append(section)
+        return result
+
+    def fields(self, table: Table) -> nodes.definition_list:
+        """The table's fields: name, type, whether always filled, meaning (a list reads on a phone)."""
+        fields = nodes.definition_list(classes=["data-fields"])
+        for column in table.columns:
+            kind = f" ({column.type}{', always filled' if column.required else ''})"
+            term = nodes.term("", "", nodes.literal(column.name, column.name), nodes.Text(kind))
+            definition = nodes.definition("", nodes.paragraph(column.description, column.description))
+            fields += nodes.definition_list_item("", term, definition)
+        return fields
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    app.setup_extension("dialogue_edition.sphinxext.cite")
+    app.add_directive("data-dictionary", DataDictionaryDirective)
+    app.connect("build-finished", write_data)
+    return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

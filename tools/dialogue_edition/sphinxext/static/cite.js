@@ -1,0 +1,27 @@
+// Cite buttons (cite.py): the panel's script, stylesheet and the page's references are loaded
+// from the site when a reader first opens the panel, so a page carries only this loader.
+"use strict";
+(() => {
+  const base = document.currentScript.src.replace(/[^/]*$/, "");
+  let loading = null;
+  const load = () => {
+    loading ??= new Promise((resolve, reject) => {
+      const style = document.createElement("link");
+      style.rel = "stylesheet";
+      style.href = `${base}cite-panel.css`;
+      document.head.append(style);
+      const script = document.createElement("script");
+      script.src = `${base}cite-panel.js`;
+      script.addEventListener("load", () => resolve(window.editionCitePanel));
+      script.addEventListener("error", reject);
+      document.head.append(script);
+    });
+    return loading;
+  };
+  document.addEventListener("click", (event) => {
+    const button = event.target.closest("button.cite-button");
+    if (!button) return;
+    event.preventDefault();
+    load().then((panel) => panel.open(button));
+  });
+})();
