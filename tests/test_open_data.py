@@ -85,7 +85,7 @@ def test_the_tables_hold_every_registry_entry(layout: Layout) -> None:
     assert [row["id"] for row in csv_rows(folder, "organisations")] == list(registry.organisations)
     assert [row["id"] for row in csv_rows(folder, "events")] == list(registry.events)
     assert [row["key"] for row in csv_rows(folder, "agreements")] == list(registry.agreements)
-    positions = sum(len(person.positions) for person in registry.people.values())
+    positions = sum(len(event.positions) for person in registry.people.values() for event in person.events)
     assert len(csv_rows(folder, "positions")) == positions
 
 

@@ -72,7 +72,8 @@ TABLES: tuple[Table, ...] = (
         "The positions the reports state for each person, in their words.",
         (
             _c("person_id", "string", "the person (people.id)", True),
-            _c("order", "integer", "the position's place in the person's list, from 1", True),
+            _c("report", "string", "the report that states the position (its slug)", True),
+            _c("order", "integer", "the position's place in that report's list for the person, from 1", True),
             _c("title", "string", "the position as the report states it", True),
             _c(
                 "organisation_id",
@@ -80,13 +81,12 @@ TABLES: tuple[Table, ...] = (
                 "the organisation of the position (organisations.id), if the registry names one",
             ),
             _c(
-                "at_event",
-                "boolean",
-                "true: held at the time of the event; false: a past position the report mentions",
-                True,
+                "context",
+                "string",
+                "empty: held at the time of the report's event; else the other time the report gives, in its words",
             ),
         ),
-        ("person_id", "order"),
+        ("person_id", "report", "order"),
     ),
     Table(
         "roles",
@@ -95,9 +95,7 @@ TABLES: tuple[Table, ...] = (
         (
             _c("person_id", "string", "the person (people.id)", True),
             _c("report", "string", "the report (its slug)", True),
-            _c(
-                "role", "string", "opened, welcome-address, moderator, speaker, discussant, pictured or mentioned", True
-            ),
+            _c("role", "string", "what the report says the person did, in its words", True),
         ),
         ("person_id", "report", "role"),
     ),
@@ -128,7 +126,7 @@ TABLES: tuple[Table, ...] = (
             _c("date", "string", "YYYY-MM-DD, or YYYY where only the year is known", True),
             _c("until", "integer", "the last year of a period"),
             _c("agreement_key", "string", "the agreement signed (agreements.key)"),
-            _c("date_source", "string", "where the date comes from: report, facts or metadata", True),
+            SOURCES,
             _c("note", "string", "an editorial note"),
             _c("url", "string", "the event's entry in the edition's timeline", True),
         ),
@@ -231,13 +229,15 @@ def rows(
     positions = [
         {
             "person_id": person.id,
+            "report": event.report,
             "order": order,
             "title": position.title,
             "organisation_id": position.organisation,
-            "at_event": position.at_event,
+            "context": position.context,
         }
         for person in registry.people.values()
-        for order, position in enumerate(person.positions, start=1)
+        for event in person.events
+        for order, position in enumerate(event.positions, start=1)
     ]
     roles = [
         {"person_id": person.id, "report": event.report, "role": role}
@@ -266,7 +266,7 @@ def rows(
             "date": event.date.isoformat() if isinstance(event.date, datetime.date) else str(event.date),
             "until": event.until,
             "agreement_key": event.agreement,
-            "date_source": event.source,
+            "sources": _sources(event),
             "note": event.note,
             "url": entry_url("event", event.id),
         }

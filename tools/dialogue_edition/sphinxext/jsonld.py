@@ -65,7 +65,8 @@ class Describer:
         node["familyName"] = person.family_name
         if person.given_name:
             node["givenName"] = person.given_name
-        at_event = [position for position in person.positions if position.at_event]
+        # Posts held at the time of a report's event (not those it gives for another time).
+        at_event = [position for position in person.positions if position.context is None]
         if at_event:
             node["jobTitle"] = [position.title for position in at_event]
         affiliations = [self._ref("organisation", p.organisation) for p in at_event if p.organisation]
