@@ -21,7 +21,7 @@ sys.path.insert(0, str(PROJECT_ROOT / "tools"))
 
 from dialogue_edition.errors import InputError  # noqa: E402
 from dialogue_edition.source_report import load_reports  # noqa: E402
-from dialogue_edition.sphinxext.epub import COMBINED_NAME  # noqa: E402
+from dialogue_edition.sphinxext.epub import COMBINED_NAME, COVER_IMAGE, COVER_TEMPLATE  # noqa: E402
 
 # -- The reports -----------------------------------------------------------------------------
 # A bad metadata file or a changed source text stops the build with the file and line named,
@@ -239,6 +239,10 @@ epub_scheme = "uuid"
 epub_identifier = uuid.uuid5(uuid.NAMESPACE_URL, SITE_URL).urn
 epub_uid = "edition-id"
 epub_show_urls = "footnote"
+# A cover drawn at build time from each book's title and dates (dialogue_edition.sphinxext.epub).
+# dc:date: a report's book carries its conference date; the combined book its newest report's,
+# the date its contents run to (the build time is the package's dcterms:modified).
+epub_cover = (COVER_IMAGE, COVER_TEMPLATE)
 # Each report's own book is written beside the combined one: not a file of the combined book.
 epub_exclude_files = [f"{report.slug}.epub" for report in REPORTS]
 # Site, report, part: the EPUB's contents reach every part page.
