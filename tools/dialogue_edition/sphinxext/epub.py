@@ -379,6 +379,20 @@ class ReproducibleEpubBuilder(Epub3Builder):
         order = pages_in_reading_order(self.env, edition.root)
         return order + [name for name in self.config.edition_appendices if name not in order]
 
+    def get_refnodes(self, doctree: nodes.Node, result: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """Sphinx's contents entries, each page named by its own heading.
+
+        A toctree may give a page another label ("First session: ..."); the book's contents name
+        each page as the page itself does, as the PDF's bookmarks do.
+        """
+        refnodes = super().get_refnodes(doctree, result)
+        titles = {html.escape(self.get_target_uri(name)): name for name in self.env.titles}
+        for item in refnodes:
+            name = titles.get(item["refuri"])
+            if name is not None:
+                item["text"] = ssp(html.escape(self.env.titles[name].astext()))
+        return refnodes
+
     def refnode(self, docname: str) -> dict[str, Any]:
         """A table-of-contents entry for a whole page."""
         title = html.escape(self.env.titles[docname].astext())
@@ -393,6 +407,8 @@ class ReproducibleEpubBuilder(Epub3Builder):
         parts = self.get_refnodes(doctree, [])
         for item in parts:
             item["refuri"] = (folder / item["refuri"]).as_posix()
+        # The parts' addresses are relative to the landing page until now: name them again.
+        parts = self.get_refnodes(nodes.container(), parts)
         appendices = [self.refnode(name) for name in self.config.edition_appendices]
         return [self.refnode(edition.root), *parts, *appendices]
 
