@@ -198,8 +198,8 @@ latex_elements = {
   \renewcommand{\headrulewidth}{0pt}%
   \renewcommand{\footrulewidth}{0pt}%
 }
-\preto\section{\Needspace{8\baselineskip}}
-\preto\subsection{\Needspace{6\baselineskip}}
+\preto\section{\Needspace{12\baselineskip}}
+\preto\subsection{\Needspace{7\baselineskip}}
 \preto\subsubsection{\Needspace{5\baselineskip}}
 \def\sphinxstyleindexentry#1{#1}
 \AtBeginEnvironment{sphinxtheindex}{\raggedright\hyphenpenalty=10000\exhyphenpenalty=10000\relax}
