@@ -93,6 +93,10 @@ def test_a_report_epub_holds_its_own_report_and_the_appendices(two_reports: Layo
     with zipfile.ZipFile(two_reports.build / f"{FICTIONAL}.epub") as archive:
         spine = epub_spine(archive)
         people = archive.read("people.xhtml").decode()
+    # The cover, the report, the appendices; the contents (nav.xhtml) only when asked for.
+    assert spine[0] == "epub-cover.xhtml"
+    assert spine[-1] == "nav.xhtml"
+    spine = spine[1:-1]
     assert spine[0] == f"reports/{FICTIONAL}/index.xhtml"
     assert all(page.startswith(f"reports/{FICTIONAL}/") for page in spine[:-4])
     assert spine[-4:] == APPENDICES

@@ -83,9 +83,10 @@ class PerReportLaTeXBuilder(LaTeXBuilder):
         # the page that holds its entries (the last section of that appendix).
         documents = {node["docname"]: node for node in tree.children if isinstance(node, nodes.document)}
         for bibliography in [child for child in tree.children if isinstance(child, thebibliography)]:
-            home = documents.get(next(iter(bibliography.findall(nodes.citation)), {}).get("docname", ""))
-            tree.remove(bibliography)
+            citation = next(iter(bibliography.findall(nodes.citation)), None)
+            home = documents.get(citation.get("docname", "")) if citation is not None else None
             sections = [child for child in home.children if isinstance(child, nodes.section)] if home else []
+            tree.remove(bibliography)
             (sections[-1] if sections else tree).append(bibliography)
         return tree
 
