@@ -213,7 +213,8 @@ latex_elements = {
   {\endlist}
 % A mention linked to its glossary entry: each word and each space underlined by a thin rule.
 \newcommand{\editionmentionword}[1]{\setbox0\hbox{#1}\rlap{\rule[-1.6pt]{\wd0}{0.4pt}}\box0}
-\newcommand{\editionmentionspace}{\leaders\hrule height -1.2pt depth 1.6pt\hskip\fontdimen2\font plus\fontdimen3\font minus\fontdimen4\font\relax}
+\newcommand{\editionmentionspace}{%
+  \leaders\hrule height -1.2pt depth 1.6pt\hskip\fontdimen2\font plus\fontdimen3\font minus\fontdimen4\font\relax}
 \makeatother
 """,
     # The title page and the PDF's document information come from each report's metadata

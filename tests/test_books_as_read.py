@@ -33,7 +33,8 @@ OVERFULL = re.compile(r"Overfull \\[hv]box \((\d+(?:\.\d+)?)pt too (?:wide|high)
 # foot of the page): the text block lies between them.
 HEAD_ZONE, FOOT_ZONE = 0.915, 0.07
 FOOTNOTE_SIZE = 9.0
-XHTML_HEADINGS = "//*[local-name()='h1' or local-name()='h2' or local-name()='h3' or local-name()='h4' or local-name()='h5' or local-name()='h6' or (local-name()='p' and contains(@class, 'rubric'))]"
+HEADING_TAGS = " or ".join(f"local-name()='h{level}'" for level in range(1, 7))
+XHTML_HEADINGS = f"//*[{HEADING_TAGS} or (local-name()='p' and contains(@class, 'rubric'))]"
 OPF = {"opf": "http://www.idpf.org/2007/opf", "dc": "http://purl.org/dc/elements/1.1/"}
 OPS = "http://www.idpf.org/2007/ops"
 
@@ -120,7 +121,7 @@ def heading_is_followed_on_its_page(title: str, lines: list[str]) -> bool:
     wanted = _normal(title)
     for last in range(len(lines)):
         for first in range(max(0, last - 3), last + 1):
-            # A line broken after a dash ("Russia–" / "Republic") joins without a space.
+            # A line broken after a dash ("Russia-" / "Republic") joins without a space.
             text = _normal(re.sub(r"([–-]) \n", r"\1", " \n".join(lines[first : last + 1])))
             if text == wanted or re.fullmatch(r"[a-z0-9]+(\.[0-9]+)* " + re.escape(wanted), text):
                 return last < len(lines) - 1
@@ -146,7 +147,11 @@ def test_running_heads_are_one_line_and_footers_only_the_page_number(site: tuple
         for number, page in enumerate(PdfReader(path).pages, start=1):
             zones = page_lines(page)
             assert len(zones["head"]) <= 1, f"{name}, page {number}: running head on {len(zones['head'])} lines"
-            assert all(re.fullmatch(r"\d+|[ivxlc]+", line.text) for line in zones["foot"]), (name, number, zones["foot"])
+            assert all(re.fullmatch(r"\d+|[ivxlc]+", line.text) for line in zones["foot"]), (
+                name,
+                number,
+                zones["foot"],
+            )
             assert "Release" not in " ".join(line.text for line in zones["head"]), (name, number)
 
 
@@ -183,10 +188,14 @@ def test_the_overfull_box_scan_reads_latex_s_log() -> None:
 
 
 def test_a_heading_at_the_foot_of_a_page_is_seen() -> None:
-    assert not heading_is_followed_on_its_page("Opening and welcome addresses", ["text", "1.1 Opening and welcome addresses"])
+    assert not heading_is_followed_on_its_page(
+        "Opening and welcome addresses", ["text", "1.1 Opening and welcome addresses"]
+    )
     foot = [Line(180, "1.1 Opening", 14.3), Line(155, "https://example.org/a-footnote", 7.97)]
     assert without_footnotes(foot) == ["1.1 Opening"]
-    assert heading_is_followed_on_its_page("Long heading over two lines", ["A.1 Long heading over", "two lines", "text"])
+    assert heading_is_followed_on_its_page(
+        "Long heading over two lines", ["A.1 Long heading over", "two lines", "text"]
+    )
 
 
 # -- EPUB ------------------------------------------------------------------------------------
@@ -251,7 +260,9 @@ def test_each_epub_has_a_cover_and_landmarks(site: tuple[Layout, list[SourceRepo
             first_page = epub_spine(archive)[0]
             assert archive.read(first_page).decode().count(f'src="{cover[0]}"') == 1, name
             navigation = etree.fromstring(archive.read("nav.xhtml"))
-            landmarks = navigation.xpath(f"//*[local-name()='nav'][@*[local-name()='type']='landmarks']//*[local-name()='a']")
+            landmarks = navigation.xpath(
+                "//*[local-name()='nav'][@*[local-name()='type']='landmarks']//*[local-name()='a']"
+            )
             kinds = {link.get(f"{{{OPS}}}type"): link.get("href") for link in landmarks}
             assert set(kinds) == {"cover", "toc", "bodymatter"}, name
             for href in kinds.values():
@@ -328,9 +339,11 @@ def test_editorial_boxes_keep_their_border_and_title_with_only_the_epub_s_styles
                 seen += 1
                 assert box["border"] >= 1, (name, document, box)
                 assert box["borderColour"] not in (box["background"], "rgba(0, 0, 0, 0)"), (name, document, box)
-                assert box["title"] and box["titleShown"], (name, document, box)
+                assert box["title"], (name, document, box)
+                assert box["titleShown"], (name, document, box)
             text = page.evaluate("document.body.innerText")
-            assert "::" not in text and "[[" not in text, (name, document)
+            assert "::" not in text, (name, document)
+            assert "[[" not in text, (name, document)
             overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
             assert overflow <= 0, (name, document, overflow)
         page.close()

@@ -332,7 +332,7 @@ class ReproducibleEpubBuilder(Epub3Builder):
         templatename: str = "page.html",
         *,
         outfilename: Path | None = None,
-        event_arg: Any = None,
+        event_arg: object = None,
     ) -> None:
         language = html.escape(self.page_language(pagename))
         addctx["html_tag"] = self.html_tag.replace("<html ", f'<html lang="{language}" xml:lang="{language}" ', 1)

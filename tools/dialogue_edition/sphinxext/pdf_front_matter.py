@@ -1,4 +1,4 @@
-"""Each PDF opens with its own title page and document information.
+r"""Each PDF opens with its own title page and document information.
 
 Sphinx's LaTeX settings (``latex_elements``) are one for all documents, but the edition has one
 PDF per report and a combined PDF of the whole site: this builder sets the title page and the
@@ -6,7 +6,7 @@ PDF's title, author, subject and language for each document, from the metadata o
 prints (matched by the document's title, which ``conf.py`` takes from that report's metadata) or,
 for the combined PDF (titled as the project), from every report's.
 
-The running head carries a short title, ``\\editionrunninghead``: the title of the page a report's
+The running head carries a short title, ``\editionrunninghead``: the title of the page a report's
 PDF starts from (its landing page), or the project's for the combined PDF; ``conf.py`` sets the
 page style that prints it.
 
