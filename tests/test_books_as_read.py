@@ -108,7 +108,9 @@ def outline(reader: PdfReader, items: list[Any] | None = None, level: int = 0) -
         if isinstance(item, list):
             found += outline(reader, item, level + 1)
         elif isinstance(item, Destination):
-            found.append((level, item.title, reader.get_destination_page_number(item)))
+            number = reader.get_destination_page_number(item)
+            assert number is not None, f"bookmark {item.title!r} points nowhere"
+            found.append((level, str(item.title), number))
     return found
 
 
