@@ -185,8 +185,8 @@ latex_elements = {
 \makeatletter
 \fancypagestyle{normal}{%
   \fancyhf{}%
-  \fancyhead[L]{{\py@HeaderFamily\truncate{.48\headwidth}{\editionrunninghead}}}%
-  \fancyhead[R]{{\py@HeaderFamily\truncate{.48\headwidth}{\hfill\nouppercase{\leftmark}}}}%
+  \fancyhead[L]{{\py@HeaderFamily\small\truncate{.48\headwidth}{\editionrunninghead}}}%
+  \fancyhead[R]{{\py@HeaderFamily\small\truncate{.48\headwidth}{\hfill\nouppercase{\leftmark}}}}%
   \fancyfoot[R]{{\py@HeaderFamily\thepage}}%
   \renewcommand{\headrulewidth}{0.4pt}%
   \renewcommand{\footrulewidth}{0pt}%
