@@ -172,6 +172,7 @@ latex_appendices = edition_appendices
 # - the index in the body font, ragged right and unhyphenated (Sphinx sets its entries as code);
 # - a mention that links to the glossary is underlined with a thin rule, word by word, so that
 #   two adjacent names stay two (dialogue_edition.sphinxext.mentions).
+# (xurl, needspace and truncate come with texlive-latex-extra, which texlive-xetex depends on.)
 latex_elements = {
     "papersize": "a4paper",
     "extraclassoptions": "openany,oneside",
