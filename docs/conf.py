@@ -178,7 +178,8 @@ latex_elements = {
     "extraclassoptions": "openany,oneside",
     # Keep the caption of the missing photograph where the report has it, not floated away.
     "figure_align": "H",
-    "tableofcontents": r"\setcounter{tocdepth}{0}\sphinxtableofcontents",
+    # After the contents, the marks are emptied: the page before chapter 1 is not "CONTENTS".
+    "tableofcontents": r"\setcounter{tocdepth}{0}\sphinxtableofcontents\markboth{}{}",
     "preamble": r"""
 \usepackage{xurl}
 \usepackage{needspace}
