@@ -21,7 +21,7 @@ sys.path.insert(0, str(PROJECT_ROOT / "tools"))
 
 from dialogue_edition.errors import InputError  # noqa: E402
 from dialogue_edition.source_report import load_reports  # noqa: E402
-from dialogue_edition.sphinxext.epub import COMBINED_NAME  # noqa: E402
+from dialogue_edition.sphinxext.epub import COMBINED_NAME, COVER_IMAGE, COVER_TEMPLATE  # noqa: E402
 
 # -- The reports -----------------------------------------------------------------------------
 # A bad metadata file or a changed source text stops the build with the file and line named,
@@ -174,13 +174,66 @@ latex_documents = [
     for report in REPORTS
 ] + [("index", f"{COMBINED_NAME}.tex", project, EDITORS, "manual", True)]
 latex_show_urls = "footnote"
-# The glossaries, the agreements and the timeline close every PDF, with the page of each mention.
-# (Sphinx gathers the agreements' entries themselves at the very end, as the Bibliography.)
+# The glossaries, the agreements and the timeline close every PDF, with the page of each mention;
+# the agreements' entries are printed inside their appendix (dialogue_edition.sphinxext.pdf_front_matter).
 latex_appendices = edition_appendices
+# The page design, for a book read on screen as much as printed:
+# - one-sided, every chapter on the next page (openany): no blank pages before chapters;
+# - a running head on one line: the document's short title (set per document as
+#   \editionrunninghead by pdf_front_matter) and the chapter's title, each cut to its half
+#   rather than wrapped; the page number alone in the footer (no "CONTENTS", no "Release");
+# - the contents list chapters only: the glossaries' one-letter sections would fill a page;
+# - no heading stranded at the foot of a page (needspace), long addresses break anywhere (xurl);
+# - the index in the body font, ragged right and unhyphenated (Sphinx sets its entries as code);
+# - a mention that links to the glossary is underlined with a thin rule, word by word, so that
+#   two adjacent names stay two (dialogue_edition.sphinxext.mentions).
+# (xurl, needspace and truncate come with texlive-latex-extra, which texlive-xetex depends on.)
 latex_elements = {
     "papersize": "a4paper",
+    "extraclassoptions": "openany,oneside",
     # Keep the caption of the missing photograph where the report has it, not floated away.
     "figure_align": "H",
+    # After the contents, the marks are emptied: the page before chapter 1 is not "CONTENTS".
+    "tableofcontents": r"\setcounter{tocdepth}{0}\sphinxtableofcontents\markboth{}{}",
+    "preamble": r"""
+\usepackage{xurl}
+\usepackage{needspace}
+\usepackage{truncate}
+\makeatletter
+\fancypagestyle{normal}{%
+  \fancyhf{}%
+  \fancyhead[L]{{\py@HeaderFamily\small\truncate{.48\headwidth}{\editionrunninghead}}}%
+  \fancyhead[R]{{\py@HeaderFamily\small\truncate{.48\headwidth}{\hfill\nouppercase{\leftmark}}}}%
+  \fancyfoot[R]{{\py@HeaderFamily\thepage}}%
+  \renewcommand{\headrulewidth}{0.4pt}%
+  \renewcommand{\footrulewidth}{0pt}%
+  \renewcommand{\chaptermark}[1]{\markboth{##1}{##1}}%
+}
+\fancypagestyle{plain}{%
+  \fancyhf{}%
+  \fancyfoot[R]{{\py@HeaderFamily\thepage}}%
+  \renewcommand{\headrulewidth}{0pt}%
+  \renewcommand{\footrulewidth}{0pt}%
+}
+\preto\section{\Needspace{12\baselineskip}}
+\preto\subsection{\Needspace{7\baselineskip}}
+\preto\subsubsection{\Needspace{5\baselineskip}}
+\def\sphinxstyleindexentry#1{#1}
+\AtBeginEnvironment{sphinxtheindex}{\raggedright\hyphenpenalty=10000\exhyphenpenalty=10000\relax}
+% The agreements' entries as a list inside their appendix, not a chapter of their own at the end.
+\renewenvironment{sphinxthebibliography}[1]{%
+  \list{\@biblabel{\@arabic\c@enumiv}}{%
+    \settowidth\labelwidth{\@biblabel{#1}}%
+    \leftmargin\labelwidth\advance\leftmargin\labelsep
+    \usecounter{enumiv}\let\p@enumiv\@empty\renewcommand\theenumiv{\@arabic\c@enumiv}}%
+  \sloppy\clubpenalty4000\widowpenalty4000}%
+  {\endlist}
+% A mention linked to its glossary entry: each word and each space underlined by a thin rule.
+\newcommand{\editionmentionword}[1]{\setbox0\hbox{#1}\rlap{\rule[-1.6pt]{\wd0}{0.4pt}}\box0}
+\newcommand{\editionmentionspace}{%
+  \leaders\hrule height -1.2pt depth 1.6pt\hskip\fontdimen2\font plus\fontdimen3\font minus\fontdimen4\font\relax}
+\makeatother
+""",
     # The title page and the PDF's document information come from each report's metadata
     # (dialogue_edition.sphinxext.pdf_front_matter).
 }
@@ -208,6 +261,10 @@ epub_scheme = "uuid"
 epub_identifier = uuid.uuid5(uuid.NAMESPACE_URL, SITE_URL).urn
 epub_uid = "edition-id"
 epub_show_urls = "footnote"
+# A cover drawn at build time from each book's title and dates (dialogue_edition.sphinxext.epub).
+# dc:date: a report's book carries its conference date; the combined book its newest report's,
+# the date its contents run to (the build time is the package's dcterms:modified).
+epub_cover = (COVER_IMAGE, COVER_TEMPLATE)
 # Each report's own book is written beside the combined one: not a file of the combined book.
 epub_exclude_files = [f"{report.slug}.epub" for report in REPORTS]
 # The open data's dictionary describes files of the web site (data/): a page of the site only.

@@ -7,6 +7,16 @@ timeline), with that report's title, publisher, language and identifier. A link 
 pages to a page the book does not hold (another report's paragraph in "Mentioned in") goes to
 the same place in the web edition (``html_baseurl``) instead of nowhere.
 
+What a reader of either book meets, beyond Sphinx's defaults: every page says its language
+(``lang`` and ``xml:lang``, the report's for a report's pages); a cover, drawn at build time as
+an SVG from the book's own title and dates (text only, no artwork, the same every build), and
+landmarks navigation (cover, contents, start of the text); ``dc:date`` is the report's
+conference date (the combined book's, its newest report's: the date its contents run to) and
+``dc:source`` names each original page; the pages of links shown as footnotes carry a "Footnotes"
+heading only when there are footnotes, numbered 1, 2, ...; a stylesheet of its own
+(``epub_static/edition-epub.css``), since the site's relies on the HTML theme's variables; and
+the site's download section, with its checksum table, stays on the web.
+
 Two fixes to Sphinx's builder as well: the NCX ``dtb:uid`` carries the book's identifier (Sphinx
 writes ``epub_uid``, an XML id, which epubcheck rejects: NCX-001), and the archive is written
 with ``mimetype`` first and stored, the other files sorted, every timestamp set from
@@ -16,12 +26,14 @@ with ``mimetype`` first and stored, the other files sorted, every timestamp set 
 from __future__ import annotations
 
 import contextlib
+import datetime
 import html
 import os
 import posixpath
 import re
 import shutil
 import tempfile
+import textwrap
 import time
 import uuid
 import zipfile
@@ -31,13 +43,15 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
+from docutils import nodes
 from lxml import etree
 from sphinx.application import Sphinx
-from sphinx.builders._epub_base import ssp
+from sphinx.builders._epub_base import FOOTNOTE_LABEL_TEMPLATE, FOOTNOTES_RUBRIC_NAME, ssp
 from sphinx.builders.epub3 import Epub3Builder
 from sphinx.config import Config
 
 from ..source_report import ReportMetadata, long_date
+from .downloads import downloads_table
 from .reading_order import pages_in_reading_order
 from .report_metadata import reports_of
 
@@ -46,6 +60,16 @@ COMBINED_NAME = "dialogue-forum-reports"
 FIRST = ("mimetype", "META-INF/container.xml", "content.opf", "toc.ncx")
 GENERATED = {*FIRST, "nav.xhtml"}
 EARLIEST_ZIP_TIME = 315532800  # 1980-01-01, the earliest time a zip file can record
+COVER_IMAGE = "cover.svg"
+"""Each book's cover, written into the book's top folder (not ``_static``, which books share)."""
+COVER_TEMPLATE = "edition-cover.html"
+STATIC = Path(__file__).parent / "epub_static"
+TEMPLATES = Path(__file__).parent / "epub_templates"
+STYLESHEET = "edition-epub.css"
+OPF = "http://www.idpf.org/2007/opf"
+DC = "http://purl.org/dc/elements/1.1/"
+XHTML = "http://www.w3.org/1999/xhtml"
+OPS = "http://www.idpf.org/2007/ops"
 
 
 @dataclass(frozen=True)
@@ -61,10 +85,18 @@ class EpubEdition:
     description: str
     identifier: str
     rights: str
+    date: str
+    """``dc:date``, ISO 8601: the report's conference date; the newest report's for the combined book."""
+    subtitle: str
+    """The cover's second line: which event, or how many reports."""
+    sources: tuple[str, ...]
+    """``dc:source``: the original page of each report the book holds."""
 
 
 def combined_edition(config: Config) -> EpubEdition:
     """The whole site as one book, described by the ``epub_*`` settings."""
+    reports = reports_of(config)
+    count = f"{len(reports)} report{'s' * (len(reports) != 1)}"
     return EpubEdition(
         basename=config.epub_basename,
         root=config.root_doc,
@@ -76,6 +108,9 @@ def combined_edition(config: Config) -> EpubEdition:
         description=config.epub_description,
         identifier=config.epub_identifier,
         rights=config.epub_copyright,
+        date=max((report.conference_date for report in reports), default=build_time()).isoformat(),
+        subtitle=f"Combined edition of {count}",
+        sources=tuple(str(report.original_url) for report in reports),
     )
 
 
@@ -96,13 +131,105 @@ def report_edition(config: Config, report: ReportMetadata) -> EpubEdition:
         ),
         identifier=uuid.uuid5(uuid.NAMESPACE_URL, urljoin(config.html_baseurl, landing)).urn,
         rights=f"report text: {report.publisher}, its original publisher",
+        date=report.conference_date.isoformat(),
+        subtitle=f"Report of the event of {long_date(report.conference_date)} ({report.conference_format})",
+        sources=(str(report.original_url),),
     )
+
+
+def build_time() -> datetime.date:
+    """The build's date (SOURCE_DATE_EPOCH, else today): the combined book's date when there is no report."""
+    return datetime.datetime.fromtimestamp(zip_seconds(), tz=datetime.UTC).date()
+
+
+def cover_svg(edition: EpubEdition) -> str:
+    """The book's cover: its author, title and subtitle as text on a plain ground, 1200 by 1920."""
+    y = 420
+    lines = [f'<text x="600" y="260" class="small">{html.escape(edition.author)}</text>']
+    for line in textwrap.wrap(edition.title, 22):
+        lines.append(f'<text x="600" y="{y}" class="title">{html.escape(line)}</text>')
+        y += 100
+    y += 60
+    lines.append(f'<rect x="450" y="{y - 80}" width="300" height="4" fill="#d9a441"/>')
+    for line in textwrap.wrap(edition.subtitle, 36):
+        lines.append(f'<text x="600" y="{y}" class="small">{html.escape(line)}</text>')
+        y += 70
+    y = max(y + 60, 1700)
+    for line in textwrap.wrap(f"Digital edition; text as published by {edition.publisher}", 40):
+        lines.append(f'<text x="600" y="{y}" class="small">{html.escape(line)}</text>')
+        y += 70
+    body = "\n  ".join(lines)
+    return f"""<?xml version="1.0" encoding="UTF-8"?>
+<svg xmlns="http://www.w3.org/2000/svg" version="1.1" width="1200" height="1920" viewBox="0 0 1200 1920">
+  <title>{html.escape(edition.title)}</title>
+  <style>
+    text {{ fill: #ffffff; font-family: serif; text-anchor: middle; }}
+    .title {{ font-size: 80px; font-weight: bold; }}
+    .small {{ font-size: 48px; }}
+  </style>
+  <rect width="1200" height="1920" fill="#1f3a5f"/>
+  {body}
+</svg>
+"""
+
+
+def zip_seconds() -> int:
+    """The build time: SOURCE_DATE_EPOCH, else now (never before a zip file can record)."""
+    return max(int(os.environ.get("SOURCE_DATE_EPOCH", time.time())), EARLIEST_ZIP_TIME)
 
 
 def zip_time() -> tuple[int, int, int, int, int, int]:
     """The timestamp every file in the archive gets: SOURCE_DATE_EPOCH, else now."""
-    seconds = max(int(os.environ.get("SOURCE_DATE_EPOCH", time.time())), EARLIEST_ZIP_TIME)
-    return time.gmtime(seconds)[:6]
+    return time.gmtime(zip_seconds())[:6]
+
+
+def finish_package(opf: Path, edition: EpubEdition) -> None:
+    """``content.opf`` beyond Sphinx's template: the sources, the modification time, the cover image.
+
+    Sphinx writes one date as both ``dc:date`` and ``dcterms:modified``; the book's date is the
+    report's, the modification time the build's.
+    """
+    tree = etree.parse(str(opf), etree.XMLParser(resolve_entities=False))
+    namespaces = {"opf": OPF, "dc": DC}
+    date = tree.find(".//dc:date", namespaces)
+    for source in reversed(edition.sources):
+        element = etree.Element(f"{{{DC}}}source")
+        element.text, element.tail = source, date.tail
+        date.addnext(element)
+    modified = tree.find(".//opf:meta[@property='dcterms:modified']", namespaces)
+    modified.text = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(zip_seconds()))
+    for item in tree.iterfind(f".//opf:item[@href='{COVER_IMAGE}']", namespaces):
+        item.set("properties", "cover-image")
+    # The landmarks point at the contents in nav.xhtml, which must then be in the spine (read
+    # only when asked for: linear="no").
+    spine = tree.find(".//opf:spine", namespaces)
+    last = spine[-1]
+    navigation = etree.SubElement(spine, f"{{{OPF}}}itemref", {"idref": "nav", "linear": "no"})
+    navigation.tail, last.tail = last.tail, spine.text
+    tree.write(str(opf), xml_declaration=True, encoding="utf-8")
+
+
+def add_landmarks(navigation: Path, start: str) -> None:
+    """Landmarks navigation in ``nav.xhtml``: the cover, the contents, where the text starts."""
+    tree = etree.parse(str(navigation), etree.XMLParser(resolve_entities=False))
+    toc = tree.find(f".//{{{XHTML}}}nav[@{{{OPS}}}type='toc']")
+    toc.set("id", "toc")
+    landmarks = etree.Element(f"{{{XHTML}}}nav", {f"{{{OPS}}}type": "landmarks", "hidden": "hidden"})
+    heading = etree.SubElement(landmarks, f"{{{XHTML}}}h2")
+    heading.text = "Landmarks"
+    entries = etree.SubElement(landmarks, f"{{{XHTML}}}ol")
+    for kind, href, label in (
+        ("cover", "epub-cover.xhtml", "Cover"),
+        ("toc", "nav.xhtml#toc", "Contents"),
+        ("bodymatter", start, "Start of the text"),
+    ):
+        link = etree.SubElement(etree.SubElement(entries, f"{{{XHTML}}}li"), f"{{{XHTML}}}a")
+        link.set(f"{{{OPS}}}type", kind)
+        link.set("href", href)
+        link.text = label
+    landmarks.tail = toc.tail
+    toc.addnext(landmarks)
+    tree.write(str(navigation), xml_declaration=True, encoding="utf-8", doctype="<!DOCTYPE html>")
 
 
 def write_reproducibly(epub: Path, folder: Path, names: Iterable[str]) -> None:
@@ -186,6 +313,7 @@ class ReproducibleEpubBuilder(Epub3Builder):
             ("description", edition.description),
             ("id", edition.identifier),
             ("copyright", edition.rights),
+            ("date", edition.date),
         ):
             metadata[key] = html.escape(value)
         return metadata
@@ -206,6 +334,53 @@ class ReproducibleEpubBuilder(Epub3Builder):
         metadata["lang"] = html.escape(self.edition.language)
         return metadata
 
+    def page_language(self, pagename: str) -> str:
+        """A report's pages speak its language; the other pages the site's."""
+        for report in reports_of(self.config):
+            if pagename.startswith(f"reports/{report.slug}/"):
+                return report.language
+        return self.config.language
+
+    def handle_page(
+        self,
+        pagename: str,
+        addctx: dict[str, Any],
+        templatename: str = "page.html",
+        *,
+        outfilename: Path | None = None,
+        event_arg: object = None,
+    ) -> None:
+        language = html.escape(self.page_language(pagename))
+        addctx["html_tag"] = self.html_tag.replace("<html ", f'<html lang="{language}" xml:lang="{language}" ', 1)
+        if templatename == COVER_TEMPLATE:
+            addctx["title"] = self.edition.title
+        super().handle_page(pagename, addctx, templatename, outfilename=outfilename, event_arg=event_arg)
+
+    def add_visible_links(self, tree: nodes.document, show_urls: str = "inline") -> None:
+        """Sphinx's links shown as footnotes, numbered 1, 2, ..., headed "Footnotes" only if any."""
+        super().add_visible_links(tree, show_urls)
+        for rubric in list(tree.findall(nodes.rubric)):
+            if rubric.astext() != FOOTNOTES_RUBRIC_NAME:
+                continue
+            following = rubric.parent.children[rubric.parent.index(rubric) + 1 :]
+            if not any(isinstance(node, nodes.footnote) for node in following):
+                rubric.parent.remove(rubric)
+        prefix = FOOTNOTE_LABEL_TEMPLATE.split("%", 1)[0]
+        for node in list(tree.findall(nodes.footnote_reference)) + list(tree.findall(nodes.label)):
+            text = node.astext()
+            if prefix and text.startswith(prefix) and text[len(prefix) :].isdigit():
+                node.children = []
+                node += nodes.Text(text[len(prefix) :])
+
+    def build_content(self) -> None:
+        (Path(self.outdir) / COVER_IMAGE).write_text(cover_svg(self.edition), encoding="utf-8")
+        super().build_content()
+        finish_package(Path(self.outdir) / "content.opf", self.edition)
+
+    def build_navigation_doc(self) -> None:
+        super().build_navigation_doc()
+        add_landmarks(Path(self.outdir) / "nav.xhtml", self.refnodes[0]["refuri"])
+
     def build_epub(self) -> None:
         names = [*FIRST, *self.files]
         write_reproducibly(self.outdir / f"{self.edition.basename}.epub", Path(self.outdir), names)
@@ -219,6 +394,20 @@ class ReproducibleEpubBuilder(Epub3Builder):
         """The report's pages in reading order, then the appendices."""
         order = pages_in_reading_order(self.env, edition.root)
         return order + [name for name in self.config.edition_appendices if name not in order]
+
+    def get_refnodes(self, doctree: nodes.Node, result: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """Sphinx's contents entries, each page named by its own heading.
+
+        A toctree may give a page another label ("First session: ..."); the book's contents name
+        each page as the page itself does, as the PDF's bookmarks do.
+        """
+        refnodes = super().get_refnodes(doctree, result)
+        titles = {html.escape(self.get_target_uri(name)): name for name in self.env.titles}
+        for item in refnodes:
+            name = titles.get(item["refuri"])
+            if name is not None:
+                item["text"] = ssp(html.escape(self.env.titles[name].astext()))
+        return refnodes
 
     def refnode(self, docname: str) -> dict[str, Any]:
         """A table-of-contents entry for a whole page."""
@@ -234,6 +423,8 @@ class ReproducibleEpubBuilder(Epub3Builder):
         parts = self.get_refnodes(doctree, [])
         for item in parts:
             item["refuri"] = (folder / item["refuri"]).as_posix()
+        # The parts' addresses are relative to the landing page until now: name them again.
+        parts = self.get_refnodes(nodes.container(), parts)
         appendices = [self.refnode(name) for name in self.config.edition_appendices]
         return [self.refnode(edition.root), *parts, *appendices]
 
@@ -273,9 +464,37 @@ class ReproducibleEpubBuilder(Epub3Builder):
             self.outdir, self.refnodes, self.edition, self.domain_indices, self.use_index, self.playorder = saved
 
 
+def use_cover_template(app: Sphinx, config: Config) -> None:
+    """The cover page's template (the cover image with the book's title as its text alternative)."""
+    config.templates_path = [*config.templates_path, str(TEMPLATES)]
+
+
+def use_epub_stylesheet(app: Sphinx) -> None:
+    """The EPUB's own stylesheet, last, for the books only: the site keeps its theme's."""
+    if app.builder.name == "epub":
+        app.config.html_static_path = [*app.config.html_static_path, str(STATIC)]
+        app.add_css_file(STYLESHEET, priority=900)
+
+
+def leave_downloads_to_the_web(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    """A book has no download table: the section that holds it stays on the web site."""
+    if app.builder.name != "epub":
+        return
+    for placeholder in list(doctree.findall(downloads_table)):
+        section = placeholder.parent
+        while section is not None and not isinstance(section, nodes.section):
+            section = section.parent
+        (section or placeholder).parent.remove(section or placeholder)
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
     # Each report's book describes itself from the report's metadata (edition_reports).
     app.setup_extension("dialogue_edition.sphinxext.report_metadata")
+    app.setup_extension("dialogue_edition.sphinxext.downloads")
     app.add_config_value("edition_appendices", [], "epub", types=[list])
     app.add_builder(ReproducibleEpubBuilder, override=True)
+    app.connect("config-inited", use_cover_template)
+    app.connect("builder-inited", use_epub_stylesheet)
+    # Before the downloads extension drops the empty table (priority 500).
+    app.connect("doctree-resolved", leave_downloads_to_the_web, priority=400)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

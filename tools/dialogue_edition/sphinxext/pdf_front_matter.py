@@ -1,4 +1,4 @@
-"""Each PDF opens with its own title page and document information.
+r"""Each PDF opens with its own title page and document information.
 
 Sphinx's LaTeX settings (``latex_elements``) are one for all documents, but the edition has one
 PDF per report and a combined PDF of the whole site: this builder sets the title page and the
@@ -6,8 +6,14 @@ PDF's title, author, subject and language for each document, from the metadata o
 prints (matched by the document's title, which ``conf.py`` takes from that report's metadata) or,
 for the combined PDF (titled as the project), from every report's.
 
+The running head carries a short title, ``\editionrunninghead``: the title of the page a report's
+PDF starts from (its landing page), or the project's for the combined PDF; ``conf.py`` sets the
+page style that prints it.
+
 The combined PDF starts from the site's root, whose contents list the glossaries too; they are
-printed once, as appendices, the same as in each report's PDF.
+printed once, as appendices, the same as in each report's PDF. The agreements' entries, which
+Sphinx gathers at the end of the document as a "Bibliography" chapter, are printed where their
+page has them: at the end of the "Historical agreements" appendix.
 """
 
 from __future__ import annotations
@@ -22,6 +28,7 @@ from sphinx.builders.latex.nodes import thebibliography
 from sphinx.builders.latex.theming import Theme
 from sphinx.errors import NoUri
 from sphinx.util.docutils import new_document
+from sphinx.util.texescape import escape
 
 from .report_metadata import combined_pdf_info, latex_combined_title_page, latex_title_page, pdf_info, reports_of
 from .report_reference import latex_reference
@@ -34,7 +41,8 @@ class PerReportLaTeXBuilder(LaTeXBuilder):
         super().update_doc_context(title, author, theme)
         reports = reports_of(self.config)
         report = next((report for report in reports if report.title == title), None)
-        preamble = self.config.latex_elements.get("preamble", "")
+        preamble = self.config.latex_elements.get("preamble", "") + "\n" + running_head(self.short_title(title))
+        self.context["preamble"] = preamble
         if report is not None:
             # The reference to cite, on the title page (report_reference.py).
             title_page = latex_title_page(report, author)
@@ -44,6 +52,13 @@ class PerReportLaTeXBuilder(LaTeXBuilder):
         elif title == self.config.project and reports:
             self.context["maketitle"] = latex_combined_title_page(title, author, reports)
             self.context["preamble"] = preamble + "\n" + combined_pdf_info(title, author, reports)
+
+    def short_title(self, title: str) -> str:
+        """The running head's title: the start page's own title for a report, else the document's."""
+        start = next((entry[0] for entry in self.document_data if entry[2] == title), None)
+        if start is None or start == self.config.root_doc or start not in self.env.titles:
+            return title
+        return self.env.titles[start].astext()
 
     unprinted: str | None = None
 
@@ -68,11 +83,21 @@ class PerReportLaTeXBuilder(LaTeXBuilder):
             appendix.extend(inlined[name].children)
             inlined[name].parent.remove(inlined[name])
             tree.append(appendix)
-        # Sphinx gathers the bibliography at the end of the document; it stays after the appendices.
+        # Sphinx gathers the bibliography at the end of the document: it goes back to the end of
+        # the page that holds its entries (the last section of that appendix).
+        documents = {node["docname"]: node for node in tree.children if isinstance(node, nodes.document)}
         for bibliography in [child for child in tree.children if isinstance(child, thebibliography)]:
+            citation = next(iter(bibliography.findall(nodes.citation)), None)
+            home = documents.get(citation.get("docname", "")) if citation is not None else None
+            sections = [child for child in home.children if isinstance(child, nodes.section)] if home else []
             tree.remove(bibliography)
-            tree.append(bibliography)
+            (sections[-1] if sections else tree).append(bibliography)
         return tree
+
+
+def running_head(title: str) -> str:
+    """The LaTeX definition of the running head's title (printed by the page style in ``conf.py``)."""
+    return rf"\newcommand{{\editionrunninghead}}{{{escape(title)}}}"
 
 
 def setup(app: Sphinx) -> dict[str, Any]:

@@ -27,7 +27,7 @@ def reading_order(env: BuildEnvironment) -> dict[str, int]:
 def _group_label(env: BuildEnvironment, docname: str) -> tuple[str, str | None]:
     match = REPORT_PAGE.match(docname)
     if not match:
-        return "Other pages of this site", None
+        return "Other pages of this edition", None
     landing = f"reports/{match['slug']}/index"
     return env.titles[landing].astext(), landing
 

@@ -84,6 +84,17 @@ def visit_mention_latex(self: LaTeXTranslator, node: mention) -> None:
     if any(isinstance(ancestor, nodes.caption) for ancestor in _ancestors(node)):
         self.body.append(self.encode(node.astext()))
         raise nodes.SkipNode
+    # A mention that links to its glossary entry is underlined word by word (the macros are in
+    # conf.py's LaTeX preamble), so that the line still breaks between its words and two
+    # adjacent mentions show as two: italic and colour alone ran them together.
+    reference = next(iter(node.findall(nodes.reference)), None)
+    uri = reference.get("refuri", "") if reference is not None else ""
+    if node["kind"] != "agreement" and uri.startswith("%") and "#" in uri:
+        # Only ordinary spaces separate words: a no-break space keeps its words together.
+        words = [self.encode(word) for word in re.split(r"[ \t\r\n]+", node.astext().strip())]
+        underlined = r"\editionmentionspace{}".join(rf"\editionmentionword{{{word}}}" for word in words)
+        self.body.append(self.hyperlink(uri[1:].replace("#", ":")) + underlined + "}}")
+        raise nodes.SkipNode
     if node["kind"] == "agreement":
         # A citation label is the editors': set smaller than the report's words, as in HTML.
         self.body.append(r"{\small ")

@@ -1,0 +1,356 @@
+"""The PDF and EPUB editions as a reader meets them, not only as validators see them.
+
+PDF: no line runs past the page, no blank page, no heading alone at the foot of a page, the
+agreements' entries inside their appendix, running heads on one line and footers with the page
+number only. EPUB: every page says its language, editorial boxes keep their border and title with
+only the book's own stylesheet, no empty heading, the right date and source, a cover and
+landmarks, contents named as the pages are. Each check runs on every book of the one-report and
+of the two-report site.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any, NamedTuple
+
+import pytest
+from conftest import COMBINED_EPUB, COMBINED_PDF
+from dialogue_edition.agreements import parse
+from dialogue_edition.build import Layout
+from dialogue_edition.checks.rendered_text import element_text, epub_spine
+from dialogue_edition.source_report import SourceReport, load_reports
+from lxml import etree
+from lxml import html as lxml_html
+from pypdf import PdfReader
+from pypdf.generic import Destination
+
+OVERFULL = re.compile(r"Overfull \\[hv]box \((\d+(?:\.\d+)?)pt too (?:wide|high)\)")
+# Where the running head and the footer sit on an A4 page of Sphinx's layout (points from the
+# foot of the page): the text block lies between them.
+HEAD_ZONE, FOOT_ZONE = 0.915, 0.07
+FOOTNOTE_SIZE = 9.0
+HEADING_TAGS = " or ".join(f"local-name()='h{level}'" for level in range(1, 7))
+XHTML_HEADINGS = f"//*[{HEADING_TAGS} or (local-name()='p' and contains(@class, 'rubric'))]"
+OPF = {"opf": "http://www.idpf.org/2007/opf", "dc": "http://purl.org/dc/elements/1.1/"}
+OPS = "http://www.idpf.org/2007/ops"
+
+
+@pytest.fixture(scope="module", params=["one report", "two reports"])
+def site(request: pytest.FixtureRequest) -> tuple[Layout, list[SourceReport]]:
+    """The real site, and the site of two reports (the fictional one imported beside it)."""
+    layout: Layout = request.getfixturevalue("editions" if request.param == "one report" else "two_reports")
+    return layout, load_reports(layout.docs.parent / "source_reports")
+
+
+def _pdfs(site: tuple[Layout, list[SourceReport]]) -> Iterator[tuple[str, Path]]:
+    layout, reports = site
+    for name in [COMBINED_PDF] + [f"{report.slug}.pdf" for report in reports]:
+        yield name, layout.build / name
+
+
+def _epubs(site: tuple[Layout, list[SourceReport]]) -> Iterator[tuple[str, Path]]:
+    layout, reports = site
+    for name in [COMBINED_EPUB] + [f"{report.slug}.epub" for report in reports]:
+        yield name, layout.build / name
+
+
+# -- PDF -------------------------------------------------------------------------------------
+
+
+def overfull_boxes(log: str) -> list[float]:
+    """How far each overfull box of a LaTeX log sticks out, in points."""
+    return [float(amount) for amount in OVERFULL.findall(log)]
+
+
+class Line(NamedTuple):
+    """One line of a PDF page: its baseline's height, its text, its largest font size."""
+
+    y: float
+    text: str
+    size: float
+
+
+def page_lines(page: Any) -> dict[str, list[Line]]:
+    """A page's text lines, top to bottom, in the zones of the running head, the body and the foot."""
+    height = float(page.mediabox.height)
+    fragments: dict[float, list[tuple[str, float]]] = {}
+
+    def visit(text: str, cm: list[float], tm: list[float], font: Any, size: float) -> None:
+        if text.strip():
+            y = round(tm[5] * cm[3] + cm[5], 0)
+            fragments.setdefault(y, []).append((text.strip(), size * abs(tm[3] * cm[3])))
+
+    page.extract_text(visitor_text=visit)
+    zones: dict[str, list[Line]] = {"head": [], "body": [], "foot": []}
+    for y in sorted(fragments, reverse=True):
+        zone = "head" if y > HEAD_ZONE * height else "foot" if y < FOOT_ZONE * height else "body"
+        texts = [text for text, _ in fragments[y]]
+        zones[zone].append(Line(y, " ".join(texts), max(size for _, size in fragments[y])))
+    return zones
+
+
+def without_footnotes(lines: list[Line]) -> list[str]:
+    """The lines of the text block above its footnotes (set smaller than the 10 pt text)."""
+    lines = list(lines)
+    while lines and lines[-1].size < FOOTNOTE_SIZE:
+        lines.pop()
+    return [line.text for line in lines]
+
+
+def outline(reader: PdfReader, items: list[Any] | None = None, level: int = 0) -> list[tuple[int, str, int]]:
+    """Every bookmark: its level, title and page (0-based)."""
+    found: list[tuple[int, str, int]] = []
+    for item in reader.outline if items is None else items:
+        if isinstance(item, list):
+            found += outline(reader, item, level + 1)
+        elif isinstance(item, Destination):
+            number = reader.get_destination_page_number(item)
+            assert number is not None, f"bookmark {item.title!r} points nowhere"
+            found.append((level, str(item.title), number))
+    return found
+
+
+def _normal(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip().casefold()
+
+
+def heading_is_followed_on_its_page(title: str, lines: list[str]) -> bool:
+    """Whether the heading ``title`` (possibly wrapped) has a line of text after it on its page."""
+    wanted = _normal(title)
+    for last in range(len(lines)):
+        for first in range(max(0, last - 3), last + 1):
+            # A line broken after a dash ("Russia-" / "Republic") joins without a space.
+            text = _normal(re.sub(r"([–-]) \n", r"\1", " \n".join(lines[first : last + 1])))
+            if text == wanted or re.fullmatch(r"[a-z0-9]+(\.[0-9]+)* " + re.escape(wanted), text):
+                return last < len(lines) - 1
+    raise AssertionError(f"heading {title!r} not found on its page: {lines}")
+
+
+def test_no_line_of_any_pdf_sticks_out_by_more_than_a_point(site: tuple[Layout, list[SourceReport]]) -> None:
+    layout, _ = site
+    for name, _ in _pdfs(site):
+        log = layout.log(name.replace(".pdf", "-latex.log")).read_text(encoding="utf-8", errors="replace")
+        assert [amount for amount in overfull_boxes(log) if amount > 1] == [], name
+
+
+def test_no_pdf_has_a_blank_page(site: tuple[Layout, list[SourceReport]]) -> None:
+    for name, path in _pdfs(site):
+        reader = PdfReader(path)
+        blank = [number + 1 for number, page in enumerate(reader.pages) if not page_lines(page)["body"]]
+        assert blank == [], f"{name}: blank pages {blank} of {len(reader.pages)}"
+
+
+def test_running_heads_are_one_line_and_footers_only_the_page_number(site: tuple[Layout, list[SourceReport]]) -> None:
+    for name, path in _pdfs(site):
+        for number, page in enumerate(PdfReader(path).pages, start=1):
+            zones = page_lines(page)
+            assert len(zones["head"]) <= 1, f"{name}, page {number}: running head on {len(zones['head'])} lines"
+            assert all(re.fullmatch(r"\d+|[ivxlc]+", line.text) for line in zones["foot"]), (
+                name,
+                number,
+                zones["foot"],
+            )
+            head = " ".join(line.text for line in zones["head"])
+            assert "Release" not in head, (name, number)
+            # Past the contents (numbered in roman), no page is headed or footed "Contents".
+            if any(line.text.isdigit() for line in zones["foot"]):
+                assert "contents" not in head.casefold(), (name, number, head)
+
+
+def test_no_heading_is_the_last_line_of_its_page(site: tuple[Layout, list[SourceReport]]) -> None:
+    for name, path in _pdfs(site):
+        reader = PdfReader(path)
+        lines = {}
+        for level, title, number in outline(reader):
+            if level == 0:
+                continue  # a chapter opens a page
+            if number not in lines:
+                lines[number] = without_footnotes(page_lines(reader.pages[number])["body"])
+            assert heading_is_followed_on_its_page(title, lines[number]), f"{name}, page {number + 1}: {title!r}"
+
+
+def test_the_agreements_are_printed_in_their_own_appendix(site: tuple[Layout, list[SourceReport]]) -> None:
+    layout, _ = site
+    _, data = parse(layout.docs.parent / "registry" / "agreements.bib")
+    titles = [_normal(entry.fields["title"]) for entry in data.entries.values()]
+    for name, path in _pdfs(site):
+        reader = PdfReader(path)
+        chapters = [(title, number) for level, title, number in outline(reader) if level == 0]
+        assert "Bibliography" not in [title for title, _ in chapters], name
+        start = next(index for index, (title, _) in enumerate(chapters) if title == "Historical agreements")
+        first, last = chapters[start][1], chapters[start + 1][1]
+        text = _normal(" ".join(reader.pages[number].extract_text() for number in range(first, last + 1)))
+        assert "in this pdf the entries follow" not in text, name
+        assert [title for title in titles if title not in text] == [], name
+
+
+def test_the_overfull_box_scan_reads_latex_s_log() -> None:
+    log = "Overfull \\hbox (372.83209pt too wide) in paragraph at lines 135--138\nOverfull \\vbox (0.5pt too high)"
+    assert overfull_boxes(log) == [372.83209, 0.5]
+
+
+def test_a_heading_at_the_foot_of_a_page_is_seen() -> None:
+    assert not heading_is_followed_on_its_page(
+        "Opening and welcome addresses", ["text", "1.1 Opening and welcome addresses"]
+    )
+    foot = [Line(180, "1.1 Opening", 14.3), Line(155, "https://example.org/a-footnote", 7.97)]
+    assert without_footnotes(foot) == ["1.1 Opening"]
+    assert heading_is_followed_on_its_page(
+        "Long heading over two lines", ["A.1 Long heading over", "two lines", "text"]
+    )
+
+
+# -- EPUB ------------------------------------------------------------------------------------
+
+
+def _documents(archive: zipfile.ZipFile) -> list[str]:
+    return [name for name in archive.namelist() if name.endswith(".xhtml")]
+
+
+def test_every_epub_page_says_its_language(site: tuple[Layout, list[SourceReport]]) -> None:
+    _, reports = site
+    languages = {report.slug: report.metadata.language for report in reports}
+    for name, path in _epubs(site):
+        with zipfile.ZipFile(path) as archive:
+            for document in _documents(archive):
+                root = etree.fromstring(archive.read(document))
+                slug = document.split("/")[1] if document.startswith("reports/") else None
+                expected = languages.get(slug or "", reports[0].metadata.language)
+                lang = root.get("{http://www.w3.org/XML/1998/namespace}lang")
+                assert (lang, root.get("lang")) == (expected, expected), (name, document)
+
+
+def test_no_epub_page_has_an_empty_heading(site: tuple[Layout, list[SourceReport]]) -> None:
+    for name, path in _epubs(site):
+        with zipfile.ZipFile(path) as archive:
+            for document in _documents(archive):
+                headings = etree.fromstring(archive.read(document)).xpath(XHTML_HEADINGS)
+                empty = [etree.tostring(heading, encoding="unicode")[:80] for heading in headings if _empty(heading)]
+                assert empty == [], (name, document)
+
+
+def _empty(heading: etree._Element) -> bool:
+    """A heading without text, or a "Footnotes" heading without footnotes after it."""
+    text = "".join(heading.itertext()).strip()
+    if text != "Footnotes":
+        return not text
+    return not any("footnote" in (sibling.get("class") or "") for sibling in heading.itersiblings())
+
+
+def test_each_epub_is_dated_by_its_report_and_names_its_source(site: tuple[Layout, list[SourceReport]]) -> None:
+    _, reports = site
+    books = {COMBINED_EPUB: reports} | {f"{report.slug}.epub": [report] for report in reports}
+    for name, path in _epubs(site):
+        with zipfile.ZipFile(path) as archive:
+            opf = etree.fromstring(archive.read("content.opf"))
+        held = books[name]
+        assert opf.xpath("//dc:date/text()", namespaces=OPF) == [
+            max(report.metadata.conference_date for report in held).isoformat()
+        ], name
+        assert opf.xpath("//dc:source/text()", namespaces=OPF) == [str(r.metadata.original_url) for r in held], name
+        modified = opf.xpath("//opf:meta[@property='dcterms:modified']/text()", namespaces=OPF)[0]
+        datetime.datetime.strptime(modified, "%Y-%m-%dT%H:%M:%SZ")
+
+
+def test_each_epub_has_a_cover_and_landmarks(site: tuple[Layout, list[SourceReport]]) -> None:
+    for name, path in _epubs(site):
+        with zipfile.ZipFile(path) as archive:
+            opf = etree.fromstring(archive.read("content.opf"))
+            cover = opf.xpath("//opf:item[@properties='cover-image']/@href", namespaces=OPF)
+            assert len(cover) == 1, name
+            assert etree.fromstring(archive.read(cover[0])).xpath("//*[local-name()='text']"), name
+            first_page = epub_spine(archive)[0]
+            assert archive.read(first_page).decode().count(f'src="{cover[0]}"') == 1, name
+            navigation = etree.fromstring(archive.read("nav.xhtml"))
+            landmarks = navigation.xpath(
+                "//*[local-name()='nav'][@*[local-name()='type']='landmarks']//*[local-name()='a']"
+            )
+            kinds = {link.get(f"{{{OPS}}}type"): link.get("href") for link in landmarks}
+            assert set(kinds) == {"cover", "toc", "bodymatter"}, name
+            for href in kinds.values():
+                page, _, fragment = href.partition("#")
+                assert page in archive.namelist(), (name, href)
+                if fragment:
+                    assert etree.fromstring(archive.read(page)).xpath(f"//*[@id='{fragment}']"), (name, href)
+
+
+def test_the_epub_contents_name_each_page_as_its_heading(site: tuple[Layout, list[SourceReport]]) -> None:
+    for name, path in _epubs(site):
+        with zipfile.ZipFile(path) as archive:
+            navigation = etree.fromstring(archive.read("nav.xhtml"))
+            toc = navigation.xpath("//*[local-name()='nav'][@*[local-name()='type']='toc']//*[local-name()='a']")
+            for link in toc:
+                href = link.get("href")
+                if "#" in href:
+                    continue
+                heading = lxml_html.fromstring(archive.read(href)).xpath("//h1")[0]
+                assert _normal(link.text) == _normal(element_text(heading)), (name, href)
+
+
+def test_the_combined_epub_speaks_of_itself_not_of_the_site(site: tuple[Layout, list[SourceReport]]) -> None:
+    layout, _ = site
+    with zipfile.ZipFile(layout.build / COMBINED_EPUB) as archive:
+        for document in _documents(archive):
+            text = _normal(element_text(lxml_html.fromstring(archive.read(document)).xpath("//body")[0]))
+            assert "this site" not in text, document
+            assert "checksum" not in text, document
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """Chromium, the system's (no downloaded browser), without network."""
+    from playwright.sync_api import sync_playwright
+
+    if not Path("/usr/bin/chromium").exists():
+        pytest.skip("chromium is not installed: run ./bootstrap tests")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox"])
+        yield browser
+        browser.close()
+
+
+EDITORIAL_BOX = """() => [...document.querySelectorAll('div.admonition.editorial')].map(box => {
+  const style = getComputedStyle(box), title = box.querySelector('.admonition-title');
+  const titleStyle = title ? getComputedStyle(title) : null;
+  return {
+    border: Math.max(...['Top', 'Right', 'Bottom', 'Left'].map(side =>
+      style[`border${side}Style`] === 'none' ? 0 : parseFloat(style[`border${side}Width`]))),
+    borderColour: style.borderLeftColor, background: style.backgroundColor, text: style.color,
+    title: title ? title.innerText.trim() : '', titleShown: !!titleStyle && titleStyle.display !== 'none'
+      && titleStyle.visibility !== 'hidden' && title.getBoundingClientRect().height > 0,
+  };
+})"""
+
+
+def test_editorial_boxes_keep_their_border_and_title_with_only_the_epub_s_stylesheet(
+    site: tuple[Layout, list[SourceReport]], browser: Any, tmp_path: Path
+) -> None:
+    _, reports = site
+    for name, path in _epubs(site):
+        folder = tmp_path / name
+        with zipfile.ZipFile(path) as archive:
+            archive.extractall(folder)
+            pages = [page for page in epub_spine(archive) if page.startswith("reports/")]
+        page = browser.new_page(viewport={"width": 390, "height": 844})
+        # Nothing outside the unzipped book may load: the book's own stylesheets only.
+        page.route("**/*", lambda route: route.continue_() if route.request.url.startswith("file:") else route.abort())
+        seen = 0
+        for document in pages:
+            page.goto((folder / document).as_uri())
+            for box in page.evaluate(EDITORIAL_BOX):
+                seen += 1
+                assert box["border"] >= 1, (name, document, box)
+                assert box["borderColour"] not in (box["background"], "rgba(0, 0, 0, 0)"), (name, document, box)
+                assert box["title"], (name, document, box)
+                assert box["titleShown"], (name, document, box)
+            text = page.evaluate("document.body.innerText")
+            assert "::" not in text, (name, document)
+            assert "[[" not in text, (name, document)
+            overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+            assert overflow <= 0, (name, document, overflow)
+        page.close()
+        assert seen >= len([r for r in reports if f"{r.slug}.epub" in (name, COMBINED_EPUB)]), name
