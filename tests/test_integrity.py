@@ -10,6 +10,8 @@ report's, and a person's card showing one report's posts on another report's pag
 
 from __future__ import annotations
 
+import copy
+
 import datetime
 import re
 import tomllib
@@ -36,7 +38,14 @@ def _page(layout: Layout, name: str) -> lxml_html.HtmlElement:
     return lxml_html.fromstring((layout.build / "html" / name).read_bytes())
 
 
+CITE_CONTROLS = ".//*[contains(concat(' ', @class, ' '), ' cite-control ')]"
+"""The ¶ link and Cite button beside each paragraph: furniture of every report page, not its text."""
+
+
 def _text(element: lxml_html.HtmlElement) -> str:
+    element = copy.deepcopy(element)
+    for control in element.xpath(CITE_CONTROLS):
+        control.drop_tree()
     return " ".join(element.text_content().split())
 
 
@@ -136,6 +145,7 @@ def _landing_prose(layout: Layout, slug: str) -> list[str]:
     article = _page(layout, f"reports/{slug}/index.html").xpath("//article")[0]
     unmarked = article.xpath(
         ".//p[not(ancestor::*[contains(@class, 'editorial')])][not(ancestor::dl[contains(@class, 'report-metadata')])]"
+        "[not(contains(concat(' ', @class, ' '), ' cite-control '))]"
     )
     return [_text(paragraph) for paragraph in unmarked if _text(paragraph)]
 

@@ -188,7 +188,7 @@ def test_every_pdf_gives_each_agreement_its_own_cited_in_once(two_reports: Layou
         text = "".join(page.extract_text() for page in reader.pages[start:end])
         assert text.count("Cited in:") == 4, name
         # The fictional report cites no agreement: its PDF says so under each of them.
-        assert text.count("Only in other reports of this site.") == (4 if name == f"{FICTIONAL}.pdf" else 0), name
+        assert text.count("Only in other reports of this edition.") == (4 if name == f"{FICTIONAL}.pdf" else 0), name
 
 
 def test_every_first_mention_on_every_page_of_both_reports_is_linked(two_reports: Layout) -> None:

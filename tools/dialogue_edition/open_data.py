@@ -162,17 +162,26 @@ TABLES: tuple[Table, ...] = (
             _c("entity_id", "string", "the id (people, organisations, events) or key (agreements)", True),
             _c("report", "string", "the report the page belongs to (its slug); empty for the site's other pages"),
             _c("page", "string", "the page (its path in the edition, without suffix)", True),
-            _c("paragraph_anchor", "string", "the paragraph's anchor on the page", True),
+            _c(
+                "paragraph_anchor",
+                "string",
+                "the paragraph's anchor on the page; empty for an editorial note that has none",
+            ),
             _c(
                 "paragraph_number",
                 "integer",
                 "the paragraph's number on the page (paragraphs and captions, from 1)",
                 True,
             ),
-            _c("editorial", "boolean", "true: the editors' words; false: the report's own paragraph", True),
-            _c("url", "string", "the paragraph's permalink", True),
+            _c(
+                "editorial",
+                "boolean",
+                "true: the editors' words (left out of the glossaries' 'Mentioned in'); false: the report's own",
+                True,
+            ),
+            _c("url", "string", "the paragraph's permalink (the page's, where the paragraph has no anchor)", True),
         ),
-        ("kind", "entity_id", "page", "paragraph_anchor"),
+        ("kind", "entity_id", "page", "paragraph_number"),
     ),
 )
 

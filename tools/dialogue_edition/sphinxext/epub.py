@@ -145,7 +145,8 @@ def build_time() -> datetime.date:
 def cover_svg(edition: EpubEdition) -> str:
     """The book's cover: its author, title and subtitle as text on a plain ground, 1200 by 1920."""
     y = 420
-    lines = [f'<text x="600" y="260" class="small">{html.escape(edition.author)}</text>']
+    # No report states an author: the cover names one only where a book has one.
+    lines = [f'<text x="600" y="260" class="small">{html.escape(edition.author)}</text>'] if edition.author else []
     for line in textwrap.wrap(edition.title, 22):
         lines.append(f'<text x="600" y="{y}" class="title">{html.escape(line)}</text>')
         y += 100
@@ -318,11 +319,6 @@ class ReproducibleEpubBuilder(Epub3Builder):
             metadata[key] = html.escape(value)
         return metadata
 
-    def build_content(self) -> None:
-        super().build_content()
-        opf = Path(self.outdir) / "content.opf"
-        opf.write_text(without_empty_creator(opf.read_text(encoding="utf-8")), encoding="utf-8")
-
     def toc_metadata(self, level: int, navpoints: list[Any]) -> dict[str, Any]:
         metadata = super().toc_metadata(level, navpoints)
         metadata["uid"] = html.escape(self.edition.identifier)
@@ -375,7 +371,9 @@ class ReproducibleEpubBuilder(Epub3Builder):
     def build_content(self) -> None:
         (Path(self.outdir) / COVER_IMAGE).write_text(cover_svg(self.edition), encoding="utf-8")
         super().build_content()
-        finish_package(Path(self.outdir) / "content.opf", self.edition)
+        opf = Path(self.outdir) / "content.opf"
+        opf.write_text(without_empty_creator(opf.read_text(encoding="utf-8")), encoding="utf-8")
+        finish_package(opf, self.edition)
 
     def build_navigation_doc(self) -> None:
         super().build_navigation_doc()

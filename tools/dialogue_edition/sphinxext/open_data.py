@@ -37,20 +37,23 @@ def mention_rows(app: Sphinx) -> list[MentionRow]:
     found = []
     for docname, mentions in domain.data["mentions"].items():
         slug = report_slug(docname)
-        editorial_blocks = {number: editorial for number, _anchor, editorial in citable.get(docname, [])}
+        blocks = {number: (anchor, editorial) for number, anchor, editorial in citable.get(docname, [])}
         for mention in mentions:
             part_page = slug is not None and not docname.endswith("/index")
-            editorial = not part_page or editorial_blocks.get(mention.paragraph, True)
+            cite_anchor, cite_editorial = blocks.get(mention.paragraph, ("", True))
+            editorial = mention.editorial or not part_page or cite_editorial
+            # An editorial note's paragraph has no anchor of the mentions' own: the cite anchor, if any.
+            anchor = mention.anchor or cite_anchor
             found.append(
                 MentionRow(
                     kind=mention.kind,
                     entity_id=mention.entity,
                     report=slug,
                     page=docname,
-                    paragraph_anchor=mention.anchor,
+                    paragraph_anchor=anchor,
                     paragraph_number=mention.paragraph,
                     editorial=editorial,
-                    url=f"{page_url(app, docname)}#{mention.anchor}",
+                    url=page_url(app, docname) + (f"#{anchor}" if anchor else ""),
                 )
             )
     return sorted(found, key=lambda m: (order.get(m.page, len(order)), m.page, m.paragraph_number, m.kind, m.entity_id))

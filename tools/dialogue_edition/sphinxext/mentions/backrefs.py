@@ -73,7 +73,7 @@ def render_backrefs(app: Sphinx, fromdoc: str, mentions: list[Mention]) -> nodes
         if inner:
             outer += nodes.list_item("", nodes.paragraph("", "", *heading), bullets(inner))
     # A report's PDF holds only its own pages: an entry mentioned elsewhere only says so.
-    return outer if outer.children else nodes.paragraph("", "Only in other reports of this site.")
+    return outer if outer.children else nodes.paragraph("", "Only in other reports of this edition.")
 
 
 def fill_backrefs(app: Sphinx, doctree: nodes.document, docname: str) -> None:
