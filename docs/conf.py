@@ -39,7 +39,7 @@ edition_reports = {report.slug: report.metadata.model_dump(mode="json") for repo
 edition_registry_dir = str(PROJECT_ROOT / "registry")
 
 # -- Historical agreements (sphinxcontrib-bibtex) ----------------------------------------------
-# Our own pybtex plugins (tools/dialogue_edition/treaty_style.py, registered in pyproject.toml):
+# Our own pybtex plugins (tools/dialogue_edition/treaty_style.py, registered by the mentions extension):
 # an agreement reads as an agreement, sorted and cited by its date of signature: [1884].
 bibtex_bibfiles = [str(PROJECT_ROOT / "registry" / "agreements.bib")]
 bibtex_default_style = "agreement"

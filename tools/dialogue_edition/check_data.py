@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 from .errors import InputError
+from .project import find_project
 from .redirects import load_redirects
 from .registry import load_registry
 from .source_report import load_reports
@@ -23,11 +24,10 @@ def check(project: Path) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Command line: check the project the current folder (or the first argument) holds."""
+    """Command line: check the project the first argument names, or the current folder's."""
     arguments = sys.argv[1:] if argv is None else argv
-    project = Path(arguments[0] if arguments else ".")
     try:
-        check(project.resolve())
+        check(Path(arguments[0]).resolve() if arguments else find_project())
     except InputError as error:
         print(f"check-data: {error}", file=sys.stderr)
         return 1

@@ -18,16 +18,17 @@ import shutil
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import yaml
 from pydantic import ValidationError
 
 from .data_files import read_yaml, validation_errors
 from .errors import InputError
+from .project import add_project_option, project_of
 from .registry import Registry, form_pattern, load_registry
 from .source_report import ReportDescription, ReportMetadata, long_date, sha256_of, split_blocks
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
 MAX_HEADING = 80
 CLOSING = re.compile(r"\b(ended|closed|concluded)\b", re.IGNORECASE)
 TITLE_WORDS = (
@@ -223,7 +224,7 @@ def read_text(path: Path) -> str:
 
 
 def import_report(
-    source: Path, metadata: dict, project: Path = PROJECT_ROOT, force: bool = False
+    source: Path, metadata: dict[str, Any], project: Path, force: bool = False
 ) -> tuple[list[Part], list[str]]:
     """Archive, split and write one report; return its parts and the review list."""
     text = read_text(source)
@@ -277,9 +278,9 @@ OPTIONS = {
 DEFAULTS = {"conference_format": "online", "language": "en", "organiser": "Russia–Republic of Korea Dialogue Forum"}
 
 
-def description(options: argparse.Namespace) -> dict:
+def description(options: argparse.Namespace) -> dict[str, Any]:
     """The report's description: the ``--metadata`` file, then the options (which win), then defaults."""
-    data: dict = dict(DEFAULTS)
+    data: dict[str, Any] = dict(DEFAULTS)
     node = None
     if options.metadata:
         loaded, node = read_yaml(options.metadata)
@@ -311,12 +312,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--language", dest="language", help="default: en")
     parser.add_argument("--publisher", dest="publisher")
     parser.add_argument("--organiser", dest="organiser", help=f"default: {DEFAULTS['organiser']}")
-    parser.add_argument("--project", type=Path, default=PROJECT_ROOT)
+    add_project_option(parser)
     parser.add_argument("--force", action="store_true", help="replace an existing report")
     options = parser.parse_args(argv)
     try:
         metadata = description(options)
-        parts, review = import_report(options.text, metadata, options.project.resolve(), options.force)
+        parts, review = import_report(options.text, metadata, project_of(options.project), options.force)
     except (InputError, ImportRefused) as error:
         print(f"edition-import: {error}", file=sys.stderr)
         return 1

@@ -1,9 +1,10 @@
 """A pybtex style for agreements between states, labelled and sorted by their date of signature.
 
 sphinxcontrib-bibtex formats entries with pybtex styles; the stock ones know books and
-articles, so an agreement would read like a book with a missing author. These two plugins are
-registered under ``pybtex.style.formatting`` (``agreement``), ``pybtex.style.labels`` (``year``)
-and ``pybtex.style.sorting`` (``date``) in ``pyproject.toml``, the way pybtex finds plugins.
+articles, so an agreement would read like a book with a missing author. :func:`register_plugins`
+registers these plugins with pybtex under ``pybtex.style.formatting`` (``agreement``),
+``pybtex.style.labels`` (``year``) and ``pybtex.style.sorting`` (``date``) when the Sphinx
+extension loads: at run time, so a plain checkout finds them without installed entry points.
 
 A reference reads: *Title* (kind). Signed at Place, 7 July 1884 (note). Parties: ....
 Signatories: .... Note. Sources: ....
@@ -15,6 +16,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 
 from pybtex.database import Entry
+from pybtex.plugin import register_plugin
 from pybtex.richtext import Text
 from pybtex.style.formatting import BaseStyle, toplevel
 from pybtex.style.labels import BaseLabelStyle
@@ -69,3 +71,19 @@ class DateSortingStyle(BaseSortingStyle):
     def sorting_key(self, entry: Entry) -> str:
         """The date of signature."""
         return str(entry.fields.get("date", ""))
+
+
+PLUGINS = {
+    "pybtex.style.formatting": ("agreement", AgreementStyle),
+    "pybtex.style.labels": ("year", YearLabelStyle),
+    "pybtex.style.sorting": ("date", DateSortingStyle),
+}
+
+
+def register_plugins() -> None:
+    """Make the styles known to pybtex by name (``bibtex_default_style = "agreement"``).
+
+    ``force``: these classes win over any entry point an earlier install may have left behind.
+    """
+    for group, (name, plugin) in PLUGINS.items():
+        register_plugin(group, name, plugin, force=True)

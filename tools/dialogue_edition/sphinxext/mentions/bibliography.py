@@ -13,6 +13,7 @@ from sphinx.application import Sphinx
 
 from ...agreements import parse
 from ...registry import AGREEMENTS_FILE
+from ...treaty_style import register_plugins
 from .domain import ForumDomain
 from .nodes import latex_anchor, mention_backrefs
 
@@ -56,5 +57,6 @@ def decorate_citations(app: Sphinx, doctree: nodes.document, docname: str) -> No
 
 
 def setup(app: Sphinx) -> None:
-    """Decorate the bibliography before the back-references are filled in."""
+    """Register the agreements' pybtex styles; decorate the bibliography before the back-references are filled in."""
+    register_plugins()
     app.connect("doctree-resolved", decorate_citations, priority=400)

@@ -1,6 +1,6 @@
 """The pipeline's benchmark: measures and records, never fails on a number.
 
-``nox -s bench`` (or ``python -m dialogue_edition.bench``) measures, as the median of several
+``nox -s bench`` (or ``python benchmarks/bench.py``) measures, as the median of several
 runs, wall time and peak memory of:
 
 1. each edition: cold build, no-change rebuild, rebuild after editing one page;
@@ -33,7 +33,10 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from .build import EDITIONS, PROJECT_ROOT, Layout, build, copy_project
+from dialogue_edition.build import EDITIONS, Layout, build, copy_project
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+"""The checkout the benchmark measures: a development tool, it lives beside the code, not in it."""
 
 RUNS = 3
 SLUG = "strategic-conference-2020"
@@ -52,7 +55,7 @@ TARGETS = {
 
 def measure_in_child(docs: Path, build_dir: Path, editions: list[str], baseline: bool = False) -> dict[str, float]:
     """Build in a fresh process (so memory is its own); its wall time and peak memory."""
-    command = [sys.executable, "-m", "dialogue_edition.bench", "--child", str(docs), str(build_dir), *editions]
+    command = [sys.executable, __file__, "--child", str(docs), str(build_dir), *editions]
     if baseline:
         command.append("--baseline")
     result = subprocess.run(
@@ -127,7 +130,7 @@ def edit_one_page(project: Path, page: Path = EDITED_PAGE) -> None:
 
 def archive(target: Path, reports: int) -> Path:
     """A synthetic archive: the real report and ``reports - 1`` renamed copies of it."""
-    project = copy_project(target)
+    project = copy_project(target, PROJECT_ROOT)
     source, pages = project / "source_reports" / SLUG, project / "docs" / "reports" / SLUG
     entries = [f"reports/{SLUG}/index"]
     for number in range(2, reports + 1):
@@ -188,7 +191,7 @@ def editions_part(scratch: Path) -> dict[str, dict]:
     """Cold, no-change and one-page-edit builds of each edition."""
     results = {}
     for edition in ("html", "epub", "pdf"):
-        project = copy_project(scratch / f"editions-{edition}")
+        project = copy_project(scratch / f"editions-{edition}", PROJECT_ROOT)
         results[edition] = {
             "cold": scenario(project, [edition], clean),
             "no_change": scenario(project, [edition], unchanged),
@@ -230,7 +233,7 @@ def import_fictional_report(project: Path) -> float:
 
 def two_reports_part(scratch: Path) -> dict:
     """The import of a second report, then cold builds of every edition of the two-report site."""
-    project = copy_project(scratch / "two-reports")
+    project = copy_project(scratch / "two-reports", PROJECT_ROOT)
     imports = [import_fictional_report(project) for _ in range(RUNS)]
     return {"import_s": statistics.median(imports), "editions_cold": scenario(project, list(EDITIONS), clean)}
 
@@ -270,7 +273,7 @@ def tests_part() -> dict[str, float]:
 
 def weight_part(scratch: Path) -> dict[str, float]:
     """Bytes of a session page with everything it loads (CSS, JS, images, fonts)."""
-    project = copy_project(scratch / "weight")
+    project = copy_project(scratch / "weight", PROJECT_ROOT)
     build(["html"], Layout(docs=project / "docs", build=project / "build", draft=True))
     site = project / "build" / "html"
     page = site / "reports" / SLUG / "first-session.html"
@@ -461,7 +464,7 @@ def markdown(results: dict) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the benchmark and write benchmarks.json and BENCHMARKS.md."""
-    parser = argparse.ArgumentParser(prog="edition-bench", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="bench.py", description=__doc__.splitlines()[0])
     parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     parser.add_argument("--baseline", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--skip-tests", action="store_true", help="leave the test suite out")
