@@ -109,10 +109,13 @@ def lint(session: nox.Session) -> None:
     session.run("ruff", "format", "--check", ".")
     workflows = sorted(str(path) for path in Path(".github/workflows").glob("*.yml"))
     session.run("check-jsonschema", "--builtin-schema", "vendor.github-workflows", *workflows)
+    session.run("check-jsonschema", "--builtin-schema", "vendor.dependabot", ".github/dependabot.yml")
     session.run("check-jsonschema", "--builtin-schema", "vendor.readthedocs", ".readthedocs.yaml")
     session.run("check-jsonschema", "--builtin-schema", "vendor.citation-file-format", "CITATION.cff")
     # The strictest persona: code smells too (unnamed jobs, unexplained permissions, no concurrency group).
-    session.run("zizmor", "--offline", "--persona", "pedantic", ".github/workflows")
+    session.run("zizmor", "--offline", "--persona", "pedantic", ".github")
+    # The lock agrees with pyproject.toml (after editing a pin: uv lock).
+    session.run("uv", "lock", "--check")
     # The words of every text file the repository holds (names of people and places are listed).
     session.run("pre-commit", "run", "--all-files", "codespell")
 

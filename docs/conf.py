@@ -82,7 +82,7 @@ extensions = [
     "dialogue_edition.sphinxext.page_assets",
     "dialogue_edition.sphinxext.navigation",
     "dialogue_edition.sphinxext.contributing",
-    "sphinxext.opengraph",
+    "dialogue_edition.sphinxext.social_previews",  # sphinxext-opengraph, without its matplotlib notice
     "dialogue_edition.sphinxext.sitemap",
     "dialogue_edition.sphinxext.search_index",
     "notfound.extension",
@@ -143,6 +143,9 @@ edition_downloads = [
     for report in REPORTS
 ] + [{"title": COMBINED_TITLE, "label": "All reports", "files": [f"{COMBINED_NAME}.pdf", f"{COMBINED_NAME}.epub"]}]
 edition_downloads_dir = str(PROJECT_ROOT / "build")
+# A plain `sphinx-build docs out` makes a draft that offers whichever files exist; edition-build
+# requires them all for the published site (it sets edition_downloads_required=1).
+edition_downloads_required = False
 
 # -- Permalinks (dialogue_edition.sphinxext.redirects) ------------------------------------------
 edition_redirects_file = str(PROJECT_ROOT / "docs" / "redirects.yaml")

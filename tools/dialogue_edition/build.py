@@ -111,7 +111,7 @@ def concise_errors(log: Path) -> Iterator[None]:
     Sphinx prints a full report with a traceback for any error, even a misspelt theme name;
     readers of this pipeline get the message, developers the traceback in the log file. Sphinx
     offers no setting for this (its own report, a page with versions, extensions and a traceback,
-    is what tests/test_error_report.py shows), so its (private) error hook is replaced for the
+    is what tests/test_build_output.py shows), so its (private) error hook is replaced for the
     duration.
     """
 

@@ -39,7 +39,7 @@ def element_text(element: lxml_html.HtmlElement) -> str:
     for block in element.iter():
         if isinstance(block.tag, str) and etree.QName(block).localname in BLOCK_TAGS:
             block.tail = "\n" + (block.tail or "")
-    return element.text_content()
+    return str(element.text_content())
 
 
 def html_report_text(site: Path, slug: str) -> str:
