@@ -26,28 +26,6 @@ from pybtex.style.template import Node, field, join, optional, sentence, tag, wo
 from .source_report import long_date
 
 
-class AgreementStyle(BaseStyle):
-    """Formats ``@agreement`` entries, in the order they were signed."""
-
-    default_label_style = "year"
-    default_sorting_style = "date"
-
-    def get_agreement_template(self, entry: Entry) -> Node:
-        """Title and kind, signature, parties, signatories, note and sources."""
-        signed = join[
-            field("date", raw=True, apply_func=lambda value: Text(long_date(str(value)))),
-            optional[" (", field("datenote"), ")"],
-        ]
-        return toplevel[
-            sentence[words[tag("em")[field("title")], join["(", field("kind"), ")"]]],
-            sentence[join["Signed at ", field("location"), ", ", signed]],
-            sentence[join["Parties: ", field("parties")]],
-            optional[sentence[join["Signatories: ", field("signatories")]]],
-            optional[sentence[field("note")]],
-            sentence[join["Sources: ", field("sources")]],
-        ]
-
-
 class YearLabelStyle(BaseLabelStyle):
     """Labels a reader understands: the year of signature, with a, b, ... where years repeat."""
 
@@ -71,6 +49,29 @@ class DateSortingStyle(BaseSortingStyle):
     def sorting_key(self, entry: Entry) -> str:
         """The date of signature."""
         return str(entry.fields.get("date", ""))
+
+
+class AgreementStyle(BaseStyle):
+    """Formats ``@agreement`` entries, in the order they were signed."""
+
+    # The classes themselves, which pybtex takes as well as names: no look-up needed.
+    default_label_style = YearLabelStyle
+    default_sorting_style = DateSortingStyle
+
+    def get_agreement_template(self, entry: Entry) -> Node:
+        """Title and kind, signature, parties, signatories, note and sources."""
+        signed = join[
+            field("date", raw=True, apply_func=lambda value: Text(long_date(str(value)))),
+            optional[" (", field("datenote"), ")"],
+        ]
+        return toplevel[
+            sentence[words[tag("em")[field("title")], join["(", field("kind"), ")"]]],
+            sentence[join["Signed at ", field("location"), ", ", signed]],
+            sentence[join["Parties: ", field("parties")]],
+            optional[sentence[join["Signatories: ", field("signatories")]]],
+            optional[sentence[field("note")]],
+            sentence[join["Sources: ", field("sources")]],
+        ]
 
 
 PLUGINS = {
