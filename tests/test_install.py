@@ -127,6 +127,7 @@ def test_the_lock_installs_on_the_oldest_python_and_the_commands_work_outside_th
     # The project as a package (not editable: its code lies in the environment, far from the clone).
     sync = [uv, "sync", "--quiet", "--frozen", "--no-default-groups", "--no-editable"]
     subprocess.run(sync, cwd=clone, env=environment, check=True)
+    assert not (clone / "build").exists(), "setuptools' scratch files went where the editions go"
     version = subprocess.run([venv / "bin" / "python", "-V"], capture_output=True, text=True, check=True).stdout
     assert version.startswith("Python 3."), version
     built = subprocess.run(
