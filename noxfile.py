@@ -1,8 +1,9 @@
-"""Sessions of the edition pipeline: build the editions, test, lint, preview.
+"""Sessions of the edition pipeline: build the editions, test, lint, type-check, preview.
 
-Every session installs the project with ``constraints.txt``, so each gets exactly the tested
-versions. Build sessions go through ``dialogue_edition.build`` (nitpicky, warnings as errors,
-outputs moved into ``build/`` only when complete).
+Every session installs exactly what ``uv.lock`` pins (``uv sync --frozen``: the project and the
+dependency groups it names), so each gets the tested versions on any supported Python. Build
+sessions go through ``dialogue_edition.build`` (nitpicky, warnings as errors, outputs moved into
+``build/`` only when complete).
 """
 
 from __future__ import annotations
@@ -11,17 +12,28 @@ from pathlib import Path
 
 import nox
 
-nox.options.default_venv_backend = "venv"
+# uv installs from the lock; ./bootstrap puts it in .venv/ beside nox, where nox finds it.
+nox.options.default_venv_backend = "uv"
 nox.options.reuse_venv = "yes"
-nox.options.sessions = ["editions", "tests", "lint"]
+nox.options.sessions = ["editions", "tests", "lint", "types"]
+# An interpreter that is not installed is skipped with one line, never downloaded.
+nox.options.download_python = "never"
 
-CONSTRAINTS = ("-c", "constraints.txt")
+OLDEST_PYTHON, NEWEST_PYTHON = "3.11", "3.13"
+"""The oldest and newest Pythons the fast tests run on (locally with ``nox -s fast``; CI's matrix)."""
 
 
-def install(session: nox.Session, *extras: str) -> None:
-    """Install the project (editable) with the given extras, pinned by the constraints file."""
-    target = f".[{','.join(extras)}]" if extras else "."
-    session.install(*CONSTRAINTS, "-e", target)
+def install(session: nox.Session, *groups: str) -> None:
+    """Install the project (editable) and the given dependency groups, exactly as uv.lock pins them."""
+    options = [f"--group={group}" for group in groups]
+    session.run_install(
+        "uv",
+        "sync",
+        "--frozen",
+        "--no-default-groups",
+        *options,
+        env={"UV_PROJECT_ENVIRONMENT": session.virtualenv.location},
+    )
 
 
 def build(session: nox.Session, *arguments: str) -> None:
@@ -82,6 +94,13 @@ def tests(session: nox.Session) -> None:
     session.run("pytest", *session.posargs)
 
 
+@nox.session(python=[OLDEST_PYTHON, NEWEST_PYTHON], default=False)
+def fast(session: nox.Session) -> None:
+    """The fast tests (all but the validators and the many-report builds) on each supported Python."""
+    install(session, "test")
+    session.run("pytest", "-m", "not slow", *session.posargs)
+
+
 @nox.session
 def lint(session: nox.Session) -> None:
     """ruff; the workflows, Read the Docs file and CITATION.cff against their schemas; zizmor."""
@@ -90,10 +109,22 @@ def lint(session: nox.Session) -> None:
     session.run("ruff", "format", "--check", ".")
     workflows = sorted(str(path) for path in Path(".github/workflows").glob("*.yml"))
     session.run("check-jsonschema", "--builtin-schema", "vendor.github-workflows", *workflows)
+    session.run("check-jsonschema", "--builtin-schema", "vendor.dependabot", ".github/dependabot.yml")
     session.run("check-jsonschema", "--builtin-schema", "vendor.readthedocs", ".readthedocs.yaml")
     session.run("check-jsonschema", "--builtin-schema", "vendor.citation-file-format", "CITATION.cff")
     # The strictest persona: code smells too (unnamed jobs, unexplained permissions, no concurrency group).
-    session.run("zizmor", "--offline", "--persona", "pedantic", ".github/workflows")
+    session.run("zizmor", "--offline", "--persona", "pedantic", ".github")
+    # The lock agrees with pyproject.toml (after editing a pin: uv lock).
+    session.run("uv", "lock", "--check")
+    # The words of every text file the repository holds (names of people and places are listed).
+    session.run("pre-commit", "run", "--all-files", "codespell")
+
+
+@nox.session
+def types(session: nox.Session) -> None:
+    """mypy, strict, over the pipeline and the benchmark."""
+    install(session, "test", "types")
+    session.run("mypy", *session.posargs)
 
 
 @nox.session(default=False)
@@ -120,7 +151,7 @@ def serve(session: nox.Session) -> None:
 def bench(session: nox.Session) -> None:
     """Measure build times, memory, scale and page weight; write BENCHMARKS.md (never fails on a number)."""
     install(session, "test")
-    session.run("edition-bench", *session.posargs)
+    session.run("python", "benchmarks/bench.py", *session.posargs)
 
 
 @nox.session(default=False)

@@ -39,7 +39,7 @@ edition_reports = {report.slug: report.metadata.model_dump(mode="json") for repo
 edition_registry_dir = str(PROJECT_ROOT / "registry")
 
 # -- Historical agreements (sphinxcontrib-bibtex) ----------------------------------------------
-# Our own pybtex plugins (tools/dialogue_edition/treaty_style.py, registered in pyproject.toml):
+# Our own pybtex plugins (tools/dialogue_edition/treaty_style.py, registered by the mentions extension):
 # an agreement reads as an agreement, sorted and cited by its date of signature: [1884].
 bibtex_bibfiles = [str(PROJECT_ROOT / "registry" / "agreements.bib")]
 bibtex_default_style = "agreement"
@@ -89,7 +89,7 @@ extensions = [
     "dialogue_edition.sphinxext.page_assets",
     "dialogue_edition.sphinxext.navigation",
     "dialogue_edition.sphinxext.contributing",
-    "sphinxext.opengraph",
+    "dialogue_edition.sphinxext.social_previews",  # sphinxext-opengraph, without its matplotlib notice
     "dialogue_edition.sphinxext.sitemap",
     "dialogue_edition.sphinxext.search_index",
     "notfound.extension",
@@ -158,6 +158,9 @@ edition_downloads = [
     for report in REPORTS
 ] + [{"title": COMBINED_TITLE, "label": "All reports", "files": [f"{COMBINED_NAME}.pdf", f"{COMBINED_NAME}.epub"]}]
 edition_downloads_dir = str(PROJECT_ROOT / "build")
+# A plain `sphinx-build docs out` makes a draft that offers whichever files exist; edition-build
+# requires them all for the published site (it sets edition_downloads_required=1).
+edition_downloads_required = False
 
 # -- Permalinks (dialogue_edition.sphinxext.redirects) ------------------------------------------
 edition_redirects_file = str(PROJECT_ROOT / "docs" / "redirects.yaml")

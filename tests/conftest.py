@@ -71,6 +71,17 @@ def require_tool(path: Path, what: str) -> None:
     pytest.skip(message)
 
 
+SLOW_FILES = {"test_validators.py"}
+"""The validators (epubcheck, the Nu HTML Checker, axe-core in Chromium): slow by nature."""
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark as slow the validators and every test of the many-report site (``-m "not slow"``: the rest)."""
+    for item in items:
+        if item.path.name in SLOW_FILES or "two_reports" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.slow)
+
+
 @pytest.fixture(scope="session")
 def rootdir() -> Path:
     """Where sphinx.testing finds the tiny test projects (``tests/roots/test-<case>/``)."""

@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 from conftest import FICTIONAL, FICTIONAL_METADATA, PROJECT_ROOT
-from dialogue_edition.bench import CITATION, ROLE
 from dialogue_edition.build import copy_project
 from dialogue_edition.errors import InputError
 from dialogue_edition.fidelity import normalise
@@ -17,6 +16,10 @@ from dialogue_edition.registry import load_registry
 from dialogue_edition.source_report import load_report, split_blocks
 
 SLUG = FICTIONAL_METADATA["slug"]
+ROLE = re.compile(r"\{(?:person|org|event)\}`([^`<]*?)\s*<[^>]+>`")
+"""A mention's markup; its text is the report's words."""
+CITATION = re.compile(r"\s*\{cite:p\}`[^`]+`")
+"""A citation's markup, an editorial addition."""
 
 
 @pytest.fixture

@@ -18,9 +18,9 @@ from pathlib import Path
 
 from .checks.permalinks import site_permalinks
 from .errors import InputError
+from .project import add_project_option, project_of
 from .registry import load_registry, name_words
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
 WORDS = Path(".codespell-words.txt")
 PERMALINKS = Path("tests") / "permalinks.txt"
 
@@ -48,11 +48,11 @@ def add_new_permalinks(project: Path, site: Path) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     """Command line."""
     parser = argparse.ArgumentParser(prog="edition-baselines", description=__doc__.splitlines()[0])
-    parser.add_argument("--project", type=Path, default=PROJECT_ROOT, help="the project's folder")
+    add_project_option(parser)
     parser.add_argument("--site", type=Path, help="the built HTML site (default: <project>/build/html)")
     options = parser.parse_args(argv)
-    project = options.project.resolve()
     try:
+        project = project_of(options.project)
         words = update_words(project)
         permalinks = add_new_permalinks(project, options.site or project / "build" / "html")
     except InputError as error:

@@ -22,14 +22,15 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
+from unittest import mock
 
 import sphinx._cli.util.errors as sphinx_errors
 from sphinx.cmd.build import build_main
 
 from .check_data import check
 from .errors import InputError
+from .project import add_project_option, find_project, project_of
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
 EDITIONS = ("epub", "pdf", "html")
 """Build order for ``all``: the HTML site carries the PDF and EPUB, so it comes last."""
 
@@ -50,8 +51,8 @@ class Layout:
     previews; the published site is never a draft.
     """
 
-    docs: Path = PROJECT_ROOT / "docs"
-    build: Path = PROJECT_ROOT / "build"
+    docs: Path = Path("docs")
+    build: Path = Path("build")
     draft: bool = False
 
     @property
@@ -68,21 +69,22 @@ class Layout:
         return self.build / "logs" / name
 
 
-def copy_project(target: Path) -> Path:
-    """A copy of the project's sources (pages, reports, registry, settings) to build elsewhere."""
+def copy_project(target: Path, source: Path | None = None) -> Path:
+    """A copy of a project's sources (default: the current one's) to build elsewhere."""
+    source = source or find_project()
     for name in ("docs", "source_reports", "registry"):
-        shutil.copytree(PROJECT_ROOT / name, target / name)
-    shutil.copyfile(PROJECT_ROOT / "pyproject.toml", target / "pyproject.toml")
+        shutil.copytree(source / name, target / name)
+    shutil.copyfile(source / "pyproject.toml", target / "pyproject.toml")
     return target
 
 
-def source_date_epoch() -> str:
+def source_date_epoch(project: Path) -> str:
     """A fixed build time: the caller's ``SOURCE_DATE_EPOCH``, else the last commit's, else now."""
     if "SOURCE_DATE_EPOCH" in os.environ:
         return os.environ["SOURCE_DATE_EPOCH"]
     try:
         result = subprocess.run(
-            ["git", "log", "-1", "--format=%ct"], cwd=PROJECT_ROOT, capture_output=True, text=True, check=True
+            ["git", "log", "-1", "--format=%ct"], cwd=project, capture_output=True, text=True, check=True
         )
         return result.stdout.strip() or str(int(time.time()))
     except (OSError, subprocess.CalledProcessError):
@@ -108,7 +110,9 @@ def concise_errors(log: Path) -> Iterator[None]:
 
     Sphinx prints a full report with a traceback for any error, even a misspelt theme name;
     readers of this pipeline get the message, developers the traceback in the log file. Sphinx
-    offers no setting for this, so its (private) error hook is replaced for the duration.
+    offers no setting for this (its own report, a page with versions, extensions and a traceback,
+    is what tests/test_build_output.py shows), so its (private) error hook is replaced for the
+    duration.
     """
 
     def report(exception: BaseException, /, *, stderr: TextIO = sys.stderr, **_: object) -> None:
@@ -117,12 +121,8 @@ def concise_errors(log: Path) -> Iterator[None]:
         log.write_text("".join(traceback.format_exception(exception)), encoding="utf-8")
         print(f"{category}: {exception}\n(details for developers: {log})", file=stderr)
 
-    original = sphinx_errors.handle_exception
-    sphinx_errors.handle_exception = report
-    try:
+    with mock.patch.object(sphinx_errors, "handle_exception", report):
         yield
-    finally:
-        sphinx_errors.handle_exception = original
 
 
 def run_sphinx(builder: str, layout: Layout, outdir: Path, overrides: dict[str, str] | None = None) -> None:
@@ -273,7 +273,7 @@ def check_inputs(layout: Layout) -> None:
 def build(editions: Sequence[str], layout: Layout) -> list[Path]:
     """Build the named editions in order; return what was put in place."""
     check_inputs(layout)
-    os.environ["SOURCE_DATE_EPOCH"] = source_date_epoch()
+    os.environ["SOURCE_DATE_EPOCH"] = source_date_epoch(layout.docs.parent)
     layout.staging.mkdir(parents=True, exist_ok=True)
     outputs = []
     for edition in editions:
@@ -286,12 +286,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Command line: build one edition or all of them."""
     parser = argparse.ArgumentParser(prog="edition-build", description=__doc__.splitlines()[0])
     parser.add_argument("edition", choices=[*BUILDERS, "all"], help="which edition to build")
-    parser.add_argument("--docs", type=Path, default=Layout.docs, help="the Sphinx source folder")
-    parser.add_argument("--build-dir", type=Path, default=Layout.build, help="where the editions go")
+    add_project_option(parser)
+    parser.add_argument("--docs", type=Path, help="the Sphinx source folder (default: <project>/docs)")
+    parser.add_argument("--build-dir", type=Path, help="where the editions go (default: <project>/build)")
     parser.add_argument("--draft", action="store_true", help="HTML without requiring the PDF and EPUB downloads")
     options = parser.parse_args(argv)
     editions = EDITIONS if options.edition == "all" else (options.edition,)
-    layout = Layout(docs=options.docs.resolve(), build=options.build_dir.resolve(), draft=options.draft)
+    try:
+        project = options.docs.resolve().parent if options.docs and not options.project else project_of(options.project)
+    except InputError as error:
+        print(f"edition-build: {error}", file=sys.stderr)
+        return 1
+    docs, build_dir = options.docs or project / "docs", options.build_dir or project / "build"
+    layout = Layout(docs=docs.resolve(), build=build_dir.resolve(), draft=options.draft)
     try:
         outputs = build(editions, layout)
     except BuildFailed as error:

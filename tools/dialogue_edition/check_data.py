@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 from .errors import InputError
+from .project import find_project
 from .redirects import load_redirects
 from .registry import load_registry
 from .report_review import all_problems
@@ -41,11 +42,10 @@ def check(project: Path) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Command line: check the project the current folder (or the first argument) holds."""
+    """Command line: check the project the first argument names, or the current folder's."""
     arguments = sys.argv[1:] if argv is None else argv
-    project = Path(arguments[0] if arguments else ".")
     try:
-        check(project.resolve())
+        check(Path(arguments[0]).resolve() if arguments else find_project())
     except ReviewIncomplete as incomplete:
         for problem in incomplete.problems:
             print(f"check-data: {problem}", file=sys.stderr)

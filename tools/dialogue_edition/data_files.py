@@ -8,7 +8,7 @@ composer knows *where in the file* each value stands. Joining the two gives mess
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 import yaml
 from pydantic import BaseModel, ValidationError
@@ -18,7 +18,13 @@ from .errors import InputError
 Model = TypeVar("Model", bound=BaseModel)
 
 
-class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # libyaml's parser where available
+if TYPE_CHECKING:
+    _SafeLoader = yaml.SafeLoader
+else:  # libyaml's parser where available (the stubs cannot say which one a machine has)
+    _SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _Loader(_SafeLoader):
     """YAML without implicit timestamps: dates stay text for pydantic to check.
 
     An impossible date (30 February) is then a validation error at its line, not a crash.

@@ -67,8 +67,10 @@ def _placement(occurrences: list[list[int]]) -> dict[int, int]:
     for index, positions in enumerate(occurrences):
         for position in positions:
             earlier = [chain for (_, end), chain in chains.items() if end < position and chain[-1][0] < index]
-            chains[index, position] = [*max(earlier, key=len, default=[]), (index, position)]
-    return dict(max(chains.values(), key=len, default=[]))
+            longest: list[tuple[int, int]] = max(earlier, key=len, default=[])
+            chains[index, position] = [*longest, (index, position)]
+    best: list[tuple[int, int]] = max(chains.values(), key=len, default=[])
+    return dict(best)
 
 
 def compare(

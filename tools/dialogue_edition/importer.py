@@ -39,9 +39,9 @@ from .errors import InputError
 from .name_shapes import Found, context, find_names
 from .registry import Person, Registry, load_registry
 from .report_review import PLACEHOLDER_EVENT
+from .project import add_project_option, project_of
 from .source_report import ReportDescription, ReportMetadata, long_date, sha256_of, split_blocks
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
 MAX_HEADING = 80
 CLOSING = re.compile(r"\b(ended|closed|concluded)\b", re.IGNORECASE)
 RESERVED_PAGES = {"index", "review"}
@@ -386,7 +386,7 @@ def existing(project: Path, slug: str) -> list[Path]:
 
 
 def import_report(
-    source: Path, metadata: dict, project: Path = PROJECT_ROOT, force: bool = False
+    source: Path, metadata: dict[str, Any], project: Path, force: bool = False
 ) -> tuple[list[Part], list[str]]:
     """Archive, split and write one report; return its parts and the review list.
 
@@ -471,9 +471,9 @@ OPTIONS = {
 DEFAULTS = {"conference_format": "online", "language": "en", "organiser": "Russia–Republic of Korea Dialogue Forum"}
 
 
-def description(options: argparse.Namespace) -> dict:
+def description(options: argparse.Namespace) -> dict[str, Any]:
     """The report's description: the ``--metadata`` file, then the options (which win), then defaults."""
-    data: dict = dict(DEFAULTS)
+    data: dict[str, Any] = dict(DEFAULTS)
     node = None
     if options.metadata:
         loaded, node = read_yaml(options.metadata)
@@ -505,13 +505,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--language", dest="language", help="default: en")
     parser.add_argument("--publisher", dest="publisher")
     parser.add_argument("--organiser", dest="organiser", help=f"default: {DEFAULTS['organiser']}")
-    parser.add_argument("--project", type=Path, default=PROJECT_ROOT)
+    add_project_option(parser)
     parser.add_argument("--force", action="store_true", help="replace an existing report (asks first; see --yes)")
     parser.add_argument("--yes", action="store_true", help="with --force: replace without asking")
     options = parser.parse_args(argv)
-    project = options.project.resolve()
     try:
         metadata = description(options)
+        project = project_of(options.project)
         read_text(options.text)
         if options.force and not confirmed(project, metadata["slug"], options.yes):
             return 1

@@ -16,10 +16,10 @@ from __future__ import annotations
 import datetime
 import hashlib
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Annotated, ClassVar, Literal
+from typing import Annotated, Any, ClassVar, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, ValidationError, field_validator, model_validator
 
@@ -228,11 +228,14 @@ class Registry:
     digest: str
     sources: dict[str, Source] = field(default_factory=dict)
 
-    def entries(self, kind: str) -> dict:
-        """The entries of one kind: ``person``, ``organisation``, ``event`` or ``agreement``."""
-        return {"person": self.people, "organisation": self.organisations, "event": self.events}.get(
-            kind, self.agreements
-        )
+    def entries(self, kind: str) -> Mapping[str, Person | Organisation | Event]:
+        """The entries of one kind: ``person``, ``organisation`` or ``event`` (agreements: ``agreements``)."""
+        by_kind: dict[str, Mapping[str, Person | Organisation | Event]] = {
+            "person": self.people,
+            "organisation": self.organisations,
+            "event": self.events,
+        }
+        return by_kind[kind]
 
     def location(self, kind: str, entry_id: str) -> str:
         """``file:line`` of an entry, for messages about it."""
@@ -280,15 +283,19 @@ def name_words(registry: Registry) -> list[str]:
     return sorted(words)
 
 
-def _load_list(path: Path, model: type[BaseModel], key: str) -> list:
+FileModel = TypeVar("FileModel", bound=BaseModel)
+EntryModel = TypeVar("EntryModel", bound=_Entry)
+
+
+def _load_file(path: Path, model: type[FileModel]) -> FileModel:
     data, node = read_yaml(path)
     try:
-        return getattr(model.model_validate(data), key)
+        return model.model_validate(data)
     except ValidationError as error:
         raise validation_errors(path, node, error)[0] from None
 
 
-def _unique(path: Path, key: str, entries: list[_Entry]) -> Iterator[tuple[str, _Entry]]:
+def _unique(path: Path, key: str, entries: list[EntryModel]) -> Iterator[tuple[str, EntryModel]]:
     seen: set[str] = set()
     for index, entry in enumerate(entries):
         if entry.id in seen:
@@ -298,7 +305,11 @@ def _unique(path: Path, key: str, entries: list[_Entry]) -> Iterator[tuple[str, 
 
 
 def _check_references(
-    path: Path, key: str, items: Iterable[tuple[int, str | None, tuple]], known: dict, what: str
+    path: Path,
+    key: str,
+    items: Iterable[tuple[int, str | None, tuple[str | int, ...]]],
+    known: Mapping[str, Any],
+    what: str,
 ) -> None:
     for index, target, location in items:
         if target is not None and target not in known:
@@ -389,12 +400,12 @@ def load_registry(folder: Path, reports: set[str] | None = None) -> Registry:
         _unique(
             paths["organisation"],
             "organisations",
-            _load_list(paths["organisation"], _OrganisationsFile, "organisations"),
+            _load_file(paths["organisation"], _OrganisationsFile).organisations,
         )
     )
-    people = dict(_unique(paths["person"], "people", _load_list(paths["person"], _PeopleFile, "people")))
+    people = dict(_unique(paths["person"], "people", _load_file(paths["person"], _PeopleFile).people))
     # Events and agreements are optional: a report may name none.
-    event_list = _load_list(paths["event"], _EventsFile, "events") if paths["event"].exists() else []
+    event_list = _load_file(paths["event"], _EventsFile).events if paths["event"].exists() else []
     events = dict(_unique(paths["event"], "events", event_list))
     agreements_path = folder / AGREEMENTS_FILE
     agreements = load_agreements(agreements_path) if agreements_path.exists() else {}

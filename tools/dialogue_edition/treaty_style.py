@@ -1,9 +1,10 @@
 """A pybtex style for agreements between states, labelled and sorted by their date of signature.
 
 sphinxcontrib-bibtex formats entries with pybtex styles; the stock ones know books and
-articles, so an agreement would read like a book with a missing author. These two plugins are
-registered under ``pybtex.style.formatting`` (``agreement``), ``pybtex.style.labels`` (``year``)
-and ``pybtex.style.sorting`` (``date``) in ``pyproject.toml``, the way pybtex finds plugins.
+articles, so an agreement would read like a book with a missing author. :func:`register_plugins`
+registers these plugins with pybtex under ``pybtex.style.formatting`` (``agreement``),
+``pybtex.style.labels`` (``year``) and ``pybtex.style.sorting`` (``date``) when the Sphinx
+extension loads: at run time, so a plain checkout finds them without installed entry points.
 
 A reference reads: *Title* (kind). Signed at Place, 7 July 1884 (note). Parties: ....
 Signatories: .... Note. Sources: ....
@@ -15,6 +16,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 
 from pybtex.database import Entry
+from pybtex.plugin import register_plugin
 from pybtex.richtext import Text
 from pybtex.style.formatting import BaseStyle, toplevel
 from pybtex.style.labels import BaseLabelStyle
@@ -22,28 +24,6 @@ from pybtex.style.sorting import BaseSortingStyle
 from pybtex.style.template import Node, field, join, optional, sentence, tag, words
 
 from .source_report import long_date
-
-
-class AgreementStyle(BaseStyle):
-    """Formats ``@agreement`` entries, in the order they were signed."""
-
-    default_label_style = "year"
-    default_sorting_style = "date"
-
-    def get_agreement_template(self, entry: Entry) -> Node:
-        """Title and kind, signature, parties, signatories, note and sources."""
-        signed = join[
-            field("date", raw=True, apply_func=lambda value: Text(long_date(str(value)))),
-            optional[" (", field("datenote"), ")"],
-        ]
-        return toplevel[
-            sentence[words[tag("em")[field("title")], join["(", field("kind"), ")"]]],
-            sentence[join["Signed at ", field("location"), ", ", signed]],
-            sentence[join["Parties: ", field("parties")]],
-            optional[sentence[join["Signatories: ", field("signatories")]]],
-            optional[sentence[field("note")]],
-            sentence[join["Sources: ", field("sources")]],
-        ]
 
 
 class YearLabelStyle(BaseLabelStyle):
@@ -69,3 +49,42 @@ class DateSortingStyle(BaseSortingStyle):
     def sorting_key(self, entry: Entry) -> str:
         """The date of signature."""
         return str(entry.fields.get("date", ""))
+
+
+class AgreementStyle(BaseStyle):
+    """Formats ``@agreement`` entries, in the order they were signed."""
+
+    # The classes themselves, which pybtex takes as well as names: no look-up needed.
+    default_label_style = YearLabelStyle
+    default_sorting_style = DateSortingStyle
+
+    def get_agreement_template(self, entry: Entry) -> Node:
+        """Title and kind, signature, parties, signatories, note and sources."""
+        signed = join[
+            field("date", raw=True, apply_func=lambda value: Text(long_date(str(value)))),
+            optional[" (", field("datenote"), ")"],
+        ]
+        return toplevel[
+            sentence[words[tag("em")[field("title")], join["(", field("kind"), ")"]]],
+            sentence[join["Signed at ", field("location"), ", ", signed]],
+            sentence[join["Parties: ", field("parties")]],
+            optional[sentence[join["Signatories: ", field("signatories")]]],
+            optional[sentence[field("note")]],
+            sentence[join["Sources: ", field("sources")]],
+        ]
+
+
+PLUGINS = {
+    "pybtex.style.formatting": ("agreement", AgreementStyle),
+    "pybtex.style.labels": ("year", YearLabelStyle),
+    "pybtex.style.sorting": ("date", DateSortingStyle),
+}
+
+
+def register_plugins() -> None:
+    """Make the styles known to pybtex by name (``bibtex_default_style = "agreement"``).
+
+    ``force``: these classes win over any entry point an earlier install may have left behind.
+    """
+    for group, (name, plugin) in PLUGINS.items():
+        register_plugin(group, name, plugin, force=True)

@@ -101,7 +101,8 @@ def pdf_problems(pdf: Path) -> list[str]:
         for annotation in (_resolve(item) for item in page.get("/Annots", []) or []):
             if not isinstance(annotation, DictionaryObject) or annotation.get("/Subtype") != "/Link":
                 continue
-            action = _resolve(annotation.get("/A")) or {}
+            action = _resolve(annotation.get("/A"))
+            action = action if isinstance(action, DictionaryObject) else DictionaryObject()
             if action.get("/S") == "/URI":
                 continue
             destination = _resolve(annotation.get("/Dest", action.get("/D")))

@@ -43,12 +43,9 @@ def _link_spans(article: lxml_html.HtmlElement) -> tuple[str, list[tuple[int, in
         for child in element:
             walk(child)
             pieces.append(child.tail or "")
-        if (
-            element.tag == "a"
-            and ANCHOR.search(element.get("href") or "")
-            and "mention-link" in (element.get("class") or "")
-        ):
-            kind, entity = ANCHOR.search(element.get("href")).groups()
+        target = ANCHOR.search(element.get("href") or "") if element.tag == "a" else None
+        if target and "mention-link" in (element.get("class") or ""):
+            kind, entity = target.groups()
             links.append((start, sum(map(len, pieces)), "person" if kind == "person" else "organisation", entity))
 
     walk(article)

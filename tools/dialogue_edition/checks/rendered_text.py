@@ -39,7 +39,7 @@ def element_text(element: lxml_html.HtmlElement) -> str:
     for block in element.iter():
         if isinstance(block.tag, str) and etree.QName(block).localname in BLOCK_TAGS:
             block.tail = "\n" + (block.tail or "")
-    return element.text_content()
+    return str(element.text_content())
 
 
 KINDS = {"h1": "heading", "h2": "heading", "h3": "heading", "h4": "heading", "h5": "heading", "h6": "heading"}

@@ -22,12 +22,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 import yaml
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Route
+    from playwright.sync_api import Route, ViewportSize
 
 PROJECT_ROOT = Path(__file__).resolve().parents[3]
 EPUBCHECK_JAR = Path("/usr/share/java/epubcheck.jar")
@@ -43,8 +43,8 @@ CHROMIUM_FLAGS = [
     "--no-first-run",
 ]
 WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
-VIEWPORTS = {"phone": {"width": 375, "height": 667}, "desktop": {"width": 1280, "height": 800}}
-SCHEMES = ("light", "dark")
+VIEWPORTS: dict[str, ViewportSize] = {"phone": {"width": 375, "height": 667}, "desktop": {"width": 1280, "height": 800}}
+SCHEMES: tuple[Literal["light", "dark"], ...] = ("light", "dark")
 AXE_RUN = """tags => axe.run(document, {runOnly: {type: 'tag', values: tags}}).then(result =>
     result.violations.map(v => `${v.id} (${v.impact}): ${v.help} at ` +
         v.nodes.map(node => node.target.join(' ')).slice(0, 3).join('; ')))"""

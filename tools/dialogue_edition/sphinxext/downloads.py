@@ -12,12 +12,14 @@ which they are for the published site; a quick ``html``-only draft may leave the
 from __future__ import annotations
 
 import shutil
+import weakref
 from pathlib import Path
 from typing import Any
 
 from docutils import nodes
 from pydantic import BaseModel, ConfigDict, ValidationError
 from sphinx.application import Sphinx
+from sphinx.builders import Builder
 from sphinx.errors import ConfigError
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
@@ -85,13 +87,17 @@ def _human_size(size: int) -> str:
     return f"{size / 1_000_000:.1f} MB" if size >= 1_000_000 else f"{max(1, round(size / 1000))} kB"
 
 
+FOUND: weakref.WeakKeyDictionary[Builder, list[Download]] = weakref.WeakKeyDictionary()
+"""The downloads each builder found, once per build."""
+
+
 def _files(app: Sphinx) -> list[Download]:
-    return getattr(app.builder, "edition_download_files", [])
+    return FOUND.get(app.builder, [])
 
 
 def collect(app: Sphinx) -> None:
     """Find the files once per build, before any page is written."""
-    app.builder.edition_download_files = _available(app) if app.builder.name == "html" else []
+    FOUND[app.builder] = _available(app) if app.builder.name == "html" else []
 
 
 def add_links(

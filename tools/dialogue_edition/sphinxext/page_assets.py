@@ -20,9 +20,10 @@ FEATURE_FILES = {
 
 def features_used(doctree: nodes.document) -> set[str]:
     """Which optional features the page's content uses."""
-    used = set()
+    used: set[str] = set()
     for node in doctree.findall(nodes.Element):
-        if any(name.startswith("sd-") for name in node.get("classes", [])):
+        classes: list[str] = node.get("classes", [])
+        if any(name.startswith("sd-") for name in classes):
             used.add("design")
         if isinstance(node, nodes.literal_block):
             used.add("code")

@@ -2,8 +2,7 @@
 
 Contributions come from strangers through pull requests, so page sources may not inject markup:
 docutils' ``raw`` directive is switched off here (``raw_enabled``), and MyST's raw HTML syntax in
-``conf.py`` (``myst_disable_syntax``); together no raw node can reach a doctree. (External links
-that cannot reach back into the page: ``html_writer``.)
+``conf.py`` (``myst_disable_syntax``); together no raw node can reach a doctree.
 """
 
 from __future__ import annotations

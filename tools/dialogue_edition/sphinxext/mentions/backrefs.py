@@ -14,7 +14,7 @@ from sphinx.environment import BuildEnvironment
 from sphinx.errors import NoUri
 
 from ..reading_order import pages_in_reading_order
-from .domain import ForumDomain, Mention
+from .domain import Mention, forum_domain
 from .glossary import bullets
 from .nodes import REPORT_PAGE, mention_backrefs, page_number
 
@@ -47,8 +47,8 @@ def render_backrefs(app: Sphinx, fromdoc: str, mentions: list[Mention]) -> nodes
     """Mentions grouped by report, then by page: links to each paragraph (and PDF pages)."""
     env, builder = app.env, app.builder
     groups: dict[tuple[str, str | None], dict[str, list[Mention]]] = {}
-    for found in mentions:
-        groups.setdefault(_group_label(env, found.docname), {}).setdefault(found.docname, []).append(found)
+    for mention in mentions:
+        groups.setdefault(_group_label(env, mention.docname), {}).setdefault(mention.docname, []).append(mention)
     outer = nodes.bullet_list(classes=["mentioned-in"])
     for (label, landing), pages in groups.items():
         heading: list[nodes.Node] = [nodes.Text(label)]
@@ -81,7 +81,7 @@ def fill_backrefs(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     placeholders = list(doctree.findall(mention_backrefs))
     if not placeholders:
         return
-    domain: ForumDomain = app.env.get_domain("forum")
+    domain = forum_domain(app.env)
     order, mentioned = reading_order(app.env), domain.mentions_by_entity()
     for placeholder in placeholders:
         found = [

@@ -13,7 +13,8 @@ from sphinx.application import Sphinx
 
 from ...agreements import parse
 from ...registry import AGREEMENTS_FILE
-from .domain import ForumDomain
+from ...treaty_style import register_plugins
+from .domain import cite_domain, forum_domain
 from .nodes import latex_anchor, mention_backrefs
 
 ID_PREFIX = "agreement-"
@@ -21,13 +22,14 @@ ID_PREFIX = "agreement-"
 
 def bibtex_of(data: BibliographyData, key: str) -> str:
     """One entry as BibTeX, for readers to copy."""
-    return BibliographyData(entries={key: data.entries[key]}).to_string("bibtex").strip()
+    return str(BibliographyData(entries={key: data.entries[key]}).to_string("bibtex")).strip()
 
 
 def docname_of(app: Sphinx, key: str) -> str:
     """The page whose bibliography holds the agreement ``key``."""
-    citation = next(c for c in app.env.get_domain("cite").citations if c.key == key)
-    return citation.bibliography_key.docname
+    citation = next(c for c in cite_domain(app.env).citations if c.key == key)
+    docname: str = citation.bibliography_key.docname
+    return docname
 
 
 def decorate_citations(app: Sphinx, doctree: nodes.document, docname: str) -> None:
@@ -46,15 +48,17 @@ def decorate_citations(app: Sphinx, doctree: nodes.document, docname: str) -> No
         cited_in = nodes.paragraph("", "", nodes.strong("Cited in:", "Cited in:"), classes=["cited-in"])
         citation += [cited_in, mention_backrefs("", targets=[f"agreement:{key}"])]
         if app.builder.name == "latex":
-            citation[1].insert(0, latex_anchor("", docname=docname_of(app, key), anchor=ids[0]))
+            entry = citation[1]
+            assert isinstance(entry, nodes.Element)  # the entry's text, after its label
+            entry.insert(0, latex_anchor("", docname=docname_of(app, key), anchor=ids[0]))
         if app.builder.format == "html" and app.builder.name != "epub":
             if data is None:
-                domain: ForumDomain = app.env.get_domain("forum")
-                _, data = parse(domain.registry.folder / AGREEMENTS_FILE)
+                _, data = parse(forum_domain(app.env).registry.folder / AGREEMENTS_FILE)
             source = bibtex_of(data, key)
             citation += nodes.literal_block(source, source, language="bibtex", classes=["cite-this"])
 
 
 def setup(app: Sphinx) -> None:
-    """Decorate the bibliography before the back-references are filled in."""
+    """Register the agreements' pybtex styles; decorate the bibliography before the back-references are filled in."""
+    register_plugins()
     app.connect("doctree-resolved", decorate_citations, priority=400)

@@ -16,7 +16,7 @@ from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.transforms import SphinxTransform
 
-from .domain import ForumDomain, Mention
+from .domain import Mention, forum_domain
 from .nodes import mention
 
 LINK_FIRST_ONLY = {"person", "organisation", "event"}
@@ -25,7 +25,7 @@ LINK_FIRST_ONLY = {"person", "organisation", "event"}
 
 def _blocks(document: nodes.document) -> list[nodes.Element]:
     """Paragraphs and captions, in reading order."""
-    return list(document.findall(lambda node: isinstance(node, (nodes.paragraph, nodes.caption))))
+    return [node for node in document.findall() if isinstance(node, (nodes.paragraph, nodes.caption))]
 
 
 def is_editorial(block: nodes.Element) -> bool:
@@ -47,7 +47,8 @@ def _anchor(block: nodes.Element, anchor: str) -> str:
         figure = block.parent
         if not figure["ids"]:
             figure["ids"].append(anchor)
-        return figure["ids"][0]
+        figure_anchor: str = figure["ids"][0]
+        return figure_anchor
     block.insert(0, nodes.target("", "", ids=[anchor]))
     return anchor
 
@@ -83,7 +84,7 @@ class CollectMentions(SphinxTransform):
                 record = Mention(node["kind"], node["entity"], docname, anchor, number, editorial)
                 if record not in recorded:
                     recorded.append(record)
-        domain: ForumDomain = self.env.get_domain("forum")
+        domain = forum_domain(self.env)
         domain.note_mentions(docname, recorded)
 
 

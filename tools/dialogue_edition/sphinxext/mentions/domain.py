@@ -21,6 +21,7 @@ from sphinx.domains import Domain, ObjType
 from sphinx.environment import BuildEnvironment
 from sphinx.util import logging
 from sphinx.util.nodes import make_refnode
+from sphinxcontrib.bibtex.domain import BibtexDomain
 
 from ...errors import InputError
 from ...registry import Registry, load_registry
@@ -60,12 +61,13 @@ class ForumDomain(Domain):
         "organisation": ObjType("organisation", "org"),
         "event": ObjType("event", "event"),
     }
-    initial_data: dict[str, Any] = {"objects": {}, "mentions": {}, "glossaries": set(), "digest": ""}
+    initial_data = {"objects": {}, "mentions": {}, "glossaries": set(), "digest": ""}
 
     @property
     def registry(self) -> Registry:
         """The registry loaded for this build."""
-        return self.data["registry"]
+        registry: Registry = self.data["registry"]
+        return registry
 
     def note_object(self, kind: str, entity: str, docname: str) -> None:
         """Record that ``docname`` holds the glossary entry of an entity."""
@@ -122,7 +124,7 @@ class ForumDomain(Domain):
         self, env: BuildEnvironment, fromdocname: str, builder: Builder, key: str, contnode: nodes.Element
     ) -> nodes.reference | None:
         """A link to an agreement's entry in the bibliography (sphinxcontrib-bibtex's citation)."""
-        for citation in env.get_domain("cite").citations:
+        for citation in cite_domain(env).citations:
             if citation.key == key:
                 docname = citation.bibliography_key.docname
                 return make_refnode(builder, fromdocname, docname, citation.citation_id, contnode, key)
@@ -151,9 +153,23 @@ class ForumDomain(Domain):
             yield entity, display, kind, docname, anchor, 1
 
 
+def forum_domain(env: BuildEnvironment) -> ForumDomain:
+    """The mentions extension's domain in a build."""
+    domain = env.get_domain(ForumDomain.name)
+    assert isinstance(domain, ForumDomain)  # the extension's setup adds it
+    return domain
+
+
+def cite_domain(env: BuildEnvironment) -> BibtexDomain:
+    """sphinxcontrib-bibtex's domain in a build: the agreements' citations."""
+    domain = env.get_domain("cite")
+    assert isinstance(domain, BibtexDomain)  # the configuration loads sphinxcontrib.bibtex
+    return domain
+
+
 def load_registry_into_domain(app: Sphinx) -> None:
     """Load the registry once per build; a bad file is reported at its line and fails the build."""
-    domain: ForumDomain = app.env.get_domain("forum")
+    domain = forum_domain(app.env)
     folder = Path(app.config.edition_registry_dir)
     try:
         registry = load_registry(folder)
@@ -169,7 +185,7 @@ def outdated_by_mentions(
     app: Sphinx, env: BuildEnvironment, added: set[str], changed: set[str], removed: set[str]
 ) -> list[str]:
     """Pages to read again: all of them if the registry changed; the glossaries if any page did."""
-    domain: ForumDomain = env.get_domain("forum")
+    domain = forum_domain(env)
     if domain.data.get("changed_registry"):
         return sorted(env.found_docs)
     if added or changed or removed:
@@ -179,12 +195,13 @@ def outdated_by_mentions(
 
 def check_orphans(app: Sphinx, env: BuildEnvironment) -> None:
     """Every registry entry must be mentioned (an agreement cited) somewhere; else an error at its line."""
-    domain: ForumDomain = env.get_domain("forum")
+    domain = forum_domain(env)
     registry, mentioned = domain.registry, domain.mentions_by_entity()
     for kind in (*KINDS, "agreement"):
-        for entity in registry.entries(kind):
+        for entity in registry.agreements if kind == "agreement" else registry.entries(kind):
             agreement = registry.events[entity].agreement if kind == "event" else None
-            if not mentioned.get((kind, entity)) and not mentioned.get(("agreement", agreement)):
+            cited = agreement is not None and mentioned.get(("agreement", agreement))
+            if not mentioned.get((kind, entity)) and not cited:
                 verb = "cites" if kind == "agreement" else "mentions"
                 location = registry.location(kind, entity)
                 logger.warning("%s %r is in the registry but no page %s it", kind, entity, verb, location=location)

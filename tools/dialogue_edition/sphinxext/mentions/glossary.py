@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterable
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Generic, TypeVar
 
 from docutils import nodes
 from sphinx import addnodes
@@ -21,7 +21,7 @@ from sphinx.util.docutils import SphinxDirective
 
 from ...registry import Event, Organisation, Person, Position, Registry
 from ...source_report import long_date
-from .domain import ForumDomain, anchor_of
+from .domain import ForumDomain, anchor_of, forum_domain
 from .nodes import mention_backrefs
 
 
@@ -83,18 +83,26 @@ def position_text(position: Position, registry: Registry) -> list[nodes.Node]:
     return inline
 
 
-class GlossaryDirective(SphinxDirective):
+EntryT = TypeVar("EntryT", Person, Organisation, Event)
+"""The kind of entry a glossary lists."""
+
+
+class GlossaryDirective(SphinxDirective, Generic[EntryT]):
     """The common part: letters, jump bar, entries as objects."""
 
     kind: ClassVar[str]
 
+    def registered(self, registry: Registry) -> Iterable[EntryT]:
+        """The registry's entries of this glossary's kind."""
+        raise NotImplementedError
+
     def run(self) -> list[nodes.Node]:
-        domain: ForumDomain = self.env.get_domain("forum")
+        domain = forum_domain(self.env)
         domain.note_glossary(self.env.docname)
-        entries = sorted(domain.registry.entries(self.kind).values(), key=lambda entry: entry.sort_key)
+        entries = sorted(self.registered(domain.registry), key=lambda entry: entry.sort_key)
         groups = [(letter, list(group)) for letter, group in itertools.groupby(entries, key=self.letter)]
         jump = nodes.paragraph(classes=["glossary-jump-bar"])
-        sections = []
+        sections: list[nodes.section] = []
         for letter, group in groups:
             jump += [nodes.reference(letter, letter, internal=True, refid=f"letter-{letter.lower()}"), nodes.Text(" ")]
             section = nodes.section(ids=[f"letter-{letter.lower()}"], classes=["glossary-letter"])
@@ -103,11 +111,11 @@ class GlossaryDirective(SphinxDirective):
             sections.append(section)
         return [nodes.container("", jump, classes=["glossary-jump"]), *sections]
 
-    def letter(self, entry: Person | Organisation) -> str:
+    def letter(self, entry: EntryT) -> str:
         """The initial under which the entry is listed."""
-        return entry.sort_key[0][:1].upper()
+        return str(entry.sort_key[0])[:1].upper()
 
-    def entry(self, entry: Person | Organisation, domain: ForumDomain) -> nodes.section:
+    def entry(self, entry: EntryT, domain: ForumDomain) -> nodes.section:
         """One entry: title, index entry, fields, "Mentioned in"."""
         anchor = anchor_of(self.kind, entry.id)
         domain.note_object(self.kind, entry.id, self.env.docname)
@@ -177,23 +185,26 @@ class GlossaryDirective(SphinxDirective):
     #: The heading of the back-references: "Mentioned in" (the timeline: "In the report").
     backrefs_label = "Mentioned in"
 
-    def backref_targets(self, entry: Person | Organisation | Event) -> list[str]:
+    def backref_targets(self, entry: EntryT) -> list[str]:
         """Whose mentions make up the entry's back-references (``kind:id``)."""
         return [f"{self.kind}:{entry.id}"]
 
-    def index_text(self, entry: Person | Organisation) -> str:
+    def index_text(self, entry: EntryT) -> str:
         """The general index's wording of the entry."""
         return entry.name
 
-    def fields(self, entry: Person | Organisation, registry: Registry) -> list[nodes.field]:
+    def fields(self, entry: EntryT, registry: Registry) -> list[nodes.field]:
         """The fields particular to the kind of entry."""
         raise NotImplementedError
 
 
-class PeopleGlossary(GlossaryDirective):
+class PeopleGlossary(GlossaryDirective[Person]):
     """People, sorted by family name."""
 
     kind = "person"
+
+    def registered(self, registry: Registry) -> Iterable[Person]:
+        return registry.people.values()
 
     def index_text(self, entry: Person) -> str:
         return f"{entry.family_name}, {entry.given_name}" if entry.given_name else entry.family_name
@@ -216,10 +227,13 @@ class PeopleGlossary(GlossaryDirective):
         return result
 
 
-class OrganisationsGlossary(GlossaryDirective):
+class OrganisationsGlossary(GlossaryDirective[Organisation]):
     """Organisations, sorted by name."""
 
     kind = "organisation"
+
+    def registered(self, registry: Registry) -> Iterable[Organisation]:
+        return registry.organisations.values()
 
     def fields(self, entry: Organisation, registry: Registry) -> list[nodes.field]:
         result = []
@@ -242,13 +256,13 @@ class OrganisationsGlossary(GlossaryDirective):
         return result
 
 
-class Timeline(GlossaryDirective):
+class Timeline(GlossaryDirective[Event]):
     """The dated events, in date order: each linked to its paragraphs and its agreement."""
 
     kind = "event"
 
     def run(self) -> list[nodes.Node]:
-        domain: ForumDomain = self.env.get_domain("forum")
+        domain = forum_domain(self.env)
         domain.note_glossary(self.env.docname)
         events = sorted(domain.registry.events.values(), key=lambda event: event.sort_key)
         return [self.entry(event, domain) for event in events]

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from typing import Any
 
 from docutils import nodes
 from sphinx.application import Sphinx
@@ -10,6 +12,7 @@ from sphinx.writers.html5 import HTML5Translator
 from sphinx.writers.latex import LaTeXTranslator
 
 from .cards import card_html
+from .domain import forum_domain
 
 CITATION_EXPLAINED = "Editorial citation: the agreement the report refers to, in the list of historical agreements"
 """The explanation a citation label carries (its ``title``); each report's landing page says it too."""
@@ -52,7 +55,7 @@ def visit_mention_html(self: HTML5Translator, node: mention) -> None:
     self.body.append(f'<a class="reference internal mention-link" href="{self.attval(href)}"{described}>')
     self.body.append(self.encode(node.astext()) + "</a>")
     if not is_epub:
-        registry = self.builder.env.get_domain("forum").registry
+        registry = forum_domain(self.builder.env).registry
         entity = registry.entries(node["kind"])[node["entity"]]
         report = REPORT_PAGE.match(self.builder.current_docname)
         reports = self.builder.config.edition_reports
@@ -130,9 +133,14 @@ def do_nothing(self: nodes.NodeVisitor, node: nodes.Node) -> None:
 WRITERS = ("html", "latex", "text", "man", "texinfo")
 
 
-def _register(app: Sphinx, node: type[nodes.Element], default: tuple, **writers: tuple) -> None:
+Visitors = tuple[Callable[[Any, Any], None], Callable[[Any, Any], None] | None]
+"""A node's visit and depart functions for one writer (Sphinx's ``add_node`` takes them so)."""
+
+
+def _register(app: Sphinx, node: type[nodes.Element], default: Visitors, **writers: Visitors) -> None:
     """Register a node for every writer: the given visitors, ``default`` for the others."""
-    app.add_node(node, **{writer: writers.get(writer, default) for writer in WRITERS})
+    visitors = {writer: writers.get(writer, default) for writer in WRITERS}
+    app.add_node(node, override=False, **visitors)
 
 
 def setup(app: Sphinx) -> None:

@@ -16,6 +16,7 @@ from sphinx.util import logging
 from sphinx.util.docutils import SphinxRole
 from sphinx.util.nodes import split_explicit_title
 
+from .domain import forum_domain
 from .nodes import mention
 
 logger = logging.getLogger(__name__)
@@ -29,7 +30,7 @@ class MentionRole(SphinxRole):
 
     def run(self) -> tuple[list[nodes.Node], list[nodes.system_message]]:
         explicit, text, entity = split_explicit_title(self.text)
-        entries = self.env.get_domain("forum").registry.entries(self.kind)
+        entries = forum_domain(self.env).registry.entries(self.kind)
         if entity not in entries:
             close = difflib.get_close_matches(entity, list(entries), n=3)
             hint = f"; did you mean {', '.join(close)}?" if close else ""

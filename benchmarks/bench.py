@@ -1,6 +1,6 @@
 """The pipeline's benchmark: measures and records, never fails on a number.
 
-``nox -s bench`` (or ``python -m dialogue_edition.bench``) measures, as the median of several
+``nox -s bench`` (or ``python benchmarks/bench.py``) measures, as the median of several
 runs, wall time and peak memory of:
 
 1. each edition: cold build, no-change rebuild, rebuild after editing one page;
@@ -32,9 +32,15 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
-from .build import EDITIONS, PROJECT_ROOT, Layout, build, copy_project
+from dialogue_edition.build import EDITIONS, Layout, build, copy_project
 
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+"""The checkout the benchmark measures: a development tool, it lives beside the code, not in it."""
+
+Figures = dict[str, Any]
+"""Measurements as they go to benchmarks.json: figures, lists of runs and nested parts."""
 RUNS = 3
 SLUG = "strategic-conference-2020"
 FICTIONAL = PROJECT_ROOT / "tests" / "fixtures" / "fictional-report"
@@ -52,13 +58,14 @@ TARGETS = {
 
 def measure_in_child(docs: Path, build_dir: Path, editions: list[str], baseline: bool = False) -> dict[str, float]:
     """Build in a fresh process (so memory is its own); its wall time and peak memory."""
-    command = [sys.executable, "-m", "dialogue_edition.bench", "--child", str(docs), str(build_dir), *editions]
+    command = [sys.executable, __file__, "--child", str(docs), str(build_dir), *editions]
     if baseline:
         command.append("--baseline")
     result = subprocess.run(
         command, capture_output=True, text=True, check=True, env={**os.environ, "SOURCE_DATE_EPOCH": "1606521600"}
     )
-    return json.loads(result.stdout.strip().splitlines()[-1])
+    measured: dict[str, float] = json.loads(result.stdout.strip().splitlines()[-1])
+    return measured
 
 
 def child(docs: Path, build_dir: Path, editions: list[str], baseline: bool) -> None:
@@ -82,7 +89,7 @@ def child(docs: Path, build_dir: Path, editions: list[str], baseline: bool) -> N
     print(json.dumps({"wall_s": wall, "peak_mb": max(own, children) / 1024}))
 
 
-def median_of(runs: list[dict[str, float]]) -> dict[str, float]:
+def median_of(runs: list[dict[str, float]]) -> Figures:
     """The median wall time and peak memory of several runs, and each run's time."""
     return {
         "wall_s": round(statistics.median(run["wall_s"] for run in runs), 3),
@@ -91,9 +98,7 @@ def median_of(runs: list[dict[str, float]]) -> dict[str, float]:
     }
 
 
-def scenario(
-    project: Path, editions: list[str], prepare: Callable[[Path], None], baseline: bool = False
-) -> dict[str, float]:
+def scenario(project: Path, editions: list[str], prepare: Callable[[Path], None], baseline: bool = False) -> Figures:
     """Median of RUNS builds, each after ``prepare`` (which sets the scene: clean, edited, ...)."""
     runs = []
     for _ in range(RUNS):
@@ -127,7 +132,7 @@ def edit_one_page(project: Path, page: Path = EDITED_PAGE) -> None:
 
 def archive(target: Path, reports: int) -> Path:
     """A synthetic archive: the real report and ``reports - 1`` renamed copies of it."""
-    project = copy_project(target)
+    project = copy_project(target, PROJECT_ROOT)
     source, pages = project / "source_reports" / SLUG, project / "docs" / "reports" / SLUG
     entries = [f"reports/{SLUG}/index"]
     for number in range(2, reports + 1):
@@ -184,11 +189,11 @@ def baseline_project(target: Path) -> Path:
 # -- The parts of the benchmark -------------------------------------------------------------------
 
 
-def editions_part(scratch: Path) -> dict[str, dict]:
+def editions_part(scratch: Path) -> Figures:
     """Cold, no-change and one-page-edit builds of each edition."""
-    results = {}
+    results: Figures = {}
     for edition in ("html", "epub", "pdf"):
-        project = copy_project(scratch / f"editions-{edition}")
+        project = copy_project(scratch / f"editions-{edition}", PROJECT_ROOT)
         results[edition] = {
             "cold": scenario(project, [edition], clean),
             "no_change": scenario(project, [edition], unchanged),
@@ -197,16 +202,16 @@ def editions_part(scratch: Path) -> dict[str, dict]:
     return results
 
 
-def overhead_part(scratch: Path, html_cold: float) -> dict[str, float]:
+def overhead_part(scratch: Path, html_cold: float) -> Figures:
     """Plain Sphinx on the same pages, and the ratio of our HTML cold build to it."""
     project = baseline_project(scratch / "baseline")
     plain = scenario(project, ["html"], clean, baseline=True)
     return {"plain_sphinx_html_cold": plain, "ratio": round(html_cold / plain["wall_s"], 2)}
 
 
-def scale_part(scratch: Path) -> dict[str, dict]:
+def scale_part(scratch: Path) -> Figures:
     """HTML cold and one-page-edit builds of archives of 1, 10 and 50 reports."""
-    results = {}
+    results: Figures = {}
     for reports in (1, 10, 50):
         project = archive(scratch / f"archive-{reports}", reports)
         pages = len(list((project / "docs").rglob("*.md")))
@@ -228,9 +233,9 @@ def import_fictional_report(project: Path) -> float:
     return round(time.perf_counter() - started, 3)
 
 
-def two_reports_part(scratch: Path) -> dict:
+def two_reports_part(scratch: Path) -> Figures:
     """The import of a second report, then cold builds of every edition of the two-report site."""
-    project = copy_project(scratch / "two-reports")
+    project = copy_project(scratch / "two-reports", PROJECT_ROOT)
     imports = [import_fictional_report(project) for _ in range(RUNS)]
     return {"import_s": statistics.median(imports), "editions_cold": scenario(project, list(EDITIONS), clean)}
 
@@ -270,7 +275,7 @@ def tests_part() -> dict[str, float]:
 
 def weight_part(scratch: Path) -> dict[str, float]:
     """Bytes of a session page with everything it loads (CSS, JS, images, fonts)."""
-    project = copy_project(scratch / "weight")
+    project = copy_project(scratch / "weight", PROJECT_ROOT)
     build(["html"], Layout(docs=project / "docs", build=project / "build", draft=True))
     site = project / "build" / "html"
     page = site / "reports" / SLUG / "first-session.html"
@@ -336,7 +341,7 @@ def table(header: tuple[str, ...], rows: list[tuple[object, ...]]) -> list[str]:
     return [row(*header), row(*("---" for _ in header)), *(row(*cells) for cells in rows)]
 
 
-def reasons(results: dict) -> list[str]:
+def reasons(results: Figures) -> list[str]:
     """Plain reasons for each missed target, from the figures and the profile."""
     editions, scale, overhead = results["editions"], results["scale"], results["overhead"]
     said = []
@@ -371,7 +376,7 @@ def reasons(results: dict) -> list[str]:
     return said or ["- None: every target is met."]
 
 
-def markdown(results: dict) -> str:
+def markdown(results: Figures) -> str:
     """The committed report."""
     editions, scale, overhead = results["editions"], results["scale"], results["overhead"]
     weight, tests, targets, two = results["weight"], results["tests"], TARGETS, results["two_reports"]
@@ -461,7 +466,7 @@ def markdown(results: dict) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the benchmark and write benchmarks.json and BENCHMARKS.md."""
-    parser = argparse.ArgumentParser(prog="edition-bench", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="bench.py", description=__doc__.splitlines()[0])
     parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     parser.add_argument("--baseline", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--skip-tests", action="store_true", help="leave the test suite out")
@@ -471,6 +476,7 @@ def main(argv: list[str] | None = None) -> int:
         docs, build_dir, *editions = options.child
         child(Path(docs), Path(build_dir), editions, options.baseline)
         return 0
+    results: Figures
     if options.report_only:
         results = json.loads((PROJECT_ROOT / "benchmarks.json").read_text(encoding="utf-8"))
         (PROJECT_ROOT / "BENCHMARKS.md").write_text(
@@ -480,7 +486,7 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="bench-") as directory:
         scratch = Path(directory)
-        results: dict = {"date": time.strftime("%Y-%m-%d"), "machine": machine(), "runs": RUNS, "targets": TARGETS}
+        results = {"date": time.strftime("%Y-%m-%d"), "machine": machine(), "runs": RUNS, "targets": TARGETS}
         results["editions"] = editions_part(scratch)
         results["overhead"] = overhead_part(scratch, results["editions"]["html"]["cold"]["wall_s"])
         results["scale"] = scale_part(scratch)
