@@ -11,7 +11,6 @@ report's, and a person's card showing one report's posts on another report's pag
 from __future__ import annotations
 
 import copy
-
 import datetime
 import re
 import tomllib

@@ -141,7 +141,7 @@ def bibtex(item: dict[str, Any]) -> str:
     }
     persons = {"editor": [Person("{" + _bibtex_text(name["literal"]) + "}") for name in item.get("editor", [])]}
     entry = Entry("techreport", fields=fields, persons={k: v for k, v in persons.items() if v})
-    return BibliographyData({_bibtex_key(item): entry}).to_string("bibtex")
+    return str(BibliographyData({_bibtex_key(item): entry}).to_string("bibtex"))
 
 
 BIBTEX_SPECIAL = {"{": "\\{", "}": "\\}", "\\": "\\textbackslash{}"}

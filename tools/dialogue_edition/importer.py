@@ -37,9 +37,9 @@ from .block_kinds import shape_kind
 from .data_files import read_yaml, validation_errors
 from .errors import InputError
 from .name_shapes import Found, context, find_names
+from .project import add_project_option, project_of
 from .registry import Person, Registry, load_registry
 from .report_review import PLACEHOLDER_EVENT
-from .project import add_project_option, project_of
 from .source_report import ReportDescription, ReportMetadata, long_date, sha256_of, split_blocks
 
 MAX_HEADING = 80

@@ -339,7 +339,7 @@ def report_slugs(project: Path) -> set[str]:
     return {path.name for path in folder.iterdir() if (path / "metadata.yaml").is_file()}
 
 
-def _check_sources(path: Path, key: str, entries: list[_Entry], known: set[str], kind: str) -> set[str]:
+def _check_sources(path: Path, key: str, entries: Iterable[_Entry], known: set[str], kind: str) -> set[str]:
     """Every added field has a source, every source is known; return the ids cited."""
     cited: set[str] = set()
     for index, entry in enumerate(entries):
@@ -375,7 +375,7 @@ def _load_sources(path: Path, reports: set[str]) -> dict[str, Source]:
     if not path.exists():
         return {}
     found: dict[str, Source] = {}
-    for index, source in enumerate(_load_list(path, _SourcesFile, "sources")):
+    for index, source in enumerate(_load_file(path, _SourcesFile).sources):
         if source.id in found or source.id in reports:
             line = line_in(path, ("sources", index, "id"))
             why = "duplicate id" if source.id in found else "a report's slug (a report is cited by its slug)"
@@ -427,8 +427,13 @@ def load_registry(folder: Path, reports: set[str] | None = None) -> Registry:
     sources = _load_sources(sources_path, reports)
     known = set(sources) | reports
     cited: set[str] = set()
+    by_kind: dict[str, Mapping[str, Person | Organisation | Event]] = {
+        "person": people,
+        "organisation": organisations,
+        "event": events,
+    }
     for kind, (name, key) in FILES.items():
-        entries = list({"person": people, "organisation": organisations, "event": events}[kind].values())
+        entries = list(by_kind[kind].values())
         cited |= _check_sources(folder / name, key, entries, known, kind)
     for index, source_id in enumerate(sources):
         if source_id not in cited:

@@ -63,16 +63,16 @@ def is_editorial(block: nodes.Element) -> bool:
 
 def _blocks(document: nodes.document) -> list[nodes.Element]:
     """Paragraphs and captions in reading order: the numbering of ``mentions.collect``."""
-    return list(document.findall(lambda node: isinstance(node, (nodes.paragraph, nodes.caption))))
+    return [node for node in document.findall(nodes.Element) if isinstance(node, (nodes.paragraph, nodes.caption))]
 
 
 def _existing_anchor(block: nodes.Element) -> str | None:
     if isinstance(block, nodes.caption):
-        ids = block.parent.get("ids", []) if block.parent is not None else []
+        ids: list[str] = block.parent.get("ids", []) if block.parent is not None else []
         return ids[0] if ids else None
     first = block.children[0] if block.children else None
     if isinstance(first, nodes.target) and first.get("ids"):
-        return first["ids"][0]
+        return str(first["ids"][0])
     return None
 
 
@@ -106,7 +106,8 @@ def citable_paragraphs(env: BuildEnvironment) -> dict[str, list[tuple[int, str, 
     """Every report page's paragraphs: number, anchor and whether it is editorial."""
     if not hasattr(env, "edition_citable"):
         env.edition_citable = {}  # type: ignore[attr-defined]
-    return env.edition_citable  # type: ignore[attr-defined]
+    found: dict[str, list[tuple[int, str, bool]]] = env.edition_citable  # type: ignore[attr-defined]
+    return found
 
 
 def purge(app: Sphinx, env: BuildEnvironment, docname: str) -> None:
@@ -166,7 +167,7 @@ def edition_of(app: Sphinx) -> Edition:
 
 def page_url(app: Sphinx, docname: str) -> str:
     """The permalink of a page on the published site."""
-    return app.config.html_baseurl.rstrip("/") + "/" + app.builder.get_target_uri(docname)
+    return str(app.config.html_baseurl).rstrip("/") + "/" + app.builder.get_target_uri(docname)
 
 
 def report_of(app: Sphinx, docname: str) -> ReportMetadata | None:

@@ -334,8 +334,8 @@ class ReproducibleEpubBuilder(Epub3Builder):
         """A report's pages speak its language; the other pages the site's."""
         for report in reports_of(self.config):
             if pagename.startswith(f"reports/{report.slug}/"):
-                return report.language
-        return self.config.language
+                return str(report.language)
+        return str(self.config.language)
 
     def handle_page(
         self,
@@ -366,7 +366,7 @@ class ReproducibleEpubBuilder(Epub3Builder):
             text = node.astext()
             if prefix and text.startswith(prefix) and text[len(prefix) :].isdigit():
                 node.children = []
-                node += nodes.Text(text[len(prefix) :])
+                node.append(nodes.Text(text[len(prefix) :]))
 
     def build_content(self) -> None:
         (Path(self.outdir) / COVER_IMAGE).write_text(cover_svg(self.edition), encoding="utf-8")

@@ -99,7 +99,7 @@ class DataDictionaryDirective(SphinxDirective):
         for table in TABLES:
             section = nodes.section(ids=[f"data-{table.name}"])
             section += nodes.title(table.title, table.title)
-            files = [nodes.Text(f"{table.description} Files: ")]
+            files: list[nodes.Node] = [nodes.Text(f"{table.description} Files: ")]
             for index, suffix in enumerate(("csv", "json", "schema.json")):
                 name = f"{table.name}.{suffix}"
                 files += [

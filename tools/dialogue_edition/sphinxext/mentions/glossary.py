@@ -169,7 +169,7 @@ class GlossaryDirective(SphinxDirective, Generic[EntryT]):
                     inline.append(nodes.Text("; "))
                 if source_id in registry.sources:
                     source = registry.sources[source_id]
-                    citation = nodes.Text(source.citation)
+                    citation: nodes.Node = nodes.Text(source.citation)
                     if source.url:
                         url = str(source.url)
                         citation = nodes.reference(source.citation, source.citation, refuri=url)
