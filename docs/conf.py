@@ -136,6 +136,8 @@ COMBINED_TITLE = "All reports, with the glossaries (combined edition)"
 edition_downloads = [
     {
         "title": report.metadata.title,
+        # The table names the report by its landing page's (short) title, as the sidebar does.
+        "page": f"reports/{report.slug}/index",
         "label": "This report",
         "files": [f"{report.slug}.pdf", f"{report.slug}.epub"],
         "scope": f"reports/{report.slug}/",
