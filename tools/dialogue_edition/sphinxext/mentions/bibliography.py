@@ -14,7 +14,7 @@ from sphinx.application import Sphinx
 from ...agreements import parse
 from ...registry import AGREEMENTS_FILE
 from .domain import ForumDomain
-from .nodes import latex_anchor, mention_backrefs
+from .nodes import folded, latex_anchor, mention_backrefs
 
 ID_PREFIX = "agreement-"
 
@@ -52,7 +52,9 @@ def decorate_citations(app: Sphinx, doctree: nodes.document, docname: str) -> No
                 domain: ForumDomain = app.env.get_domain("forum")
                 _, data = parse(domain.registry.folder / AGREEMENTS_FILE)
             source = bibtex_of(data, key)
-            citation += nodes.literal_block(source, source, language="bibtex", classes=["cite-this"])
+            # Secondary to the entry itself: folded away until asked for.
+            bibtex = nodes.literal_block(source, source, language="bibtex", classes=["cite-this"])
+            citation += folded("", bibtex, summary="BibTeX")
 
 
 def setup(app: Sphinx) -> None:
