@@ -112,6 +112,8 @@ html_title = project
 html_static_path = ["_static"]
 html_css_files = ["edition.css"]
 html_copy_source = False
+# The edition's own mark (drawn for it, docs/_static/favicon.svg): a page and a dialogue's two voices.
+html_favicon = "_static/favicon.svg"
 # "Edit this page" and "View source" on every page, from the one repository address.
 html_theme_options = {
     "source_repository": REPOSITORY_URL + "/",
@@ -180,7 +182,8 @@ epub_title = project
 epub_author = LATEST.organiser
 epub_publisher = PUBLISHERS
 epub_language = LATEST.language
-epub_description = (
+# The same words describe the site's landing page (dialogue_edition.sphinxext.theme).
+epub_description = edition_description = (
     f"Digital edition of the reports of the {LATEST.organiser} ({len(REPORTS)} so far), each as published by "
     "its original publisher, with glossaries of people and organisations, historical agreements and a timeline."
 )
