@@ -1,6 +1,7 @@
 """The edition's page template on top of Furo.
 
-Downloads in the announcement bar, a link to report an error at the foot of every page, and the
+Downloads in the announcement bar, a link to report an error at the foot of every page, the
+general index in the sidebar (``templates/sidebar/navigation.html``), and the
 site's description (``edition_description``) as the landing page's description for search
 engines and social previews, where sphinxext-opengraph would take its first paragraph.
 

@@ -64,8 +64,12 @@
 
   document.addEventListener("mouseover", (event) => {
     const mention = mentionAt(event.target);
-    // Only when the pointer is on the link itself: moving into the open card keeps it where it is.
-    if (mention && event.target.closest(".mention a")) place(mention, event.clientX, event.clientY);
+    // Only when the pointer comes onto the link itself (moving into the open card keeps it where
+    // it is); a new hover shows a card that Escape dismissed.
+    if (mention && event.target.closest(".mention a")) {
+      mention.classList.remove("is-dismissed");
+      place(mention, event.clientX, event.clientY);
+    }
   });
   document.addEventListener("focusin", (event) => {
     const mention = mentionAt(event.target);
