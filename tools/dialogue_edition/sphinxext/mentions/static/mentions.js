@@ -71,9 +71,20 @@
       place(mention, event.clientX, event.clientY);
     }
   });
+  // A finger down on a line places the card before the touch shows it (a touch also hovers), so
+  // that a card left against another line never covers the line being tapped.
+  document.addEventListener(
+    "pointerdown",
+    (event) => {
+      const mention = mentionAt(event.target);
+      if (mention && event.target.closest(".mention a")) place(mention, event.clientX, event.clientY);
+    },
+    { passive: true },
+  );
   document.addEventListener("focusin", (event) => {
     const mention = mentionAt(event.target);
-    if (mention && !mention.matches(":hover")) place(mention);
+    // Against its first line, unless a pointer or a finger already placed it.
+    if (mention && !placed.has(mention)) place(mention);
   });
   const reposition = () => {
     for (const mention of document.querySelectorAll(".mention:hover, .mention:focus-within, .mention.is-open")) {
@@ -85,7 +96,9 @@
 
   const closeAll = (except) => {
     for (const open of document.querySelectorAll(".mention.is-open")) {
-      if (open !== except) open.classList.remove("is-open");
+      if (open === except) continue;
+      open.classList.remove("is-open");
+      forget(open);
     }
   };
   document.addEventListener("click", (event) => {
@@ -110,9 +123,20 @@
       mention.classList.add("is-dismissed");
     }
   });
+  // A card that closes forgets where it stood: a hidden card keeps no position that would, on the
+  // next touch (which hovers before it taps), cover another line of its mention.
+  const forget = (mention) => {
+    if (mention.matches(":hover, :focus-within, .is-open")) return;
+    const card = cardOf(mention);
+    if (card) card.style.position = card.style.left = card.style.top = "";
+    placed.delete(mention);
+  };
   const undismiss = (event) => {
     const mention = mentionAt(event.target);
-    if (mention) mention.classList.remove("is-dismissed");
+    if (!mention) return;
+    mention.classList.remove("is-dismissed");
+    // After the event: the pointer or the focus has then left.
+    window.setTimeout(() => forget(mention), 0);
   };
   document.addEventListener("mouseout", undismiss);
   document.addEventListener("focusout", undismiss);
