@@ -100,7 +100,7 @@ CARD = """index => {
   const box = card.getBoundingClientRect();
   return { left: box.left, top: box.top, right: box.right, bottom: box.bottom,
            width: document.documentElement.clientWidth, height: document.documentElement.clientHeight,
-           text: mention.querySelector("a").textContent.trim() };
+           text: mention.querySelector("a").textContent.replace(/\s+/g, " ").trim() };
 }"""
 
 FOCUS = """index => document.querySelectorAll(".mention")[index].querySelector("a").focus()"""
