@@ -93,7 +93,7 @@ LINE_BOXES = """index => {
 }"""
 
 #: The card of a mention as shown now: null when it does not show.
-CARD = """index => {
+CARD = r"""index => {
   const mention = document.querySelectorAll(".mention")[index];
   const card = mention.querySelector(".mention-card");
   if (!card.checkVisibility({ visibilityProperty: true, opacityProperty: true })) return null;
