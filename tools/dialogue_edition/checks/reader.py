@@ -5,6 +5,7 @@ Validators judge markup; these checks judge the page as laid out:
 - nothing scrolls sideways: neither the document nor any box in it (the main column, a table);
 - no text is clipped: every visible word lies inside the viewport's width, and no box that
   hides its overflow hides text;
+- two mentions side by side never run together: a visible gap between them where they share a line;
 - every card (a mention's, a citation's) opened by keyboard focus, and by hover (desktop) or tap (phone),
   shows, lies inside the viewport, and touches the line box of the mention that opened it, for
   every line box of a mention that wraps;
@@ -66,6 +67,21 @@ LAYOUT = """() => {
       problems.push(`${name(element)} clips its text (${element.scrollHeight} px tall in ${element.clientHeight} px)`);
     }
   }
+  // Two linked names side by side ("... of Korea Lee Sang Don") read as two: a visible gap
+  // between their underlined boxes where they share a line.
+  for (const mention of document.querySelectorAll(".mention")) {
+    const between = mention.nextSibling;
+    const next = between && between.nextSibling;
+    if (!between || between.nodeType !== Node.TEXT_NODE || between.data.trim() || !next || !next.matches
+        || !next.matches(".mention")) continue;
+    const left = Array.from(mention.querySelector("a").getClientRects()).pop();
+    const right = next.querySelector("a").getClientRects()[0];
+    const fontSize = parseFloat(getComputedStyle(mention).fontSize);
+    if (left && right && Math.abs(left.top - right.top) < 1 && right.left - left.right < 0.3 * fontSize) {
+      problems.push(`"${mention.textContent.trim().slice(0, 30)}" and "${next.textContent.trim().slice(0, 30)}"`
+        + ` run together (${(right.left - left.right).toFixed(1)} px apart)`);
+    }
+  }
   const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
   const range = document.createRange();
   while (walker.nextNode()) {
@@ -96,7 +112,7 @@ LINE_BOXES = """index => {
 CARD = r"""index => {
   const mention = document.querySelectorAll(".mention")[index];
   const card = mention.querySelector(".mention-card");
-  if (!card.checkVisibility({ visibilityProperty: true, opacityProperty: true })) return null;
+  if (!card || !card.checkVisibility({ visibilityProperty: true, opacityProperty: true })) return null;
   const box = card.getBoundingClientRect();
   return { left: box.left, top: box.top, right: box.right, bottom: box.bottom,
            width: document.documentElement.clientWidth, height: document.documentElement.clientHeight,
