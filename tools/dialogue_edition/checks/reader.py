@@ -115,6 +115,7 @@ CARD = r"""index => {
   if (!card || !card.checkVisibility({ visibilityProperty: true, opacityProperty: true })) return null;
   const box = card.getBoundingClientRect();
   return { left: box.left, top: box.top, right: box.right, bottom: box.bottom,
+           overflow: card.scrollWidth > card.clientWidth + 1 || card.scrollHeight > card.clientHeight + 1,
            width: document.documentElement.clientWidth, height: document.documentElement.clientHeight,
            text: mention.querySelector("a").textContent.replace(/\s+/g, " ").trim() };
 }"""
@@ -149,6 +150,8 @@ def card_fault(card: Box | None, boxes: list[Box]) -> str | None:
             f"lies outside the {card['width']:.0f}×{card['height']:.0f} viewport "
             f"({card['left']:.0f},{card['top']:.0f} to {card['right']:.0f},{card['bottom']:.0f})"
         )
+    if card.get("overflow"):
+        return "does not hold its text (it runs past the card's edge)"
     for box in boxes:
         overlaps = card["left"] < box["right"] and card["right"] > box["left"]
         below = abs(card["top"] - box["bottom"]) <= TOLERANCE
