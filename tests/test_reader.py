@@ -115,6 +115,11 @@ def test_every_page_goes_by_one_title(editions: Layout) -> None:
     assert reader.title_problems(editions.build / "html", site_prefix(PROJECT_ROOT)) == []
 
 
+def test_every_page_of_a_site_of_two_reports_goes_by_one_title(two_reports: Layout) -> None:
+    # An imported report: its parts named by their headings, and the report by its landing page's.
+    assert reader.title_problems(two_reports.build / "html", site_prefix(PROJECT_ROOT)) == []
+
+
 def test_the_title_check_catches_a_page_named_twice(editions: Layout, tmp_path: Path) -> None:
     site = tmp_path / "html"
     for path in (editions.build / "html").rglob("*.html"):
