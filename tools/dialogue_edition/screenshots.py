@@ -17,11 +17,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .checks.links import site_prefix
+from .checks.reader import SCHEMES, VIEWPORTS
 from .checks.validators import CHROMIUM, CHROMIUM_FLAGS, PROJECT_ROOT, served
 
-#: The reader's devices: a common phone's width and a laptop's.
-VIEWPORTS = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 800}}
-SCHEMES = ("light", "dark")
 #: Low resolution: enough to see a layout fault, small enough to page through.
 PDF_RESOLUTION = 60
 

@@ -20,19 +20,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 from urllib.parse import urlsplit
 
 from lxml import html as lxml_html
 
 from .links import link_target
-from .validators import CHROMIUM, CHROMIUM_FLAGS, SCHEMES, served
+from .validators import CHROMIUM, CHROMIUM_FLAGS, served
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Page
+    from playwright.sync_api import Page, ViewportSize
 
 #: A common phone's width, and a laptop's.
-VIEWPORTS = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 800}}
+VIEWPORTS: dict[str, ViewportSize] = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 800}}
+SCHEMES: tuple[Literal["light"], Literal["dark"]] = ("light", "dark")
 #: Sub-pixel layout: edges within this many pixels touch (or stay inside).
 TOLERANCE = 1.5
 
