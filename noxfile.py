@@ -101,6 +101,13 @@ def fast(session: nox.Session) -> None:
     session.run("pytest", "-m", "not slow", *session.posargs)
 
 
+@nox.session(default=False)
+def screenshots(session: nox.Session) -> None:
+    """PNGs of every HTML page (phone, desktop; light, dark) and every PDF page: build/screenshots/index.html."""
+    install(session, "test")  # Playwright drives Debian's Chromium
+    session.run("python", "-m", "dialogue_edition.screenshots", *session.posargs)
+
+
 @nox.session
 def lint(session: nox.Session) -> None:
     """ruff; the workflows, Read the Docs file and CITATION.cff against their schemas; zizmor."""

@@ -127,6 +127,8 @@ html_title = project
 html_static_path = ["_static"]
 html_css_files = ["edition.css"]
 html_copy_source = False
+# The edition's own mark (drawn for it, docs/_static/favicon.svg): a page and a dialogue's two voices.
+html_favicon = "_static/favicon.svg"
 # "Edit this page" and "View source" on every page, from the one repository address.
 html_theme_options = {
     "source_repository": REPOSITORY_URL + "/",
@@ -151,6 +153,8 @@ COMBINED_TITLE = "All reports, with the glossaries (combined edition)"
 edition_downloads = [
     {
         "title": report.metadata.title,
+        # The table names the report by its landing page's (short) title, as the sidebar does.
+        "page": f"reports/{report.slug}/index",
         "label": "This report",
         "files": [f"{report.slug}.pdf", f"{report.slug}.epub"],
         "scope": f"reports/{report.slug}/",
@@ -253,7 +257,8 @@ epub_title = project
 epub_author = EDITORS
 epub_publisher = PUBLISHERS
 epub_language = LATEST.language
-epub_description = (
+# The same words describe the site's landing page (dialogue_edition.sphinxext.theme).
+epub_description = edition_description = (
     f"Digital edition of the reports of events organised by the {LATEST.organiser} ({len(REPORTS)} so far), "
     "each as published by its original publisher, with glossaries of people and organisations, historical "
     "agreements and a timeline."

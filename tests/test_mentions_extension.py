@@ -58,9 +58,10 @@ def test_glossary_entries_are_objects_with_index_entries_and_backrefs(app: Sphin
     assert objects[("kurbanov", "person")] == ("people", "person-kurbanov")
     assert objects[("spbu", "organisation")] == ("organisations", "org-spbu")
     people = _page(app, "people")
+    # Headed as sorted: family name first (a name written family name first stays as written).
     assert [h.text_content().rstrip("¶") for h in people.xpath("//section[contains(@class, 'glossary-entry')]/h3")] == [
         "Ko Jae Nam",
-        "Sergei Kurbanov",
+        "Kurbanov, Sergei",
     ]
     assert people.xpath("//p[@class='glossary-jump-bar']/a/@href") == ["#letter-k"]
     backrefs = people.xpath("//section[@id='person-kurbanov']//ul[contains(@class, 'mentioned-in')]//a/@href")

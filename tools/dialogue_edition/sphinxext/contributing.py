@@ -26,7 +26,8 @@ def add_report_link(
 ) -> None:
     """Give every page's template its "report an error" address."""
     repository = app.config.edition_repository
-    if not repository:
+    # Only pages written from a source can be corrected: not the 404 page, the index or search.
+    if not repository or pagename not in app.env.all_docs:
         return
     # The web page's address, also from an EPUB, whose pages are .xhtml files inside the book.
     page_url = app.config.html_baseurl.rstrip("/") + f"/{pagename}.html"

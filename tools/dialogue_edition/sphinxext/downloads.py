@@ -40,7 +40,10 @@ class DownloadGroup(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     title: str
-    """What the files hold, as the table of downloads names it."""
+    """What the files hold, as the table of downloads names it (unless ``page`` is given)."""
+    page: str = ""
+    """The page that presents what the files hold (a report's landing page): the table names the
+    group by that page's own title, the one the sidebar and the page's heading give it, and links it."""
     label: str
     """The same, short, for the announcement bar: "This report", "All reports"."""
     files: tuple[str, ...]
@@ -138,11 +141,20 @@ def _cell(*content: nodes.Node) -> nodes.entry:
     return nodes.entry("", nodes.paragraph("", "", *content))
 
 
-def _row(download: Download, href: str) -> nodes.row:
+def _edition(app: Sphinx, docname: str, group: DownloadGroup) -> nodes.Node:
+    """What a group holds: its page's title, linked, or the group's title."""
+    title = app.env.titles.get(group.page)
+    if title is None:
+        return nodes.Text(group.title)
+    uri = relative_uri(app.builder.get_target_uri(docname), app.builder.get_target_uri(group.page))
+    return nodes.reference("", title.astext(), refuri=uri, internal=True)
+
+
+def _row(app: Sphinx, docname: str, download: Download, href: str) -> nodes.row:
     name, digest = download.path.name, sha256_of(download.path)
     return nodes.row(
         "",
-        _cell(nodes.Text(download.group.title)),
+        _cell(_edition(app, docname, download.group)),
         _cell(nodes.Text(download.format)),
         _cell(nodes.reference(name, name, refuri=href, internal=True)),
         _cell(nodes.Text(_human_size(download.path.stat().st_size))),
@@ -158,9 +170,12 @@ def fill_table(app: Sphinx, doctree: nodes.document, docname: str) -> None:
             placeholder.parent.remove(placeholder)
             continue
         page = app.builder.get_target_uri(docname)
-        body = nodes.tbody("", *(_row(item, relative_uri(page, f"{FOLDER}/{item.path.name}")) for item in files))
+        body = nodes.tbody(
+            "", *(_row(app, docname, item, relative_uri(page, f"{FOLDER}/{item.path.name}")) for item in files)
+        )
         columns = ("Edition", "Format", "File", "Size", "SHA-256")
         head = nodes.thead("", nodes.row("", *(_cell(nodes.Text(name)) for name in columns)))
+        # The checksum breaks anywhere (edition.css): 64 characters would not fit a phone.
         widths = (4, 1, 4, 1, 6)
         group = nodes.tgroup("", *(nodes.colspec(colwidth=width) for width in widths), head, body, cols=len(columns))
         # no-search: checksums are not words a reader looks for.

@@ -1,6 +1,9 @@
 """The edition's page template on top of Furo.
 
-Downloads in the announcement bar, and a link to report an error at the foot of every page.
+Downloads in the announcement bar, a link to report an error at the foot of every page, the
+general index in the sidebar (``templates/sidebar/navigation.html``), and the
+site's description (``edition_description``) as the landing page's description for search
+engines and social previews, where sphinxext-opengraph would take its first paragraph.
 
 The template (``templates/page.html``) reads what ``downloads`` and ``contributing`` put in each
 page's context; one template, because Jinja lets a project override ``page.html`` only once.
@@ -8,9 +11,11 @@ page's context; one template, because Jinja lets a project override ``page.html`
 
 from __future__ import annotations
 
+from html import escape
 from pathlib import Path
 from typing import Any
 
+from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.config import Config
 
@@ -23,6 +28,21 @@ def use_template(app: Sphinx, config: Config) -> None:
     config.html_theme_options = {"announcement": "downloads", **config.html_theme_options}
 
 
+def describe_landing_page(
+    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: nodes.document | None
+) -> None:
+    """The landing page's description: the site's, not its first paragraph (the downloads)."""
+    description = app.config.edition_description
+    if pagename != app.config.root_doc or not description:
+        return
+    # sphinxext-opengraph (run after this) takes og: fields from the page's metadata, and writes no
+    # description of its own where the page has one.
+    context["meta"] = {**(context.get("meta") or {}), "og:description": description}
+    context["metatags"] = context.get("metatags", "") + f'<meta name="description" content="{escape(description)}" />\n'
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
+    app.add_config_value("edition_description", "", "html", types=[str])
     app.connect("config-inited", use_template)
+    app.connect("html-page-context", describe_landing_page, priority=400)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -15,7 +15,7 @@ from ...agreements import parse
 from ...registry import AGREEMENTS_FILE
 from ...treaty_style import register_plugins
 from .domain import cite_domain, forum_domain
-from .nodes import latex_anchor, mention_backrefs
+from .nodes import folded, latex_anchor, mention_backrefs
 
 ID_PREFIX = "agreement-"
 
@@ -55,7 +55,9 @@ def decorate_citations(app: Sphinx, doctree: nodes.document, docname: str) -> No
             if data is None:
                 _, data = parse(forum_domain(app.env).registry.folder / AGREEMENTS_FILE)
             source = bibtex_of(data, key)
-            citation += nodes.literal_block(source, source, language="bibtex", classes=["cite-this"])
+            # Secondary to the entry itself: folded away until asked for.
+            bibtex = nodes.literal_block(source, source, language="bibtex", classes=["cite-this"])
+            citation += folded("", bibtex, summary="BibTeX")
 
 
 def setup(app: Sphinx) -> None:

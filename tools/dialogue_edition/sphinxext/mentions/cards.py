@@ -1,4 +1,4 @@
-"""The small card a reader sees on hovering, focusing or tapping the first mention of someone.
+"""The small card a reader sees on hovering, focusing or tapping a mention or a citation.
 
 Built at build time from the registry, so reading a page makes no request anywhere. The card is
 ``hidden`` in the markup: without the stylesheet it never shows, and without JavaScript it
@@ -10,12 +10,20 @@ from __future__ import annotations
 from html import escape
 from typing import Any
 
+from ...agreements import Agreement
 from ...registry import Event, Organisation, Participation, Person, Registry
 from ...source_report import long_date
 
 ReportsMetadata = dict[str, dict[str, Any]]
 """Every report's metadata by slug, newest first, as ``conf.py`` hands it over (``edition_reports``)."""
-LABELS = {"person": "Person", "organisation": "Organisation", "event": "Event"}
+LABELS = {
+    "person": "Person",
+    "organisation": "Organisation",
+    "event": "Event",
+    "agreement": "Agreement: an editorial citation",
+}
+
+Entity = Person | Organisation | Event | Agreement
 
 
 def person_lines(person: Person, report: str | None, reports: ReportsMetadata) -> list[str]:
@@ -40,37 +48,41 @@ def _participation_lines(event: Participation) -> list[str]:
     return lines or list(event.roles)
 
 
-def _lines(
-    kind: str, entity: Person | Organisation | Event, registry: Registry, report: str | None, reports: ReportsMetadata
-) -> list[str]:
+def _lines(entity: Entity, registry: Registry, report: str | None, reports: ReportsMetadata) -> list[str]:
+    """What the card says under the name: only what the registry (and so the glossary) gives."""
     if isinstance(entity, Person):
         return person_lines(entity, report, reports)
     if isinstance(entity, Event):
         return [entity.when]
+    if isinstance(entity, Agreement):
+        return [f"Signed at {entity.location}, {long_date(entity.date)}", entity.parties]
     lines: list[str] = ["Russia and the Republic of Korea" if entity.country == "both" else entity.country or ""]
     if entity.parent:
         lines.append(f"part of {registry.organisations[entity.parent].name}")
     return [line for line in lines if line]
 
 
+def _name(entity: Entity) -> str:
+    return entity.title if isinstance(entity, Agreement) else entity.name
+
+
 def card_html(
     kind: str,
-    entity: Person | Organisation | Event,
+    entity: Entity,
     registry: Registry,
     card_id: str,
     report: str | None = None,
     reports: ReportsMetadata | None = None,
 ) -> str:
-    """The card's HTML: the name, then the positions (people) or country and parent (organisations).
+    """The card's HTML: the kind, the name, then what the registry says of the entry.
 
     ``report`` is the slug of the report whose page holds the mention (``reports``: every report's
     metadata, newest first): a person's card gives what that report says of them.
     """
-    lines = _lines(kind, entity, registry, report, reports or {})
+    lines = _lines(entity, registry, report, reports or {})
     details = "".join(f'<span class="mention-card-line">{escape(line)}</span>' for line in lines)
-    label = LABELS[kind]
     return (
-        f'<span class="mention-card" role="tooltip" id="{card_id}" hidden>'
-        f'<span class="mention-card-kind">{label}</span>'
-        f'<strong class="mention-card-name">{escape(entity.name)}</strong>{details}</span>'
+        f'<span class="mention-card" role="tooltip" id="{escape(card_id)}" hidden>'
+        f'<span class="mention-card-kind">{LABELS[kind]}</span>'
+        f'<strong class="mention-card-name">{escape(_name(entity))}</strong>{details}</span>'
     )

@@ -120,8 +120,11 @@ class GlossaryDirective(SphinxDirective, Generic[EntryT]):
         anchor = anchor_of(self.kind, entry.id)
         domain.note_object(self.kind, entry.id, self.env.docname)
         section = nodes.section(ids=[anchor], classes=["glossary-entry", self.kind])
-        section += nodes.title(entry.name, entry.name)
-        section += addnodes.index(entries=[("single", self.index_text(entry), anchor, "", self.letter(entry))])
+        heading = self.heading(entry)
+        section += nodes.title(heading, heading)
+        # A semicolon would split the general index's entry into a false sub-entry.
+        index_text = self.index_text(entry).replace(";", ",")
+        section += addnodes.index(entries=[("single", index_text, anchor, "", self.letter(entry))])
         fields = nodes.field_list(classes=["glossary-fields"])
         fields.extend(self.fields(entry, domain.registry))
         if entry.forms:
@@ -189,6 +192,10 @@ class GlossaryDirective(SphinxDirective, Generic[EntryT]):
         """Whose mentions make up the entry's back-references (``kind:id``)."""
         return [f"{self.kind}:{entry.id}"]
 
+    def heading(self, entry: EntryT) -> str:
+        """The entry's heading: what the list is sorted by comes first."""
+        return entry.name
+
     def index_text(self, entry: EntryT) -> str:
         """The general index's wording of the entry."""
         return entry.name
@@ -206,13 +213,22 @@ class PeopleGlossary(GlossaryDirective[Person]):
     def registered(self, registry: Registry) -> Iterable[Person]:
         return registry.people.values()
 
+    def heading(self, entry: Person) -> str:
+        """The name as the glossary sorts it: family name first ("Khudoley, Konstantin").
+
+        A name the reports already write family name first ("Lee Sang Don") stays as written.
+        """
+        if entry.name_order == "family-first" or not entry.given_name:
+            return entry.name
+        return f"{entry.family_name}, {entry.given_name}"
+
     def index_text(self, entry: Person) -> str:
         return f"{entry.family_name}, {entry.given_name}" if entry.given_name else entry.family_name
 
     def fields(self, entry: Person, registry: Registry) -> list[nodes.field]:
         order = "family name first" if entry.name_order == "family-first" else "given name first"
         names = f"family name {entry.family_name}" + (f", given name {entry.given_name}" if entry.given_name else "")
-        result = [field("Name", nodes.paragraph("", f"{names} (written {order})"))]
+        result = [field("Name", nodes.paragraph("", f"{entry.name}: {names} (written {order})"))]
         # Posts and roles belong to the report that gives them: one item per report, newest first.
         order_of = {slug: index for index, slug in enumerate(self.config.edition_reports)}
         items = []
@@ -270,7 +286,9 @@ class Timeline(GlossaryDirective[Event]):
     def entry(self, event: Event, domain: ForumDomain) -> nodes.section:
         section = super().entry(event, domain)
         title = f"{event.when}: {event.name}"
-        section[0] = nodes.title(title, title)
+        section[0] = nodes.title(
+            title, "", nodes.inline(event.when, event.when, classes=["timeline-date"]), nodes.Text(f": {event.name}")
+        )
         return section
 
     def index_text(self, entry: Event) -> str:

@@ -41,9 +41,7 @@ def visit_mention_html(self: HTML5Translator, node: mention) -> None:
     is_epub = self.builder.name == "epub"
     data = {"data-kind": node["kind"], "data-entity": node["entity"]}
     if node["kind"] == "agreement":
-        # The label ([1884]) is the editors', not the report's: styled apart and said so on hover.
-        data["title"] = CITATION_EXPLAINED
-        self.body.append(self.starttag(node, "span", "", CLASS="citation-ref editorial", **data))
+        _visit_citation_html(self, node, reference, is_epub, data)
         return
     if not node.get("first") or reference is None:
         self.body.append(self.starttag(node, "span", "", CLASS="mention-text", **data))
@@ -65,8 +63,52 @@ def visit_mention_html(self: HTML5Translator, node: mention) -> None:
     raise nodes.SkipNode
 
 
+def _visit_citation_html(
+    self: HTML5Translator, node: mention, reference: nodes.reference | None, is_epub: bool, data: dict[str, str]
+) -> None:
+    """A citation ([1884]) keeps sphinxcontrib-bibtex's markup; on the site it gets a card like a mention.
+
+    The card replaces the link's native tooltip, which touch screens never show.
+    """
+    nested = any(isinstance(child, mention) for child in node.findall(mention, include_self=False))
+    if is_epub or reference is None or nested:
+        # No card here: the label says what it is on hover.
+        data["title"] = CITATION_EXPLAINED
+        self.body.append(self.starttag(node, "span", "", CLASS="citation-ref editorial", **data))
+        return
+    # Card ids must be unique on the page, and a page may cite an agreement more than once.
+    number = getattr(self, "edition_citation_cards", 0) + 1
+    self.edition_citation_cards = number
+    node["card_id"] = f"card-agreement-{node['entity']}-{number}"
+    node["body_start"] = len(self.body)
+    reference.attributes.pop("reftitle", None)
+    self.body.append(self.starttag(node, "span", "", CLASS="mention citation-ref editorial", **data))
+
+
 def depart_mention_html(self: HTML5Translator, node: mention) -> None:
+    card_id = node.get("card_id")
+    if card_id:
+        # Describe the link by its card: the <a> sphinxcontrib-bibtex's reference wrote above.
+        for index in range(node["body_start"], len(self.body)):
+            if self.body[index].startswith("<a "):
+                self.body[index] = f'<a aria-describedby="{card_id}" ' + self.body[index][3:]
+                break
+        registry = forum_domain(self.builder.env).registry
+        self.body.append(card_html("agreement", registry.agreements[node["entity"]], registry, card_id))
     self.body.append("</span>")
+
+
+class folded(nodes.General, nodes.Element):
+    """Secondary matter folded away on the site (``<details>``), its ``summary`` the one line shown."""
+
+
+def visit_folded_html(self: HTML5Translator, node: folded) -> None:
+    self.body.append(self.starttag(node, "details", CLASS="folded"))
+    self.body.append(f"<summary>{self.encode(node['summary'])}</summary>\n")
+
+
+def depart_folded_html(self: HTML5Translator, node: folded) -> None:
+    self.body.append("</details>\n")
 
 
 class latex_anchor(nodes.Inline, nodes.Element):
@@ -153,5 +195,6 @@ def setup(app: Sphinx) -> None:
         latex=(visit_mention_latex, depart_mention_latex),
     )
     _register(app, mention_backrefs, (skip, None))
+    _register(app, folded, (do_nothing, do_nothing), html=(visit_folded_html, depart_folded_html))
     _register(app, latex_anchor, (skip, None), latex=(visit_latex_anchor, None))
     _register(app, page_number, (skip, None), latex=(visit_page_number_latex, None))

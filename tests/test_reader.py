@@ -1,0 +1,233 @@
+"""The editions as a reader meets them: rendered pages checked in Chromium, and what they say.
+
+The browser checks (``dialogue_edition.checks.reader``) look at every page on a phone (390 px)
+and a desktop (1280 px), light and dark: nothing scrolls sideways, no text is clipped, and every
+card opened by hover, focus or tap lies in the viewport against the line that opened it. Each
+check is also run once on a page made to fail it.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from conftest import PROJECT_ROOT, require_tool
+from dialogue_edition.build import Layout
+from dialogue_edition.checks import reader, validators
+from dialogue_edition.checks.links import site_prefix
+from dialogue_edition.registry import load_registry
+from lxml import html as lxml_html
+
+REGISTRY = PROJECT_ROOT / "registry"
+REPORT_PAGES = "reports/strategic-conference-2020/"
+
+
+def _page(editions: Layout, name: str) -> lxml_html.HtmlElement:
+    return lxml_html.fromstring((editions.build / "html" / name).read_bytes())
+
+
+def _pages(site: Path) -> list[str]:
+    return [page.relative_to(site).as_posix() for page in sorted(site.rglob("*.html"))]
+
+
+def _browser() -> None:
+    require_tool(validators.CHROMIUM, "Chromium")
+
+
+# -- In the browser --------------------------------------------------------------------------------
+
+
+def test_every_page_fits_and_every_card_opens_against_its_mention(editions: Layout) -> None:
+    _browser()
+    site = editions.build / "html"
+    report = reader.reader_check(site, _pages(site), site_prefix(PROJECT_ROOT))
+    assert report.problems == []
+    # Not a check that covered nothing: cards were opened, some from a mention that wraps (at
+    # 390 px the longer names of the report run onto a second line).
+    assert report.cards_opened > 100
+    assert report.wrapped_mentions
+
+
+BAD_PAGE = """<!DOCTYPE html><html lang="en"><head><title>x</title>
+<meta name="viewport" content="width=device-width, initial-scale=1"><style>
+body { margin: 0; }
+pre { overflow: auto; }
+.clipped { width: 6rem; height: 1.2em; overflow: hidden; }
+.tight { word-spacing: -0.25em; }
+.mention-card[hidden] { display: none; }
+.mention:hover > .mention-card[hidden], .mention:focus-within > .mention-card[hidden] { display: block; }
+#far > .mention-card { position: fixed; left: 300px; top: 10px; width: 300px; }
+#apart > .mention-card { position: fixed; left: 0; top: 0; width: 100px; }
+</style></head><body><main>
+<p>Some text before <span class="mention" id="far"><a href="#x">a name long enough to wrap onto a second
+line of this narrow page</a><span class="mention-card" hidden>card</span></span> and
+<span class="mention" id="apart"><a href="#y">another name</a><span class="mention-card" hidden>card</span></span>.</p>
+<pre>a line of code much too long for a phone, a line of code much too long for a phone, and longer still</pre>
+<p class="tight"><span class="mention"><a href="#k">Korea</a></span>
+<span class="mention"><a href="#l">Lee</a></span></p>
+<div class="clipped">a few words that wrap in a box too short for them</div>
+<div>{wide}</div>
+</main></body></html>"""
+
+
+def test_the_reader_check_catches_scrolling_clipping_and_misplaced_cards(tmp_path: Path) -> None:
+    _browser()
+    (tmp_path / "bad.html").write_text(BAD_PAGE.replace("{wide}", "W" * 80), encoding="utf-8")
+    problems = reader.reader_check(tmp_path, ["bad.html"]).problems
+    phone = [problem for problem in problems if "[phone, light]" in problem]
+    assert any("the page scrolls sideways" in problem for problem in phone)
+    assert any("pre scrolls or clips sideways" in problem for problem in phone)
+    assert any("div.clipped clips its text" in problem for problem in phone)
+    assert any('"Korea" and "Lee" run together' in problem for problem in phone)
+    assert any("'a name long enough" in problem and "lies outside the" in problem for problem in phone)
+    assert any("'another name' opened by tap" in problem and "does not touch" in problem for problem in phone)
+    desktop = [problem for problem in problems if "[desktop, light]" in problem]
+    assert any("'another name' opened by hover" in problem and "does not touch" in problem for problem in desktop)
+
+
+def test_printing_a_page_prints_its_text_only(editions: Layout) -> None:
+    _browser()
+    from playwright.sync_api import sync_playwright
+
+    site = editions.build / "html"
+    prefix = site_prefix(PROJECT_ROOT)
+    hidden = [".announcement", ".skip-to-content", ".sidebar-drawer", ".toc-drawer", ".mention-card"]
+    with validators.served(site, prefix) as origin, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(validators.CHROMIUM), args=validators.CHROMIUM_FLAGS)
+        page = browser.new_page()
+        page.goto(origin + REPORT_PAGES + "first-session.html")
+        page.emulate_media(media="print")
+        shown = page.evaluate(
+            "selectors => selectors.filter(s => Array.from(document.querySelectorAll(s))"
+            ".some(e => getComputedStyle(e).display !== 'none'))",
+            hidden,
+        )
+        heading = page.evaluate("getComputedStyle(document.querySelector('article h1')).display")
+        browser.close()
+    assert shown == []
+    assert heading == "block"
+
+
+# -- In the pages' markup --------------------------------------------------------------------------
+
+
+def test_every_page_goes_by_one_title(editions: Layout) -> None:
+    assert reader.title_problems(editions.build / "html", site_prefix(PROJECT_ROOT)) == []
+
+
+def test_every_page_of_a_site_of_two_reports_goes_by_one_title(two_reports: Layout) -> None:
+    # An imported report: its parts named by their headings, and the report by its landing page's.
+    assert reader.title_problems(two_reports.build / "html", site_prefix(PROJECT_ROOT)) == []
+
+
+def test_the_title_check_catches_a_page_named_twice(editions: Layout, tmp_path: Path) -> None:
+    site = tmp_path / "html"
+    for path in (editions.build / "html").rglob("*.html"):
+        copy = site / path.relative_to(editions.build / "html")
+        copy.parent.mkdir(parents=True, exist_ok=True)
+        text = path.read_text(encoding="utf-8")
+        # The sidebar's name of the timeline, as the toctree could give it: a second name.
+        copy.write_text(text.replace('href="timeline.html">Timeline<', 'href="timeline.html">Dates<'), encoding="utf-8")
+    problems = reader.title_problems(site, site_prefix(PROJECT_ROOT))
+    assert any("the sidebar names timeline.html 'Dates', but its heading is 'Timeline'" in p for p in problems)
+
+
+def test_cards_say_what_the_glossary_says(editions: Layout) -> None:
+    page = _page(editions, REPORT_PAGES + "first-session.html")
+    registry = load_registry(REGISTRY)
+    for mention in page.xpath("//span[contains(@class, 'mention ') or @class='mention'][@data-kind='person']"):
+        person = registry.people[mention.get("data-entity")]
+        card = " ".join(mention.xpath(".//span[@class='mention-card']")[0].text_content().split())
+        for position in person.positions:  # earlier positions too ("President of the Republic of Korea")
+            assert position.title in card, (person.id, card)
+
+
+def test_citations_have_a_card_and_read_as_editorial(editions: Layout) -> None:
+    page = _page(editions, REPORT_PAGES + "first-session.html")
+    citations = page.xpath("//span[contains(@class, 'citation-ref') and contains(@class, 'editorial')]")
+    assert citations
+    ids = page.xpath("//@id")
+    assert len(ids) == len(set(ids))
+    registry = load_registry(REGISTRY)
+    for citation in citations:
+        (link,) = citation.xpath(".//a[@href]")
+        (card,) = citation.xpath(".//span[@class='mention-card']")
+        assert link.get("aria-describedby") == card.get("id")
+        assert link.get("title") is None  # the card, not a tooltip touch screens never show
+        assert registry.agreements[citation.get("data-entity")].title in card.text_content()
+        assert "editorial" in card.text_content()
+
+
+def test_the_glossary_shows_people_as_it_sorts_them(editions: Layout) -> None:
+    registry = load_registry(REGISTRY)
+    page = _page(editions, "people.html")
+    for entry in page.xpath("//section[contains(@class, 'glossary-entry')]"):
+        person = registry.people[entry.get("id").removeprefix("person-")]
+        heading = entry.xpath("string(.//h3)")
+        assert heading.startswith(person.family_name), heading
+    for name in ("people.html", "organisations.html"):
+        assert "registry/" not in _page(editions, name).xpath("string(//article)")
+
+
+def test_the_timeline_says_where_each_date_comes_from(editions: Layout) -> None:
+    text = _page(editions, "timeline.html").xpath("string(//article)")
+    assert "Date from" not in text
+    assert text.count("Source of the date") == len(load_registry(REGISTRY).events)
+
+
+def test_the_agreements_bibtex_is_folded_away(editions: Layout) -> None:
+    page = _page(editions, "agreements.html")
+    blocks = page.xpath("//div[contains(@class, 'cite-this')]")
+    assert blocks
+    assert all(block.getparent().tag == "details" for block in blocks)
+
+
+def test_the_general_index_is_linked_and_keeps_each_entry_whole(editions: Layout) -> None:
+    site = editions.build / "html"
+    for name in _pages(site):
+        links = _page(editions, name).xpath("//div[contains(@class, 'sidebar-tree')]//a[. = 'Index']/@href")
+        if name == "genindex.html":
+            assert links == ["#"]
+        else:
+            assert len(links) == 1, name
+            assert links[0].endswith("genindex.html"), name
+    index = _page(editions, "genindex.html").xpath("string(//article)")
+    for event in load_registry(REGISTRY).events.values():
+        if ";" in event.name:
+            assert event.name.replace(";", ",") in index
+
+
+def test_each_page_has_its_icon_and_the_landing_page_a_description(editions: Layout) -> None:
+    site = editions.build / "html"
+    for name in _pages(site):
+        (icon,) = _page(editions, name).xpath("//link[@rel='shortcut icon' or @rel='icon']/@href")
+        assert icon.endswith("favicon.svg")
+    assert (site / "_static" / "favicon.svg").is_file()
+    (description,) = _page(editions, "index.html").xpath("//meta[@name='description']/@content")
+    assert description.startswith("Digital edition of the reports")
+    assert not re.search(r"^Download", description)
+
+
+def test_only_pages_with_a_source_offer_to_report_an_error(editions: Layout) -> None:
+    for name in ("404.html", "genindex.html", "search.html"):
+        assert not _page(editions, name).xpath("//p[@class='report-error']"), name
+    assert _page(editions, "people.html").xpath("//p[@class='report-error']")
+
+
+def test_editorial_titles_start_where_their_text_does(editions: Layout) -> None:
+    _browser()
+    from playwright.sync_api import sync_playwright
+
+    offsets = """() => Array.from(document.querySelectorAll(".admonition.editorial")).map(box => {
+      const start = (element) => { const range = document.createRange(); range.selectNodeContents(element);
+        return range.getClientRects()[0].left; };
+      return start(box.querySelector(".admonition-title")) - start(box.querySelector("p:not(.admonition-title)"));
+    })"""
+    with validators.served(editions.build / "html", site_prefix(PROJECT_ROOT)) as origin, sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(validators.CHROMIUM), args=validators.CHROMIUM_FLAGS)
+        page = browser.new_page()
+        page.goto(origin + "index.html")
+        gaps = page.evaluate(offsets)
+        browser.close()
+    assert gaps
+    assert all(abs(gap) < 2 for gap in gaps), gaps
