@@ -64,7 +64,7 @@ def visit_mention_html(self: HTML5Translator, node: mention) -> None:
 
 
 def _visit_citation_html(
-    self: HTML5Translator, node: mention, reference: nodes.reference | None, is_epub: bool, data: dict[str, str]
+    self: HTML5Translator, node: mention, reference: nodes.reference | None, is_epub: bool, data: dict[str, Any]
 ) -> None:
     """A citation ([1884]) keeps sphinxcontrib-bibtex's markup; on the site it gets a card like a mention.
 
@@ -77,8 +77,9 @@ def _visit_citation_html(
         self.body.append(self.starttag(node, "span", "", CLASS="citation-ref editorial", **data))
         return
     # Card ids must be unique on the page, and a page may cite an agreement more than once.
-    number = getattr(self, "edition_citation_cards", 0) + 1
-    self.edition_citation_cards = number
+    # (kept in the translator's own attributes: one translator writes one page)
+    counts = vars(self)
+    number = counts["edition_citation_cards"] = counts.get("edition_citation_cards", 0) + 1
     node["card_id"] = f"card-agreement-{node['entity']}-{number}"
     node["body_start"] = len(self.body)
     reference.attributes.pop("reftitle", None)
