@@ -170,9 +170,15 @@ def test_the_glossary_shows_people_as_it_sorts_them(editions: Layout) -> None:
 
 
 def test_the_timeline_says_where_each_date_comes_from(editions: Layout) -> None:
-    text = _page(editions, "timeline.html").xpath("string(//article)")
-    assert "Date from" not in text
-    assert text.count("Source of the date") == len(load_registry(REGISTRY).events)
+    page = _page(editions, "timeline.html")
+    assert "Date from" not in page.xpath("string(//article)")
+    entries = page.xpath("//section[starts-with(@id, 'event-')]")
+    assert len(entries) == len(load_registry(REGISTRY).events)
+    for entry in entries:
+        # The entry's "Sources" field names where its date comes from.
+        sources = entry.xpath(".//dt[normalize-space()='Sources']/following-sibling::dd[1]")
+        assert sources, entry.get("id")
+        assert "Date: " in " ".join(sources[0].text_content().split()), entry.get("id")
 
 
 def test_the_agreements_bibtex_is_folded_away(editions: Layout) -> None:
