@@ -85,6 +85,7 @@ extensions = [
     "sphinxext.opengraph",
     "dialogue_edition.sphinxext.sitemap",
     "dialogue_edition.sphinxext.search_index",
+    "dialogue_edition.sphinxext.search_page",
     "notfound.extension",
     "dialogue_edition.sphinxext.redirects",
     "dialogue_edition.sphinxext.mentions",

@@ -28,6 +28,7 @@ from sphinx.cmd.build import build_main
 
 from .check_data import check
 from .errors import InputError
+from .search import SearchIndexFailed, index_site
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 EDITIONS = ("epub", "pdf", "html")
@@ -252,8 +253,17 @@ def build_html(layout: Layout, staging: Path) -> list[Path]:
         shutil.copytree(previous, outdir, copy_function=shutil.copy2)
     overrides = {"edition_downloads_dir": str(layout.build), "edition_downloads_required": "0" if layout.draft else "1"}
     run_sphinx("html", layout, outdir, overrides)
+    index_site_or_fail(outdir)
     place(outdir, layout.build / "html")
     return [layout.build / "html"]
+
+
+def index_site_or_fail(site: Path) -> None:
+    """The site's search index (``dialogue_edition.search``), written into the staged site."""
+    try:
+        index_site(site)
+    except SearchIndexFailed as error:
+        raise BuildFailed(str(error)) from None
 
 
 BUILDERS = {"html": build_html, "pdf": build_pdf, "epub": build_epub}
