@@ -50,8 +50,8 @@ NAME_FIELDS = {"Name", "Also written", "Short name"}
 
 WEIGHT_NAME = 10.0
 WEIGHT_NAME_FORM = 8.0
-WEIGHT_AGREEMENT = 6.0
-WEIGHT_EVENT_TITLE = 5.0
+WEIGHT_AGREEMENT = 7.0
+WEIGHT_EVENT_TITLE = 3.0
 WEIGHT_TEXT = 1.0
 
 KIND_REPORT = "Report text"
@@ -178,8 +178,9 @@ def _entry_records(url: str, main: lxml_html.HtmlElement) -> Iterator[Record]:
         title = text_of(emphasis[0]) if emphasis else text.split(".")[0]
         label = " ".join(citation.xpath('./span[@class="label"]//text()')).replace(" ", "")
         record = Record(f"{url}#{citation.get('id')}", f"{label} {title}".strip(), KIND_AGREEMENT)
-        record.add(title, WEIGHT_NAME)
-        record.add(text, WEIGHT_AGREEMENT)
+        # The label is the agreement's year ([1992]): as strong as its title.
+        record.add(f"{title} {label.strip('[]')}", WEIGHT_NAME)
+        record.add(text.removeprefix(title).strip(), WEIGHT_AGREEMENT)
         year = YEAR.search(label) or YEAR.search(text)
         if year:
             record.filters["year"] = [year.group(1)]

@@ -53,7 +53,7 @@
 
   async function pagefindSearch() {
     const pagefind = await import(url("data-bundle").href);
-    await pagefind.options({ noWorker: true, baseUrl: "/", excerptLength: 24 });
+    await pagefind.options({ noWorker: true, baseUrl: "/", excerptLength: 24, ranking: { metaWeights: { title: 0, kind: 0, context: 0 } } });
     const form = $("edition-search-form");
     const input = $("edition-search-q");
     const status = $("edition-search-status");
