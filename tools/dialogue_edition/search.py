@@ -47,6 +47,8 @@ DROPPED = ("mention-card", "headerlink", "cite-this", "citation-ref", "mentioned
 """What a record never holds: cards, pilcrows, BibTeX, citation labels, back-references."""
 NAME_FIELDS = {"Name", "Also written", "Short name"}
 """Fields of an entry that are names: weighted as the entry's title."""
+FORM_FIELDS = {"Also written", "Short name"}
+"""Fields that hold other forms of the name itself ("Also written" lists them, ``;`` between)."""
 
 WEIGHT_NAME = 10.0
 WEIGHT_NAME_FORM = 8.0
@@ -75,6 +77,8 @@ class Record:
     context: str = ""
     parts: list[tuple[str, float]] = field(default_factory=list)
     filters: dict[str, list[str]] = field(default_factory=dict)
+    names: list[str] = field(default_factory=list)
+    """An entry's name and its other forms: a query that is exactly one of them puts it first."""
 
     def add(self, text: str, weight: float = WEIGHT_TEXT) -> None:
         """Add words to the record, with their weight in the ranking."""
@@ -91,6 +95,8 @@ class Record:
         hidden = [("meta", "title", self.title), ("meta", "kind", self.kind), ("filter", "kind", self.kind)]
         if self.context:
             hidden.append(("meta", "context", self.context))
+        if self.names:
+            hidden.append(("meta", "names", " | ".join(self.names)))
         hidden += [("filter", name, value) for name, values in sorted(self.filters.items()) for value in values]
         data = "".join(f'<span data-pagefind-{what}="{name}">{escape(value)}</span>' for what, name, value in hidden)
         return f'<html lang="{escape(language)}"><body>{body}<div data-pagefind-ignore>{data}</div></body></html>'
@@ -106,6 +112,8 @@ def text_of(element: lxml_html.HtmlElement) -> str:
     copy = lxml_html.fromstring(lxml_html.tostring(element, encoding="unicode", with_tail=False))
     for dropped in copy.xpath(" | ".join(f".//*[{has_class(name)}]" for name in DROPPED)):
         dropped.drop_tree()
+    for item in copy.xpath(".//li[following-sibling::li]"):
+        item.tail = "; " + (item.tail or "")  # list items read as a list, not run together
     return " ".join(copy.text_content().split())
 
 
@@ -154,7 +162,7 @@ def _entry_records(url: str, main: lxml_html.HtmlElement) -> Iterator[Record]:
         if kind is None or not heading or not entry.get("id"):
             continue
         title = text_of(heading[0])
-        record = Record(f"{url}#{entry.get('id')}", title, ENTRY_KINDS[kind])
+        record = Record(f"{url}#{entry.get('id')}", title, ENTRY_KINDS[kind], names=[title])
         if kind == "event":
             record.add(title, WEIGHT_EVENT_TITLE)
             year = YEAR.search(title)
@@ -168,6 +176,8 @@ def _entry_records(url: str, main: lxml_html.HtmlElement) -> Iterator[Record]:
             if definition is None or definition.xpath(f".//*[{has_class('mentioned-in')}]") or label == "Mentioned in":
                 continue
             record.add(text_of(definition), WEIGHT_NAME_FORM if label in NAME_FIELDS else WEIGHT_TEXT)
+            if label in FORM_FIELDS:
+                record.names += [form.strip() for form in text_of(definition).split(";") if form.strip()]
         yield record
     for citation in main.xpath(f".//div[{has_class('citation')}][starts-with(@id, 'agreement-')]"):
         description = citation.xpath("./p[not(@class)]")
@@ -177,7 +187,7 @@ def _entry_records(url: str, main: lxml_html.HtmlElement) -> Iterator[Record]:
         text = text_of(description[0])
         title = text_of(emphasis[0]) if emphasis else text.split(".")[0]
         label = " ".join(citation.xpath('./span[@class="label"]//text()')).replace(" ", "")
-        record = Record(f"{url}#{citation.get('id')}", f"{label} {title}".strip(), KIND_AGREEMENT)
+        record = Record(f"{url}#{citation.get('id')}", f"{label} {title}".strip(), KIND_AGREEMENT, names=[title])
         # The label is the agreement's year ([1992]): as strong as its title.
         record.add(f"{title} {label.strip('[]')}", WEIGHT_NAME)
         record.add(text.removeprefix(title).strip(), WEIGHT_AGREEMENT)

@@ -48,8 +48,6 @@ class AnchorEveryParagraph(SphinxTransform):
     default_priority = 801
 
     def apply(self) -> None:
-        if self.app.builder.name != "html":
-            return
         for number, block in enumerate(_blocks(self.document), start=1):
             if isinstance(block, nodes.caption):
                 if not block.parent["ids"]:
@@ -70,6 +68,12 @@ def _ancestors(node: nodes.Element) -> list[nodes.Element]:
     return found
 
 
+def anchor_html_only(app: Sphinx) -> None:
+    """Anchor every paragraph in the HTML site only: the PDF and EPUB stay as they are."""
+    if app.builder.name == "html":
+        app.add_transform(AnchorEveryParagraph)
+
+
 def add_files(app: Sphinx, config: Config) -> None:
     """The search page's template, script and stylesheet."""
     if str(TEMPLATES) not in config.templates_path:
@@ -82,7 +86,7 @@ def name_the_report(
 ) -> None:
     """Tell the search index which report a page belongs to (``<meta>`` in the page's head)."""
     match = REPORT_PAGE.match(pagename)
-    report = app.config.edition_reports.get(match["slug"]) if match else None
+    report = app.config.edition_reports.get(match["slug"]) if match and app.builder.name == "html" else None
     if report is None:
         return
     label, year = report_label(report), str(report["conference_date"])[:4]
@@ -93,7 +97,7 @@ def name_the_report(
 
 def setup(app: Sphinx) -> dict[str, Any]:
     app.setup_extension("dialogue_edition.sphinxext.report_metadata")
-    app.add_transform(AnchorEveryParagraph)
+    app.connect("builder-inited", anchor_html_only)
     app.connect("config-inited", add_files)
     app.connect("html-page-context", name_the_report)
     return {"version": "1", "env_version": 1, "parallel_read_safe": True, "parallel_write_safe": True}

@@ -119,6 +119,28 @@
       return fixed.join(" ");
     }
 
+    /* A name as compared with a query: case, quotation marks, dashes and spacing set aside. */
+    const folded = (text) =>
+      text
+        .toLowerCase()
+        .replace(/[‘’'“”"«»]/g, "")
+        .replace(/[\s\-–—.,]+/g, " ")
+        .trim();
+
+    const loaded = new Map();
+    const dataOf = (result) => {
+      if (!loaded.has(result.id)) loaded.set(result.id, result.data());
+      return loaded.get(result.id);
+    };
+
+    /* A query that is exactly an entry's name (or another form of it): that entry first. */
+    async function exactNameFirst(query, results) {
+      const wanted = folded(query);
+      const head = await Promise.all(results.slice(0, 10).map(dataOf));
+      const index = head.findIndex((data) => (data.meta.names || "").split(" | ").some((name) => folded(name) === wanted));
+      return index > 0 ? [results[index], ...results.slice(0, index), ...results.slice(index + 1)] : results;
+    }
+
     let current = [];
     let shown = 0;
     let generation = 0;
@@ -143,10 +165,11 @@
     }
 
     async function showMore() {
-      const batch = await Promise.all(current.slice(shown, shown + PAGE).map((result) => result.data()));
+      const batch = await Promise.all(current.slice(shown, shown + PAGE).map(dataOf));
       batch.forEach((data) => list.append(item(data)));
       shown += batch.length;
       more.hidden = shown >= current.length;
+      document.body.dataset.searchShown = String(shown);
     }
 
     async function run() {
@@ -160,19 +183,23 @@
       }
       let search = await pagefind.search(query || null, { filters });
       let note = "";
+      let effective = query;
       if (query && !search.results.length) {
         const fixed = await corrected(query, filters);
         if (fixed !== query.toLowerCase()) {
           search = await pagefind.search(fixed, { filters });
+          effective = fixed;
           note = ` for “${fixed}” (nothing matches “${query}”)`;
         }
       }
+      const ranked = effective ? await exactNameFirst(effective, search.results) : search.results;
       if (mine !== generation) return;
-      current = search.results;
+      current = ranked;
       shown = 0;
       const count = current.length;
       status.textContent = `${count} ${count === 1 ? "result" : "results"}${note || (query ? ` for “${query}”` : "")}.`;
       await showMore();
+      document.body.dataset.searchDone = String(mine); // for the tests: this search is shown
     }
 
     const remember = () => {
