@@ -18,8 +18,9 @@ import pytest
 from conftest import FICTIONAL_METADATA, PROJECT_ROOT, require_tool
 from dialogue_edition.build import Layout
 from dialogue_edition.checks import validators
+from dialogue_edition.checks.search_weight import downloads_for_query
 from dialogue_edition.registry import Registry, load_registry
-from dialogue_edition.search import BUNDLE, SearchIndexFailed, records
+from dialogue_edition.search import SearchIndexFailed, records
 from dialogue_edition.sphinxext.search_index import prune
 from lxml import html as lxml_html
 
@@ -56,7 +57,10 @@ QUERIES = [
     ("Korean Armistice Agreement", "agreements.html#agreement-armistice1953"),
     ("Six-Party Talks", "timeline.html#event-six-party-talks"),
     ("Olympic Games", "timeline.html#event-olympics-1988"),
-    ("legal basis for the partnership between Pyongyang and Seoul", "reports/strategic-conference-2020/first-session.html#p6"),
+    (
+        "legal basis for the partnership between Pyongyang and Seoul",
+        "reports/strategic-conference-2020/first-session.html#p6",
+    ),
     ("hopefully in person, in an offline format", "reports/strategic-conference-2020/close.html#p2"),
     ("Kurbanof", "people.html#person-kurbanov"),  # misspelt
     ("Ivashentzov", "people.html#person-ivashentsov"),  # misspelt
@@ -74,9 +78,7 @@ def browser() -> Iterator[object]:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=str(validators.CHROMIUM), args=validators.CHROMIUM_FLAGS
-        )
+        chromium = playwright.chromium.launch(executable_path=str(validators.CHROMIUM), args=validators.CHROMIUM_FLAGS)
         yield chromium
         chromium.close()
 
@@ -118,6 +120,7 @@ class Reader:
         return self.results()
 
     def results(self) -> list[dict[str, str]]:
+        """Every result shown (asking for more until there are no more)."""
         while self.page.is_visible("#edition-search-more"):
             shown = self.page.evaluate("document.body.dataset.searchShown")
             self.page.click("#edition-search-more")
@@ -130,6 +133,7 @@ class Reader:
         )
 
     def relative(self, hits: list[dict[str, str]]) -> list[str]:
+        """The results' links, relative to the site."""
         return [hit["href"].removeprefix(self.origin) for hit in hits]
 
 
@@ -164,7 +168,10 @@ def mentioned_in(site: Path, anchor: str, glossary: str) -> set[str]:
     """The paragraphs a glossary entry's "Mentioned in" lists (page#anchor, relative to the site)."""
     tree = lxml_html.parse(str(site / glossary)).getroot()
     entry = tree.get_element_by_id(anchor)
-    return {link.get("href") for link in entry.xpath(".//*[contains(@class, 'mentioned-in')]//a[contains(@class, 'paragraph-ref')]")}
+    return {
+        link.get("href")
+        for link in entry.xpath(".//*[contains(@class, 'mentioned-in')]//a[contains(@class, 'paragraph-ref')]")
+    }
 
 
 # -- Results at the right place ------------------------------------------------------------------
@@ -198,7 +205,9 @@ def _name_orders(person: object) -> list[str]:
 
 def test_every_name_of_the_registry_finds_its_entry_first(reader: Reader, editions: Layout) -> None:
     registry: Registry = load_registry(REGISTRY)
-    expected = {name: f"people.html#person-{person.id}" for person in registry.people.values() for name in _name_orders(person)}
+    expected = {
+        name: f"people.html#person-{person.id}" for person in registry.people.values() for name in _name_orders(person)
+    }
     for organisation in registry.organisations.values():
         expected[organisation.name] = f"organisations.html#org-{organisation.id}"
         if organisation.short_name:
@@ -220,9 +229,11 @@ def test_results_are_units_without_repeats_cards_bibtex_or_navigation(reader: Re
         assert len(hrefs) == len(set(hrefs)), query
         for hit in hits:
             text = hit["excerpt"]
-            assert "@agreement" not in text and "shorttitle" not in text, (query, text)
+            assert "@agreement" not in text, (query, text)  # BibTeX
+            assert "shorttitle" not in text, (query, text)
             assert not re.search(r"(Person|Organisation|Event)[A-Z]", text), (query, text)  # card text
-            assert "Mentioned in" not in text and "Cited in" not in text, (query, text)
+            assert "Mentioned in" not in text, (query, text)
+            assert "Cited in" not in text, (query, text)
 
 
 def test_the_search_box_of_every_page_opens_the_search_by_keyboard_alone(browser: object, site: str) -> None:
@@ -270,17 +281,23 @@ def test_a_person_or_organisation_filter_returns_exactly_the_paragraphs_mentione
 
 def test_filters_by_kind_and_year_and_the_address_keeps_them(reader: Reader) -> None:
     people = reader.search("Korea", kind="Person")
-    assert people and all(hit["about"].startswith("Person") for hit in people)
+    assert people
+    assert all(hit["about"].startswith("Person") for hit in people)
     agreements = reader.search("", kind="Agreement")
-    assert reader.relative(agreements) and all(link.startswith("agreements.html#agreement-") for link in reader.relative(agreements))
+    assert reader.relative(agreements)
+    assert all(link.startswith("agreements.html#agreement-") for link in reader.relative(agreements))
     in_1953 = reader.search("", year="1953")
-    assert set(reader.relative(in_1953)) == {"agreements.html#agreement-armistice1953", "timeline.html#event-armistice-1953"}
+    assert set(reader.relative(in_1953)) == {
+        "agreements.html#agreement-armistice1953",
+        "timeline.html#event-armistice-1953",
+    }
     assert "year=1953" in reader.page.url
     # The address alone reproduces the search: a link to a filtered search works.
     assert reader.relative(reader.open(year="1953")) == reader.relative(in_1953)
     assert reader.page.input_value("#edition-search-year") == "1953"
     texts = reader.search("Russia", kind="Report text")
-    assert texts and all(hit["about"].startswith("Report text") for hit in texts)
+    assert texts
+    assert all(hit["about"].startswith("Report text") for hit in texts)
 
 
 def test_a_report_filter_on_the_two_report_site_returns_only_that_reports_pages(
@@ -298,12 +315,15 @@ def test_a_report_filter_on_the_two_report_site_returns_only_that_reports_pages(
         for label in labels:
             slug = FICTIONAL_METADATA["slug"] if label == fictional else "strategic-conference-2020"
             found = reader.relative(reader.search("", report=label))
-            assert found and all(link.startswith(f"reports/{slug}/") for link in found), label
-            assert reader.relative(reader.search("the", report=label)) and all(
+            assert found, label
+            assert all(link.startswith(f"reports/{slug}/") for link in found), label
+            assert reader.relative(reader.search("the", report=label))
+            assert all(
                 link.startswith(f"reports/{slug}/") for link in reader.relative(reader.search("the", report=label))
             )
         assert unresolved(two_reports.build / "html", found) == []
-        assert reader.outside == [] and reader.errors == []
+        assert reader.outside == []
+        assert reader.errors == []
         reader.context.close()
 
 
@@ -328,17 +348,11 @@ def test_the_search_page_with_results_passes_axe_in_light_and_dark(browser: obje
 
 def test_one_query_downloads_at_most_150_kB_of_index_and_ui(browser: object, site: str) -> None:
     context = browser.new_context()
-    page = context.new_page()
-    page.goto(site + "search.html")
-    page.wait_for_selector("body[data-search-ready]")
-    sizes: dict[str, int] = {}
-    page.on("response", lambda response: sizes.__setitem__(response.url, len(response.body())))
-    page.goto(site + "search.html?q=Kurbanov")
-    page.wait_for_selector("body[data-search-done]")
-    search_files = {url: size for url, size in sizes.items() if f"/{BUNDLE}/" in url or "edition-search" in url}
-    total_kb = sum(search_files.values()) / 1000
-    print(f"\nsearch download for one query: {total_kb:.1f} kB in {len(search_files)} files")
-    assert any(url.endswith("pagefind.js") for url in search_files)
+    sizes = downloads_for_query(context.new_page(), site, "Kurbanov")
+    total_kb = sum(sizes.values()) / 1000
+    print(f"\nsearch download for one query on the one-report site: {total_kb:.1f} kB in {len(sizes)} files")
+    assert any(url.endswith("/pagefind/pagefind.js") for url in sizes)
+    assert any(url.endswith(".pf_fragment") for url in sizes)
     assert total_kb <= BUDGET_KB
     context.close()
 
@@ -358,7 +372,8 @@ def test_from_disk_sphinx_search_answers_with_working_anchors(browser: object, e
     assert "people.html#person-kurbanov" in relative
     assert len(relative) == len(set(relative))
     assert unresolved(site, [link for link in relative if "#" in link]) == []
-    assert page.is_visible("#edition-search-note") and not page.is_visible("#edition-search-filters")
+    assert page.is_visible("#edition-search-note")
+    assert not page.is_visible("#edition-search-filters")
     context.close()
 
 
@@ -366,10 +381,9 @@ def test_sphinx_index_has_every_anchor_in_full(editions: Layout) -> None:
     text = (editions.build / "html" / "searchindex.js").read_text(encoding="utf-8")
     data = json.loads(text[text.index("(") + 1 : text.rindex(")")])
     site = editions.build / "html"
-    links = [
-        f"{data['filenames'][entry[0]]}#{entry[3]}" for entries in data["objects"].values() for entry in entries
-    ]
-    assert links and unresolved(site, links) == []
+    links = [f"{data['filenames'][entry[0]]}#{entry[3]}" for entries in data["objects"].values() for entry in entries]
+    assert links
+    assert unresolved(site, links) == []
 
 
 def test_pruning_restores_shortened_anchors() -> None:
@@ -381,7 +395,9 @@ def test_pruning_restores_shortened_anchors() -> None:
         "indexentries": {},
         "terms": {"gone": [], "kept": 0},
     }
-    text = prune(f"Search.setIndex({json.dumps(data)})", {("people", "forum:person", "Sergei Kurbanov"): ["person-kurbanov"]})
+    text = prune(
+        f"Search.setIndex({json.dumps(data)})", {("people", "forum:person", "Sergei Kurbanov"): ["person-kurbanov"]}
+    )
     pruned = json.loads(text[text.index("(") + 1 : text.rindex(")")])
     assert pruned["objects"][""][0][3] == "person-kurbanov"
     assert pruned["alltitles"] == {"People": [[0, ""]]}
@@ -404,11 +420,15 @@ def test_every_paragraph_and_entry_is_one_record_at_an_existing_anchor(editions:
     assert {f"agreements.html#agreement-{key}" for key in registry.agreements} <= set(urls)
     for record in found:
         words = " ".join(text for text, _ in record.parts)
-        assert "@agreement" not in words and "Mentioned in" not in words, record.url
+        assert "@agreement" not in words, record.url
+        assert "Mentioned in" not in words, record.url
 
 
 def test_two_records_at_one_anchor_stop_the_index(tmp_path: Path) -> None:
-    page = '<html lang="en"><body><article role="main"><h1>T</h1><p id="p1">One.</p><p id="p1">Two.</p></article></body></html>'
+    page = (
+        '<html lang="en"><body><article role="main"><h1>T</h1>'
+        '<p id="p1">One.</p><p id="p1">Two.</p></article></body></html>'
+    )
     (tmp_path / "page.html").write_text(page, encoding="utf-8")
     with pytest.raises(SearchIndexFailed, match=r"page\.html#p1"):
         records(tmp_path)

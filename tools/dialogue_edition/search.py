@@ -89,7 +89,9 @@ class Record:
     def html(self, language: str) -> str:
         """The record as the small HTML document Pagefind indexes."""
         body = "".join(
-            f'<p data-pagefind-weight="{weight:g}">{escape(text)}</p>' if weight != WEIGHT_TEXT else f"<p>{escape(text)}</p>"
+            f'<p data-pagefind-weight="{weight:g}">{escape(text)}</p>'
+            if weight != WEIGHT_TEXT
+            else f"<p>{escape(text)}</p>"
             for text, weight in self.parts
         )
         hidden = [("meta", "title", self.title), ("meta", "kind", self.kind), ("filter", "kind", self.kind)]
@@ -228,7 +230,9 @@ def _paragraph_records(
         for kind, name in (("person", "person"), ("organisation", "organisation")):
             mentioned = {
                 names.get((kind, node.get("data-entity", "")), node.get("data-entity", ""))
-                for node in block.xpath(f".//*[@data-kind='{kind}'][{has_class('mention')} or {has_class('mention-text')}]")
+                for node in block.xpath(
+                    f".//*[@data-kind='{kind}'][{has_class('mention')} or {has_class('mention-text')}]"
+                )
             }
             if mentioned:
                 record.filters[name] = sorted(mentioned)

@@ -53,7 +53,14 @@
 
   async function pagefindSearch() {
     const pagefind = await import(url("data-bundle").href);
-    await pagefind.options({ noWorker: true, baseUrl: "/", excerptLength: 24, ranking: { metaWeights: { title: 0, kind: 0, context: 0 } } });
+    // No web worker (one file less to download); the metadata (titles, kinds, report titles) is
+    // for showing, not for ranking: the records' own weighted words rank them.
+    await pagefind.options({
+      noWorker: true,
+      baseUrl: "/",
+      excerptLength: 24,
+      ranking: { metaWeights: { title: 0, kind: 0, context: 0, names: 0 } },
+    });
     const form = $("edition-search-form");
     const input = $("edition-search-q");
     const status = $("edition-search-status");
