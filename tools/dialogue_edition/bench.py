@@ -222,7 +222,7 @@ def scale_part(scratch: Path) -> dict[str, dict]:
     return results
 
 
-def search_part(site: Path) -> float:
+def search_part(site: Path) -> dict[str, float]:
     """Kilobytes of search index and script a reader downloads for one query (see checks.search_weight)."""
     from .checks.search_weight import search_download_kb
 
@@ -438,8 +438,13 @@ def markdown(results: dict) -> str:
         f"{targets['one_page_edit_s']} s at "
         f"any size: at most {worst_edit} s, {verdict(worst_edit, targets['one_page_edit_s'])}.",
         "",
-        'Search: the index and script a reader downloads for one query ("Kurbanov"): '
-        + ", ".join(f"{reports} reports {entry.get('search_download_kb', '?')} kB" for reports, entry in scale.items())
+        'Search: the index and script a reader downloads for one query ("Kurbanov"), stored / transferred: '
+        + ", ".join(
+            f"{reports} reports {entry['search_download_kb']['stored_kb']} / "
+            f"{entry['search_download_kb']['transferred_kb']} kB"
+            for reports, entry in scale.items()
+            if "search_download_kb" in entry
+        )
         + f" (target under {targets['search_query_kb']} kB).",
         "",
         "## Two reports: importing one, building every edition",

@@ -45,7 +45,10 @@ KEPT_FILES = ("pagefind.js", "pagefind-entry.json")
 """Of Pagefind's own files, those the edition's search page uses (besides the index and wasm)."""
 DROPPED = ("mention-card", "headerlink", "cite-this", "citation-ref", "mentioned-in", "cited-in")
 """What a record never holds: cards, pilcrows, BibTeX, citation labels, back-references."""
-NAME_FIELDS = {"Name", "Also written", "Short name"}
+SKIPPED_FIELDS = {"Name", "Date from", "Mentioned in", "At the event"}
+"""Fields that would only add the same words to every entry ("family name", "given name",
+"verified sources"), or links elsewhere."""
+NAME_FIELDS = {"Also written", "Short name"}
 """Fields of an entry that are names: weighted as the entry's title."""
 FORM_FIELDS = {"Also written", "Short name"}
 """Fields that hold other forms of the name itself ("Also written" lists them, ``;`` between)."""
@@ -133,9 +136,11 @@ def _anchor_of(block: lxml_html.HtmlElement) -> str | None:
     """The id a paragraph (its leading target) or a caption (its figure) is linked by."""
     if block.tag == "figcaption":
         figure = block.getparent()
-        return figure.get("id") if figure is not None else None
-    targets = block.xpath('./span[@class="target"][@id]')
-    return targets[0].get("id") if targets else block.get("id")
+        anchor = figure.get("id") if figure is not None else None
+    else:
+        targets = block.xpath('./span[@class="target"][@id]')
+        anchor = targets[0].get("id") if targets else block.get("id")
+    return str(anchor) if anchor else None
 
 
 def _inside(block: lxml_html.HtmlElement, css_class: str) -> bool:
@@ -175,7 +180,7 @@ def _entry_records(url: str, main: lxml_html.HtmlElement) -> Iterator[Record]:
         for term in entry.xpath(f"./dl[{has_class('glossary-fields')}]/dt"):
             label = text_of(term).rstrip(":").strip()
             definition = term.getnext()
-            if definition is None or definition.xpath(f".//*[{has_class('mentioned-in')}]") or label == "Mentioned in":
+            if definition is None or label in SKIPPED_FIELDS or definition.xpath(f".//*[{has_class('mentioned-in')}]"):
                 continue
             record.add(text_of(definition), WEIGHT_NAME_FORM if label in NAME_FIELDS else WEIGHT_TEXT)
             if label in FORM_FIELDS:

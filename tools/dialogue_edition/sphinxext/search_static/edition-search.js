@@ -12,7 +12,7 @@
 (() => {
   const script = document.currentScript;
   const FILTERS = ["kind", "report", "person", "organisation", "year"];
-  const PAGE = 20;
+  const PAGE = 10;
   const $ = (id) => document.getElementById(id);
   const url = (attribute) => new URL(script.getAttribute(attribute), document.baseURI);
   const siteRoot = new URL(".", url("data-sphinx-index"));
@@ -143,7 +143,7 @@
     /* A query that is exactly an entry's name (or another form of it): that entry first. */
     async function exactNameFirst(query, results) {
       const wanted = folded(query);
-      const head = await Promise.all(results.slice(0, 10).map(dataOf));
+      const head = await Promise.all(results.slice(0, PAGE).map(dataOf));
       const index = head.findIndex((data) => (data.meta.names || "").split(" | ").some((name) => folded(name) === wanted));
       return index > 0 ? [results[index], ...results.slice(0, index), ...results.slice(index + 1)] : results;
     }
