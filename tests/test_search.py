@@ -122,9 +122,9 @@ class Reader:
     def results(self) -> list[dict[str, str]]:
         """Every result shown (asking for more until there are no more)."""
         while self.page.is_visible("#edition-search-more"):
-            shown = self.page.evaluate("document.body.dataset.searchShown")
+            shown = int(self.page.evaluate("document.body.dataset.searchShown"))
             self.page.click("#edition-search-more")
-            self.page.wait_for_function(f"document.body.dataset.searchShown !== '{shown}'")
+            self.page.wait_for_function(f"Number(document.body.dataset.searchShown) > {shown}")
         return self.page.evaluate(
             """() => [...document.querySelectorAll('.edition-search-hit')].map(hit => ({
                 href: hit.querySelector('a').href, title: hit.querySelector('a').textContent,

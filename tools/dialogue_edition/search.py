@@ -34,6 +34,8 @@ from pathlib import Path
 
 from lxml import html as lxml_html
 
+from .search_bundle import BundleFormatError, stabilise
+
 BUNDLE = "pagefind"
 """The folder of the site that holds the index and Pagefind's script."""
 SKIPPED_PAGES = {"search.html", "genindex.html", "404.html"}
@@ -56,7 +58,7 @@ FORM_FIELDS = {"Also written", "Short name"}
 WEIGHT_NAME = 10.0
 WEIGHT_NAME_FORM = 8.0
 WEIGHT_AGREEMENT = 7.0
-WEIGHT_EVENT_TITLE = 3.0
+WEIGHT_EVENT_TITLE = 2.0
 WEIGHT_TEXT = 1.0
 
 KIND_REPORT = "Report text"
@@ -298,6 +300,10 @@ def index_site(site: Path) -> int:
         asyncio.run(_write_index(site, language, found))
     except Exception as error:  # the service's own errors carry no common base class
         raise SearchIndexFailed(f"Pagefind could not index {site}: {error}") from error
+    try:
+        stabilise(bundle, language)
+    except (BundleFormatError, OSError, KeyError, ValueError) as error:
+        raise SearchIndexFailed(f"search index: Pagefind's bundle could not be made reproducible: {error}") from None
     for path in bundle.iterdir():
         keep = path.is_dir() or path.name in KEPT_FILES or path.suffix == ".pf_meta"
         if path.name.startswith("wasm."):

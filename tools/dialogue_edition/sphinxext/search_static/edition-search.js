@@ -220,10 +220,12 @@
     let timer = null;
     form.addEventListener("submit", (event) => {
       event.preventDefault();
+      clearTimeout(timer);
       remember();
       run();
     });
-    form.addEventListener("change", () => {
+    form.addEventListener("change", (event) => {
+      if (event.target.tagName !== "SELECT") return; // the query runs as typed, or on Enter
       remember();
       run();
     });
