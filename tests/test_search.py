@@ -7,9 +7,11 @@ filters in the address, the form, the keyboard. One browser serves the whole mod
 
 from __future__ import annotations
 
+import filecmp
 import functools
 import json
 import re
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
@@ -20,7 +22,7 @@ from dialogue_edition.build import Layout
 from dialogue_edition.checks import validators
 from dialogue_edition.checks.search_weight import downloads_for_query
 from dialogue_edition.registry import Registry, load_registry
-from dialogue_edition.search import SearchIndexFailed, records
+from dialogue_edition.search import BUNDLE, SearchIndexFailed, index_site, records
 from dialogue_edition.sphinxext.search_index import prune
 from lxml import html as lxml_html
 
@@ -437,3 +439,28 @@ def test_two_records_at_one_anchor_stop_the_index(tmp_path: Path) -> None:
     (tmp_path / "page.html").write_text(page, encoding="utf-8")
     with pytest.raises(SearchIndexFailed, match=r"page\.html#p1"):
         records(tmp_path)
+
+
+def test_the_bundle_is_byte_identical_from_one_run_to_the_next(tmp_path: Path) -> None:
+    # Pagefind writes filter files from hash maps, in a different order each run: search_bundle
+    # rewrites them in sorted order. Many filter values make a different order all but certain.
+    people = [f"Person {letter}" for letter in "ABCDEFGHIJKL"]
+    paragraphs = "".join(
+        f'<p><span class="target" id="p{number}"></span>Words {number}. '
+        f'<span class="mention-text" data-kind="person" data-entity="{name}">{name}</span></p>'
+        for number, name in enumerate(people, start=1)
+    )
+    (tmp_path / "page.html").write_text(
+        f'<html lang="en"><body><article role="main"><h1>Page</h1>{paragraphs}</article></body></html>',
+        encoding="utf-8",
+    )
+    bundles = []
+    for run in range(2):
+        index_site(tmp_path)
+        bundles.append(shutil.copytree(tmp_path / BUNDLE, tmp_path.parent / f"bundle-{run}"))
+    comparison = filecmp.dircmp(bundles[0], bundles[1])
+    assert comparison.left_only == comparison.right_only == []
+    assert filecmp.dircmp(bundles[0] / "filter", bundles[1] / "filter").left_only == []
+    for folder in ("", "filter", "index", "fragment"):
+        for path in sorted((bundles[0] / folder).glob("*.*")):
+            assert path.read_bytes() == (bundles[1] / folder / path.name).read_bytes(), path.name

@@ -28,6 +28,7 @@ import asyncio
 import re
 import shutil
 from collections.abc import Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from html import escape
 from pathlib import Path
@@ -297,7 +298,10 @@ def index_site(site: Path) -> int:
     bundle = site / BUNDLE
     shutil.rmtree(bundle, ignore_errors=True)
     try:
-        asyncio.run(_write_index(site, language, found))
+        # In a thread of its own: the caller may be running an event loop already (a test
+        # driving a browser builds a site), and asyncio.run() refuses to nest.
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            pool.submit(asyncio.run, _write_index(site, language, found)).result()
     except Exception as error:  # the service's own errors carry no common base class
         raise SearchIndexFailed(f"Pagefind could not index {site}: {error}") from error
     try:
