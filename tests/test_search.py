@@ -64,6 +64,10 @@ QUERIES = [
         "reports/strategic-conference-2020/first-session.html#p6",
     ),
     ("hopefully in person, in an offline format", "reports/strategic-conference-2020/close.html#p2"),
+    (
+        "Economic cooperation: energy, transport, finance, tourism",
+        "reports/strategic-conference-2020/second-session.html#economic-cooperation-energy-transport-finance-tourism",
+    ),
     ("Kurbanof", "people.html#person-kurbanov"),  # misspelt
     ("Ivashentzov", "people.html#person-ivashentsov"),  # misspelt
     ("Yeltsine", "people.html#person-yeltsin"),  # misspelt
@@ -425,6 +429,14 @@ def test_every_paragraph_and_entry_is_one_record_at_an_existing_anchor(editions:
     registry: Registry = load_registry(REGISTRY)
     assert {f"people.html#person-{person}" for person in registry.people} <= set(urls)
     assert {f"agreements.html#agreement-{key}" for key in registry.agreements} <= set(urls)
+    # A heading the report has is report text; a page title the editors gave is editorial.
+    by_url = {record.url: record.kind for record in found}
+    pages = "reports/strategic-conference-2020/"
+    assert by_url[pages + "first-session.html#years-of-diplomatic-relations-past-and-future-perspectives"] == (
+        "Report text"
+    )
+    assert by_url[pages + "opening.html#opening-and-welcome-addresses"] == "Editorial text"
+    assert by_url[pages + "opening.html#p2"] == "Report text"
     for record in found:
         words = " ".join(text for text, _ in record.parts)
         assert "@agreement" not in words, record.url

@@ -14,6 +14,7 @@ Units and their kinds:
 - a paragraph or caption of a report page: ``Report text`` (inside an editorial box, or on a
   page that is not part of a report's text: ``Editorial text``), with the report (title and
   year), the year, and the people and organisations it mentions as filters;
+- a heading of a report's pages: ``Report text`` where the report has it, else ``Editorial text``;
 - an entry of the glossaries and the timeline: ``Person``, ``Organisation``, ``Event``;
 - an entry of the bibliography: ``Agreement``.
 
@@ -60,6 +61,7 @@ WEIGHT_NAME = 10.0
 WEIGHT_NAME_FORM = 8.0
 WEIGHT_AGREEMENT = 7.0
 WEIGHT_EVENT_TITLE = 2.0
+WEIGHT_HEADING = 3.0
 WEIGHT_TEXT = 1.0
 
 KIND_REPORT = "Report text"
@@ -247,6 +249,22 @@ def _paragraph_records(
         yield record
 
 
+def _heading_records(url: str, main: lxml_html.HtmlElement, report: str, year: str) -> Iterator[Record]:
+    """The headings of a report's pages: the report's own (``report-heading``) or the editors'."""
+    if not report:
+        return
+    for heading in main.xpath("./section//*[self::h1 or self::h2 or self::h3 or self::h4 or self::h5 or self::h6]"):
+        section = heading.getparent()
+        text = text_of(heading)
+        if section.tag != "section" or not section.get("id") or not text:
+            continue
+        kind = KIND_REPORT if "report-heading" in (heading.get("class") or "").split() else KIND_EDITORIAL
+        record = Record(f"{url}#{section.get('id')}", text, kind, context=report)
+        record.add(text, WEIGHT_HEADING)
+        record.filters.update(report=[report], year=[year] if year else [])
+        yield record
+
+
 def site_pages(site: Path) -> list[Path]:
     """The site's pages that hold content, in a stable order."""
     return sorted(
@@ -271,7 +289,9 @@ def records(site: Path) -> tuple[str, list[Record]]:
             continue  # a redirect stub, not a page
         url = page.relative_to(site).as_posix()
         found += _entry_records(url, main)
-        found += _paragraph_records(url, main, _meta(tree, REPORT_META), _meta(tree, YEAR_META), names)
+        report, year = _meta(tree, REPORT_META), _meta(tree, YEAR_META)
+        found += _heading_records(url, main, report, year)
+        found += _paragraph_records(url, main, report, year, names)
     urls = [record.url for record in found]
     duplicates = sorted({url for url in urls if urls.count(url) > 1})
     if duplicates:

@@ -10,11 +10,13 @@
   "Mentioned in" already uses for the paragraphs that mention someone), so that any paragraph
   can be a search result of its own. The PDF and EPUB are left as they are.
 - Each page of a report names its report and year in two ``<meta>`` elements, the report
-  filter of the index.
+  filter of the index; each of its headings that is the report's own (a block of the source
+  text) has the class ``report-heading``, the others are the editors'.
 """
 
 from __future__ import annotations
 
+import functools
 import re
 from html import escape
 from pathlib import Path
@@ -25,7 +27,9 @@ from sphinx.application import Sphinx
 from sphinx.config import Config
 from sphinx.transforms import SphinxTransform
 
+from ..fidelity import normalise
 from ..search import REPORT_META, YEAR_META
+from ..source_report import split_blocks
 from .mentions.collect import _anchor, _blocks
 
 STATIC = Path(__file__).parent / "search_static"
@@ -60,6 +64,35 @@ class AnchorEveryParagraph(SphinxTransform):
                 _anchor(block, f"p{number}")
 
 
+class MarkReportHeadings(SphinxTransform):
+    """Class ``report-heading`` on each heading of a report page that is one of the report's own blocks.
+
+    The search index tells the report's words from the editors'; a page title the editors wrote
+    (the report has no heading there) is editorial text, a heading the report has is report text.
+    """
+
+    default_priority = 802
+
+    def apply(self) -> None:
+        match = REPORT_PAGE.match(self.env.docname)
+        report = self.config.edition_reports.get(match["slug"]) if match else None
+        if report is None:
+            return
+        blocks = report_blocks(Path(self.env.srcdir).parent, match["slug"], report["text"]["file"])
+        for title in self.document.findall(nodes.title):
+            if isinstance(title.parent, nodes.section) and normalise(title.astext()) in blocks:
+                title["classes"].append("report-heading")
+
+
+@functools.cache
+def report_blocks(project: Path, slug: str, text_file: str) -> frozenset[str]:
+    """The blocks of a report's source text, normalised as the fidelity check compares them."""
+    path = project / "source_reports" / slug / text_file
+    if not path.is_file():
+        return frozenset()
+    return frozenset(normalise(block) for block in split_blocks(path.read_text(encoding="utf-8")))
+
+
 def _ancestors(node: nodes.Element) -> list[nodes.Element]:
     found = []
     while isinstance(node.parent, nodes.Element):
@@ -72,6 +105,7 @@ def anchor_html_only(app: Sphinx) -> None:
     """Anchor every paragraph in the HTML site only: the PDF and EPUB stay as they are."""
     if app.builder.name == "html":
         app.add_transform(AnchorEveryParagraph)
+        app.add_transform(MarkReportHeadings)
 
 
 def add_files(app: Sphinx, config: Config) -> None:
