@@ -26,6 +26,8 @@ outweigh an event's title, so "Panmunjom" or "1992" finds the agreement before t
 from __future__ import annotations
 
 import asyncio
+import gzip
+import json
 import re
 import shutil
 from collections.abc import Iterable, Iterator
@@ -33,10 +35,12 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from html import escape
 from pathlib import Path
+from typing import Any
 
 from lxml import html as lxml_html
 
 from .search_bundle import BundleFormatError, stabilise
+from .search_bundle import read as read_bundle_file
 
 BUNDLE = "pagefind"
 """The folder of the site that holds the index and Pagefind's script."""
@@ -302,10 +306,45 @@ def records(site: Path) -> tuple[str, list[Record]]:
 async def _write_index(site: Path, language: str, found: list[Record]) -> None:
     from pagefind.index import IndexConfig, PagefindIndex
 
-    config = IndexConfig(force_language=language, output_path=str(site / BUNDLE))
-    async with PagefindIndex(config=config) as index:
+    bundle = site / BUNDLE
+    index = PagefindIndex(config=IndexConfig(force_language=language, output_path=str(bundle)))
+    await index.__aenter__()
+    try:
         for record in found:
             await index.add_html_file(content=record.html(language), url=record.url)
+        await index.write_files()
+        # Pagefind answers "written" while its last writes may still be on their way to the disk,
+        # and closing the service kills it: wait until every file of the bundle reads whole.
+        for _ in range(WRITE_CHECKS):
+            if bundle_complete(bundle, language):
+                break
+            await asyncio.sleep(WRITE_CHECK_INTERVAL)
+        else:
+            raise SearchIndexFailed(f"Pagefind's files in {bundle} were still incomplete after writing")
+    finally:
+        # Closed as after an error, so that the context does not write every file a second time.
+        await index.__aexit__(SearchIndexFailed, None, None)
+
+
+WRITE_CHECKS = 100
+WRITE_CHECK_INTERVAL = 0.1
+
+
+def bundle_complete(bundle: Path, language: str) -> bool:
+    """Whether every file the bundle's entry and metadata name is there and reads whole."""
+    try:
+        entry = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
+        # [version, pages [[fragment, words]], chunks [[from, to, index]], filters [[name, file]], ...]
+        meta: Any = read_bundle_file(bundle / f"pagefind.{entry['languages'][language]['hash']}.pf_meta")
+        named = [bundle / "fragment" / f"{page[0]}.pf_fragment" for page in meta[1]]
+        named += [bundle / "index" / f"{chunk[2]}.pf_index" for chunk in meta[2]]
+        named += [bundle / "filter" / f"{item[1]}.pf_filter" for item in meta[3]]
+        for path in [*named, bundle / f"wasm.{language}.pagefind"]:
+            gzip.decompress(path.read_bytes())
+        script = (bundle / "pagefind.js").read_bytes()
+    except (OSError, EOFError, ValueError, KeyError, IndexError, TypeError, BundleFormatError):
+        return False
+    return b"export{" in script[-400:]
 
 
 def index_site(site: Path) -> int:
