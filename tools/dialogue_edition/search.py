@@ -7,7 +7,8 @@ finished site is read here, each unit is cut out as a small HTML document of its
 weighted; its filters and metadata in ``data-pagefind-*`` elements) and handed to Pagefind's
 Python API under the URL of its anchor. Hover cards, BibTeX, navigation and "Mentioned in"
 lists never reach the index. The bundle is written into the site being built (``pagefind/``),
-so it is part of the same staged output as the pages.
+so it is part of the same staged output as the pages; ``search_bundle`` then makes it
+reproducible, and only the files the search page uses are kept.
 
 Units and their kinds:
 
@@ -56,10 +57,9 @@ DROPPED = ("mention-card", "headerlink", "cite-this", "citation-ref", "mentioned
 SKIPPED_FIELDS = {"Name", "Date from", "Mentioned in", "At the event"}
 """Fields that would only add the same words to every entry ("family name", "given name",
 "verified sources"), or links elsewhere."""
-NAME_FIELDS = {"Also written", "Short name"}
-"""Fields of an entry that are names: weighted as the entry's title."""
 FORM_FIELDS = {"Also written", "Short name"}
-"""Fields that hold other forms of the name itself ("Also written" lists them, ``;`` between)."""
+"""Fields that hold other forms of the name itself ("Also written" lists them, ``;`` between):
+weighted almost as the name, and a query that is exactly one of them puts the entry first."""
 
 WEIGHT_NAME = 10.0
 WEIGHT_NAME_FORM = 8.0
@@ -191,7 +191,7 @@ def _entry_records(url: str, main: lxml_html.HtmlElement) -> Iterator[Record]:
             definition = term.getnext()
             if definition is None or label in SKIPPED_FIELDS or definition.xpath(f".//*[{has_class('mentioned-in')}]"):
                 continue
-            record.add(text_of(definition), WEIGHT_NAME_FORM if label in NAME_FIELDS else WEIGHT_TEXT)
+            record.add(text_of(definition), WEIGHT_NAME_FORM if label in FORM_FIELDS else WEIGHT_TEXT)
             if label in FORM_FIELDS:
                 record.names += [form.strip() for form in text_of(definition).split(";") if form.strip()]
         yield record
