@@ -7,7 +7,8 @@ runs, wall time and peak memory of:
 2. the same pages built by plain Sphinx with only myst-parser (the overhead of our extensions);
 3. synthetic archives of 1, 10 and 50 reports (copies of the real one): HTML cold and one-edit;
 4. the test suite, split into time spent building and time spent checking;
-5. the weight of a session page with its CSS, JavaScript, images and fonts;
+5. the weight of a session page with its CSS, JavaScript, images and fonts, and what one search
+   query downloads (index and script) at 1, 10 and 50 reports;
 6. importing a second report (the fictional test fixture) and building every edition of the
    two-report site: each report's PDF and EPUB and the combined ones;
 
@@ -50,6 +51,7 @@ TARGETS = {
     "fifty_reports_html_cold_s": 15.0,
     "one_page_edit_s": 2.0,
     "session_page_kb": 150.0,
+    "search_query_kb": 150.0,
 }
 
 
@@ -221,7 +223,15 @@ def scale_part(scratch: Path) -> Figures:
             "one_page_edit": scenario(project, ["html"], edit_one_page),
         }
         results[str(reports)]["cold_ms_per_page"] = round(1000 * results[str(reports)]["cold"]["wall_s"] / pages, 1)
+        results[str(reports)]["search_download_kb"] = search_part(project / "build" / "html")
     return results
+
+
+def search_part(site: Path) -> dict[str, float]:
+    """Kilobytes of search index and script a reader downloads for one query (see checks.search_weight)."""
+    from dialogue_edition.checks.search_weight import search_download_kb
+
+    return search_download_kb(site)
 
 
 def import_fictional_report(project: Path) -> float:
@@ -432,6 +442,15 @@ def markdown(results: Figures) -> str:
         f"{verdict(fifty, targets['fifty_reports_html_cold_s'])}; a one-page edit under",
         f"{targets['one_page_edit_s']} s at "
         f"any size: at most {worst_edit} s, {verdict(worst_edit, targets['one_page_edit_s'])}.",
+        "",
+        'Search: the index and script a reader downloads for one query ("Kurbanov"), stored / transferred: '
+        + ", ".join(
+            f"{reports} reports {entry['search_download_kb']['stored_kb']} / "
+            f"{entry['search_download_kb']['transferred_kb']} kB"
+            for reports, entry in scale.items()
+            if "search_download_kb" in entry
+        )
+        + f" (target under {targets['search_query_kb']} kB).",
         "",
         "## Two reports: importing one, building every edition",
         "",

@@ -92,6 +92,7 @@ extensions = [
     "dialogue_edition.sphinxext.social_previews",  # sphinxext-opengraph, without its matplotlib notice
     "dialogue_edition.sphinxext.sitemap",
     "dialogue_edition.sphinxext.search_index",
+    "dialogue_edition.sphinxext.search_page",
     "notfound.extension",
     "dialogue_edition.sphinxext.redirects",
     "dialogue_edition.sphinxext.mentions",

@@ -30,6 +30,7 @@ from sphinx.cmd.build import build_main
 from .check_data import check
 from .errors import InputError
 from .project import add_project_option, find_project, project_of
+from .search import SearchIndexFailed, index_site
 
 EDITIONS = ("epub", "pdf", "html")
 """Build order for ``all``: the HTML site carries the PDF and EPUB, so it comes last."""
@@ -252,8 +253,17 @@ def build_html(layout: Layout, staging: Path) -> list[Path]:
         shutil.copytree(previous, outdir, copy_function=shutil.copy2)
     overrides = {"edition_downloads_dir": str(layout.build), "edition_downloads_required": "0" if layout.draft else "1"}
     run_sphinx("html", layout, outdir, overrides)
+    index_site_or_fail(outdir)
     place(outdir, layout.build / "html")
     return [layout.build / "html"]
+
+
+def index_site_or_fail(site: Path) -> None:
+    """The site's search index (``dialogue_edition.search``), written into the staged site."""
+    try:
+        index_site(site)
+    except SearchIndexFailed as error:
+        raise BuildFailed(str(error)) from None
 
 
 BUILDERS = {"html": build_html, "pdf": build_pdf, "epub": build_epub}

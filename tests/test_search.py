@@ -1,0 +1,478 @@
+"""Search: the right result first, at its own anchor, with filters that work, over HTTP and from disk.
+
+The built site is served over HTTP on a free port of 127.0.0.1 (the server stops with the test
+module) and searched in Chromium through the search page itself, as a reader would: the query and
+filters in the address, the form, the keyboard. One browser serves the whole module.
+"""
+
+from __future__ import annotations
+
+import filecmp
+import functools
+import json
+import re
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlencode, urlsplit
+
+import pytest
+from conftest import FICTIONAL_METADATA, PROJECT_ROOT, require_tool
+from dialogue_edition.build import Layout
+from dialogue_edition.checks import validators
+from dialogue_edition.checks.search_weight import downloads_for_query
+from dialogue_edition.registry import Registry, load_registry
+from dialogue_edition.search import BUNDLE, SearchIndexFailed, index_site, records
+from dialogue_edition.sphinxext.search_index import prune
+from lxml import html as lxml_html
+
+REGISTRY = PROJECT_ROOT / "registry"
+BUDGET_KB = 150.0
+
+# A literal query set: what a reader types, and the result that must come first (page#anchor).
+QUERIES = [
+    ("Kurbanov", "people.html#person-kurbanov"),
+    ("Sergei Kurbanov", "people.html#person-kurbanov"),
+    ("Kurbanov Sergei", "people.html#person-kurbanov"),
+    ("Professor Kurbanov", "people.html#person-kurbanov"),
+    ("Roh Tae-woo", "people.html#person-roh-tae-woo"),
+    ("Tae-woo Roh", "people.html#person-roh-tae-woo"),
+    ("Lee Sang Don", "people.html#person-lee-sang-don"),
+    ("Sang Don Lee", "people.html#person-lee-sang-don"),
+    ("Boris Yeltsin", "people.html#person-yeltsin"),
+    ("Yeltsin Boris", "people.html#person-yeltsin"),
+    ("Gleb Ivashentsov", "people.html#person-ivashentsov"),
+    ("Ivashentsov", "people.html#person-ivashentsov"),
+    ("Moon Jae-In", "people.html#person-moon-jae-in"),
+    ("RIAC", "organisations.html#org-riac"),
+    ("Russian International Affairs Council", "organisations.html#org-riac"),
+    ("St Petersburg University", "organisations.html#org-spbu"),
+    ("Yonsei University", "organisations.html#org-yonsei-university"),
+    ("Korea National Diplomatic Academy", "organisations.html#org-knda"),
+    ("Lotte Corporation", "organisations.html#org-lotte"),
+    ("Panmunjom", "agreements.html#agreement-armistice1953"),
+    ("1953", "agreements.html#agreement-armistice1953"),
+    ("1992", "agreements.html#agreement-treaty1992"),
+    ("1884", "agreements.html#agreement-treaty1884"),
+    ("1990", "agreements.html#agreement-communique1990"),
+    ("Seoul", None),  # two agreements were signed there: either comes first (checked below)
+    ("Korean Armistice Agreement", "agreements.html#agreement-armistice1953"),
+    ("Six-Party Talks", "timeline.html#event-six-party-talks"),
+    ("Olympic Games", "timeline.html#event-olympics-1988"),
+    (
+        "legal basis for the partnership between Pyongyang and Seoul",
+        "reports/strategic-conference-2020/first-session.html#p6",
+    ),
+    ("hopefully in person, in an offline format", "reports/strategic-conference-2020/close.html#p2"),
+    (
+        "Economic cooperation: energy, transport, finance, tourism",
+        "reports/strategic-conference-2020/second-session.html#economic-cooperation-energy-transport-finance-tourism",
+    ),
+    ("Kurbanof", "people.html#person-kurbanov"),  # misspelt
+    ("Ivashentzov", "people.html#person-ivashentsov"),  # misspelt
+    ("Yeltsine", "people.html#person-yeltsin"),  # misspelt
+]
+
+
+# -- The browser and the served sites ---------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    """One Chromium (Debian's, never one Playwright downloads) for every test of this module."""
+    require_tool(validators.CHROMIUM, "Chromium")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(validators.CHROMIUM), args=validators.CHROMIUM_FLAGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="module")
+def site(editions: Layout) -> Iterator[str]:
+    """The one-report site, served over HTTP on 127.0.0.1 at a free port."""
+    with validators.served(editions.build / "html") as origin:
+        yield origin
+
+
+class Reader:
+    """A reader on the search page: queries, filters, the results as links."""
+
+    def __init__(self, browser: object, origin: str, scheme: str = "light") -> None:
+        self.origin = origin
+        self.context = browser.new_context(color_scheme=scheme)
+        self.outside: list[str] = []
+        self.context.route("**/*", functools.partial(validators._only_the_site, origin, self.outside))
+        self.page = self.context.new_page()
+        self.errors: list[str] = []
+        self.page.on("pageerror", lambda error: self.errors.append(str(error)))
+
+    def open(self, **params: str) -> list[dict[str, str]]:
+        """Open ``search.html`` with the query and filters in its address; every result."""
+        self.page.goto(f"{self.origin}search.html?{urlencode(params)}")
+        self.page.wait_for_selector("body[data-search-ready]")
+        return self.results()
+
+    def search(self, query: str = "", **filters: str) -> list[dict[str, str]]:
+        """Search through the form, on the open page; every result."""
+        self.page.evaluate("delete document.body.dataset.searchDone")
+        for name in ("kind", "report", "person", "organisation", "year"):
+            self.page.select_option(f"#edition-search-{name}", filters.get(name, ""))
+        self.page.fill("#edition-search-q", query)
+        self.page.evaluate("delete document.body.dataset.searchDone")
+        self.page.press("#edition-search-q", "Enter")
+        self.page.wait_for_selector("body[data-search-done]")
+        return self.results()
+
+    def results(self) -> list[dict[str, str]]:
+        """Every result shown (asking for more until there are no more)."""
+        while self.page.is_visible("#edition-search-more"):
+            shown = int(self.page.evaluate("document.body.dataset.searchShown"))
+            self.page.click("#edition-search-more")
+            self.page.wait_for_function(f"Number(document.body.dataset.searchShown) > {shown}")
+        return self.page.evaluate(
+            """() => [...document.querySelectorAll('.edition-search-hit')].map(hit => ({
+                href: hit.querySelector('a').href, title: hit.querySelector('a').textContent,
+                about: hit.querySelector('.edition-search-hit-about').textContent,
+                excerpt: hit.querySelector('.edition-search-hit-excerpt').textContent}))"""
+        )
+
+    def relative(self, hits: list[dict[str, str]]) -> list[str]:
+        """The results' links, relative to the site."""
+        return [hit["href"].removeprefix(self.origin) for hit in hits]
+
+
+@pytest.fixture(scope="module")
+def reader(browser: object, site: str) -> Iterator[Reader]:
+    reader = Reader(browser, site)
+    reader.open()
+    yield reader
+    assert reader.outside == [], "a request left the site"
+    assert reader.errors == []
+    reader.context.close()
+
+
+@functools.cache
+def _page_ids(path: Path) -> frozenset[str]:
+    tree = lxml_html.parse(str(path)).getroot()
+    return frozenset(element.get("id") for element in tree.iter() if isinstance(element.tag, str) and element.get("id"))
+
+
+def unresolved(site: Path, links: list[str]) -> list[str]:
+    """The links (``page#anchor``, relative to the site) whose page or element does not exist."""
+    missing = []
+    for link in links:
+        page, _, anchor = link.partition("#")
+        path = site / urlsplit(page).path
+        if not path.is_file() or not anchor or anchor not in _page_ids(path):
+            missing.append(link)
+    return missing
+
+
+def mentioned_in(site: Path, anchor: str, glossary: str) -> set[str]:
+    """The paragraphs a glossary entry's "Mentioned in" lists (page#anchor, relative to the site)."""
+    tree = lxml_html.parse(str(site / glossary)).getroot()
+    entry = tree.get_element_by_id(anchor)
+    return {
+        link.get("href")
+        for link in entry.xpath(".//*[contains(@class, 'mentioned-in')]//a[contains(@class, 'paragraph-ref')]")
+    }
+
+
+# -- Results at the right place ------------------------------------------------------------------
+
+
+def test_the_query_set_finds_the_expected_first_result(reader: Reader, editions: Layout) -> None:
+    assert len(QUERIES) >= 25
+    wrong, links = [], []
+    for query, expected in QUERIES:
+        found = reader.relative(reader.search(query))
+        links += found
+        first = found[0] if found else None
+        if expected is None:
+            if first not in ("agreements.html#agreement-treaty1884", "agreements.html#agreement-treaty1992"):
+                wrong.append((query, first))
+        elif first != expected:
+            wrong.append((query, first, expected))
+    assert wrong == []
+    assert unresolved(editions.build / "html", links) == []
+
+
+def _name_orders(person: object) -> list[str]:
+    """A person's name as written, and in the other order (family name first, or last)."""
+    names = [person.name]
+    if person.given_name:
+        given_first = f"{person.given_name} {person.family_name}"
+        family_first = f"{person.family_name} {person.given_name}"
+        names.append(family_first if person.name == given_first else given_first)
+    return names
+
+
+def test_every_name_of_the_registry_finds_its_entry_first(reader: Reader, editions: Layout) -> None:
+    registry: Registry = load_registry(REGISTRY)
+    expected = {
+        name: f"people.html#person-{person.id}" for person in registry.people.values() for name in _name_orders(person)
+    }
+    for organisation in registry.organisations.values():
+        expected[organisation.name] = f"organisations.html#org-{organisation.id}"
+        if organisation.short_name:
+            expected[organisation.short_name] = f"organisations.html#org-{organisation.id}"
+    wrong, links = [], []
+    for query, anchor in expected.items():
+        found = reader.relative(reader.search(query))
+        links += found
+        if not found or found[0] != anchor:
+            wrong.append((query, found[:2]))
+    assert wrong == []
+    assert unresolved(editions.build / "html", links) == []
+
+
+def test_results_are_units_without_repeats_cards_bibtex_or_navigation(reader: Reader) -> None:
+    for query in ("Kurbanov", "1992", "Treaty", "Russia"):
+        hits = reader.search(query)
+        hrefs = [hit["href"] for hit in hits]
+        assert len(hrefs) == len(set(hrefs)), query
+        for hit in hits:
+            text = hit["excerpt"]
+            assert "@agreement" not in text, (query, text)  # BibTeX
+            assert "shorttitle" not in text, (query, text)
+            assert not re.search(r"(Person|Organisation|Event)[A-Z]", text), (query, text)  # card text
+            assert "Mentioned in" not in text, (query, text)
+            assert "Cited in" not in text, (query, text)
+
+
+def test_the_search_box_of_every_page_opens_the_search_by_keyboard_alone(browser: object, site: str) -> None:
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(site + "people.html")
+    for _ in range(40):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.name") == "q":
+            break
+    page.keyboard.type("Panmunjom")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    page.wait_for_selector("body[data-search-done]")
+    assert urlsplit(page.url).path.endswith("/search.html")
+    for _ in range(40):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.closest('.edition-search-hit') !== null"):
+            break
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.url.removeprefix(site) == "agreements.html#agreement-armistice1953"
+    assert page.evaluate("document.getElementById('agreement-armistice1953') !== null")
+    context.close()
+
+
+# -- Filters -----------------------------------------------------------------------------------
+
+
+def test_a_person_or_organisation_filter_returns_exactly_the_paragraphs_mentioned_in(
+    reader: Reader, editions: Layout
+) -> None:
+    site = editions.build / "html"
+    registry: Registry = load_registry(REGISTRY)
+    entries = [("person", person.name, f"person-{person.id}", "people.html") for person in registry.people.values()]
+    entries += [
+        ("organisation", org.name, f"org-{org.id}", "organisations.html") for org in registry.organisations.values()
+    ]
+    wrong = []
+    for kind, name, anchor, glossary in entries:
+        found = set(reader.relative(reader.search(**{kind: name})))
+        if found != mentioned_in(site, anchor, glossary):
+            wrong.append((name, sorted(found ^ mentioned_in(site, anchor, glossary))))
+    assert wrong == []
+
+
+def test_filters_by_kind_and_year_and_the_address_keeps_them(reader: Reader) -> None:
+    people = reader.search("Korea", kind="Person")
+    assert people
+    assert all(hit["about"].startswith("Person") for hit in people)
+    agreements = reader.search("", kind="Agreement")
+    assert reader.relative(agreements)
+    assert all(link.startswith("agreements.html#agreement-") for link in reader.relative(agreements))
+    in_1953 = reader.search("", year="1953")
+    assert set(reader.relative(in_1953)) == {
+        "agreements.html#agreement-armistice1953",
+        "timeline.html#event-armistice-1953",
+    }
+    assert "year=1953" in reader.page.url
+    # The address alone reproduces the search: a link to a filtered search works.
+    assert reader.relative(reader.open(year="1953")) == reader.relative(in_1953)
+    assert reader.page.input_value("#edition-search-year") == "1953"
+    texts = reader.search("Russia", kind="Report text")
+    assert texts
+    assert all(hit["about"].startswith("Report text") for hit in texts)
+
+
+def test_a_report_filter_on_the_two_report_site_returns_only_that_reports_pages(
+    browser: object, two_reports: Layout
+) -> None:
+    with validators.served(two_reports.build / "html") as origin:
+        reader = Reader(browser, origin)
+        reader.open()
+        labels = reader.page.evaluate(
+            "[...document.querySelectorAll('#edition-search-report option')].map(o => o.value).filter(Boolean)"
+        )
+        assert len(labels) == 2
+        fictional = f"{FICTIONAL_METADATA['title']} ({str(FICTIONAL_METADATA['conference_date'])[:4]})"
+        assert fictional in labels
+        for label in labels:
+            slug = FICTIONAL_METADATA["slug"] if label == fictional else "strategic-conference-2020"
+            found = reader.relative(reader.search("", report=label))
+            assert found, label
+            assert all(link.startswith(f"reports/{slug}/") for link in found), label
+            assert reader.relative(reader.search("the", report=label))
+            assert all(
+                link.startswith(f"reports/{slug}/") for link in reader.relative(reader.search("the", report=label))
+            )
+        assert unresolved(two_reports.build / "html", found) == []
+        assert reader.outside == []
+        assert reader.errors == []
+        reader.context.close()
+
+
+# -- The page: accessible, light and dark; the budget ----------------------------------------------
+
+
+def test_the_search_page_with_results_passes_axe_in_light_and_dark(browser: object, site: str) -> None:
+    require_tool(validators.AXE_SCRIPT, "axe-core (npm)")
+    axe = validators.AXE_SCRIPT.read_text(encoding="utf-8")
+    problems = []
+    for scheme in validators.SCHEMES:
+        for device, viewport in validators.VIEWPORTS.items():
+            context = browser.new_context(viewport=viewport, color_scheme=scheme)
+            page = context.new_page()
+            page.goto(site + "search.html?q=Kurbanov&kind=Person")
+            page.wait_for_selector("body[data-search-done]")
+            page.add_script_tag(content=axe)
+            problems += [f"[{scheme}, {device}] {v}" for v in page.evaluate(validators.AXE_RUN, validators.WCAG_21_AA)]
+            context.close()
+    assert problems == []
+
+
+def test_one_query_downloads_at_most_150_kB_of_index_and_ui(browser: object, site: str) -> None:
+    context = browser.new_context()
+    for query in ("Kurbanov", "Korea"):  # a name; a word on nearly every page
+        sizes = downloads_for_query(context.new_page(), site, query)
+        stored = sum(size for size, _ in sizes.values()) / 1000
+        sent = sum(size for _, size in sizes.values()) / 1000
+        print(f"\nsearch for {query!r}, one-report site: {stored:.1f} kB stored, {sent:.1f} kB transferred")
+        assert any(url.endswith("/pagefind/pagefind.js") for url in sizes)
+        assert any(url.endswith(".pf_fragment") for url in sizes)
+        assert sent <= BUDGET_KB
+    context.close()
+
+
+# -- From disk: Sphinx's search, with its anchors right ----------------------------------------
+
+
+def test_from_disk_sphinx_search_answers_with_working_anchors(browser: object, editions: Layout) -> None:
+    site = (editions.build / "html").resolve()
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(site.as_uri() + "/search.html?q=Kurbanov")
+    page.wait_for_selector("#search-results ul.search li a")
+    page.wait_for_function("!document.querySelector('#search-results h2').textContent.startsWith('Searching')")
+    links = page.evaluate("[...document.querySelectorAll('#search-results ul.search li > a')].map(a => a.href)")
+    relative = [link.removeprefix(site.as_uri() + "/") for link in links]
+    assert "people.html#person-kurbanov" in relative
+    assert len(relative) == len(set(relative))
+    assert unresolved(site, [link for link in relative if "#" in link]) == []
+    assert page.is_visible("#edition-search-note")
+    assert not page.is_visible("#edition-search-filters")
+    context.close()
+
+
+def test_sphinx_index_has_every_anchor_in_full(editions: Layout) -> None:
+    text = (editions.build / "html" / "searchindex.js").read_text(encoding="utf-8")
+    data = json.loads(text[text.index("(") + 1 : text.rindex(")")])
+    site = editions.build / "html"
+    links = [
+        f"{data['docnames'][entry[0]]}.html#{entry[3]}" for entries in data["objects"].values() for entry in entries
+    ]
+    assert links
+    assert unresolved(site, links) == []
+
+
+def test_pruning_restores_shortened_anchors() -> None:
+    data = {
+        "docnames": ["people"],
+        "objtypes": {"0": "forum:person"},
+        "objects": {"": [[0, 0, 1, "-", "Sergei Kurbanov"]]},
+        "alltitles": {"Sergei Kurbanov": [[0, "person-kurbanov"]], "People": [[0, ""]]},
+        "indexentries": {},
+        "terms": {"gone": [], "kept": 0},
+    }
+    text = prune(
+        f"Search.setIndex({json.dumps(data)})", {("people", "forum:person", "Sergei Kurbanov"): ["person-kurbanov"]}
+    )
+    pruned = json.loads(text[text.index("(") + 1 : text.rindex(")")])
+    assert pruned["objects"][""][0][3] == "person-kurbanov"
+    assert pruned["alltitles"] == {"People": [[0, ""]]}
+    assert pruned["terms"] == {"kept": 0}
+
+
+# -- The records, without a browser -----------------------------------------------------------------
+
+
+def test_every_paragraph_and_entry_is_one_record_at_an_existing_anchor(editions: Layout) -> None:
+    site = editions.build / "html"
+    _, found = records(site)
+    urls = [record.url for record in found]
+    assert len(urls) == len(set(urls))
+    assert unresolved(site, urls) == []
+    kinds = {record.kind for record in found}
+    assert kinds == {"Report text", "Editorial text", "Person", "Organisation", "Event", "Agreement"}
+    registry: Registry = load_registry(REGISTRY)
+    assert {f"people.html#person-{person}" for person in registry.people} <= set(urls)
+    assert {f"agreements.html#agreement-{key}" for key in registry.agreements} <= set(urls)
+    # A heading the report has is report text; a page title the editors gave is editorial.
+    by_url = {record.url: record.kind for record in found}
+    pages = "reports/strategic-conference-2020/"
+    assert by_url[pages + "first-session.html#years-of-diplomatic-relations-past-and-future-perspectives"] == (
+        "Report text"
+    )
+    assert by_url[pages + "opening.html#opening-and-welcome-addresses"] == "Editorial text"
+    assert by_url[pages + "opening.html#p2"] == "Report text"
+    for record in found:
+        words = " ".join(text for text, _ in record.parts)
+        assert "@agreement" not in words, record.url
+        assert "Mentioned in" not in words, record.url
+
+
+def test_two_records_at_one_anchor_stop_the_index(tmp_path: Path) -> None:
+    page = (
+        '<html lang="en"><body><article role="main"><h1>T</h1>'
+        '<p id="p1">One.</p><p id="p1">Two.</p></article></body></html>'
+    )
+    (tmp_path / "page.html").write_text(page, encoding="utf-8")
+    with pytest.raises(SearchIndexFailed, match=r"page\.html#p1"):
+        records(tmp_path)
+
+
+def test_the_bundle_is_byte_identical_from_one_run_to_the_next(tmp_path: Path) -> None:
+    # Pagefind writes filter files from hash maps, in a different order each run: search_bundle
+    # rewrites them in sorted order. Many filter values make a different order all but certain.
+    people = [f"Person {letter}" for letter in "ABCDEFGHIJKL"]
+    paragraphs = "".join(
+        f'<p><span class="target" id="p{number}"></span>Words {number}. '
+        f'<span class="mention-text" data-kind="person" data-entity="{name}">{name}</span></p>'
+        for number, name in enumerate(people, start=1)
+    )
+    (tmp_path / "page.html").write_text(
+        f'<html lang="en"><body><article role="main"><h1>Page</h1>{paragraphs}</article></body></html>',
+        encoding="utf-8",
+    )
+    bundles = []
+    for run in range(2):
+        index_site(tmp_path)
+        bundles.append(shutil.copytree(tmp_path / BUNDLE, tmp_path.parent / f"bundle-{run}"))
+    comparison = filecmp.dircmp(bundles[0], bundles[1])
+    assert comparison.left_only == comparison.right_only == []
+    assert filecmp.dircmp(bundles[0] / "filter", bundles[1] / "filter").left_only == []
+    for folder in ("", "filter", "index", "fragment"):
+        for path in sorted((bundles[0] / folder).glob("*.*")):
+            assert path.read_bytes() == (bundles[1] / folder / path.name).read_bytes(), path.name

@@ -1,0 +1,376 @@
+"""The site's search index: one Pagefind record per paragraph, glossary entry, agreement and event.
+
+Pagefind (``pagefind[bin]``, its binary in the wheel) indexes whole pages and splits them on
+headings; a documentary edition's reader wants the paragraph, the person or the agreement, each
+with its own anchor and filters of its own ("paragraphs that mention Sergei Kurbanov"). So the
+finished site is read here, each unit is cut out as a small HTML document of its own (its words,
+weighted; its filters and metadata in ``data-pagefind-*`` elements) and handed to Pagefind's
+Python API under the URL of its anchor. Hover cards, BibTeX, navigation and "Mentioned in"
+lists never reach the index. The bundle is written into the site being built (``pagefind/``),
+so it is part of the same staged output as the pages; ``search_bundle`` then makes it
+reproducible, and only the files the search page uses are kept.
+
+Units and their kinds:
+
+- a paragraph or caption of a report page: ``Report text`` (inside an editorial box, or on a
+  page that is not part of a report's text: ``Editorial text``), with the report (title and
+  year), the year, and the people and organisations it mentions as filters;
+- a heading of a report's pages: ``Report text`` where the report has it, else ``Editorial text``;
+- an entry of the glossaries and the timeline: ``Person``, ``Organisation``, ``Event``;
+- an entry of the bibliography: ``Agreement``.
+
+Ranking follows from weights (Pagefind's scale, 0 to 10, quadratic): an entry's name outweighs
+any other words, so an exact name puts its entry first; an agreement's title, place and date
+outweigh an event's title, so "Panmunjom" or "1992" finds the agreement before the timeline.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import gzip
+import json
+import re
+import shutil
+from collections.abc import Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from html import escape
+from pathlib import Path
+from typing import Any
+
+from lxml import html as lxml_html
+
+from .search_bundle import BundleFormatError, stabilise
+from .search_bundle import read as read_bundle_file
+
+BUNDLE = "pagefind"
+"""The folder of the site that holds the index and Pagefind's script."""
+SKIPPED_PAGES = {"search.html", "genindex.html", "404.html"}
+"""Pages that are tools, not content: never search results."""
+REPORT_META = "edition-search-report"
+YEAR_META = "edition-search-year"
+"""The report a page belongs to and its year, written into each page by the search_page extension."""
+KEPT_FILES = ("pagefind.js", "pagefind-entry.json")
+"""Of Pagefind's own files, those the edition's search page uses (besides the index and wasm)."""
+DROPPED = ("mention-card", "headerlink", "cite-this", "citation-ref", "mentioned-in", "cited-in")
+"""What a record never holds: cards, pilcrows, BibTeX, citation labels, back-references."""
+SKIPPED_FIELDS = {"Name", "Date from", "Mentioned in", "At the event"}
+"""Fields that would only add the same words to every entry ("family name", "given name",
+"verified sources"), or links elsewhere."""
+FORM_FIELDS = {"Also written", "Short name"}
+"""Fields that hold other forms of the name itself ("Also written" lists them, ``;`` between):
+weighted almost as the name, and a query that is exactly one of them puts the entry first."""
+
+WEIGHT_NAME = 10.0
+WEIGHT_NAME_FORM = 8.0
+WEIGHT_AGREEMENT = 7.0
+WEIGHT_EVENT_TITLE = 2.0
+WEIGHT_HEADING = 3.0
+WEIGHT_TEXT = 1.0
+
+KIND_REPORT = "Report text"
+KIND_EDITORIAL = "Editorial text"
+ENTRY_KINDS = {"person": "Person", "organisation": "Organisation", "event": "Event"}
+KIND_AGREEMENT = "Agreement"
+YEAR = re.compile(r"\b(1[5-9]\d\d|20\d\d)\b")
+
+
+class SearchIndexFailed(Exception):
+    """Pagefind could not index the site; the message says why."""
+
+
+@dataclass
+class Record:
+    """One search result: where it leads, what it says, how it is found and filtered."""
+
+    url: str
+    title: str
+    kind: str
+    context: str = ""
+    parts: list[tuple[str, float]] = field(default_factory=list)
+    filters: dict[str, list[str]] = field(default_factory=dict)
+    names: list[str] = field(default_factory=list)
+    """An entry's name and its other forms: a query that is exactly one of them puts it first."""
+
+    def add(self, text: str, weight: float = WEIGHT_TEXT) -> None:
+        """Add words to the record, with their weight in the ranking."""
+        text = " ".join(text.split())
+        if text:
+            self.parts.append((text, weight))
+
+    def html(self, language: str) -> str:
+        """The record as the small HTML document Pagefind indexes."""
+        body = "".join(
+            f'<p data-pagefind-weight="{weight:g}">{escape(text)}</p>'
+            if weight != WEIGHT_TEXT
+            else f"<p>{escape(text)}</p>"
+            for text, weight in self.parts
+        )
+        hidden = [("meta", "title", self.title), ("meta", "kind", self.kind), ("filter", "kind", self.kind)]
+        if self.context:
+            hidden.append(("meta", "context", self.context))
+        if self.names:
+            hidden.append(("meta", "names", " | ".join(self.names)))
+        hidden += [("filter", name, value) for name, values in sorted(self.filters.items()) for value in values]
+        data = "".join(f'<span data-pagefind-{what}="{name}">{escape(value)}</span>' for what, name, value in hidden)
+        return f'<html lang="{escape(language)}"><body>{body}<div data-pagefind-ignore>{data}</div></body></html>'
+
+
+def has_class(name: str) -> str:
+    """An XPath condition: the element has the class ``name``."""
+    return f"contains(concat(' ', normalize-space(@class), ' '), ' {name} ')"
+
+
+def text_of(element: lxml_html.HtmlElement) -> str:
+    """The words a reader sees in an element, without cards, pilcrows, BibTeX or labels."""
+    copy = lxml_html.fromstring(lxml_html.tostring(element, encoding="unicode", with_tail=False))
+    for dropped in copy.xpath(" | ".join(f".//*[{has_class(name)}]" for name in DROPPED)):
+        dropped.drop_tree()
+    for item in copy.xpath(".//li[following-sibling::li]"):
+        item.tail = "; " + (item.tail or "")  # list items read as a list, not run together
+    return " ".join(copy.text_content().split())
+
+
+def _meta(tree: lxml_html.HtmlElement, name: str) -> str:
+    found = tree.xpath(f'//meta[@name="{name}"]/@content')
+    return str(found[0]) if found else ""
+
+
+def _main(tree: lxml_html.HtmlElement) -> lxml_html.HtmlElement | None:
+    found = tree.xpath('//*[@role="main"]')
+    return found[0] if found else None
+
+
+def _anchor_of(block: lxml_html.HtmlElement) -> str | None:
+    """The id a paragraph (its leading target) or a caption (its figure) is linked by."""
+    if block.tag == "figcaption":
+        figure = block.getparent()
+        anchor = figure.get("id") if figure is not None else None
+    else:
+        targets = block.xpath('./span[@class="target"][@id]')
+        anchor = targets[0].get("id") if targets else block.get("id")
+    return str(anchor) if anchor else None
+
+
+def _inside(block: lxml_html.HtmlElement, css_class: str) -> bool:
+    return any(css_class in (ancestor.get("class") or "").split() for ancestor in block.iterancestors())
+
+
+def entity_names(site: Path, pages: Iterable[Path]) -> dict[tuple[str, str], str]:
+    """Every glossary entry's name by ``(kind, id)``, read from the glossary pages."""
+    names = {}
+    for page in pages:
+        tree = lxml_html.parse(str(page)).getroot()
+        for entry in tree.xpath(f"//section[{has_class('glossary-entry')}]"):
+            kind = next(kind for kind in ENTRY_KINDS if kind in entry.get("class", "").split())
+            entity = entry.get("id", "").split("-", 1)[-1]
+            heading = entry.xpath("./*[self::h1 or self::h2 or self::h3 or self::h4 or self::h5 or self::h6]")
+            if heading:
+                names[kind, entity] = text_of(heading[0])
+    return names
+
+
+def _entry_records(url: str, main: lxml_html.HtmlElement) -> Iterator[Record]:
+    """Glossary and timeline entries, and the bibliography's agreements."""
+    for entry in main.xpath(f".//section[{has_class('glossary-entry')}]"):
+        kind = next((kind for kind in ENTRY_KINDS if kind in entry.get("class", "").split()), None)
+        heading = entry.xpath("./*[self::h1 or self::h2 or self::h3 or self::h4 or self::h5 or self::h6]")
+        if kind is None or not heading or not entry.get("id"):
+            continue
+        title = text_of(heading[0])
+        record = Record(f"{url}#{entry.get('id')}", title, ENTRY_KINDS[kind], names=[title])
+        if kind == "event":
+            record.add(title, WEIGHT_EVENT_TITLE)
+            year = YEAR.search(title)
+            if year:
+                record.filters["year"] = [year.group(1)]
+        else:
+            record.add(title, WEIGHT_NAME)
+        for term in entry.xpath(f"./dl[{has_class('glossary-fields')}]/dt"):
+            label = text_of(term).rstrip(":").strip()
+            definition = term.getnext()
+            if definition is None or label in SKIPPED_FIELDS or definition.xpath(f".//*[{has_class('mentioned-in')}]"):
+                continue
+            record.add(text_of(definition), WEIGHT_NAME_FORM if label in FORM_FIELDS else WEIGHT_TEXT)
+            if label in FORM_FIELDS:
+                record.names += [form.strip() for form in text_of(definition).split(";") if form.strip()]
+        yield record
+    for citation in main.xpath(f".//div[{has_class('citation')}][starts-with(@id, 'agreement-')]"):
+        description = citation.xpath("./p[not(@class)]")
+        if not description:
+            continue
+        emphasis = description[0].xpath(".//em")
+        text = text_of(description[0])
+        title = text_of(emphasis[0]) if emphasis else text.split(".")[0]
+        label = " ".join(citation.xpath('./span[@class="label"]//text()')).replace(" ", "")
+        record = Record(f"{url}#{citation.get('id')}", f"{label} {title}".strip(), KIND_AGREEMENT, names=[title])
+        # The label is the agreement's year ([1992]): as strong as its title.
+        record.add(f"{title} {label.strip('[]')}", WEIGHT_NAME)
+        record.add(text.removeprefix(title).strip(), WEIGHT_AGREEMENT)
+        year = YEAR.search(label) or YEAR.search(text)
+        if year:
+            record.filters["year"] = [year.group(1)]
+        yield record
+
+
+def _paragraph_records(
+    url: str, main: lxml_html.HtmlElement, report: str, year: str, names: dict[tuple[str, str], str]
+) -> Iterator[Record]:
+    """Each anchored paragraph and caption outside the entries: report text or editorial text."""
+    headings = main.xpath(".//h1")
+    page_title = text_of(headings[0]) if headings else ""
+    in_report_text = bool(report) and not url.endswith("/index.html")
+    for block in main.xpath(".//p | .//figcaption"):
+        if any(
+            _inside(block, css_class)
+            for css_class in ("glossary-entry", "citation", "glossary-jump", "report-metadata", "sidebar", "sd-card")
+        ):
+            continue
+        if "admonition-title" in (block.get("class") or "").split() or "rubric" in (block.get("class") or ""):
+            continue
+        anchor = _anchor_of(block)
+        text = text_of(block)
+        if not anchor or not text:
+            continue
+        editorial = not in_report_text or _inside(block, "editorial")
+        number = anchor[1:] if re.fullmatch(r"p\d+", anchor) else ""
+        title = f"{page_title}, ¶{number}" if number else page_title
+        record = Record(f"{url}#{anchor}", title, KIND_EDITORIAL if editorial else KIND_REPORT, context=report)
+        record.add(text)
+        if report:
+            record.filters["report"] = [report]
+        if year:
+            record.filters["year"] = [year]
+        for kind, name in (("person", "person"), ("organisation", "organisation")):
+            mentioned = {
+                names.get((kind, node.get("data-entity", "")), node.get("data-entity", ""))
+                for node in block.xpath(
+                    f".//*[@data-kind='{kind}'][{has_class('mention')} or {has_class('mention-text')}]"
+                )
+            }
+            if mentioned:
+                record.filters[name] = sorted(mentioned)
+        yield record
+
+
+def _heading_records(url: str, main: lxml_html.HtmlElement, report: str, year: str) -> Iterator[Record]:
+    """The headings of a report's pages: the report's own (``report-heading``) or the editors'."""
+    if not report:
+        return
+    for heading in main.xpath("./section//*[self::h1 or self::h2 or self::h3 or self::h4 or self::h5 or self::h6]"):
+        section = heading.getparent()
+        text = text_of(heading)
+        if section.tag != "section" or not section.get("id") or not text:
+            continue
+        kind = KIND_REPORT if "report-heading" in (heading.get("class") or "").split() else KIND_EDITORIAL
+        record = Record(f"{url}#{section.get('id')}", text, kind, context=report)
+        record.add(text, WEIGHT_HEADING)
+        record.filters.update(report=[report], year=[year] if year else [])
+        yield record
+
+
+def site_pages(site: Path) -> list[Path]:
+    """The site's pages that hold content, in a stable order."""
+    return sorted(
+        page
+        for page in site.rglob("*.html")
+        if page.relative_to(site).as_posix() not in SKIPPED_PAGES
+        and not page.relative_to(site).parts[0].startswith(("_", BUNDLE))
+    )
+
+
+def records(site: Path) -> tuple[str, list[Record]]:
+    """The site's language, and every record of its search index, in a stable order."""
+    pages = site_pages(site)
+    names = entity_names(site, pages)
+    found: list[Record] = []
+    language = "en"
+    for page in pages:
+        tree = lxml_html.parse(str(page)).getroot()
+        language = tree.get("lang") or language
+        main = _main(tree)
+        if main is None or tree.xpath('//meta[@http-equiv="refresh"]'):
+            continue  # a redirect stub, not a page
+        url = page.relative_to(site).as_posix()
+        found += _entry_records(url, main)
+        report, year = _meta(tree, REPORT_META), _meta(tree, YEAR_META)
+        found += _heading_records(url, main, report, year)
+        found += _paragraph_records(url, main, report, year, names)
+    urls = [record.url for record in found]
+    duplicates = sorted({url for url in urls if urls.count(url) > 1})
+    if duplicates:
+        raise SearchIndexFailed(f"two search records share an anchor: {', '.join(duplicates[:5])}")
+    return language, found
+
+
+async def _write_index(site: Path, language: str, found: list[Record]) -> None:
+    from pagefind.index import IndexConfig, PagefindIndex
+
+    bundle = site / BUNDLE
+    index = PagefindIndex(config=IndexConfig(force_language=language, output_path=str(bundle)))
+    await index.__aenter__()
+    try:
+        for record in found:
+            await index.add_html_file(content=record.html(language), url=record.url)
+        await index.write_files()
+        # Pagefind answers "written" while its last writes may still be on their way to the disk,
+        # and closing the service kills it: wait until every file of the bundle reads whole.
+        for _ in range(WRITE_CHECKS):
+            if bundle_complete(bundle, language):
+                break
+            await asyncio.sleep(WRITE_CHECK_INTERVAL)
+        else:
+            raise SearchIndexFailed(f"Pagefind's files in {bundle} were still incomplete after writing")
+    finally:
+        # Closed as after an error, so that the context does not write every file a second time.
+        await index.__aexit__(SearchIndexFailed, None, None)
+
+
+WRITE_CHECKS = 100
+WRITE_CHECK_INTERVAL = 0.1
+
+
+def bundle_complete(bundle: Path, language: str) -> bool:
+    """Whether every file the bundle's entry and metadata name is there and reads whole."""
+    try:
+        entry = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
+        # [version, pages [[fragment, words]], chunks [[from, to, index]], filters [[name, file]], ...]
+        meta: Any = read_bundle_file(bundle / f"pagefind.{entry['languages'][language]['hash']}.pf_meta")
+        named = [bundle / "fragment" / f"{page[0]}.pf_fragment" for page in meta[1]]
+        named += [bundle / "index" / f"{chunk[2]}.pf_index" for chunk in meta[2]]
+        named += [bundle / "filter" / f"{item[1]}.pf_filter" for item in meta[3]]
+        for path in [*named, bundle / f"wasm.{language}.pagefind"]:
+            gzip.decompress(path.read_bytes())
+        script = (bundle / "pagefind.js").read_bytes()
+    except (OSError, EOFError, ValueError, KeyError, IndexError, TypeError, BundleFormatError):
+        return False
+    return b"export{" in script[-400:]
+
+
+def index_site(site: Path) -> int:
+    """Write the search index of the built site into ``site/pagefind/``; return the records indexed.
+
+    The bundle is rebuilt from scratch each time (the site is staged, so a failure leaves the
+    published one as it was); only the files the search page uses are kept.
+    """
+    language, found = records(site)
+    bundle = site / BUNDLE
+    shutil.rmtree(bundle, ignore_errors=True)
+    try:
+        # In a thread of its own: the caller may be running an event loop already (a test
+        # driving a browser builds a site), and asyncio.run() refuses to nest.
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            pool.submit(asyncio.run, _write_index(site, language, found)).result()
+    except Exception as error:  # the service's own errors carry no common base class
+        raise SearchIndexFailed(f"Pagefind could not index {site}: {error}") from error
+    try:
+        stabilise(bundle, language)
+    except (BundleFormatError, OSError, KeyError, ValueError) as error:
+        raise SearchIndexFailed(f"search index: Pagefind's bundle could not be made reproducible: {error}") from None
+    for path in bundle.iterdir():
+        keep = path.is_dir() or path.name in KEPT_FILES or path.suffix == ".pf_meta"
+        if path.name.startswith("wasm."):
+            keep = path.name == f"wasm.{language}.pagefind"
+        if not keep:
+            path.unlink()
+    return len(found)

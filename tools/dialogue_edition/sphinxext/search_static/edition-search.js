@@ -1,0 +1,251 @@
+/*
+ * The edition's search page (dialogue_edition.sphinxext.search_page).
+ *
+ * Over HTTP: Pagefind's index (pagefind/, written by dialogue_edition.search), one result per
+ * paragraph, glossary entry, agreement or event, with filters. The query and the filters live in
+ * the page's address (search.html?q=…&kind=…&report=…&person=…&organisation=…&year=…), so a
+ * search can be linked to, and the search box on every page (Furo's, a plain form) opens it.
+ *
+ * From disk (file://) browsers refuse the index's requests: Sphinx's own search is loaded instead.
+ */
+"use strict";
+(() => {
+  const script = document.currentScript;
+  const FILTERS = ["kind", "report", "person", "organisation", "year"];
+  const PAGE = 10;
+  const $ = (id) => document.getElementById(id);
+  const url = (attribute) => new URL(script.getAttribute(attribute), document.baseURI);
+  const siteRoot = new URL(".", url("data-sphinx-index"));
+
+  const loadScript = (src) =>
+    new Promise((resolve, reject) => {
+      const element = document.createElement("script");
+      element.src = src;
+      element.onload = resolve;
+      element.onerror = reject;
+      document.body.appendChild(element);
+    });
+
+  /* Sphinx's search, from disk: its scripts in order, then its index (which runs the query). */
+  async function sphinxSearch() {
+    $("edition-search-form").hidden = false;
+    $("edition-search-note").hidden = false;
+    $("edition-search-q").value = new URLSearchParams(location.search).get("q") || "";
+    await loadScript(url("data-language-data").href);
+    await loadScript(url("data-searchtools").href);
+    await loadScript(url("data-sphinx-index").href);
+  }
+
+  /* The edit distance of two words (for "did you mean" on names). */
+  function distance(a, b) {
+    const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+    for (let i = 1; i <= a.length; i++) {
+      let previous = row[0];
+      row[0] = i;
+      for (let j = 1; j <= b.length; j++) {
+        const kept = row[j];
+        row[j] = Math.min(row[j] + 1, row[j - 1] + 1, previous + (a[i - 1] === b[j - 1] ? 0 : 1));
+        previous = kept;
+      }
+    }
+    return row[b.length];
+  }
+
+  async function pagefindSearch() {
+    const pagefind = await import(url("data-bundle").href);
+    // No web worker (one file less to download); the metadata (titles, kinds, report titles) is
+    // for showing, not for ranking: the records' own weighted words rank them.
+    await pagefind.options({
+      noWorker: true,
+      baseUrl: "/",
+      excerptLength: 24,
+      ranking: { metaWeights: { title: 0, kind: 0, context: 0, names: 0 } },
+    });
+    const form = $("edition-search-form");
+    const input = $("edition-search-q");
+    const status = $("edition-search-status");
+    const list = $("edition-search-results");
+    const more = $("edition-search-more");
+    form.hidden = false;
+    const available = await pagefind.filters();
+    const vocabulary = new Set();
+    for (const name of FILTERS) {
+      const select = $(`edition-search-${name}`);
+      const values = Object.keys(available[name] || {}).sort((a, b) =>
+        name === "year" ? b.localeCompare(a) : a.localeCompare(b),
+      );
+      for (const value of values) {
+        select.add(new Option(value, value));
+        if (name === "person" || name === "organisation") {
+          value.toLowerCase().split(/[^\p{L}\p{N}]+/u).forEach((word) => word.length > 2 && vocabulary.add(word));
+        }
+      }
+    }
+    $("edition-search-filters").hidden = false;
+
+    const state = () => {
+      const chosen = {};
+      for (const name of FILTERS) if ($(`edition-search-${name}`).value) chosen[name] = $(`edition-search-${name}`).value;
+      return { query: input.value.trim(), filters: chosen };
+    };
+
+    const showState = () => {
+      const params = new URLSearchParams(location.search);
+      input.value = params.get("q") || "";
+      for (const name of FILTERS) {
+        const select = $(`edition-search-${name}`);
+        const value = params.get(name) || "";
+        if (value && ![...select.options].some((option) => option.value === value)) select.add(new Option(value, value));
+        select.value = value;
+      }
+    };
+
+    /* A misspelt word: the nearest word of a name, else the longest prefix that finds something. */
+    async function corrected(query, filters) {
+      const words = query.split(/\s+/);
+      const fixed = [];
+      for (const word of words) {
+        const lower = word.toLowerCase();
+        if ((await pagefind.search(lower, { filters })).results.length) {
+          fixed.push(word);
+          continue;
+        }
+        let best = null;
+        for (const candidate of vocabulary) {
+          const d = distance(lower, candidate);
+          if (d <= (lower.length > 5 ? 2 : 1) && (!best || d < best[1])) best = [candidate, d];
+        }
+        if (best) {
+          fixed.push(best[0]);
+          continue;
+        }
+        let prefix = lower.slice(0, -1);
+        while (prefix.length >= 4 && !(await pagefind.search(prefix, { filters })).results.length) prefix = prefix.slice(0, -1);
+        fixed.push(prefix.length >= 4 ? prefix : word);
+      }
+      return fixed.join(" ");
+    }
+
+    /* A name as compared with a query: case, quotation marks, dashes and spacing set aside. */
+    const folded = (text) =>
+      text
+        .toLowerCase()
+        .replace(/[‘’'“”"«»]/g, "")
+        .replace(/[\s\-–—.,]+/g, " ")
+        .trim();
+
+    const loaded = new Map();
+    const dataOf = (result) => {
+      if (!loaded.has(result.id)) loaded.set(result.id, result.data());
+      return loaded.get(result.id);
+    };
+
+    /* A query that is exactly an entry's name (or another form of it): that entry first. */
+    async function exactNameFirst(query, results) {
+      const wanted = folded(query);
+      const head = await Promise.all(results.slice(0, PAGE).map(dataOf));
+      const index = head.findIndex((data) => (data.meta.names || "").split(" | ").some((name) => folded(name) === wanted));
+      return index > 0 ? [results[index], ...results.slice(0, index), ...results.slice(index + 1)] : results;
+    }
+
+    let current = [];
+    let shown = 0;
+    let generation = 0;
+
+    function item(data) {
+      const li = document.createElement("li");
+      li.className = "edition-search-hit";
+      const link = document.createElement("a");
+      link.href = new URL(data.url.replace(/^\//, ""), siteRoot).href;
+      link.textContent = data.meta.title || data.url;
+      const heading = document.createElement("p");
+      heading.className = "edition-search-hit-title";
+      heading.append(link);
+      const about = document.createElement("p");
+      about.className = "edition-search-hit-about";
+      about.textContent = [data.meta.kind, data.meta.context].filter(Boolean).join(" · ");
+      const excerpt = document.createElement("p");
+      excerpt.className = "edition-search-hit-excerpt";
+      excerpt.innerHTML = data.excerpt; // Pagefind escapes the text and adds only <mark>
+      li.append(heading, about, excerpt);
+      return li;
+    }
+
+    async function showMore() {
+      const batch = await Promise.all(current.slice(shown, shown + PAGE).map(dataOf));
+      batch.forEach((data) => list.append(item(data)));
+      shown += batch.length;
+      more.hidden = shown >= current.length;
+      document.body.dataset.searchShown = String(shown);
+    }
+
+    async function run() {
+      const mine = ++generation;
+      const { query, filters } = state();
+      list.replaceChildren();
+      more.hidden = true;
+      if (!query && !Object.keys(filters).length) {
+        status.textContent = "Type a name, a place, a year or any words, or choose a filter.";
+        return;
+      }
+      let search = await pagefind.search(query || null, { filters });
+      let note = "";
+      let effective = query;
+      if (query && !search.results.length) {
+        const fixed = await corrected(query, filters);
+        if (fixed !== query.toLowerCase()) {
+          search = await pagefind.search(fixed, { filters });
+          effective = fixed;
+          note = ` for “${fixed}” (nothing matches “${query}”)`;
+        }
+      }
+      const ranked = effective ? await exactNameFirst(effective, search.results) : search.results;
+      if (mine !== generation) return;
+      current = ranked;
+      shown = 0;
+      const count = current.length;
+      status.textContent = `${count} ${count === 1 ? "result" : "results"}${note || (query ? ` for “${query}”` : "")}.`;
+      await showMore();
+      document.body.dataset.searchDone = String(mine); // for the tests: this search is shown
+    }
+
+    const remember = () => {
+      const { query, filters } = state();
+      const params = new URLSearchParams();
+      if (query) params.set("q", query);
+      for (const [name, value] of Object.entries(filters)) params.set(name, value);
+      history.replaceState(null, "", `${location.pathname}${params.size ? `?${params}` : ""}`);
+    };
+
+    let timer = null;
+    form.addEventListener("submit", (event) => {
+      event.preventDefault();
+      clearTimeout(timer);
+      remember();
+      run();
+    });
+    form.addEventListener("change", (event) => {
+      if (event.target.tagName !== "SELECT") return; // the query runs as typed, or on Enter
+      remember();
+      run();
+    });
+    input.addEventListener("input", () => {
+      clearTimeout(timer);
+      timer = setTimeout(() => {
+        remember();
+        run();
+      }, 250);
+    });
+    more.addEventListener("click", () => showMore());
+    showState();
+    await run();
+    document.body.dataset.searchReady = "pagefind";
+  }
+
+  const start = () =>
+    (location.protocol === "file:" ? sphinxSearch() : pagefindSearch()).catch((error) => {
+      $("edition-search-status").textContent = `Search could not start: ${error.message}`;
+    });
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+  else start();
+})();
