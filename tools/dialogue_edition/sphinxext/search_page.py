@@ -76,7 +76,7 @@ class MarkReportHeadings(SphinxTransform):
     def apply(self) -> None:
         match = REPORT_PAGE.match(self.env.docname)
         report = self.config.edition_reports.get(match["slug"]) if match else None
-        if report is None:
+        if match is None or report is None:
             return
         blocks = report_blocks(Path(self.env.srcdir).parent, match["slug"], report["text"]["file"])
         for title in self.document.findall(nodes.title):
