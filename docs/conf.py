@@ -98,6 +98,10 @@ nitpicky = True
 smartquotes = False
 exclude_patterns = ["_build", "Thumbs.db", ".DS_Store"]
 
+# -- What a page may contain (dialogue_edition.sphinxext.safety) ----------------------------------
+# Every file a build reads or publishes (images, downloads, static files) is inside the project.
+edition_project_root = str(PROJECT_ROOT)
+
 # -- MyST ------------------------------------------------------------------------------------
 # colon_fence: sphinx-design's grids and cards read best as ::: blocks.
 myst_enable_extensions = ["colon_fence"]

@@ -9,14 +9,27 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from .data_files import read_text
 from .errors import InputError
 from .redirects import load_redirects
 from .registry import load_registry
 from .source_report import load_reports
 
 
+PAGE_SUFFIXES = (".md", ".rst", ".txt", ".yaml", ".bib", ".css", ".py")
+"""The text files under ``docs/`` that a build reads: each must be clean UTF-8."""
+
+
+def check_pages(docs: Path) -> None:
+    """Every text file under ``docs/``: UTF-8, no NUL or other control character (file and line named)."""
+    for path in sorted(docs.rglob("*")):
+        if path.suffix in PAGE_SUFFIXES and path.is_file() and not path.name.startswith("."):
+            read_text(path)
+
+
 def check(project: Path) -> None:
     """Load every data file of the project; raise InputError on the first problem."""
+    check_pages(project / "docs")
     load_reports(project / "source_reports")
     load_registry(project / "registry")
     load_redirects(project / "docs" / "redirects.yaml")

@@ -23,7 +23,14 @@ from sphinx.builders.latex.theming import Theme
 from sphinx.errors import NoUri
 from sphinx.util.docutils import new_document
 
-from .report_metadata import combined_pdf_info, latex_combined_title_page, latex_title_page, pdf_info, reports_of
+from .report_metadata import (
+    combined_pdf_info,
+    latex_combined_title_page,
+    latex_text,
+    latex_title_page,
+    pdf_info,
+    reports_of,
+)
 
 
 class PerReportLaTeXBuilder(LaTeXBuilder):
@@ -31,6 +38,10 @@ class PerReportLaTeXBuilder(LaTeXBuilder):
 
     def update_doc_context(self, title: str, author: str, theme: Theme) -> None:
         super().update_doc_context(title, author, theme)
+        # ``latex_documents`` holds plain text from the reports' metadata, which Sphinx would
+        # insert into LaTeX as markup: it is escaped here, as is everything else metadata gives LaTeX.
+        self.context["title"] = latex_text(title)
+        self.context["author"] = latex_text(author)
         reports = reports_of(self.config)
         report = next((report for report in reports if report.title == title), None)
         preamble = self.config.latex_elements.get("preamble", "")

@@ -15,9 +15,27 @@ from sphinx.addnodes import pending_xref
 from sphinx.application import Sphinx
 from sphinx.config import Config
 from sphinx.util.docutils import SphinxDirective
-from sphinx.util.texescape import escape
+from sphinx.util.texescape import tex_replacements
 
 from ..source_report import ReportMetadata, long_date
+
+
+LATEX_SPECIALS = str.maketrans({char: replacement for char, replacement in tex_replacements if char.isascii()})
+"""Sphinx's own replacements for the characters LaTeX gives a meaning (``\\ { } $ & % # _ ^ ~ [ ]``)."""
+
+
+def latex_text(text: str) -> str:
+    """Text as LaTeX prints it, whatever it holds: the one way metadata and registry text enter LaTeX.
+
+    Every character TeX would read as markup is replaced, so ``\\input{...}`` prints as written
+    and ``R&D 100% #1 a_b`` builds. Safe in running text and in hyperref's PDF strings alike.
+    """
+    return text.translate(LATEX_SPECIALS)
+
+
+def latex_url(url: str) -> str:
+    """An address as the argument of ``\\sphinxhref`` (hyperref's ``\\href``), as Sphinx writes them."""
+    return latex_text(url).replace(r"\textasciitilde{}", "~")
 
 
 def reports_of(config: Config) -> list[ReportMetadata]:
@@ -31,15 +49,15 @@ def latex_title_page(report: ReportMetadata) -> str:
     return rf"""
 \begin{{titlepage}}
 \centering
-{{\large {escape(report.organiser)}\par}}
+{{\large {latex_text(report.organiser)}\par}}
 \vspace{{2.5cm}}
-{{\LARGE\bfseries {escape(report.title)}\par}}
+{{\LARGE\bfseries {latex_text(report.title)}\par}}
 \vspace{{1.5cm}}
 {{\large Report of the event of {long_date(report.conference_date)}
-({escape(report.conference_format)})\par}}
+({latex_text(report.conference_format)})\par}}
 \vfill
-Digital edition of the report published by {escape(report.publisher)}.\\
-Original page: \sphinxhref{{{url}}}{{{escape(url)}}}\par
+Digital edition of the report published by {latex_text(report.publisher)}.\\
+Original page: \sphinxhref{{{latex_url(url)}}}{{{latex_text(url)}}}\par
 \vspace{{0.5cm}}
 {{\small SHA-256 of the source text: \texttt{{{report.text.sha256}}}\par}}
 \end{{titlepage}}
@@ -49,15 +67,15 @@ Original page: \sphinxhref{{{url}}}{{{escape(url)}}}\par
 def latex_combined_title_page(title: str, organiser: str, reports: list[ReportMetadata]) -> str:
     """The combined PDF's title page: the site's title and each report it holds, newest first."""
     lines = "\\\\[0.8em]\n".join(
-        rf"{escape(report.title)} ({long_date(report.conference_date)}), published by {escape(report.publisher)}"
+        rf"{latex_text(report.title)} ({long_date(report.conference_date)}), published by {latex_text(report.publisher)}"
         for report in reports
     )
     return rf"""
 \begin{{titlepage}}
 \centering
-{{\large {escape(organiser)}\par}}
+{{\large {latex_text(organiser)}\par}}
 \vspace{{2.5cm}}
-{{\LARGE\bfseries {escape(title)}\par}}
+{{\LARGE\bfseries {latex_text(title)}\par}}
 \vspace{{1.5cm}}
 {{\large Combined edition of {len(reports)} report{"s" * (len(reports) != 1)}\par}}
 \vfill
@@ -72,8 +90,8 @@ def pdf_info(report: ReportMetadata) -> str:
     """The PDF's document information (title, author, subject, language) for one report."""
     subject = f"Report of the event of {long_date(report.conference_date)}, {report.conference_format}"
     return (
-        rf"\hypersetup{{pdftitle={{{report.title}}}, pdfauthor={{{report.organiser}}}, "
-        rf"pdfsubject={{{subject}}}, pdflang={{{report.language}}}, bookmarksopen=true}}"
+        rf"\hypersetup{{pdftitle={{{latex_text(report.title)}}}, pdfauthor={{{latex_text(report.organiser)}}}, "
+        rf"pdfsubject={{{latex_text(subject)}}}, pdflang={{{report.language}}}, bookmarksopen=true}}"
     )
 
 
@@ -83,8 +101,8 @@ def combined_pdf_info(title: str, organiser: str, reports: list[ReportMetadata])
     span = f"{years[0]}" if len(years) == 1 else f"{years[0]}–{years[-1]}"
     subject = f"Reports of {len(reports)} event{'s' * (len(reports) != 1)}, {span}"
     return (
-        rf"\hypersetup{{pdftitle={{{title}}}, pdfauthor={{{organiser}}}, "
-        rf"pdfsubject={{{subject}}}, pdflang={{{reports[0].language}}}, bookmarksopen=true}}"
+        rf"\hypersetup{{pdftitle={{{latex_text(title)}}}, pdfauthor={{{latex_text(organiser)}}}, "
+        rf"pdfsubject={{{latex_text(subject)}}}, pdflang={{{reports[0].language}}}, bookmarksopen=true}}"
     )
 
 
