@@ -265,7 +265,11 @@ def build_html(layout: Layout, staging: Path, outputs: Path) -> list[Path]:
         # Start from a copy of the last site (mtimes kept), so that Sphinx writes only what changed.
         shutil.copytree(previous, outdir, copy_function=shutil.copy2)
     downloads = downloads_folder(layout, staging, outputs)
-    overrides = {"edition_downloads_dir": str(downloads), "edition_downloads_required": "0" if layout.draft else "1"}
+    overrides = {
+        "edition_downloads_dir": str(downloads),
+        "edition_downloads_required": "0" if layout.draft else "1",
+        "edition_scratch_dir": str(staging),
+    }
     run_sphinx("html", layout, outdir, overrides)
     return [outdir]
 

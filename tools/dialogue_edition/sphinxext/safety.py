@@ -105,7 +105,7 @@ def refuse_raw_role(
 ) -> tuple[list[nodes.Node], list[nodes.system_message]]:
     """The ``raw`` role, refused at the page and line (docutils' own refusal names no line inside eval-rst)."""
     source, line = inliner.reporter.get_source_and_line(lineno)
-    logger.warning('"raw" role refused: a page may not insert raw markup', location=(source, line))
+    logger.warning('"raw" role refused: a page may not insert raw markup', location=f"{source}:{line}")
     return [nodes.Text(text)], []
 
 
@@ -129,7 +129,6 @@ def check_page(app: Sphinx, doctree: nodes.document) -> None:
         if scheme_of(uri) is not None or uri.startswith("//"):
             if isinstance(node, nodes.image):
                 logger.warning("remote image %r refused: the site asks no other site for anything", uri, location=node)
-                node["uri"] = ""
             continue  # a remote download is a link, checked above
         _, absolute = app.env.relfn2path(uri.replace("*", "any"), app.env.docname)
         refusal = file_refusal(Path(absolute), root)
@@ -143,13 +142,15 @@ def check_static_files(app: Sphinx) -> None:
     # The folders conf.py names (relative to it); extensions add their own files by absolute paths.
     configured = (*app.config.html_static_path, *app.config.html_extra_path)
     folders = [Path(app.confdir) / folder for folder in configured if not Path(folder).is_absolute()]
+    reported: set[Path] = set()
     for folder in [Path(app.srcdir), *folders]:
         if not folder.exists():
             continue
         for path in [folder, *folder.rglob("*")]:
             resolved = path.resolve()
-            if resolved != root and root not in resolved.parents:
-                logger.warning("leads outside the project (to %s): remove the link", resolved, location=str(path))
+            if path not in reported and resolved != root and root not in resolved.parents:
+                reported.add(path)
+                logger.warning("%s: leads outside the project (to %s): remove the link", path, resolved)
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
@@ -157,5 +158,6 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_role("raw", refuse_raw_role, override=True)
     app.connect("builder-inited", disable_raw_and_file_insertion)
     app.connect("builder-inited", check_static_files)
-    app.connect("doctree-read", check_page)
+    # Before Sphinx's image collector (priority 500) rewrites each image's address.
+    app.connect("doctree-read", check_page, priority=400)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
