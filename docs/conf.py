@@ -87,6 +87,7 @@ extensions = [
     "dialogue_edition.sphinxext.search_index",
     "notfound.extension",
     "dialogue_edition.sphinxext.redirects",
+    "dialogue_edition.sphinxext.content_security",
     "dialogue_edition.sphinxext.mentions",
 ]
 

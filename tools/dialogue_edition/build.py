@@ -183,6 +183,12 @@ def silent_faults(log: Path) -> list[str]:
     return sorted({match for pattern in LATEX_SILENT_FAULTS for match in pattern.findall(text)})
 
 
+TEX_ENVIRONMENT = {**os.environ, "openin_any": "p", "openout_any": "p", "shell_escape": "f"}
+"""TeX confined to the build: it reads and writes no file outside its folder (no absolute paths,
+no ``..``, no hidden files: kpathsea's "paranoid" setting) and runs no command, even if escaping
+had let a ``\\input`` or ``\\write18`` through."""
+
+
 def compile_latex(texdir: Path, layout: Layout) -> list[Path]:
     """Run latexmk (xelatex, per Sphinx's latexmkrc) on each document; return the PDFs."""
     pdfs = []
@@ -195,9 +201,10 @@ def compile_latex(texdir: Path, layout: Layout) -> list[Path]:
             "-interaction=nonstopmode",
             "-halt-on-error",
             "-file-line-error",
+            "-no-shell-escape",
             tex.name,
         ]
-        result = subprocess.run(command, cwd=texdir, capture_output=True, text=True)
+        result = subprocess.run(command, cwd=texdir, capture_output=True, text=True, env=TEX_ENVIRONMENT)
         log = tex.with_suffix(".log")
         for suffix in (".log", ".toc"):
             if tex.with_suffix(suffix).exists():
