@@ -183,6 +183,9 @@ def silent_faults(log: Path) -> list[str]:
     return sorted({match for pattern in LATEX_SILENT_FAULTS for match in pattern.findall(text)})
 
 
+FULL_DISK = 1024 * 1024
+"""Free bytes below which a failed LaTeX run is put down to a full disk."""
+
 TEX_ENVIRONMENT = {**os.environ, "openin_any": "p", "openout_any": "p", "shell_escape": "f"}
 """TeX confined to the build: it reads and writes no file outside its folder (no absolute paths,
 no ``..``, no hidden files: kpathsea's "paranoid" setting) and runs no command, even if escaping
@@ -210,6 +213,9 @@ def compile_latex(texdir: Path, layout: Layout) -> list[Path]:
             if tex.with_suffix(suffix).exists():
                 shutil.copyfile(tex.with_suffix(suffix), layout.log(f"{tex.stem}-latex{suffix}"))
         if result.returncode != 0:
+            if shutil.disk_usage(texdir).free < FULL_DISK:
+                # TeX says only that it cannot write a file, or nothing clear at all.
+                raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(texdir))
             raise BuildFailed(f"LaTeX failed on {tex.name}:\n{latex_errors(log)}")
         faults = silent_faults(log)
         if faults:

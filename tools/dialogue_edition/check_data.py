@@ -21,8 +21,15 @@ PAGE_SUFFIXES = (".md", ".rst", ".txt", ".yaml", ".bib", ".css", ".py")
 
 
 def check_pages(docs: Path) -> None:
-    """Every text file under ``docs/``: UTF-8, no NUL or other control character (file and line named)."""
+    """Every file under ``docs/`` inside the project (links followed); every text file clean UTF-8.
+
+    A symbolic link out of the project would publish a file of the build machine; a page that
+    is not clean text is named with its line (Sphinx's own message names neither).
+    """
+    project = docs.resolve().parent
     for path in sorted(docs.rglob("*")):
+        if project not in path.resolve().parents:
+            raise InputError(path, None, f"leads outside the project (to {path.resolve()}): remove the link")
         if path.suffix in PAGE_SUFFIXES and path.is_file() and not path.name.startswith("."):
             read_text(path)
 

@@ -28,6 +28,7 @@ from docutils.parsers.rst.states import Inliner
 from lxml import etree
 from sphinx import addnodes
 from sphinx.application import Sphinx
+from sphinx.errors import SphinxError
 from sphinx.util import logging
 
 logger = logging.getLogger(__name__)
@@ -41,6 +42,12 @@ IGNORED_IN_URLS = re.compile(r"[\x00-\x20\x7f]")
 
 RUNNABLE_SUFFIXES = frozenset({".html", ".htm", ".xhtml", ".xht", ".shtml", ".js", ".mjs", ".xml", ".xsl", ".svgz"})
 """Files a browser would run as a page or a script if the site served them."""
+
+
+class ContentPolicyError(SphinxError):
+    """A file of the sources breaks the content policy before any page is read."""
+
+    category = "Content policy"
 
 
 def scheme_of(url: str) -> str | None:
@@ -125,15 +132,23 @@ def check_page(app: Sphinx, doctree: nodes.document) -> None:
         if refusal:
             logger.warning(refusal, location=node)
             node["refuri"] = "#"
-    for node, uri in _files(doctree):
+    for node, uri in list(_files(doctree)):
         if scheme_of(uri) is not None or uri.startswith("//"):
             if isinstance(node, nodes.image):
                 logger.warning("remote image %r refused: the site asks no other site for anything", uri, location=node)
+                _withdraw(node)
             continue  # a remote download is a link, checked above
         _, absolute = app.env.relfn2path(uri.replace("*", "any"), app.env.docname)
         refusal = file_refusal(Path(absolute), root)
         if refusal:
             logger.warning(refusal, location=node)
+            _withdraw(node)
+
+
+def _withdraw(node: nodes.Element) -> None:
+    """Put a refused image or download's text in its place, so that no builder reads or fetches the file."""
+    text = node.get("alt", "") if isinstance(node, nodes.image) else node.astext()
+    node.replace_self(nodes.inline(text, text))
 
 
 def check_static_files(app: Sphinx) -> None:
@@ -142,15 +157,14 @@ def check_static_files(app: Sphinx) -> None:
     # The folders conf.py names (relative to it); extensions add their own files by absolute paths.
     configured = (*app.config.html_static_path, *app.config.html_extra_path)
     folders = [Path(app.confdir) / folder for folder in configured if not Path(folder).is_absolute()]
-    reported: set[Path] = set()
     for folder in [Path(app.srcdir), *folders]:
         if not folder.exists():
             continue
         for path in [folder, *folder.rglob("*")]:
             resolved = path.resolve()
-            if path not in reported and resolved != root and root not in resolved.parents:
-                reported.add(path)
-                logger.warning("%s: leads outside the project (to %s): remove the link", path, resolved)
+            if resolved != root and root not in resolved.parents:
+                # Stop before Sphinx copies anything from it.
+                raise ContentPolicyError(f"{path}: leads outside the project (to {resolved}): remove the link")
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
