@@ -198,7 +198,9 @@ def _replace(path: Path, old: bytes, new: bytes) -> None:
 DATA_ATTACKS: dict[str, tuple[Path, Callable[[Path], None], str]] = {
     "duplicate key in people.yaml": (
         Path("registry/people.yaml"),
-        lambda path: _replace(path, b"  name_order: family-first", b"  name_order: family-first\n  name_order: given-first"),
+        lambda path: _replace(
+            path, b"  name_order: family-first", b"  name_order: family-first\n  name_order: given-first"
+        ),
         "registry/people.yaml:{line}: invalid YAML: duplicate key 'name_order'",
     ),
     "non-UTF-8 bytes in agreements.bib": (
@@ -224,7 +226,9 @@ DATA_ATTACKS: dict[str, tuple[Path, Callable[[Path], None], str]] = {
     "metadata title that injects a directive": (
         METADATA,
         lambda path: path.write_bytes(
-            re.sub(rb"title: >-\n(  .*\n)+", rb'title: "A\\n```{literalinclude} /etc/hostname\\n```"\n', path.read_bytes())
+            re.sub(
+                rb"title: >-\n(  .*\n)+", rb'title: "A\\n```{literalinclude} /etc/hostname\\n```"\n', path.read_bytes()
+            )
         ),
         f"{METADATA.as_posix()}:{{line}}: title: Value error, must be one line of text",
     ),
@@ -235,12 +239,16 @@ DATA_ATTACKS: dict[str, tuple[Path, Callable[[Path], None], str]] = {
     ),
     "redirect out of the site": (
         Path("docs/redirects.yaml"),
-        lambda path: _replace(path, b"redirects: []", b"redirects:\n  - from: x/../../../outside.html\n    to: index.html\n    reason: r"),
+        lambda path: _replace(
+            path, b"redirects: []", b"redirects:\n  - from: x/../../../outside.html\n    to: index.html\n    reason: r"
+        ),
         "docs/redirects.yaml:{line}: redirects.0.from: Value error, must be a page of the site written plainly",
     ),
     "redirect over an existing page": (
         Path("docs/redirects.yaml"),
-        lambda path: _replace(path, b"redirects: []", b"redirects:\n  - from: people.html\n    to: index.html\n    reason: r"),
+        lambda path: _replace(
+            path, b"redirects: []", b"redirects:\n  - from: people.html\n    to: index.html\n    reason: r"
+        ),
         "docs/redirects.yaml:{line}: people.html is a page of the site: a redirect would replace it",
     ),
     "circular redirects": (
@@ -248,7 +256,8 @@ DATA_ATTACKS: dict[str, tuple[Path, Callable[[Path], None], str]] = {
         lambda path: _replace(
             path,
             b"redirects: []",
-            b"redirects:\n  - from: a.html\n    to: b.html\n    reason: r\n  - from: b.html\n    to: a.html\n    reason: r",
+            b"redirects:\n  - from: a.html\n    to: b.html\n    reason: r\n"
+            b"  - from: b.html\n    to: a.html\n    reason: r",
         ),
         "docs/redirects.yaml:{line}: redirects go round in a cycle: a.html -> b.html -> a.html",
     ),
@@ -410,7 +419,9 @@ def test_latex_text_prints_every_special_character_as_written() -> None:
 def test_tex_reads_no_file_outside_its_folder(tmp_path: Path, secret: Path) -> None:
     if shutil.which("xelatex") is None:
         pytest.skip("xelatex is not installed: run ./bootstrap editions")
-    (tmp_path / "leak.tex").write_text(f"\\documentclass{{article}}\\begin{{document}}\\input{{{secret}}}\\end{{document}}\n")
+    (tmp_path / "leak.tex").write_text(
+        f"\\documentclass{{article}}\\begin{{document}}\\input{{{secret}}}\\end{{document}}\n"
+    )
     result = subprocess.run(
         ["xelatex", "-no-shell-escape", "-interaction=nonstopmode", "-halt-on-error", "leak.tex"],
         cwd=tmp_path,
@@ -428,13 +439,16 @@ def test_tex_reads_no_file_outside_its_folder(tmp_path: Path, secret: Path) -> N
 
 
 @pytest.mark.parametrize(
-    "url", ["javascript:alert(1)", "JavaScript:alert(1)", " java\tscript:x", "data:text/html,x", "vbscript:x", "file:///etc"]
+    "url",
+    ["javascript:alert(1)", "JavaScript:alert(1)", " java\tscript:x", "data:text/html,x", "vbscript:x", "file:///etc"],
 )
 def test_links_to_schemes_that_run_or_read_are_refused(url: str) -> None:
     assert link_refusal(url)
 
 
-@pytest.mark.parametrize("url", ["https://example.org", "HTTP://example.org", "mailto:a@b.org", "people.html#x", "#top"])
+@pytest.mark.parametrize(
+    "url", ["https://example.org", "HTTP://example.org", "mailto:a@b.org", "people.html#x", "#top"]
+)
 def test_links_to_the_web_mail_and_the_site_are_allowed(url: str) -> None:
     assert link_refusal(url) is None
 
@@ -479,7 +493,7 @@ def test_the_policy_lists_each_inline_script_by_its_hash() -> None:
     page = '<html><head><meta charset="utf-8"><script>let a = 1;</script><script src="x.js"></script></head></html>'
     secured = with_policy(page)
     assert secured.index("Content-Security-Policy") < secured.index("<script>")
-    assert "'sha256-" in policy_for(page) and policy_for(page).count("'sha256-") == 1
+    assert policy_for(page).count("'sha256-") == 1
     assert with_policy(secured) == secured
 
 
@@ -517,3 +531,24 @@ def test_no_page_of_the_site_breaks_its_content_security_policy(editions: Layout
     for name in pages:
         assert 'http-equiv="Content-Security-Policy"' in (site / name).read_text(encoding="utf-8"), name
     assert list(_violations(site, pages)) == []
+
+
+# -- The workflow that builds pull requests -------------------------------------------------------
+
+
+def test_pull_requests_are_built_read_only_and_without_secrets() -> None:
+    import yaml
+
+    text = (PROJECT_ROOT / ".github" / "workflows" / "ci.yml").read_text(encoding="utf-8")
+    workflow = yaml.safe_load(text)
+    triggers = workflow[True]  # YAML 1.1 reads the key "on" as true
+    assert "pull_request" in triggers
+    assert "pull_request_target" not in triggers
+    assert workflow["permissions"] == {"contents": "read"}
+    for job in workflow["jobs"].values():
+        assert job.get("permissions", {"contents": "read"}) == {"contents": "read"}
+        for step in job["steps"]:
+            if "actions/checkout" in step.get("uses", ""):
+                assert step["with"]["persist-credentials"] is False
+    assert "secrets." not in text
+    assert "read-only permissions and no secrets" in text

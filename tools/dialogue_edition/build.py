@@ -416,7 +416,9 @@ def unwritable(error: OSError) -> str:
         errno.EACCES: "permission denied",
         errno.EPERM: "permission denied",
     }.get(error.errno or 0, error.strerror or str(error))
-    return f"cannot write{where}: {reason}. Free some space or fix the permissions of the build folder, then build again."
+    return (
+        f"cannot write{where}: {reason}. Free some space or fix the permissions of the build folder, then build again."
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:

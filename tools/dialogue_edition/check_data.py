@@ -15,7 +15,6 @@ from .redirects import load_redirects
 from .registry import load_registry
 from .source_report import load_reports
 
-
 PAGE_SUFFIXES = (".md", ".rst", ".txt", ".yaml", ".bib", ".css", ".py")
 """The text files under ``docs/`` that a build reads: each must be clean UTF-8."""
 

@@ -50,7 +50,10 @@ CHARSET = re.compile(r"<meta charset=[\"']?utf-8[\"']?\s*/?>\n?", re.IGNORECASE)
 def policy_for(page: str) -> str:
     """The policy of one page: the fixed one, with the hash of each inline script it holds."""
     digests = sorted(
-        {base64.b64encode(hashlib.sha256(body.encode("utf-8")).digest()).decode() for body in INLINE_SCRIPT.findall(page)}
+        {
+            base64.b64encode(hashlib.sha256(body.encode("utf-8")).digest()).decode()
+            for body in INLINE_SCRIPT.findall(page)
+        }
     )
     hashes = "".join(f" 'sha256-{digest}'" for digest in digests)
     return "; ".join(POLICY).format(hashes=hashes)

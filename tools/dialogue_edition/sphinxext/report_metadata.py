@@ -19,22 +19,21 @@ from sphinx.util.texescape import tex_replacements
 
 from ..source_report import ReportMetadata, long_date
 
-
 LATEX_SPECIALS = str.maketrans({char: replacement for char, replacement in tex_replacements if char.isascii()})
 """Sphinx's own replacements for the characters LaTeX gives a meaning (``\\ { } $ & % # _ ^ ~ [ ]``)."""
 
 
 def latex_text(text: str) -> str:
-    """Text as LaTeX prints it, whatever it holds: the one way metadata and registry text enter LaTeX.
+    r"""Text as LaTeX prints it, whatever it holds: the one way metadata and registry text enter LaTeX.
 
-    Every character TeX would read as markup is replaced, so ``\\input{...}`` prints as written
+    Every character TeX would read as markup is replaced, so ``\input{...}`` prints as written
     and ``R&D 100% #1 a_b`` builds. Safe in running text and in hyperref's PDF strings alike.
     """
     return text.translate(LATEX_SPECIALS)
 
 
 def latex_url(url: str) -> str:
-    """An address as the argument of ``\\sphinxhref`` (hyperref's ``\\href``), as Sphinx writes them."""
+    r"""An address as the argument of ``\sphinxhref`` (hyperref's ``\href``), as Sphinx writes them."""
     return latex_text(url).replace(r"\textasciitilde{}", "~")
 
 
@@ -67,7 +66,7 @@ Original page: \sphinxhref{{{latex_url(url)}}}{{{latex_text(url)}}}\par
 def latex_combined_title_page(title: str, organiser: str, reports: list[ReportMetadata]) -> str:
     """The combined PDF's title page: the site's title and each report it holds, newest first."""
     lines = "\\\\[0.8em]\n".join(
-        rf"{latex_text(report.title)} ({long_date(report.conference_date)}), published by {latex_text(report.publisher)}"
+        f"{latex_text(report.title)} ({long_date(report.conference_date)}), published by {latex_text(report.publisher)}"
         for report in reports
     )
     return rf"""

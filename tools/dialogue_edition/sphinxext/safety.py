@@ -92,7 +92,9 @@ def file_refusal(path: Path, root: Path) -> str | None:
     if suffix in RUNNABLE_SUFFIXES:
         return f"{path.name}: a {suffix} file would run in readers' browsers from the site; offer it another way"
     if suffix == ".svg" and resolved.is_file() and svg_runs_script(resolved):
-        return f"{path.name}: this SVG holds script (or event handlers, or embedded HTML), which would run from the site"
+        return (
+            f"{path.name}: this SVG holds script (or event handlers, or embedded HTML), which would run from the site"
+        )
     return None
 
 
@@ -108,7 +110,13 @@ def disable_raw_and_file_insertion(app: Sphinx) -> None:
 
 
 def refuse_raw_role(
-    name: str, rawtext: str, text: str, lineno: int, inliner: Inliner, options: Any = None, content: Any = None
+    name: str,
+    rawtext: str,
+    text: str,
+    lineno: int,
+    inliner: Inliner,
+    options: dict[str, object] | None = None,
+    content: list[str] | None = None,
 ) -> tuple[list[nodes.Node], list[nodes.system_message]]:
     """The ``raw`` role, refused at the page and line (docutils' own refusal names no line inside eval-rst)."""
     source, line = inliner.reporter.get_source_and_line(lineno)
