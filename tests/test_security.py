@@ -34,7 +34,7 @@ from dialogue_edition.checks.validators import CHROMIUM, CHROMIUM_FLAGS, served
 from dialogue_edition.errors import InputError
 from dialogue_edition.sphinxext.content_security import policy_for, with_policy
 from dialogue_edition.sphinxext.report_metadata import latex_text
-from dialogue_edition.sphinxext.safety import link_refusal, svg_runs_script
+from dialogue_edition.sphinxext.safety import file_refusal, link_refusal, svg_runs_script
 
 REPORT = "strategic-conference-2020"
 PAGE = Path("docs") / "reports" / REPORT / "close.md"
@@ -171,9 +171,12 @@ def attacked(tmp_path_factory: pytest.TempPathFactory, editions: Layout, secret:
 def test_every_page_attack_is_refused_at_its_page_and_line(attacked: AttackRun) -> None:
     assert attacked.result.returncode == 1
     errors = attacked.result.stderr
-    for line, message in attacked.expected:
-        located = [row for row in errors.splitlines() if f"{PAGE.as_posix()}:{line}:" in row]
-        assert any(message in row for row in located), (line, message, errors)
+    missing = [
+        (line, message)
+        for line, message in attacked.expected
+        if not any(message in row for row in errors.splitlines() if f"{PAGE.as_posix()}:{line}:" in row)
+    ]
+    assert missing == [], errors
 
 
 def test_a_refused_build_leaves_every_edition_and_file_as_it_was(attacked: AttackRun, secret: Path) -> None:
@@ -451,6 +454,17 @@ def test_links_to_schemes_that_run_or_read_are_refused(url: str) -> None:
 )
 def test_links_to_the_web_mail_and_the_site_are_allowed(url: str) -> None:
     assert link_refusal(url) is None
+
+
+def test_files_outside_the_project_or_that_would_run_are_refused(tmp_path: Path) -> None:
+    project = tmp_path / "project"
+    (project / "docs").mkdir(parents=True)
+    (project / "docs" / "outside").symlink_to(tmp_path)
+    (tmp_path / "secret.txt").write_text("secret")
+    assert "is outside the project" in (file_refusal(project / "docs" / "outside" / "secret.txt", project) or "")
+    assert "is outside the project" in (file_refusal(project / ".." / "secret.txt", project) or "")
+    assert "would run" in (file_refusal(project / "docs" / "page.HTML", project) or "")
+    assert file_refusal(project / "docs" / "photo.png", project) is None
 
 
 def test_an_svg_with_an_event_handler_is_refused_and_a_plain_one_is_not(tmp_path: Path) -> None:

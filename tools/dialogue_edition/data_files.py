@@ -117,6 +117,17 @@ def _node_tree(path: Path, mtime_ns: int, size: int) -> yaml.Node | None:
     return read_yaml(path)[1]
 
 
+@functools.lru_cache(maxsize=32)
+def _cached_text(path: Path, mtime_ns: int, size: int) -> str:
+    return read_text(path)
+
+
+def text_once(path: Path) -> str:
+    """A file's text, read once while it is unchanged (messages about many entries need it again and again)."""
+    status = path.stat()
+    return _cached_text(path, status.st_mtime_ns, status.st_size)
+
+
 def line_in(path: Path, location: tuple[int | str, ...]) -> int | None:
     """The line of the value at ``location`` (a path of keys and indexes) in the YAML file ``path``."""
     status = path.stat()
