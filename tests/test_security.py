@@ -131,6 +131,7 @@ def page_attacks(secret: Path) -> list[tuple[str, str]]:
         ("```{button-link} javascript:alert(1)\nClick\n```", "link to 'javascript:alert(1)' refused"),
         (":::{card} Card\n:link: JavaScript:alert(2)\nBody\n:::", "link to 'JavaScript:alert(2)' refused"),
         ("[a link](ftp://example.org/file)", "link to 'ftp://example.org/file' refused"),
+        ("{download}`a file <data://text/html,x>`", "link to 'data://text/html,x' refused"),
         ("```{eval-rst}\nA `click <JAVASCRIPT:alert(3)>`_ link.\n```", "link to 'JAVASCRIPT:alert(3)' refused"),
         ("```{eval-rst}\nSome :raw:`<b>markup</b>` here.\n```", '"raw" role refused'),
         ("```{raw} html\n<script>alert(5)</script>\n```", '"raw" directive disabled'),
@@ -225,6 +226,11 @@ DATA_ATTACKS: dict[str, tuple[Path, Callable[[Path], None], str]] = {
         Path("registry/organisations.yaml"),
         lambda path: _replace(path, b"id: lotte", b"id: lotte\n    note: \x1b[2J"),
         "registry/organisations.yaml:{line}: control character U+001B",
+    ),
+    "control character written as a YAML escape": (
+        Path("registry/organisations.yaml"),
+        lambda path: _replace(path, b"id: lotte", b'id: lotte\n    note: "a\\0b"'),
+        "registry/organisations.yaml:{line}: invalid YAML: control character U+0000 in a value",
     ),
     "metadata title that injects a directive": (
         METADATA,

@@ -47,7 +47,19 @@ def _construct_mapping_once(loader: _Loader, node: yaml.MappingNode, deep: bool 
     return yaml.SafeLoader.construct_mapping(loader, node, deep=deep)
 
 
+def _construct_clean_text(loader: _Loader, node: yaml.ScalarNode) -> str:
+    r"""A string without control characters, even those YAML's escapes (``"\0"``, ``"\e"``) write."""
+    value = loader.construct_scalar(node)
+    control = CONTROL_CHARACTER.search(value)
+    if control:
+        raise yaml.constructor.ConstructorError(
+            None, None, f"control character U+{ord(control.group()):04X} in a value: remove it", node.start_mark
+        )
+    return value
+
+
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping_once)
+_Loader.add_constructor("tag:yaml.org,2002:str", _construct_clean_text)
 _Loader.yaml_implicit_resolvers = {
     first: [resolver for resolver in resolvers if resolver[0] != "tag:yaml.org,2002:timestamp"]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()

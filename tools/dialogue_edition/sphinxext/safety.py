@@ -145,7 +145,10 @@ def check_page(app: Sphinx, doctree: nodes.document) -> None:
             if isinstance(node, nodes.image):
                 logger.warning("remote image %r refused: the site asks no other site for anything", uri, location=node)
                 _withdraw(node)
-            continue  # a remote download is a link, checked above
+            elif link_refusal(uri):  # a remote download is a link
+                logger.warning(link_refusal(uri), location=node)
+                _withdraw(node)
+            continue
         _, absolute = app.env.relfn2path(uri.replace("*", "any"), app.env.docname)
         refusal = file_refusal(Path(absolute), root)
         if refusal:
