@@ -370,15 +370,18 @@ def build(editions: Sequence[str], layout: Layout) -> list[Path]:
     os.environ["SOURCE_DATE_EPOCH"] = source_date_epoch()
     try:
         layout.build.mkdir(parents=True, exist_ok=True)
-        lock = (layout.build / ".lock").open("w")
+        # The build folder itself is the lock (no file of its own beside the editions).
+        folder = os.open(layout.build, os.O_RDONLY)
     except OSError as error:
         raise BuildFailed(unwritable(error)) from None
-    with lock:
+    try:
         try:
-            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            fcntl.flock(folder, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:
             raise BuildFailed(f"another build is writing to {layout.build}; wait for it to finish.") from None
         return build_locked(editions, layout)
+    finally:
+        os.close(folder)
 
 
 def build_locked(editions: Sequence[str], layout: Layout) -> list[Path]:
