@@ -29,7 +29,7 @@ import pytest
 from conftest import PROJECT_ROOT, require_tool
 from dialogue_edition import build as build_module
 from dialogue_edition import data_files
-from dialogue_edition.build import TEX_ENVIRONMENT, Layout, copy_project, place_all, remove_stale_staging
+from dialogue_edition.build import Layout, copy_project, place_all, remove_stale_staging, tex_environment
 from dialogue_edition.checks.validators import CHROMIUM, CHROMIUM_FLAGS, served
 from dialogue_edition.errors import InputError
 from dialogue_edition.sphinxext.content_security import policy_for, with_policy
@@ -436,7 +436,7 @@ def test_tex_reads_no_file_outside_its_folder(tmp_path: Path, secret: Path) -> N
         cwd=tmp_path,
         capture_output=True,
         text=True,
-        env=TEX_ENVIRONMENT,
+        env=tex_environment(),
     )
     assert result.returncode != 0
     assert f"Not reading from {secret} (openin_any = p)" in result.stderr

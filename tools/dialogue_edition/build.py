@@ -186,10 +186,15 @@ def silent_faults(log: Path) -> list[str]:
 FULL_DISK = 1024 * 1024
 """Free bytes below which a failed LaTeX run is put down to a full disk."""
 
-TEX_ENVIRONMENT = {**os.environ, "openin_any": "p", "openout_any": "p", "shell_escape": "f"}
+TEX_CONFINEMENT = {"openin_any": "p", "openout_any": "p", "shell_escape": "f"}
 """TeX confined to the build: it reads and writes no file outside its folder (no absolute paths,
 no ``..``, no hidden files: kpathsea's "paranoid" setting) and runs no command, even if escaping
 had let a ``\\input`` or ``\\write18`` through."""
+
+
+def tex_environment() -> dict[str, str]:
+    """The environment of this moment (``SOURCE_DATE_EPOCH`` included), with TeX confined."""
+    return {**os.environ, **TEX_CONFINEMENT}
 
 
 def compile_latex(texdir: Path, layout: Layout) -> list[Path]:
@@ -207,7 +212,7 @@ def compile_latex(texdir: Path, layout: Layout) -> list[Path]:
             "-no-shell-escape",
             tex.name,
         ]
-        result = subprocess.run(command, cwd=texdir, capture_output=True, text=True, env=TEX_ENVIRONMENT)
+        result = subprocess.run(command, cwd=texdir, capture_output=True, text=True, env=tex_environment())
         log = tex.with_suffix(".log")
         for suffix in (".log", ".toc"):
             if tex.with_suffix(suffix).exists():
