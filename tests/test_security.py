@@ -416,6 +416,23 @@ def test_a_full_or_read_only_build_folder_is_one_clear_line(
     assert "Traceback" not in errors
 
 
+def test_a_disk_that_fills_while_sphinx_writes_is_one_clear_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def full_disk(arguments: list[str]) -> int:
+        error = OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), arguments[-1] + "/index.html")
+        build_module.sphinx_errors.handle_exception(error)
+        return 2
+
+    monkeypatch.setattr(build_module, "build_main", full_disk)
+    status = build_module.main(["html", "--draft", "--build-dir", str(tmp_path / "build")])
+    errors = capsys.readouterr().err
+    assert status == 1
+    assert re.search(r"edition-build: cannot write \S+/html/index.html: the disk is full\.", errors), errors
+    assert "OSError" not in errors
+    assert "Traceback" not in errors
+
+
 # -- LaTeX: escaped, and confined even if escaping failed ----------------------------------------
 
 

@@ -108,15 +108,21 @@ PENDING_STAMP = "code-digest.pending"
 
 
 @contextlib.contextmanager
-def concise_errors(log: Path) -> Iterator[None]:
+def concise_errors(log: Path) -> Iterator[list[OSError]]:
     """While Sphinx runs, report an exception that stops it in one line, the traceback in ``log``.
 
     Sphinx prints a full report with a traceback for any error, even a misspelt theme name;
     readers of this pipeline get the message, developers the traceback in the log file. Sphinx
-    offers no setting for this, so its (private) error hook is replaced for the duration.
+    offers no setting for this, so its (private) error hook is replaced for the duration. A file
+    system that refuses to be written is not reported here but handed back (the list yielded),
+    for :func:`build` to say so in one line.
     """
+    unwritable: list[OSError] = []
 
     def report(exception: BaseException, /, *, stderr: TextIO = sys.stderr, **_: object) -> None:
+        if isinstance(exception, OSError) and exception.errno in UNWRITABLE:
+            unwritable.append(exception)
+            return
         category = getattr(exception, "category", type(exception).__name__)
         log.parent.mkdir(parents=True, exist_ok=True)
         log.write_text("".join(traceback.format_exception(exception)), encoding="utf-8")
@@ -125,7 +131,7 @@ def concise_errors(log: Path) -> Iterator[None]:
     original = sphinx_errors.handle_exception
     sphinx_errors.handle_exception = report
     try:
-        yield
+        yield unwritable
     finally:
         sphinx_errors.handle_exception = original
 
@@ -145,8 +151,10 @@ def run_sphinx(builder: str, layout: Layout, outdir: Path, overrides: dict[str, 
     # the stamp goes now and comes back only once everything is placed (see :func:`build`), so a
     # build after a failed or killed one reads every page again.
     stamp.unlink(missing_ok=True)
-    with concise_errors(layout.log(f"{builder}-crash.log")):
+    with concise_errors(layout.log(f"{builder}-crash.log")) as unwritable:
         status = build_main([*arguments, str(layout.docs), str(outdir)])
+    if unwritable:
+        raise unwritable[0]
     if status != 0:
         raise BuildFailed(f"Sphinx's {builder} builder reported errors (above; also in {warnings_log}).")
     stamp.with_name(PENDING_STAMP).write_text(current)
@@ -414,16 +422,20 @@ def build_locked(editions: Sequence[str], layout: Layout) -> list[Path]:
     return placed
 
 
+UNWRITABLE = {
+    errno.ENOSPC: "the disk is full",
+    errno.EDQUOT: "the disk quota is used up",
+    errno.EROFS: "the file system is read-only",
+    errno.EACCES: "permission denied",
+    errno.EPERM: "permission denied",
+}
+"""What a file system that refuses to be written says, in words."""
+
+
 def unwritable(error: OSError) -> str:
     """One line for a file system that refuses to be written: read-only, full, or not allowed."""
     where = f" {error.filename}" if error.filename else ""
-    reason = {
-        errno.ENOSPC: "the disk is full",
-        errno.EDQUOT: "the disk quota is used up",
-        errno.EROFS: "the file system is read-only",
-        errno.EACCES: "permission denied",
-        errno.EPERM: "permission denied",
-    }.get(error.errno or 0, error.strerror or str(error))
+    reason = UNWRITABLE.get(error.errno or 0, error.strerror or str(error))
     return (
         f"cannot write{where}: {reason}. Free some space or fix the permissions of the build folder, then build again."
     )
