@@ -264,13 +264,15 @@ def build_epub(layout: Layout, staging: Path, outputs: Path) -> list[Path]:
     return [outputs / epub.name for epub in epubs]
 
 
-def downloads_folder(layout: Layout, staging: Path, outputs: Path) -> Path:
+def downloads_folder(layout: Layout, outputs: Path) -> Path:
     """The PDFs and EPUBs the site offers: those of this build, else the ones already in place.
 
     Linked (or copied) into one staging folder, so that the site's checksums are those of the
-    files placed beside it.
+    files placed beside it. Its path is the same at every build: Sphinx records the setting that
+    names it in the site (``.buildinfo``), which is then the same for the same sources.
     """
-    folder = staging / "downloads"
+    folder = layout.staging / "downloads"
+    shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir()
     for source in (layout.build, outputs):
         for path in sorted([*source.glob("*.pdf"), *source.glob("*.epub")]):
@@ -290,7 +292,7 @@ def build_html(layout: Layout, staging: Path, outputs: Path) -> list[Path]:
     if previous.is_dir():
         # Start from a copy of the last site (mtimes kept), so that Sphinx writes only what changed.
         shutil.copytree(previous, outdir, copy_function=shutil.copy2)
-    downloads = downloads_folder(layout, staging, outputs)
+    downloads = downloads_folder(layout, outputs)
     overrides = {
         "edition_downloads_dir": str(downloads),
         "edition_downloads_required": "0" if layout.draft else "1",
