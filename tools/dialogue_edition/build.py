@@ -296,7 +296,9 @@ def build_html(layout: Layout, staging: Path, outputs: Path) -> list[Path]:
     overrides = {
         "edition_downloads_dir": str(downloads),
         "edition_downloads_required": "0" if layout.draft else "1",
-        "edition_scratch_dir": str(staging),
+        # A path the same at every build: the anchor script's folder joins html_static_path, which
+        # Sphinx records in the site (.buildinfo).
+        "edition_scratch_dir": str(layout.staging / "scratch"),
     }
     run_sphinx("html", layout, outdir, overrides)
     return [outdir]
