@@ -418,9 +418,10 @@ def build_locked(editions: Sequence[str], layout: Layout) -> list[Path]:
             shutil.rmtree(staging, ignore_errors=True)
             raise
         placed = place_all(outputs, layout)
-        shutil.rmtree(staging)
         for pending in layout.build.glob(f".doctrees/*/{PENDING_STAMP}"):
             pending.replace(pending.with_name(CODE_STAMP))
+        # Nothing stays behind: the work folders, the downloads' links, the anchor script's folder.
+        remove_stale_staging(layout)
     except OSError as error:
         raise BuildFailed(unwritable(error)) from None
     return placed
