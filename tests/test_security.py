@@ -312,6 +312,23 @@ def test_a_link_out_of_the_project_is_refused(data_project: Path, secret: Path, 
     assert editions_of(data_project) == before
 
 
+@pytest.mark.parametrize(
+    ("name", "content"), [("page.html", "<script>alert(1)</script>\n"), ("picture.svg", SVG_WITH_SCRIPT)]
+)
+def test_a_static_file_that_would_run_is_refused(data_project: Path, name: str, content: str) -> None:
+    planted = data_project / "docs" / "_static" / name
+    planted.write_text(content, encoding="utf-8")
+    before = editions_of(data_project)
+    try:
+        result = run_build(data_project, "all")
+    finally:
+        planted.unlink()
+    assert result.returncode == 1
+    assert f"Content policy: {planted}: a static file the site would serve as a page" in result.stderr
+    assert "Traceback" not in result.stderr + result.stdout
+    assert editions_of(data_project) == before
+
+
 # -- Atomic editions: killed at the PDF step, then at the HTML step ------------------------------
 
 

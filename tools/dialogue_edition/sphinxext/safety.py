@@ -13,7 +13,8 @@ and line (an error under ``-W``):
 - no remote images: a reader's browser asks no other site for anything;
 - links only to ``http``, ``https`` and ``mailto`` addresses, and within the site; ``javascript:``
   and the like are refused whatever their case, from MyST, reStructuredText and sphinx-design alike;
-- static files (``html_static_path``) inside the project, symbolic links included.
+- static files (``html_static_path``) inside the project, symbolic links included, and none of
+  them a page or an SVG with script (the site's own ``.js`` files are code, reviewed as code).
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.\-]*):")
 IGNORED_IN_URLS = re.compile(r"[\x00-\x20\x7f]")
 """What browsers drop from an address before reading its scheme (``java\\tscript:`` runs)."""
 
+PAGE_SUFFIXES = frozenset({".html", ".htm", ".xhtml", ".xht", ".shtml"})
 RUNNABLE_SUFFIXES = frozenset({".html", ".htm", ".xhtml", ".xht", ".shtml", ".js", ".mjs", ".xml", ".xsl", ".svgz"})
 """Files a browser would run as a page or a script if the site served them."""
 
@@ -176,6 +178,19 @@ def check_static_files(app: Sphinx) -> None:
             if resolved != root and root not in resolved.parents:
                 # Stop before Sphinx copies anything from it.
                 raise ContentPolicyError(f"{path}: leads outside the project (to {resolved}): remove the link")
+            if folder in folders and path.is_file() and _page_or_scripted_svg(path):
+                raise ContentPolicyError(
+                    f"{path}: a static file the site would serve as a page (or an SVG with script): remove it"
+                )
+
+
+def _page_or_scripted_svg(path: Path) -> bool:
+    """An HTML page or an SVG with script among the static files: served from the site's origin, it would run.
+
+    The site's own scripts (``.js``) are code of the edition, reviewed as such; pages and images are not.
+    """
+    suffix = path.suffix.lower()
+    return suffix in PAGE_SUFFIXES or (suffix == ".svg" and svg_runs_script(path))
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
