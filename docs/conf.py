@@ -95,6 +95,7 @@ extensions = [
     "dialogue_edition.sphinxext.search_page",
     "notfound.extension",
     "dialogue_edition.sphinxext.redirects",
+    "dialogue_edition.sphinxext.content_security",
     "dialogue_edition.sphinxext.mentions",
     # Cite this: a ¶ link and a Cite panel for every paragraph and page of a report (issue 18).
     "dialogue_edition.sphinxext.cite",
@@ -113,6 +114,10 @@ nitpicky = True
 # instead of letting Sphinx "educate" them into something the report never printed.
 smartquotes = False
 exclude_patterns = ["_build", "Thumbs.db", ".DS_Store"]
+
+# -- What a page may contain (dialogue_edition.sphinxext.safety) ----------------------------------
+# Every file a build reads or publishes (images, downloads, static files) is inside the project.
+edition_project_root = str(PROJECT_ROOT)
 
 # -- MyST ------------------------------------------------------------------------------------
 # colon_fence: sphinx-design's grids and cards read best as ::: blocks.

@@ -19,6 +19,7 @@ from pybtex.exceptions import PybtexError
 from pybtex.scanner import PybtexSyntaxError
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from .data_files import read_text
 from .errors import InputError
 
 ENTRY_TYPE = "agreement"
@@ -63,7 +64,7 @@ def field_line(text: str, key: str, field: str) -> int | None:
 
 def parse(path: Path) -> tuple[str, BibliographyData]:
     """The file's text and its entries; a BibTeX syntax error names file and line."""
-    text = path.read_text(encoding="utf-8")
+    text = read_text(path)
     try:
         return text, parse_string(text, "bibtex")
     except PybtexSyntaxError as error:

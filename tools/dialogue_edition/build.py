@@ -1,7 +1,8 @@
 """Build the HTML, PDF and EPUB editions: nitpicky, warnings as errors, and never half-written.
 
-Each edition is built into ``build/.staging/`` and moved into place only when it is complete,
-so a failed build leaves the last good editions in ``build/`` untouched. Run as
+Every edition is built into ``build/.staging/``, and all of them are moved into place together
+only when each one is complete, so a failed or killed build leaves the last good editions in
+``build/`` untouched (and what a killed build left in the staging folder goes at the next build). Run as
 ``python -m dialogue_edition.build {html,pdf,epub,all}`` (or the ``edition-build`` script).
 """
 
@@ -9,7 +10,10 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import errno
+import fcntl
 import hashlib
+import json
 import os
 import re
 import shutil
@@ -103,27 +107,33 @@ def code_digest() -> str:
 
 
 CODE_STAMP = "code-digest"
+PENDING_STAMP = "code-digest.pending"
 
 
 @contextlib.contextmanager
-def concise_errors(log: Path) -> Iterator[None]:
+def concise_errors(log: Path) -> Iterator[list[OSError]]:
     """While Sphinx runs, report an exception that stops it in one line, the traceback in ``log``.
 
     Sphinx prints a full report with a traceback for any error, even a misspelt theme name;
     readers of this pipeline get the message, developers the traceback in the log file. Sphinx
     offers no setting for this (its own report, a page with versions, extensions and a traceback,
     is what tests/test_build_output.py shows), so its (private) error hook is replaced for the
-    duration.
+    duration. A file system that refuses to be written is not reported here but handed back (the
+    list yielded), for :func:`build` to say so in one line.
     """
+    unwritable: list[OSError] = []
 
     def report(exception: BaseException, /, *, stderr: TextIO = sys.stderr, **_: object) -> None:
+        if isinstance(exception, OSError) and exception.errno in UNWRITABLE:
+            unwritable.append(exception)
+            return
         category = getattr(exception, "category", type(exception).__name__)
         log.parent.mkdir(parents=True, exist_ok=True)
         log.write_text("".join(traceback.format_exception(exception)), encoding="utf-8")
         print(f"{category}: {exception}\n(details for developers: {log})", file=stderr)
 
     with mock.patch.object(sphinx_errors, "handle_exception", report):
-        yield
+        yield unwritable
 
 
 def run_sphinx(builder: str, layout: Layout, outdir: Path, overrides: dict[str, str] | None = None) -> None:
@@ -137,25 +147,17 @@ def run_sphinx(builder: str, layout: Layout, outdir: Path, overrides: dict[str, 
     arguments += ["-d", str(layout.doctrees(builder)), "-w", str(warnings_log)]
     for name, value in (overrides or {}).items():
         arguments += ["-D", f"{name}={value}"]
-    with concise_errors(layout.log(f"{builder}-crash.log")):
+    # Until this build's outputs are in place, its doctrees do not match the published editions:
+    # the stamp goes now and comes back only once everything is placed (see :func:`build`), so a
+    # build after a failed or killed one reads every page again.
+    stamp.unlink(missing_ok=True)
+    with concise_errors(layout.log(f"{builder}-crash.log")) as unwritable:
         status = build_main([*arguments, str(layout.docs), str(outdir)])
+    if unwritable:
+        raise unwritable[0]
     if status != 0:
         raise BuildFailed(f"Sphinx's {builder} builder reported errors (above; also in {warnings_log}).")
-    stamp.write_text(current)
-
-
-def place(staged: Path, final: Path) -> None:
-    """Move a finished output into place, replacing the previous one only at the last moment."""
-    final.parent.mkdir(parents=True, exist_ok=True)
-    if staged.is_dir():
-        retired = final.with_name(final.name + ".previous")
-        shutil.rmtree(retired, ignore_errors=True)
-        if final.exists():
-            final.rename(retired)
-        staged.rename(final)
-        shutil.rmtree(retired, ignore_errors=True)
-    else:
-        staged.replace(final)
+    stamp.with_name(PENDING_STAMP).write_text(current)
 
 
 def missing_tex_tools() -> list[str]:
@@ -189,6 +191,20 @@ def silent_faults(log: Path) -> list[str]:
     return sorted({match for pattern in LATEX_SILENT_FAULTS for match in pattern.findall(text)})
 
 
+FULL_DISK = 1024 * 1024
+"""Free bytes below which a failed LaTeX run is put down to a full disk."""
+
+TEX_CONFINEMENT = {"openin_any": "p", "openout_any": "p", "shell_escape": "f"}
+"""TeX confined to the build: it reads and writes no file outside its folder (no absolute paths,
+no ``..``, no hidden files: kpathsea's "paranoid" setting) and runs no command, even if escaping
+had let a ``\\input`` or ``\\write18`` through."""
+
+
+def tex_environment() -> dict[str, str]:
+    """The environment of this moment (``SOURCE_DATE_EPOCH`` included), with TeX confined."""
+    return {**os.environ, **TEX_CONFINEMENT}
+
+
 def compile_latex(texdir: Path, layout: Layout) -> list[Path]:
     """Run latexmk (xelatex, per Sphinx's latexmkrc) on each document; return the PDFs."""
     pdfs = []
@@ -201,14 +217,18 @@ def compile_latex(texdir: Path, layout: Layout) -> list[Path]:
             "-interaction=nonstopmode",
             "-halt-on-error",
             "-file-line-error",
+            "-no-shell-escape",
             tex.name,
         ]
-        result = subprocess.run(command, cwd=texdir, capture_output=True, text=True)
+        result = subprocess.run(command, cwd=texdir, capture_output=True, text=True, env=tex_environment())
         log = tex.with_suffix(".log")
         for suffix in (".log", ".toc"):
             if tex.with_suffix(suffix).exists():
                 shutil.copyfile(tex.with_suffix(suffix), layout.log(f"{tex.stem}-latex{suffix}"))
         if result.returncode != 0:
+            if shutil.disk_usage(texdir).free < FULL_DISK:
+                # TeX says only that it cannot write a file, or nothing clear at all.
+                raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(texdir))
             raise BuildFailed(f"LaTeX failed on {tex.name}:\n{latex_errors(log)}")
         faults = silent_faults(log)
         if faults:
@@ -217,7 +237,7 @@ def compile_latex(texdir: Path, layout: Layout) -> list[Path]:
     return pdfs
 
 
-def build_pdf(layout: Layout, staging: Path) -> list[Path]:
+def build_pdf(layout: Layout, staging: Path, outputs: Path) -> list[Path]:
     """The PDF edition of each report, through Sphinx's LaTeX builder, xelatex and latexmk."""
     missing = missing_tex_tools()
     if missing:
@@ -230,32 +250,59 @@ def build_pdf(layout: Layout, staging: Path) -> list[Path]:
     run_sphinx("latex", layout, texdir)
     pdfs = compile_latex(texdir, layout)
     for pdf in pdfs:
-        place(pdf, layout.build / pdf.name)
-    return [layout.build / pdf.name for pdf in pdfs]
+        pdf.replace(outputs / pdf.name)
+    return [outputs / pdf.name for pdf in pdfs]
 
 
-def build_epub(layout: Layout, staging: Path) -> list[Path]:
+def build_epub(layout: Layout, staging: Path, outputs: Path) -> list[Path]:
     """The EPUB edition."""
     outdir = staging / "epub"
     run_sphinx("epub", layout, outdir)
     epubs = sorted(outdir.glob("*.epub"))
     for epub in epubs:
-        place(epub, layout.build / epub.name)
-    return [layout.build / epub.name for epub in epubs]
+        epub.replace(outputs / epub.name)
+    return [outputs / epub.name for epub in epubs]
 
 
-def build_html(layout: Layout, staging: Path) -> list[Path]:
-    """The HTML site, carrying whichever PDF and EPUB editions are already built."""
-    outdir = staging / "html"
+def downloads_folder(layout: Layout, outputs: Path) -> Path:
+    """The PDFs and EPUBs the site offers: those of this build, else the ones already in place.
+
+    Linked (or copied) into one staging folder, so that the site's checksums are those of the
+    files placed beside it. Its path is the same at every build: Sphinx records the setting that
+    names it in the site (``.buildinfo``), which is then the same for the same sources.
+    """
+    folder = layout.staging / "downloads"
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir()
+    for source in (layout.build, outputs):
+        for path in sorted([*source.glob("*.pdf"), *source.glob("*.epub")]):
+            target = folder / path.name
+            target.unlink(missing_ok=True)
+            try:
+                os.link(path, target)
+            except OSError:
+                shutil.copy2(path, target)
+    return folder
+
+
+def build_html(layout: Layout, staging: Path, outputs: Path) -> list[Path]:
+    """The HTML site, carrying the PDF and EPUB editions of this build (or those already built)."""
+    outdir = outputs / "html"
     previous = layout.build / "html"
     if previous.is_dir():
         # Start from a copy of the last site (mtimes kept), so that Sphinx writes only what changed.
         shutil.copytree(previous, outdir, copy_function=shutil.copy2)
-    overrides = {"edition_downloads_dir": str(layout.build), "edition_downloads_required": "0" if layout.draft else "1"}
+    downloads = downloads_folder(layout, outputs)
+    overrides = {
+        "edition_downloads_dir": str(downloads),
+        "edition_downloads_required": "0" if layout.draft else "1",
+        # A path the same at every build: the anchor script's folder joins html_static_path, which
+        # Sphinx records in the site (.buildinfo).
+        "edition_scratch_dir": str(layout.staging / "scratch"),
+    }
     run_sphinx("html", layout, outdir, overrides)
     index_site_or_fail(outdir)
-    place(outdir, layout.build / "html")
-    return [layout.build / "html"]
+    return [outdir]
 
 
 def index_site_or_fail(site: Path) -> None:
@@ -280,16 +327,132 @@ def check_inputs(layout: Layout) -> None:
         raise BuildFailed(str(error)) from None
 
 
+JOURNAL = "placing.json"
+"""While staged outputs replace the previous ones: which moves are under way (see :func:`place_all`)."""
+
+
+def restore_interrupted(layout: Layout) -> None:
+    """Undo a placing step a kill interrupted, so that ``build/`` holds the previous editions again."""
+    journal = layout.staging / JOURNAL
+    if not journal.exists():
+        return
+    for final_name, existed in json.loads(journal.read_text(encoding="utf-8")).items():
+        final = layout.build / final_name
+        retired = layout.staging / "previous" / final_name
+        if retired.exists() or not existed:
+            if final.is_dir() and not final.is_symlink():
+                shutil.rmtree(final)
+            else:
+                final.unlink(missing_ok=True)
+        if retired.exists():
+            retired.rename(final)
+    journal.unlink()
+
+
+def remove_stale_staging(layout: Layout) -> None:
+    """Remove what builds that were killed or failed left in the staging folder."""
+    restore_interrupted(layout)
+    for pending in layout.build.glob(f".doctrees/*/{PENDING_STAMP}"):
+        pending.unlink()
+    if layout.staging.is_dir():
+        for leftover in layout.staging.iterdir():
+            if leftover.is_dir() and not leftover.is_symlink():
+                shutil.rmtree(leftover)
+            else:
+                leftover.unlink()
+
+
+def place_all(outputs: Path, layout: Layout) -> list[Path]:
+    """Move every staged output into ``build/`` together, the previous ones set aside first.
+
+    Each move is a rename within one file system. The journal written first lists them, so that
+    a build killed while placing is undone by the next one (:func:`restore_interrupted`): the
+    editions in ``build/`` are then either all the previous ones or all the new ones.
+    """
+    names = sorted(path.name for path in outputs.iterdir())
+    retired = layout.staging / "previous"
+    retired.mkdir()
+    journal = layout.staging / JOURNAL
+    existed = {name: (layout.build / name).exists() for name in names}
+    journal.write_text(json.dumps(existed), encoding="utf-8")
+    for name in names:
+        final = layout.build / name
+        if final.exists():
+            final.rename(retired / name)
+    for name in names:
+        (outputs / name).rename(layout.build / name)
+    journal.unlink()
+    shutil.rmtree(retired)
+    return [layout.build / name for name in names]
+
+
 def build(editions: Sequence[str], layout: Layout) -> list[Path]:
-    """Build the named editions in order; return what was put in place."""
+    """Build the named editions in order, then put all of them in place; return what was placed.
+
+    Nothing in ``build/`` changes until every edition is built: a failed or killed build leaves
+    every previous edition (and the site's checksums of them) exactly as it was.
+    """
     check_inputs(layout)
     os.environ["SOURCE_DATE_EPOCH"] = source_date_epoch(layout.docs.parent)
-    layout.staging.mkdir(parents=True, exist_ok=True)
-    outputs = []
-    for edition in editions:
-        with tempfile.TemporaryDirectory(prefix=f"{edition}-", dir=layout.staging) as staging:
-            outputs += BUILDERS[edition](layout, Path(staging))
-    return outputs
+    try:
+        layout.build.mkdir(parents=True, exist_ok=True)
+        # The build folder itself is the lock (no file of its own beside the editions).
+        folder = os.open(layout.build, os.O_RDONLY)
+    except OSError as error:
+        raise BuildFailed(unwritable(error)) from None
+    try:
+        try:
+            fcntl.flock(folder, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            raise BuildFailed(f"another build is writing to {layout.build}; wait for it to finish.") from None
+        return build_locked(editions, layout)
+    finally:
+        os.close(folder)
+
+
+def build_locked(editions: Sequence[str], layout: Layout) -> list[Path]:
+    """:func:`build`, once this process alone writes to the build folder."""
+    try:
+        remove_stale_staging(layout)
+        layout.staging.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix="build-", dir=layout.staging))
+        outputs = staging / "outputs"
+        outputs.mkdir()
+        try:
+            for edition in editions:
+                work = staging / edition
+                work.mkdir()
+                BUILDERS[edition](layout, work, outputs)
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+        placed = place_all(outputs, layout)
+        for pending in layout.build.glob(f".doctrees/*/{PENDING_STAMP}"):
+            pending.replace(pending.with_name(CODE_STAMP))
+        # Nothing stays behind: the work folders, the downloads' links, the anchor script's folder.
+        remove_stale_staging(layout)
+    except OSError as error:
+        raise BuildFailed(unwritable(error)) from None
+    return placed
+
+
+UNWRITABLE = {
+    errno.ENOSPC: "the disk is full",
+    errno.EDQUOT: "the disk quota is used up",
+    errno.EROFS: "the file system is read-only",
+    errno.EACCES: "permission denied",
+    errno.EPERM: "permission denied",
+}
+"""What a file system that refuses to be written says, in words."""
+
+
+def unwritable(error: OSError) -> str:
+    """One line for a file system that refuses to be written: read-only, full, or not allowed."""
+    where = f" {error.filename}" if error.filename else ""
+    reason = UNWRITABLE.get(error.errno or 0, error.strerror or str(error))
+    return (
+        f"cannot write{where}: {reason}. Free some space or fix the permissions of the build folder, then build again."
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -11,12 +11,30 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from .data_files import read_text
 from .errors import InputError
 from .project import find_project
 from .redirects import load_redirects
 from .registry import load_registry
 from .report_review import all_problems
 from .source_report import load_reports
+
+PAGE_SUFFIXES = (".md", ".rst", ".txt", ".yaml", ".bib", ".css", ".py")
+"""The text files under ``docs/`` that a build reads: each must be clean UTF-8."""
+
+
+def check_pages(docs: Path) -> None:
+    """Every file under ``docs/`` inside the project (links followed); every text file clean UTF-8.
+
+    A symbolic link out of the project would publish a file of the build machine; a page that
+    is not clean text is named with its line (Sphinx's own message names neither).
+    """
+    project = docs.resolve().parent
+    for path in sorted(docs.rglob("*")):
+        if project not in path.resolve().parents:
+            raise InputError(path, None, f"leads outside the project (to {path.resolve()}): remove the link")
+        if path.suffix in PAGE_SUFFIXES and path.is_file() and not path.name.startswith("."):
+            read_text(path)
 
 
 class ReviewIncomplete(InputError):
@@ -33,6 +51,7 @@ class ReviewIncomplete(InputError):
 
 def check(project: Path) -> None:
     """Load every data file of the project and review every report; raise InputError on what is wrong."""
+    check_pages(project / "docs")
     reports = load_reports(project / "source_reports")
     registry = load_registry(project / "registry")
     load_redirects(project / "docs" / "redirects.yaml")

@@ -7,8 +7,10 @@ composer knows *where in the file* each value stands. Joining the two gives mess
 
 from __future__ import annotations
 
+import functools
+import re
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import yaml
 from pydantic import BaseModel, ValidationError
@@ -16,6 +18,10 @@ from pydantic import BaseModel, ValidationError
 from .errors import InputError
 
 Model = TypeVar("Model", bound=BaseModel)
+
+CONTROL_CHARACTER = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufffe\uffff]")
+"""Characters no page or data file needs (tab, line feed and carriage return are allowed):
+NUL, escape sequences, line separators a reader cannot see."""
 
 
 if TYPE_CHECKING:
@@ -31,6 +37,35 @@ class _Loader(_SafeLoader):
     """
 
 
+def _construct_mapping_once(loader: _Loader, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+    """A mapping whose keys are each written once: YAML would keep the last silently."""
+    seen: dict[object, int] = {}
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node, deep=deep)
+        if key in seen:
+            raise yaml.constructor.ConstructorError(
+                None,
+                None,
+                f"duplicate key {key!r} (first on line {seen[key]})",
+                key_node.start_mark,
+            )
+        seen[key] = key_node.start_mark.line + 1
+    return yaml.SafeLoader.construct_mapping(loader, node, deep=deep)
+
+
+def _construct_clean_text(loader: _Loader, node: yaml.ScalarNode) -> str:
+    r"""A string without control characters, even those YAML's escapes (``"\0"``, ``"\e"``) write."""
+    value = loader.construct_scalar(node)
+    control = CONTROL_CHARACTER.search(value)
+    if control:
+        raise yaml.constructor.ConstructorError(
+            None, None, f"control character U+{ord(control.group()):04X} in a value: remove it", node.start_mark
+        )
+    return value
+
+
+_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping_once)
+_Loader.add_constructor("tag:yaml.org,2002:str", _construct_clean_text)
 _Loader.yaml_implicit_resolvers = {
     first: [resolver for resolver in resolvers if resolver[0] != "tag:yaml.org,2002:timestamp"]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
@@ -67,24 +102,54 @@ def _line_of(node: yaml.Node | None, location: tuple[int | str, ...]) -> int | N
 
 def read_yaml(path: Path) -> tuple[object, yaml.Node | None]:
     """Parse ``path`` into plain data and its node tree; a syntax error names file and line."""
+    text = read_text(path)
     try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as error:
-        raise InputError(path, None, f"not UTF-8 text ({error.reason})") from None
-    except OSError as error:
-        raise InputError(path, None, f"cannot be read ({error.strerror})") from None
-    try:
-        return yaml.load(text, Loader=_Loader), yaml.compose(text, Loader=_Loader)
+        return _parse(text)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark else None
         raise InputError(path, line, f"invalid YAML: {error.problem or error.context}") from None
 
 
+def read_text(path: Path) -> str:
+    """A project file's text: UTF-8 without NUL or other control characters, else file and line named."""
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise InputError(path, None, f"cannot be read ({error.strerror})") from None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        raise InputError(path, line, f"not UTF-8 text: byte {data[error.start]:#04x} ({error.reason})") from None
+    control = CONTROL_CHARACTER.search(text)
+    if control:
+        line = text.count("\n", 0, control.start()) + 1
+        raise InputError(path, line, f"control character U+{ord(control.group()):04X}: remove it")
+    return text
+
+
+@functools.lru_cache(maxsize=32)
+def _node_tree(path: Path, mtime_ns: int, size: int) -> yaml.Node | None:
+    """The composed tree of a file, kept while the file is unchanged: lines for many messages, one parse."""
+    return read_yaml(path)[1]
+
+
+@functools.lru_cache(maxsize=32)
+def _cached_text(path: Path, mtime_ns: int, size: int) -> str:
+    return read_text(path)
+
+
+def text_once(path: Path) -> str:
+    """A file's text, read once while it is unchanged (messages about many entries need it again and again)."""
+    status = path.stat()
+    return _cached_text(path, status.st_mtime_ns, status.st_size)
+
+
 def line_in(path: Path, location: tuple[int | str, ...]) -> int | None:
     """The line of the value at ``location`` (a path of keys and indexes) in the YAML file ``path``."""
-    _, node = read_yaml(path)
-    return _line_of(node, location)
+    status = path.stat()
+    return _line_of(_node_tree(path, status.st_mtime_ns, status.st_size), location)
 
 
 def validation_errors(path: Path, node: yaml.Node | None, error: ValidationError) -> list[InputError]:

@@ -6,13 +6,26 @@ address only when it is redirected here.
 
 from __future__ import annotations
 
+import posixpath
 from pathlib import Path
+from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
-from .data_files import load_model
+from .data_files import line_in, load_model
+from .errors import InputError
 
+PAGE_SUFFIXES = (".md", ".rst")
 SITE_PATH = r"^[a-z0-9][a-z0-9/_.-]*\.html(#[A-Za-z0-9_.:-]+)?$"
+
+
+def _normal(address: str) -> str:
+    """An address of the site as written once: no ``.``, ``..`` or empty steps, nothing outside the site."""
+    page = address.partition("#")[0]
+    normal = posixpath.normpath(page)
+    if normal != page or normal.startswith("../") or any(step in {".", ".."} for step in page.split("/")):
+        raise ValueError("must be a page of the site written plainly (no '.', '..' or '//' steps)")
+    return address
 
 
 class Redirect(BaseModel):
@@ -20,9 +33,14 @@ class Redirect(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
-    old: str = Field(alias="from", pattern=SITE_PATH)
-    new: str = Field(alias="to", pattern=SITE_PATH)
+    old: Annotated[str, Field(alias="from", pattern=SITE_PATH), AfterValidator(_normal)]
+    new: Annotated[str, Field(alias="to", pattern=SITE_PATH), AfterValidator(_normal)]
     reason: str = Field(min_length=1)
+
+    @property
+    def old_page(self) -> str:
+        """The old address without its anchor: the page a stub is written to, if it has no anchor."""
+        return self.old.partition("#")[0]
 
 
 class RedirectsFile(BaseModel):
@@ -34,5 +52,33 @@ class RedirectsFile(BaseModel):
 
 
 def load_redirects(path: Path) -> list[Redirect]:
-    """The declared redirects; a missing file declares none."""
-    return load_model(path, RedirectsFile).redirects if path.exists() else []
+    """The declared redirects, checked against the pages beside the file; a missing file declares none.
+
+    A redirect never replaces a page that exists (its stub would overwrite it), and redirects
+    form no cycle (a reader would be sent round for ever).
+    """
+    if not path.exists():
+        return []
+    redirects = load_model(path, RedirectsFile).redirects
+    docs = path.parent
+    for index, item in enumerate(redirects):
+        page = docs / item.old_page.removesuffix(".html")
+        if "#" not in item.old and any(page.with_suffix(suffix).exists() for suffix in PAGE_SUFFIXES):
+            raise InputError(
+                path,
+                line_in(path, ("redirects", index, "from")),
+                f"{item.old} is a page of the site: a redirect would replace it",
+            )
+    targets = {item.old: (index, item.new) for index, item in enumerate(redirects)}
+    for start, (index, _) in targets.items():
+        seen, address = [start], start
+        while address in targets:
+            address = targets[address][1]
+            if address in seen:
+                raise InputError(
+                    path,
+                    line_in(path, ("redirects", index, "from")),
+                    "redirects go round in a cycle: " + " -> ".join([*seen[seen.index(address) :], address]),
+                )
+            seen.append(address)
+    return redirects

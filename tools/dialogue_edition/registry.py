@@ -24,7 +24,7 @@ from typing import Annotated, Any, ClassVar, Literal, TypeVar
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, ValidationError, field_validator, model_validator
 
 from .agreements import Agreement, entry_line, load_agreements
-from .data_files import line_in, read_yaml, validation_errors
+from .data_files import line_in, read_yaml, text_once, validation_errors
 from .errors import InputError
 
 PEOPLE_FILE = "people.yaml"
@@ -241,7 +241,7 @@ class Registry:
         """``file:line`` of an entry, for messages about it."""
         if kind == "agreement":
             path = self.folder / AGREEMENTS_FILE
-            return f"{path}:{entry_line(path.read_text(encoding='utf-8'), entry_id)}"
+            return f"{path}:{entry_line(text_once(path), entry_id)}"
         name, key = FILES[kind]
         index = list(self.entries(kind)).index(entry_id)
         return f"{self.folder / name}:{line_in(self.folder / name, (key, index, 'id'))}"

@@ -11,9 +11,9 @@ import hashlib
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, HttpUrl
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, HttpUrl
 
 from .data_files import line_in, load_model
 from .errors import InputError
@@ -28,13 +28,46 @@ def long_date(date: datetime.date | str) -> str:
     return f"{date.day} {date:%B %Y}"
 
 
+LINE_OR_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+"""What one line of metadata never holds: line breaks, tabs, NUL and other control characters, and
+the bidirectional overrides that make text read differently from how it is stored."""
+
+URL_CHARACTERS = re.compile(r"^[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]+$")
+"""The characters RFC 3986 allows in a URL; anything else (braces, backslashes, quotes, spaces) must
+be percent-encoded, so that no address can carry markup into a page or into LaTeX."""
+
+
+def _one_line(value: str) -> str:
+    match = LINE_OR_CONTROL.search(value)
+    if match:
+        raise ValueError(f"must be one line of text without control characters (found U+{ord(match.group()):04X})")
+    if value != value.strip():
+        raise ValueError("must not begin or end with white space")
+    return value
+
+
+def _sane_url(value: HttpUrl) -> HttpUrl:
+    text = str(value)
+    if not URL_CHARACTERS.match(text):
+        raise ValueError("may hold only the characters a URL allows (percent-encode the others)")
+    if value.username or value.password:
+        raise ValueError("must not carry a user name or password")
+    return value
+
+
+OneLine = Annotated[str, Field(min_length=1), AfterValidator(_one_line)]
+"""Metadata text: one line, printable, no leading or trailing white space."""
+WebAddress = Annotated[HttpUrl, AfterValidator(_sane_url)]
+"""An http or https address made only of the characters a URL allows."""
+
+
 class TextFile(BaseModel):
     """Where the report's text is kept and how its integrity is checked."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    file: str = Field(pattern=r"^[^/\\]+$")
-    received_as: str
+    file: str = Field(pattern=r"^[^./\\][^/\\]*$")
+    received_as: OneLine
     encoding: Literal["utf-8"]
     sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
 
@@ -45,13 +78,13 @@ class ReportDescription(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     slug: str = Field(pattern=SLUG_PATTERN)
-    title: str = Field(min_length=1)
+    title: OneLine
     conference_date: datetime.date
     conference_format: Literal["online", "in person", "hybrid"]
-    original_url: HttpUrl
+    original_url: WebAddress
     language: str = Field(pattern=r"^[a-z]{2}(-[A-Z]{2})?$")
-    publisher: str = Field(min_length=1)
-    organiser: str = Field(min_length=1)
+    publisher: OneLine
+    organiser: OneLine
 
 
 class ReportMetadata(ReportDescription):
@@ -103,6 +136,12 @@ def load_report(folder: Path) -> SourceReport:
         line = line_in(metadata_path, ("slug",))
         raise InputError(metadata_path, line, f"slug {metadata.slug!r} differs from the folder name {folder.name!r}")
     text_path = folder / metadata.text.file
+    if text_path.is_symlink() or folder.resolve() not in text_path.resolve().parents:
+        raise InputError(
+            metadata_path,
+            line_in(metadata_path, ("text", "file")),
+            f"text file {metadata.text.file!r} must be a file of the report's folder, not a link",
+        )
     if not text_path.is_file():
         raise InputError(
             metadata_path, line_in(metadata_path, ("text", "file")), f"text file {metadata.text.file!r} is missing"

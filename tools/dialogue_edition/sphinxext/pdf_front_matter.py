@@ -28,9 +28,15 @@ from sphinx.builders.latex.nodes import thebibliography
 from sphinx.builders.latex.theming import Theme
 from sphinx.errors import NoUri
 from sphinx.util.docutils import new_document
-from sphinx.util.texescape import escape
 
-from .report_metadata import combined_pdf_info, latex_combined_title_page, latex_title_page, pdf_info, reports_of
+from ..latex import latex_text
+from .report_metadata import (
+    combined_pdf_info,
+    latex_combined_title_page,
+    latex_title_page,
+    pdf_info,
+    reports_of,
+)
 from .report_reference import latex_reference
 
 
@@ -39,6 +45,10 @@ class PerReportLaTeXBuilder(LaTeXBuilder):
 
     def update_doc_context(self, title: str, author: str, theme: Theme) -> None:
         super().update_doc_context(title, author, theme)
+        # ``latex_documents`` holds plain text from the reports' metadata, which Sphinx would
+        # insert into LaTeX as markup: it is escaped here, as is everything else metadata gives LaTeX.
+        self.context["title"] = latex_text(title)
+        self.context["author"] = latex_text(author)
         reports = reports_of(self.config)
         report = next((report for report in reports if report.title == title), None)
         preamble = self.config.latex_elements.get("preamble", "") + "\n" + running_head(self.short_title(title))
@@ -97,7 +107,7 @@ class PerReportLaTeXBuilder(LaTeXBuilder):
 
 def running_head(title: str) -> str:
     """The LaTeX definition of the running head's title (printed by the page style in ``conf.py``)."""
-    return rf"\newcommand{{\editionrunninghead}}{{{escape(title)}}}"
+    return rf"\newcommand{{\editionrunninghead}}{{{latex_text(title)}}}"
 
 
 def setup(app: Sphinx) -> dict[str, Any]:

@@ -9,10 +9,10 @@ only when it is redirected here.
 
 from __future__ import annotations
 
-import hashlib
 import html
 import json
 import posixpath
+import shutil
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -71,10 +71,15 @@ def prepare_script(app: Sphinx, config: Config) -> None:
 
     Every page, in clean and incremental builds alike, then links it with its checksum.
     """
-    # Outside the output folder (Sphinx refuses static paths inside it), stable for a project.
-    project = hashlib.sha256(str(Path(app.srcdir).resolve()).encode()).hexdigest()[:12]
-    folder = Path(tempfile.gettempdir()) / f"edition-redirects-{project}"
-    folder.mkdir(parents=True, exist_ok=True)
+    # Outside the output folder (Sphinx refuses static paths inside it): the build's own staging
+    # folder (edition-build passes it), else a new private temporary folder; never a folder whose
+    # name others could guess and fill beforehand.
+    if config.edition_scratch_dir:
+        folder = Path(config.edition_scratch_dir) / "redirects"
+        shutil.rmtree(folder, ignore_errors=True)
+        folder.mkdir(parents=True)
+    else:
+        folder = Path(tempfile.mkdtemp(prefix="edition-redirects-"))
     (folder / SCRIPT).write_text(anchor_script(_redirects(app)), encoding="utf-8")
     config.html_static_path = [*config.html_static_path, str(folder)]
 
@@ -83,16 +88,19 @@ def write_stub_pages(app: Sphinx, exception: Exception | None) -> None:
     """Leave a small page at each moved page's old address in the finished HTML site."""
     if exception is not None or app.builder.name != "html":
         return
-    outdir = Path(app.outdir)
+    outdir = Path(app.outdir).resolve()
     for item in _redirects(app):
         if "#" not in item.old:
-            target = outdir / item.old
+            target = (outdir / item.old).resolve()
+            if outdir not in target.parents:  # load_redirects refuses such addresses; never write outside
+                continue
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(stub_page(item.old, item.new), encoding="utf-8")
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
     app.add_config_value("edition_redirects_file", "", "html", types=[str])
+    app.add_config_value("edition_scratch_dir", "", "", types=[str])
     app.add_js_file(SCRIPT)
     app.connect("config-inited", prepare_script)
     app.connect("build-finished", write_stub_pages)

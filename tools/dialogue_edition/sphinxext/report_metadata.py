@@ -15,8 +15,8 @@ from sphinx.addnodes import pending_xref
 from sphinx.application import Sphinx
 from sphinx.config import Config
 from sphinx.util.docutils import SphinxDirective
-from sphinx.util.texescape import escape
 
+from ..latex import latex_text, latex_url
 from ..source_report import ReportMetadata, long_date
 from .report_reference import reference_field
 
@@ -36,15 +36,15 @@ def latex_title_page(report: ReportMetadata, editors: str) -> str:
     return rf"""
 \begin{{titlepage}}
 \centering
-{{\LARGE\bfseries {escape(report.title)}\par}}
+{{\LARGE\bfseries {latex_text(report.title)}\par}}
 \vspace{{1.5cm}}
 {{\large Report of the event of {long_date(report.conference_date)}
-({escape(report.conference_format)}), organised by the {escape(report.organiser)}\par}}
+({latex_text(report.conference_format)}), organised by the {latex_text(report.organiser)}\par}}
 \vfill
-Report published by {escape(report.publisher)}; it states no author.\\
-Original page: \sphinxhref{{{url}}}{{{escape(url)}}}\par
+Report published by {latex_text(report.publisher)}; it states no author.\\
+Original page: \sphinxhref{{{latex_url(url)}}}{{{latex_text(url)}}}\par
 \vspace{{0.5cm}}
-Digital edition by its editors, the {escape(editors[:1].lower() + editors[1:])};
+Digital edition by its editors, the {latex_text(editors[:1].lower() + editors[1:])};
 their additions are marked as editorial.\par
 \vspace{{0.5cm}}
 {{\small SHA-256 of the source text: \texttt{{{report.text.sha256}}}\par}}
@@ -55,20 +55,20 @@ their additions are marked as editorial.\par
 def latex_combined_title_page(title: str, editors: str, reports: list[ReportMetadata]) -> str:
     """The combined PDF's title page: the site's title, each report it holds (newest first), its editors."""
     lines = "\\\\[0.8em]\n".join(
-        rf"{escape(report.title)} ({long_date(report.conference_date)}), published by {escape(report.publisher)}"
+        f"{latex_text(report.title)} ({long_date(report.conference_date)}), published by {latex_text(report.publisher)}"
         for report in reports
     )
     return rf"""
 \begin{{titlepage}}
 \centering
-{{\LARGE\bfseries {escape(title)}\par}}
+{{\LARGE\bfseries {latex_text(title)}\par}}
 \vspace{{1.5cm}}
 {{\large Combined edition of {len(reports)} report{"s" * (len(reports) != 1)}\par}}
 \vfill
 {lines}\par
 \vspace{{0.5cm}}
 Each report's text belongs to its original publisher; no report states an author.\\
-Digital edition by its editors, the {escape(editors[:1].lower() + editors[1:])};
+Digital edition by its editors, the {latex_text(editors[:1].lower() + editors[1:])};
 their additions are marked as editorial.\par
 \end{{titlepage}}
 """
@@ -81,8 +81,8 @@ def pdf_info(report: ReportMetadata, editors: str) -> str:
     """
     subject = f"Report of the event of {long_date(report.conference_date)}, {report.conference_format}"
     return (
-        rf"\hypersetup{{pdftitle={{{report.title}}}, pdfauthor={{{editors} (editors)}}, "
-        rf"pdfsubject={{{subject}}}, pdflang={{{report.language}}}, bookmarksopen=true}}"
+        rf"\hypersetup{{pdftitle={{{latex_text(report.title)}}}, pdfauthor={{{latex_text(editors)} (editors)}}, "
+        rf"pdfsubject={{{latex_text(subject)}}}, pdflang={{{report.language}}}, bookmarksopen=true}}"
     )
 
 
@@ -92,8 +92,8 @@ def combined_pdf_info(title: str, editors: str, reports: list[ReportMetadata]) -
     span = f"{years[0]}" if len(years) == 1 else f"{years[0]}–{years[-1]}"
     subject = f"Reports of {len(reports)} event{'s' * (len(reports) != 1)}, {span}"
     return (
-        rf"\hypersetup{{pdftitle={{{title}}}, pdfauthor={{{editors} (editors)}}, "
-        rf"pdfsubject={{{subject}}}, pdflang={{{reports[0].language}}}, bookmarksopen=true}}"
+        rf"\hypersetup{{pdftitle={{{latex_text(title)}}}, pdfauthor={{{latex_text(editors)} (editors)}}, "
+        rf"pdfsubject={{{latex_text(subject)}}}, pdflang={{{reports[0].language}}}, bookmarksopen=true}}"
     )
 
 

@@ -12,9 +12,9 @@ from pathlib import Path
 
 from docutils import nodes
 from sphinx.config import Config
-from sphinx.util.texescape import escape
 
 from ..citation import Edition, editors_from_citation_file, report_reference
+from ..latex import latex_text
 from ..source_report import ReportMetadata
 
 
@@ -38,8 +38,10 @@ def reference_text(config: Config, report: ReportMetadata) -> str:
 def latex_reference(config: Config, report: ReportMetadata) -> str:
     """The reference as one paragraph of the PDF's title page; the address may break across lines."""
     url = landing_url(config, report)
+    # The landing page's address is the project's own (pyproject.toml) and a slug of [a-z0-9-]:
+    # nothing TeX reads as markup, and \sphinxurl lets it break anywhere (xurl).
     text = r"\sphinxurl{" + url + "}"
-    body = text.join(escape(part) for part in reference_text(config, report).split(url))
+    body = text.join(latex_text(part) for part in reference_text(config, report).split(url))
     return "\n\\vspace{0.5cm}\n{\\small\\raggedright Cite as: " + body + "\\par}\n"
 
 

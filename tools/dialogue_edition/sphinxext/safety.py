@@ -1,22 +1,204 @@
-"""Safe contributions: no raw HTML or LaTeX from page sources.
+"""Safe contributions: what a page may contain (CONTRIBUTING, "What a page may contain").
 
-Contributions come from strangers through pull requests, so page sources may not inject markup:
-docutils' ``raw`` directive is switched off here (``raw_enabled``), and MyST's raw HTML syntax in
-``conf.py`` (``myst_disable_syntax``); together no raw node can reach a doctree.
+Contributions come from strangers through pull requests, so a page may not inject markup, read
+files of the build machine, or make the site run script. Each refusal is a warning at the page
+and line (an error under ``-W``):
+
+- no raw markup: docutils' ``raw`` directive and role are switched off (``raw_enabled``), and
+  MyST's raw HTML syntax in ``conf.py`` (``myst_disable_syntax``);
+- no file insertion: ``include``, ``literalinclude``, ``csv-table``'s ``:file:`` and the like are
+  switched off (``file_insertion_enabled``); what a page shows is written in the page;
+- images and downloads only from inside the project (real paths, symbolic links followed), and
+  never a file a browser would run from the site's origin (HTML, JavaScript, SVG with script);
+- no remote images: a reader's browser asks no other site for anything;
+- links only to ``http``, ``https`` and ``mailto`` addresses, and within the site; ``javascript:``
+  and the like are refused whatever their case, from MyST, reStructuredText and sphinx-design alike;
+- static files (``html_static_path``) inside the project, symbolic links included, and none of
+  them a page or an SVG with script (the site's own ``.js`` files are code, reviewed as code).
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
+from docutils import nodes
+from docutils.parsers.rst.states import Inliner
+from lxml import etree
+from sphinx import addnodes
 from sphinx.application import Sphinx
+from sphinx.errors import SphinxError
+from sphinx.util import logging
+
+logger = logging.getLogger(__name__)
+
+ALLOWED_SCHEMES = frozenset({"http", "https", "mailto"})
+"""The only schemes a link may have; a link without one stays within the site."""
+
+SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.\-]*):")
+IGNORED_IN_URLS = re.compile(r"[\x00-\x20\x7f]")
+"""What browsers drop from an address before reading its scheme (``java\\tscript:`` runs)."""
+
+PAGE_SUFFIXES = frozenset({".html", ".htm", ".xhtml", ".xht", ".shtml"})
+RUNNABLE_SUFFIXES = frozenset({".html", ".htm", ".xhtml", ".xht", ".shtml", ".js", ".mjs", ".xml", ".xsl", ".svgz"})
+"""Files a browser would run as a page or a script if the site served them."""
 
 
-def disable_raw(app: Sphinx) -> None:
-    """Switch docutils' ``raw`` directive off for every page read."""
+class ContentPolicyError(SphinxError):
+    """A file of the sources breaks the content policy before any page is read."""
+
+    category = "Content policy"
+
+
+def scheme_of(url: str) -> str | None:
+    """The scheme of an address as a browser reads it (lower case), or None for a relative one."""
+    match = SCHEME.match(IGNORED_IN_URLS.sub("", url))
+    return match.group(1).lower() if match else None
+
+
+def link_refusal(url: str) -> str | None:
+    """Why a link to ``url`` is refused, or None if it is allowed."""
+    scheme = scheme_of(url)
+    if scheme is None or scheme in ALLOWED_SCHEMES:
+        return None
+    return f"link to {url!r} refused: only http, https and mailto addresses or pages of the site may be linked"
+
+
+def svg_runs_script(path: Path) -> bool:
+    """Whether an SVG holds anything a browser would run: script, event handlers, embedded HTML, links to script."""
+    try:
+        tree = etree.parse(str(path), etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False))
+    except (etree.XMLSyntaxError, OSError):
+        return True  # what cannot be read cannot be shown to be harmless
+    for element in tree.iter():
+        if not isinstance(element.tag, str):
+            continue
+        name = etree.QName(element).localname.lower()
+        if name in {"script", "foreignobject", "iframe", "embed", "object", "handler"}:
+            return True
+        for attribute, value in element.attrib.items():
+            local = etree.QName(attribute).localname.lower()
+            if local.startswith("on") or (local == "href" and link_refusal(value)):
+                return True
+    return False
+
+
+def file_refusal(path: Path, root: Path) -> str | None:
+    """Why a file a page puts on the site is refused, or None if it may be published."""
+    resolved = path.resolve()
+    if resolved != root and root not in resolved.parents:
+        return f"{path} is outside the project: a page may only use files of the project"
+    suffix = resolved.suffix.lower()
+    if suffix in RUNNABLE_SUFFIXES:
+        return f"{path.name}: a {suffix} file would run in readers' browsers from the site; offer it another way"
+    if suffix == ".svg" and resolved.is_file() and svg_runs_script(resolved):
+        return (
+            f"{path.name}: this SVG holds script (or event handlers, or embedded HTML), which would run from the site"
+        )
+    return None
+
+
+def project_root(app: Sphinx) -> Path:
+    """The folder every file a build reads must be in: the project (``edition_project_root``), else the sources."""
+    return Path(app.config.edition_project_root or app.srcdir).resolve()
+
+
+def disable_raw_and_file_insertion(app: Sphinx) -> None:
+    """Switch docutils' ``raw`` and its file insertion (``include`` and the like) off for every page."""
     app.env.settings["raw_enabled"] = False
+    app.env.settings["file_insertion_enabled"] = False
+
+
+def refuse_raw_role(
+    name: str,
+    rawtext: str,
+    text: str,
+    lineno: int,
+    inliner: Inliner,
+    options: dict[str, object] | None = None,
+    content: list[str] | None = None,
+) -> tuple[list[nodes.Node], list[nodes.system_message]]:
+    """The ``raw`` role, refused at the page and line (docutils' own refusal names no line inside eval-rst)."""
+    source, line = inliner.reporter.get_source_and_line(lineno)
+    logger.warning('"raw" role refused: a page may not insert raw markup', location=f"{source}:{line}")
+    return [nodes.Text(text)], []
+
+
+def _files(doctree: nodes.document) -> Iterator[tuple[nodes.Element, str]]:
+    """Every file a page puts on the site: its images and downloads, with the node that names it."""
+    for image in doctree.findall(nodes.image):
+        yield image, image["uri"]
+    for download in doctree.findall(addnodes.download_reference):
+        yield download, download["reftarget"]
+
+
+def check_page(app: Sphinx, doctree: nodes.document) -> None:
+    """Refuse, at its page and line, every link, image or download the content policy does not allow."""
+    root = project_root(app)
+    links = [node for node in doctree.findall(nodes.Element) if isinstance(node, (nodes.reference, nodes.target))]
+    for link in links:
+        refusal = link_refusal(link.get("refuri", ""))
+        if refusal:
+            logger.warning(refusal, location=link)
+            link["refuri"] = "#"
+    for node, uri in list(_files(doctree)):
+        if scheme_of(uri) is not None or uri.startswith("//"):
+            if isinstance(node, nodes.image):
+                logger.warning("remote image %r refused: the site asks no other site for anything", uri, location=node)
+                _withdraw(node)
+            elif link_refusal(uri):  # a remote download is a link
+                logger.warning(link_refusal(uri), location=node)
+                _withdraw(node)
+            continue
+        _, absolute = app.env.relfn2path(uri.replace("*", "any"), app.env.docname)
+        refusal = file_refusal(Path(absolute), root)
+        if refusal:
+            logger.warning(refusal, location=node)
+            _withdraw(node)
+
+
+def _withdraw(node: nodes.Element) -> None:
+    """Put a refused image or download's text in its place, so that no builder reads or fetches the file."""
+    text = node.get("alt", "") if isinstance(node, nodes.image) else node.astext()
+    node.replace_self(nodes.inline(text, text))
+
+
+def check_static_files(app: Sphinx) -> None:
+    """Every static file the site copies (and every file of the sources) is inside the project, links followed."""
+    root = project_root(app)
+    # The folders conf.py names (relative to it); extensions add their own files by absolute paths.
+    configured = (*app.config.html_static_path, *app.config.html_extra_path)
+    folders = [Path(app.confdir) / folder for folder in configured if not Path(folder).is_absolute()]
+    for folder in [Path(app.srcdir), *folders]:
+        if not folder.exists():
+            continue
+        for path in [folder, *folder.rglob("*")]:
+            resolved = path.resolve()
+            if resolved != root and root not in resolved.parents:
+                # Stop before Sphinx copies anything from it.
+                raise ContentPolicyError(f"{path}: leads outside the project (to {resolved}): remove the link")
+            if folder in folders and path.is_file() and _page_or_scripted_svg(path):
+                raise ContentPolicyError(
+                    f"{path}: a static file the site would serve as a page (or an SVG with script): remove it"
+                )
+
+
+def _page_or_scripted_svg(path: Path) -> bool:
+    """An HTML page or an SVG with script among the static files: served from the site's origin, it would run.
+
+    The site's own scripts (``.js``) are code of the edition, reviewed as such; pages and images are not.
+    """
+    suffix = path.suffix.lower()
+    return suffix in PAGE_SUFFIXES or (suffix == ".svg" and svg_runs_script(path))
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
-    app.connect("builder-inited", disable_raw)
+    app.add_config_value("edition_project_root", "", "env", types=[str])
+    app.add_role("raw", refuse_raw_role, override=True)
+    app.connect("builder-inited", disable_raw_and_file_insertion)
+    app.connect("builder-inited", check_static_files)
+    # Before Sphinx's image collector (priority 500) rewrites each image's address.
+    app.connect("doctree-read", check_page, priority=400)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,0 +1,608 @@
+"""Safe to build any pull request: the content policy, confined TeX, the CSP, atomic editions.
+
+The attacks run the real command (``python -m dialogue_edition.build all``) on a copy of the
+project holding a complete previous build (the session's ``editions``), as a CI job would on a
+pull request. Every attack is planted at once and the build run once (the policy reports each
+refusal, at its page and line, before the build stops); data-file attacks, which the data check
+stops before Sphinx starts, each get a run of a second or two. Each asserts: the message names
+file and line, no traceback, the previous editions byte for byte as they were, nothing written
+outside ``build/``, and the planted secret in no edition (HTML, EPUB, PDF text).
+"""
+
+from __future__ import annotations
+
+import errno
+import hashlib
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import zipfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from conftest import PROJECT_ROOT, require_tool
+from dialogue_edition import build as build_module
+from dialogue_edition import data_files
+from dialogue_edition.build import Layout, copy_project, place_all, remove_stale_staging, tex_environment
+from dialogue_edition.checks.validators import CHROMIUM, CHROMIUM_FLAGS, served
+from dialogue_edition.errors import InputError
+from dialogue_edition.latex import latex_text
+from dialogue_edition.sphinxext.content_security import policy_for, with_policy
+from dialogue_edition.sphinxext.safety import file_refusal, link_refusal, svg_runs_script
+
+REPORT = "strategic-conference-2020"
+PAGE = Path("docs") / "reports" / REPORT / "close.md"
+METADATA = Path("source_reports") / REPORT / "metadata.yaml"
+EDITION_FILES = re.compile(r"^(html/.*|[^/]+\.(pdf|epub))$")
+"""What ``build/`` publishes: the site and the books (not caches, logs or staging)."""
+
+
+# -- Helpers -----------------------------------------------------------------------------------
+
+
+def run_build(root: Path, *arguments: str) -> subprocess.CompletedProcess[str]:
+    """``edition-build`` on a project, as a contributor or CI runs it."""
+    command = [sys.executable, "-m", "dialogue_edition.build", *arguments]
+    command += ["--docs", str(root / "docs"), "--build-dir", str(root / "build")]
+    return subprocess.run(command, capture_output=True, text=True, cwd=root)
+
+
+def start_build(root: Path) -> subprocess.Popen[str]:
+    """``edition-build all`` in its own process group, to be killed mid-way."""
+    command = [sys.executable, "-m", "dialogue_edition.build", "all"]
+    command += ["--docs", str(root / "docs"), "--build-dir", str(root / "build")]
+    return subprocess.Popen(
+        command, cwd=root, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, text=True, start_new_session=True
+    )
+
+
+def digests(folder: Path, keep: Callable[[str], bool] = lambda name: True) -> dict[str, str]:
+    """SHA-256 of every file under ``folder`` (links not followed) whose relative path ``keep`` accepts."""
+    found = {}
+    for path in sorted(folder.rglob("*")):
+        name = path.relative_to(folder).as_posix()
+        if (path.is_file() or path.is_symlink()) and keep(name):
+            found[name] = hashlib.sha256(path.read_bytes() if not path.is_symlink() else b"link").hexdigest()
+    return found
+
+
+def editions_of(root: Path) -> dict[str, str]:
+    """The published editions of a project's ``build/``, byte for byte."""
+    return digests(root / "build", lambda name: bool(EDITION_FILES.match(name)))
+
+
+def outside_build(root: Path) -> dict[str, str]:
+    """Every file of the project outside ``build/``."""
+    return digests(root, lambda name: not name.startswith("build/"))
+
+
+def texts_of_editions(root: Path) -> str:
+    """Everything a reader can get: every file of the site, every EPUB member, every PDF's text."""
+    build = root / "build"
+    parts = [path.read_bytes().decode("utf-8", "replace") for path in (build / "html").rglob("*") if path.is_file()]
+    for epub in build.glob("*.epub"):
+        with zipfile.ZipFile(epub) as book:
+            parts += [book.read(name).decode("utf-8", "replace") for name in book.namelist()]
+    for pdf in build.glob("*.pdf"):
+        parts.append(subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout)
+    return "\n".join(parts)
+
+
+def with_previous_editions(root: Path, editions: Layout) -> Path:
+    """A copy of the project whose ``build/`` holds the session's complete editions."""
+    copy_project(root)
+    shutil.copytree(editions.build / "html", root / "build" / "html")
+    for book in [*editions.build.glob("*.pdf"), *editions.build.glob("*.epub")]:
+        shutil.copy2(book, root / "build" / book.name)
+    return root
+
+
+@pytest.fixture(scope="module")
+def secret(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A file of the build machine, outside the project, that must never be published."""
+    path = tmp_path_factory.mktemp("machine") / "secret.txt"
+    path.write_text(f"SECRET-{os.urandom(8).hex()}\n", encoding="utf-8")
+    return path
+
+
+# -- Every page attack at once, one real build --------------------------------------------------
+
+SVG_WITH_SCRIPT = '<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>\n'
+
+
+def page_attacks(secret: Path) -> list[tuple[str, str]]:
+    """Markdown planted at the end of a page, each with the message its refusal must carry."""
+    far = "../" * 12 + str(secret).lstrip("/")
+    return [
+        (f"```{{literalinclude}} {far}\n```", "WARNING: File insertion disabled"),
+        (f"```{{include}} {far}\n:literal:\n```", 'WARNING: Directive "include" disabled'),
+        (f"```{{csv-table}} Data\n:file: {far}\n```", "File and URL access deactivated"),
+        (f"{{download}}`secret <{far}>`", "is outside the project"),
+        (f"```{{image}} {far}\n```", "is outside the project"),
+        ("{download}`a page <../../files/page.html>`", "page.html: a .html file would run"),
+        ("```{image} ../../files/picture.svg\n```", "picture.svg: this SVG holds script"),
+        ("```{image} https://example.org/tracker.png\n```", "remote image 'https://example.org/tracker.png' refused"),
+        ("```{button-link} javascript:alert(1)\nClick\n```", "link to 'javascript:alert(1)' refused"),
+        (":::{card} Card\n:link: JavaScript:alert(2)\nBody\n:::", "link to 'JavaScript:alert(2)' refused"),
+        ("[a link](ftp://example.org/file)", "link to 'ftp://example.org/file' refused"),
+        ("{download}`a file <data://text/html,x>`", "link to 'data://text/html,x' refused"),
+        ("```{eval-rst}\nA `click <JAVASCRIPT:alert(3)>`_ link.\n```", "link to 'JAVASCRIPT:alert(3)' refused"),
+        ("```{eval-rst}\nSome :raw:`<b>markup</b>` here.\n```", '"raw" role refused'),
+        ("```{raw} html\n<script>alert(5)</script>\n```", '"raw" directive disabled'),
+    ]
+
+
+@dataclass(frozen=True)
+class AttackRun:
+    """The attacked project, what it held before, and the build's result."""
+
+    root: Path
+    editions_before: dict[str, str]
+    sources_before: dict[str, str]
+    result: subprocess.CompletedProcess[str]
+    expected: list[tuple[int, str]]
+
+
+@pytest.fixture(scope="module")
+def attacked(tmp_path_factory: pytest.TempPathFactory, editions: Layout, secret: Path) -> AttackRun:
+    """Every page attack planted in one page; ``edition-build all`` run once."""
+    root = with_previous_editions(tmp_path_factory.mktemp("attacked"), editions)
+    (root / "docs" / "files").mkdir()
+    (root / "docs" / "files" / "page.html").write_text("<script>alert(1)</script>\n", encoding="utf-8")
+    (root / "docs" / "files" / "picture.svg").write_text(SVG_WITH_SCRIPT, encoding="utf-8")
+    page = root / PAGE
+    text = page.read_text(encoding="utf-8").rstrip("\n") + "\n"
+    expected = []
+    for markdown, message in page_attacks(secret):
+        text += "\n"
+        # reStructuredText in an eval-rst block is reported at its own line, after the fence.
+        expected.append((text.count("\n") + 1 + markdown.startswith("```{eval-rst}"), message))
+        text += markdown + "\n"
+    page.write_text(text, encoding="utf-8")
+    editions_before, sources_before = editions_of(root), outside_build(root)
+    return AttackRun(root, editions_before, sources_before, run_build(root, "all"), expected)
+
+
+def test_every_page_attack_is_refused_at_its_page_and_line(attacked: AttackRun) -> None:
+    assert attacked.result.returncode == 1
+    errors = attacked.result.stderr
+    missing = [
+        (line, message)
+        for line, message in attacked.expected
+        if not any(message in row for row in errors.splitlines() if f"{PAGE.as_posix()}:{line}:" in row)
+    ]
+    assert missing == [], errors
+
+
+def test_a_refused_build_leaves_every_edition_and_file_as_it_was(attacked: AttackRun, secret: Path) -> None:
+    output = attacked.result.stdout + attacked.result.stderr
+    assert "Traceback" not in output
+    assert "The editions already in" in attacked.result.stderr
+    assert editions_of(attacked.root) == attacked.editions_before
+    assert outside_build(attacked.root) == attacked.sources_before
+    assert not list((attacked.root / "build" / ".staging").iterdir())
+    assert secret.read_text(encoding="utf-8").strip() not in texts_of_editions(attacked.root)
+
+
+# -- Data-file attacks: stopped by the data check, file and line named ---------------------------
+
+
+def _replace(path: Path, old: bytes, new: bytes) -> None:
+    data = path.read_bytes()
+    assert old in data, (old, path)
+    path.write_bytes(data.replace(old, new, 1))
+
+
+DATA_ATTACKS: dict[str, tuple[Path, Callable[[Path], None], str]] = {
+    "duplicate key in people.yaml": (
+        Path("registry/people.yaml"),
+        lambda path: _replace(
+            path, b"  name_order: family-first", b"  name_order: family-first\n  name_order: given-first"
+        ),
+        "registry/people.yaml:{line}: invalid YAML: duplicate key 'name_order'",
+    ),
+    "non-UTF-8 bytes in agreements.bib": (
+        Path("registry/agreements.bib"),
+        lambda path: _replace(path, b"{treaty}", b"{tr\xe9aty}"),
+        "registry/agreements.bib:{line}: not UTF-8 text: byte 0xe9",
+    ),
+    "non-UTF-8 bytes in a page": (
+        PAGE,
+        lambda path: _replace(path, b"The Strategic Conference", b"The Strat\xff Conference"),
+        f"{PAGE.as_posix()}:{{line}}: not UTF-8 text: byte 0xff",
+    ),
+    "NUL byte in a page": (
+        PAGE,
+        lambda path: _replace(path, b"The Strategic Conference", b"The Strategic\x00 Conference"),
+        f"{PAGE.as_posix()}:{{line}}: control character U+0000",
+    ),
+    "escape sequence in a registry file": (
+        Path("registry/organisations.yaml"),
+        lambda path: _replace(path, b"id: lotte", b"id: lotte\n    note: \x1b[2J"),
+        "registry/organisations.yaml:{line}: control character U+001B",
+    ),
+    "control character written as a YAML escape": (
+        Path("registry/organisations.yaml"),
+        lambda path: _replace(path, b"id: lotte", b'id: lotte\n    note: "a\\0b"'),
+        "registry/organisations.yaml:{line}: invalid YAML: control character U+0000 in a value",
+    ),
+    "metadata title that injects a directive": (
+        METADATA,
+        lambda path: path.write_bytes(
+            re.sub(
+                rb"title: >-\n(  .*\n)+", rb'title: "A\\n```{literalinclude} /etc/hostname\\n```"\n', path.read_bytes()
+            )
+        ),
+        f"{METADATA.as_posix()}:{{line}}: title: Value error, must be one line of text",
+    ),
+    "metadata address that carries LaTeX": (
+        METADATA,
+        lambda path: _replace(path, b"original_url: https://", b"original_url: https://example.org/?q=}{\\input{x}}#"),
+        f"{METADATA.as_posix()}:{{line}}: original_url: Value error, may hold only the characters a URL allows",
+    ),
+    "redirect out of the site": (
+        Path("docs/redirects.yaml"),
+        lambda path: _replace(
+            path, b"redirects: []", b"redirects:\n  - from: x/../../../outside.html\n    to: index.html\n    reason: r"
+        ),
+        "docs/redirects.yaml:{line}: redirects.0.from: Value error, must be a page of the site written plainly",
+    ),
+    "redirect over an existing page": (
+        Path("docs/redirects.yaml"),
+        lambda path: _replace(
+            path, b"redirects: []", b"redirects:\n  - from: people.html\n    to: index.html\n    reason: r"
+        ),
+        "docs/redirects.yaml:{line}: people.html is a page of the site: a redirect would replace it",
+    ),
+    "circular redirects": (
+        Path("docs/redirects.yaml"),
+        lambda path: _replace(
+            path,
+            b"redirects: []",
+            b"redirects:\n  - from: a.html\n    to: b.html\n    reason: r\n"
+            b"  - from: b.html\n    to: a.html\n    reason: r",
+        ),
+        "docs/redirects.yaml:{line}: redirects go round in a cycle: a.html -> b.html -> a.html",
+    ),
+}
+
+
+@pytest.fixture(scope="module")
+def data_project(tmp_path_factory: pytest.TempPathFactory, editions: Layout) -> Path:
+    """A copy of the project with the previous editions, shared by the data attacks (each restores its file)."""
+    return with_previous_editions(tmp_path_factory.mktemp("data-attacks"), editions)
+
+
+@pytest.mark.parametrize("case", DATA_ATTACKS)
+def test_a_data_file_attack_is_refused_at_its_file_and_line(data_project: Path, case: str) -> None:
+    relative, breakage, expected = DATA_ATTACKS[case]
+    path = data_project / relative
+    original = path.read_bytes()
+    before = editions_of(data_project)
+    breakage(path)
+    try:
+        result = run_build(data_project, "all")
+    finally:
+        path.write_bytes(original)
+    assert result.returncode == 1
+    pattern = re.escape(expected).replace(re.escape("{line}"), r"\d+")
+    assert re.search(pattern, result.stderr), result.stderr
+    assert "Traceback" not in result.stderr + result.stdout
+    assert editions_of(data_project) == before
+
+
+@pytest.mark.parametrize("where", ["docs/_static/leak", "docs/reports/leak.md"])
+def test_a_link_out_of_the_project_is_refused(data_project: Path, secret: Path, where: str) -> None:
+    link = data_project / where
+    link.symlink_to(secret.parent if where.endswith("leak") else secret)
+    before = editions_of(data_project)
+    try:
+        result = run_build(data_project, "all")
+    finally:
+        link.unlink()
+    assert result.returncode == 1
+    assert f"{link}: leads outside the project (to {secret.parent.resolve()}" in result.stderr
+    assert "Traceback" not in result.stderr + result.stdout
+    assert editions_of(data_project) == before
+
+
+@pytest.mark.parametrize(
+    ("name", "content"), [("page.html", "<script>alert(1)</script>\n"), ("picture.svg", SVG_WITH_SCRIPT)]
+)
+def test_a_static_file_that_would_run_is_refused(data_project: Path, name: str, content: str) -> None:
+    planted = data_project / "docs" / "_static" / name
+    planted.write_text(content, encoding="utf-8")
+    before = editions_of(data_project)
+    try:
+        result = run_build(data_project, "all")
+    finally:
+        planted.unlink()
+    assert result.returncode == 1
+    assert f"Content policy: {planted}: a static file the site would serve as a page" in result.stderr
+    assert "Traceback" not in result.stderr + result.stdout
+    assert editions_of(data_project) == before
+
+
+# -- Atomic editions: killed at the PDF step, then at the HTML step ------------------------------
+
+
+def _wait_for(pattern: str, root: Path, process: subprocess.Popen[str], timeout: float = 600) -> list[Path]:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        found = sorted(root.glob(pattern))
+        if found:
+            return found
+        assert process.poll() is None, f"the build ended (status {process.returncode}) before {pattern}"
+        time.sleep(0.2)
+    pytest.fail(f"no {pattern} after {timeout} s")
+
+
+def _kill(process: subprocess.Popen[str]) -> None:
+    os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
+
+
+def test_a_killed_build_changes_no_edition_and_the_next_removes_its_leftovers(
+    tmp_path: Path, editions: Layout, secret: Path
+) -> None:
+    root = with_previous_editions(tmp_path / "project", editions)
+    # A title full of LaTeX's special characters, and commands that would read a file and run one.
+    title = f"R&D 100% #1 a_b ~^$ \\\\input{{{secret}}} \\\\immediate\\\\write18{{touch {tmp_path}/ran}}"
+    metadata = root / METADATA
+    retitled = re.sub(r"title: >-\n(  .*\n)+", lambda _: f'title: "{title}"\n', metadata.read_text(encoding="utf-8"))
+    metadata.write_text(retitled, encoding="utf-8")
+    before, checksums = editions_of(root), (root / "build" / "html" / "index.html").read_text(encoding="utf-8")
+
+    first = start_build(root)
+    _wait_for(".staging/build-*/pdf/latex/*.tex", root / "build", first)
+    time.sleep(1)  # into latexmk
+    _kill(first)
+    assert editions_of(root) == before
+    leftovers = list((root / "build" / ".staging").iterdir())
+    assert leftovers
+
+    second = start_build(root)
+    staged_site = _wait_for(".staging/build-*/outputs/html", root / "build", second)
+    _kill(second)
+    assert editions_of(root) == before
+    assert (root / "build" / "html" / "index.html").read_text(encoding="utf-8") == checksums
+    for book in [*root.glob("build/*.pdf"), *root.glob("build/*.epub")]:
+        assert hashlib.sha256(book.read_bytes()).hexdigest() in checksums, book
+    assert not any(path.exists() for path in leftovers), "the second build removes what the first left"
+
+    # The second build got past the PDF step: the title is printed as written, nothing read or run.
+    staged_pdf = staged_site[0].parent / f"{REPORT}.pdf"
+    text = subprocess.run(["pdftotext", str(staged_pdf), "-"], capture_output=True, text=True, check=True).stdout
+    assert "R&D 100% #1 a_b ~^$ \\input{" in text
+    assert secret.read_text(encoding="utf-8").strip() not in text
+    assert not (tmp_path / "ran").exists()
+
+
+def test_an_interrupted_placing_is_undone_by_the_next_build(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    layout = Layout(docs=tmp_path / "docs", build=tmp_path / "build")
+    (layout.build / "html").mkdir(parents=True)
+    (layout.build / "html" / "index.html").write_text("old site")
+    (layout.build / "a.pdf").write_text("old pdf")
+    staged = layout.staging / "build-x" / "outputs"
+    (staged / "html").mkdir(parents=True)
+    (staged / "html" / "index.html").write_text("new site")
+    (staged / "a.pdf").write_text("new pdf")
+    (staged / "b.epub").write_text("new epub")
+    renames = 0
+    original_rename = Path.rename
+
+    def rename_then_die(self: Path, target: Path) -> Path:
+        nonlocal renames
+        renames += 1
+        if renames == 5:  # the old ones set aside, two new ones placed: killed here
+            raise KeyboardInterrupt
+        return original_rename(self, target)
+
+    monkeypatch.setattr(Path, "rename", rename_then_die)
+    with pytest.raises(KeyboardInterrupt):
+        place_all(staged, layout)
+    monkeypatch.setattr(Path, "rename", original_rename)
+    remove_stale_staging(layout)
+    assert (layout.build / "html" / "index.html").read_text() == "old site"
+    assert (layout.build / "a.pdf").read_text() == "old pdf"
+    assert not (layout.build / "b.epub").exists()
+    assert not list(layout.staging.iterdir())
+
+
+@pytest.mark.parametrize(
+    ("code", "reason"),
+    [(errno.ENOSPC, "the disk is full"), (errno.EROFS, "the file system is read-only")],
+)
+def test_a_full_or_read_only_build_folder_is_one_clear_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], code: int, reason: str
+) -> None:
+    def refuse(*_: object, **__: object) -> str:
+        raise OSError(code, os.strerror(code), str(tmp_path / "build" / ".staging"))
+
+    monkeypatch.setattr(build_module.tempfile, "mkdtemp", refuse)
+    status = build_module.main(["html", "--draft", "--build-dir", str(tmp_path / "build")])
+    errors = capsys.readouterr().err
+    assert status == 1
+    assert f"edition-build: cannot write {tmp_path / 'build' / '.staging'}: {reason}." in errors
+    assert "Traceback" not in errors
+
+
+def test_a_disk_that_fills_while_sphinx_writes_is_one_clear_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def full_disk(arguments: list[str]) -> int:
+        error = OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), arguments[-1] + "/index.html")
+        build_module.sphinx_errors.handle_exception(error)
+        return 2
+
+    monkeypatch.setattr(build_module, "build_main", full_disk)
+    status = build_module.main(["html", "--draft", "--build-dir", str(tmp_path / "build")])
+    errors = capsys.readouterr().err
+    assert status == 1
+    assert re.search(r"edition-build: cannot write \S+/html/index.html: the disk is full\.", errors), errors
+    assert "OSError" not in errors
+    assert "Traceback" not in errors
+
+
+# -- LaTeX: escaped, and confined even if escaping failed ----------------------------------------
+
+
+def test_latex_text_prints_every_special_character_as_written() -> None:
+    assert latex_text(r"R&D 100% #1 a_b {x} $y$ ^~ [z] \input") == (
+        r"R\&D 100\% \#1 a\_b \{x\} \$y\$ \textasciicircum{}\textasciitilde{} {[}z{]} \textbackslash{}input"
+    )
+
+
+def test_tex_reads_no_file_outside_its_folder(tmp_path: Path, secret: Path) -> None:
+    if shutil.which("xelatex") is None:
+        pytest.skip("xelatex is not installed: run ./bootstrap editions")
+    (tmp_path / "leak.tex").write_text(
+        f"\\documentclass{{article}}\\begin{{document}}\\input{{{secret}}}\\end{{document}}\n"
+    )
+    result = subprocess.run(
+        ["xelatex", "-no-shell-escape", "-interaction=nonstopmode", "-halt-on-error", "leak.tex"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        env=tex_environment(),
+    )
+    assert result.returncode != 0
+    assert f"Not reading from {secret} (openin_any = p)" in result.stderr
+    assert secret.read_text(encoding="utf-8").strip() not in result.stdout + result.stderr
+    assert not (tmp_path / "leak.pdf").exists()
+
+
+# -- Links, SVG, metadata, data files (units) ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["javascript:alert(1)", "JavaScript:alert(1)", " java\tscript:x", "data:text/html,x", "vbscript:x", "file:///etc"],
+)
+def test_links_to_schemes_that_run_or_read_are_refused(url: str) -> None:
+    assert link_refusal(url)
+
+
+@pytest.mark.parametrize(
+    "url", ["https://example.org", "HTTP://example.org", "mailto:a@b.org", "people.html#x", "#top"]
+)
+def test_links_to_the_web_mail_and_the_site_are_allowed(url: str) -> None:
+    assert link_refusal(url) is None
+
+
+def test_files_outside_the_project_or_that_would_run_are_refused(tmp_path: Path) -> None:
+    project = tmp_path / "project"
+    (project / "docs").mkdir(parents=True)
+    (project / "docs" / "outside").symlink_to(tmp_path)
+    (tmp_path / "secret.txt").write_text("secret")
+    assert "is outside the project" in (file_refusal(project / "docs" / "outside" / "secret.txt", project) or "")
+    assert "is outside the project" in (file_refusal(project / ".." / "secret.txt", project) or "")
+    assert "would run" in (file_refusal(project / "docs" / "page.HTML", project) or "")
+    assert file_refusal(project / "docs" / "photo.png", project) is None
+
+
+def test_an_svg_with_an_event_handler_is_refused_and_a_plain_one_is_not(tmp_path: Path) -> None:
+    handler, plain = tmp_path / "handler.svg", tmp_path / "plain.svg"
+    handler.write_text('<svg xmlns="http://www.w3.org/2000/svg"><rect onload="alert(1)"/></svg>')
+    plain.write_text('<svg xmlns="http://www.w3.org/2000/svg"><rect width="1" height="1"/></svg>')
+    assert svg_runs_script(handler)
+    assert not svg_runs_script(plain)
+
+
+def test_a_yaml_file_is_parsed_once_for_the_lines_of_many_messages(monkeypatch: pytest.MonkeyPatch) -> None:
+    people = PROJECT_ROOT / "registry" / "people.yaml"
+    data_files._node_tree.cache_clear()
+    parses = 0
+    original = data_files._parse
+
+    def counting(text: str) -> tuple[object, object]:
+        nonlocal parses
+        parses += 1
+        return original(text)
+
+    monkeypatch.setattr(data_files, "_parse", counting)
+    for index in range(200):
+        data_files.line_in(people, ("people", index % 5, "id"))
+    assert parses == 1
+
+
+def test_a_control_character_in_a_text_file_names_its_line(tmp_path: Path) -> None:
+    path = tmp_path / "page.md"
+    path.write_bytes(b"# Title\n\nText\x07 here\n")
+    with pytest.raises(InputError) as error:
+        data_files.read_text(path)
+    assert str(error.value) == f"{path}:3: control character U+0007: remove it"
+
+
+# -- The Content-Security-Policy, in Chromium, on every page -------------------------------------
+
+
+def test_the_policy_lists_each_inline_script_by_its_hash() -> None:
+    page = '<html><head><meta charset="utf-8"><script>let a = 1;</script><script src="x.js"></script></head></html>'
+    secured = with_policy(page)
+    assert secured.index("Content-Security-Policy") < secured.index("<script>")
+    assert policy_for(page).count("'sha256-") == 1
+    assert with_policy(secured) == secured
+
+
+def _violations(site: Path, pages: list[str]) -> Iterator[str]:
+    from playwright.sync_api import sync_playwright
+
+    with served(site) as origin, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS)
+        context = browser.new_context()
+        context.add_init_script(
+            "window.cspViolations = [];"
+            "document.addEventListener('securitypolicyviolation',"
+            " event => window.cspViolations.push(event.violatedDirective + ' ' + event.blockedURI));"
+        )
+        page = context.new_page()
+        errors: list[str] = []
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        page.on("console", lambda message: errors.append(message.text) if "Content Security" in message.text else None)
+        for name in pages:
+            page.goto(origin + name, wait_until="load")
+            yield from (f"{name}: {violation}" for violation in page.evaluate("window.cspViolations"))
+            # The theme's inline script ran (it sets the colour scheme) and its own script works.
+            if page.evaluate("document.body.dataset.theme") is None:
+                yield f"{name}: the theme's inline script did not run"
+            yield from (f"{name}: {error}" for error in errors)
+            errors.clear()
+        browser.close()
+
+
+def test_no_page_of_the_site_breaks_its_content_security_policy(editions: Layout) -> None:
+    require_tool(CHROMIUM, "Chromium")
+    site = editions.build / "html"
+    pages = sorted(path.relative_to(site).as_posix() for path in site.rglob("*.html"))
+    assert len(pages) >= 10
+    for name in pages:
+        assert 'http-equiv="Content-Security-Policy"' in (site / name).read_text(encoding="utf-8"), name
+    assert list(_violations(site, pages)) == []
+
+
+# -- The workflow that builds pull requests -------------------------------------------------------
+
+
+def test_pull_requests_are_built_read_only_and_without_secrets() -> None:
+    import yaml
+
+    text = (PROJECT_ROOT / ".github" / "workflows" / "ci.yml").read_text(encoding="utf-8")
+    workflow = yaml.safe_load(text)
+    triggers = workflow[True]  # YAML 1.1 reads the key "on" as true
+    assert "pull_request" in triggers
+    assert "pull_request_target" not in triggers
+    assert workflow["permissions"] == {"contents": "read"}
+    for job in workflow["jobs"].values():
+        assert job.get("permissions", {"contents": "read"}) == {"contents": "read"}
+        for step in job["steps"]:
+            if "actions/checkout" in step.get("uses", ""):
+                assert step["with"]["persist-credentials"] is False
+    assert "secrets." not in text
+    assert "read-only permissions and no secrets" in text

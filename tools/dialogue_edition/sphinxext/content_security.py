@@ -1,0 +1,88 @@
+"""A Content-Security-Policy on every page of the site: script only from the site's own files.
+
+Even if a page's text slipped markup past the content policy (``safety``), a reader's browser
+would refuse to run it: every page carries a ``<meta http-equiv="Content-Security-Policy">``
+(GitHub Pages sets no headers, so the policy travels in the page) that allows
+
+- script only from the site's own files, and the inline scripts the theme writes, each listed
+  by its SHA-256 (computed from the finished page, so a theme update cannot slip past);
+  ``'wasm-unsafe-eval'`` lets the search's WebAssembly (from the site's own files) compile;
+- images, fonts, styles and requests only from the site itself (``data:`` for the theme's icons
+  in its style sheet; ``'unsafe-inline'`` styles for the ``style`` attributes the theme writes,
+  which run nothing and can reach no other site);
+- no plug-ins, no frames, no ``<base>``, forms only to the site.
+
+The policy is set on the finished pages, so that it covers every page whoever wrote it (the
+theme, the 404 page, the redirect stubs).
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import re
+from pathlib import Path
+from typing import Any
+
+from sphinx.application import Sphinx
+
+POLICY = (
+    "default-src 'none'",
+    "script-src 'self' 'wasm-unsafe-eval'{hashes}",
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data:",
+    "font-src 'self' data:",
+    "connect-src 'self'",
+    "media-src 'self'",
+    "manifest-src 'self'",
+    "worker-src 'self'",
+    "object-src 'none'",
+    "frame-src 'none'",
+    "base-uri 'none'",
+    "form-action 'self'",
+)
+
+INLINE_SCRIPT = re.compile(r"<script\b(?![^>]*\bsrc\s*=)[^>]*>(.*?)</script\s*>", re.DOTALL | re.IGNORECASE)
+EXISTING_POLICY = re.compile(r'<meta http-equiv="Content-Security-Policy" content="[^"]*">\n?')
+CHARSET = re.compile(r"<meta charset=[\"']?utf-8[\"']?\s*/?>\n?", re.IGNORECASE)
+
+
+def policy_for(page: str) -> str:
+    """The policy of one page: the fixed one, with the hash of each inline script it holds."""
+    digests = sorted(
+        {
+            base64.b64encode(hashlib.sha256(body.encode("utf-8")).digest()).decode()
+            for body in INLINE_SCRIPT.findall(page)
+        }
+    )
+    hashes = "".join(f" 'sha256-{digest}'" for digest in digests)
+    return "; ".join(POLICY).format(hashes=hashes)
+
+
+def with_policy(page: str) -> str:
+    """The page with its policy as the first thing after its character set (before any script)."""
+    page = EXISTING_POLICY.sub("", page)
+    meta = f'<meta http-equiv="Content-Security-Policy" content="{policy_for(page)}">\n'
+    charset = CHARSET.search(page)
+    if charset:
+        return page[: charset.end()] + meta + page[charset.end() :]
+    head = re.search(r"<head\b[^>]*>\n?", page, re.IGNORECASE)
+    position = head.end() if head else 0
+    return page[:position] + meta + page[position:]
+
+
+def add_policy(app: Sphinx, exception: Exception | None) -> None:
+    """Set the policy on every page of the finished site."""
+    if exception is not None or app.builder.format != "html" or app.builder.name.startswith("epub"):
+        return
+    for page in Path(app.outdir).rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        secured = with_policy(text)
+        if secured != text:
+            page.write_text(secured, encoding="utf-8")
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    # After every other step that writes pages (the redirect stubs, the link rewriting).
+    app.connect("build-finished", add_policy, priority=900)
+    return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
