@@ -204,7 +204,7 @@ def page_text(part: Part, number: int, count: int, registry: Registry) -> str:
         body = part.blocks
     else:
         title, note, body = escape_line(part.heading), "The heading above is the report's own.", part.blocks[1:]
-    lines = [f"# {title}", "", "```{editorial}", f"Part {number + 1} of {count} of the report. {note}", "```", ""]
+    lines = [f"# {title}", "", "```{editorial}", f"Page {number + 1} of the {count} into which this edition divides the report. {note}", "```", ""]
     for block in body:
         if shape_kind(block) == "caption":
             lines += ["````{missing-photo}", mark_mentions(block, registry), "````", ""]
@@ -216,6 +216,7 @@ def page_text(part: Part, number: int, count: int, registry: Registry) -> str:
 def landing_text(metadata: ReportMetadata, parts: list[Part], registry: Registry) -> str:
     """The report's landing page: what it is (organiser and publisher marked where known), its metadata, its parts."""
     held_by = f"held by the {metadata.organiser}, as published by {metadata.publisher},"
+    headed = sum(part.heading is not None for part in parts)
     return "\n".join(
         [
             f"# {escape_line(metadata.title)}",
@@ -223,7 +224,10 @@ def landing_text(metadata: ReportMetadata, parts: list[Part], registry: Registry
             "```{editorial} About this report",
             f"The report of the {{event}}`event of {long_date(metadata.conference_date)} <{metadata.slug}>` "
             + mark_mentions(re.sub(r"\s+", " ", held_by), registry),
-            f"reproduced in full in {len(parts)} parts that follow its own structure. Imported as a draft: review it.",
+            f"reproduced in full and in order. The report has {headed} headed section{'s' * (headed != 1)}; "
+        f"this edition divides it into {len(parts)} page{'s' * (len(parts) != 1)}, "
+        "and the title of a page where the report has no heading is the editors'. "
+        "Everything in these boxes is the editors'. Imported as a draft: review it.",
             "```",
             "",
             f"```{{report-metadata}} {metadata.slug}",
@@ -468,7 +472,9 @@ OPTIONS = {
     "organiser": "--organiser",
 }
 """Each field of the report's description and the option that gives it."""
-DEFAULTS = {"conference_format": "online", "language": "en", "organiser": "Russia–Republic of Korea Dialogue Forum"}
+DEFAULTS = {"language": "en"}
+"""Only the edition's language has a default. Who organised an event and in what form are facts of
+each report, given by the editor with its source: never guessed (a default would be an invented fact)."""
 
 
 def description(options: argparse.Namespace) -> dict[str, Any]:
@@ -500,11 +506,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--slug", dest="slug")
     parser.add_argument("--title", dest="title", help="the title as published")
     parser.add_argument("--date", dest="conference_date", help="date of the event, YYYY-MM-DD")
-    parser.add_argument("--format", dest="conference_format", help="online, in person or hybrid (default: online)")
+    parser.add_argument("--format", dest="conference_format", help="online, in person or hybrid, as the report or its source says")
     parser.add_argument("--url", dest="original_url", help="the original page")
     parser.add_argument("--language", dest="language", help="default: en")
     parser.add_argument("--publisher", dest="publisher")
-    parser.add_argument("--organiser", dest="organiser", help=f"default: {DEFAULTS['organiser']}")
+    parser.add_argument("--organiser", dest="organiser", help="who organised the event, as the report names it")
     add_project_option(parser)
     parser.add_argument("--force", action="store_true", help="replace an existing report (asks first; see --yes)")
     parser.add_argument("--yes", action="store_true", help="with --force: replace without asking")
