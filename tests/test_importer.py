@@ -41,6 +41,10 @@ def test_a_new_report_becomes_a_draft_with_its_pages_mentions_and_place_on_the_s
     assert "{org}`St Petersburg University <spbu>`" in opening
     landing = (project / "docs" / "reports" / SLUG / "index.md").read_text()
     assert f"{{event}}`event of 20 May 2031 <{SLUG}>`" in landing
+    # What the edition divides and what the editors wrote is said, never that the parts are the report's.
+    assert "The report has 2 headed sections; this edition divides it into 3 pages" in " ".join(landing.split())
+    assert "follow its own structure" not in landing
+    assert "Page 1 of the 3 into which this edition divides the report." in opening
     events = load_registry(project / "registry").events
     assert events[SLUG].when == "20 May 2031"
     assert events[SLUG].sources == {"date": [SLUG], "name": [SLUG]}
