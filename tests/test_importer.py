@@ -129,6 +129,12 @@ def test_the_command_takes_a_metadata_file_and_options_win(project: Path, capsys
         (["--metadata", "GOOD", "--url", "not-a-url"], "command line: --url: Input should be a valid URL"),
         (["--metadata", "BAD"], "bad.yaml:3: conference_date: Input should be a valid date"),
         (["--slug", "x-1", "--title", "T", "--url", "https://e.invalid"], "command line: --date: Field required"),
+        # Who organised the event is a fact of the report: never a default.
+        (
+            ["--slug", "x-1", "--title", "T", "--date", "2031-01-01", "--format", "online"]
+            + ["--url", "https://e.invalid", "--publisher", "P"],
+            "command line: --organiser: Field required",
+        ),
     ],
 )
 def test_bad_metadata_is_named_and_nothing_is_written(
