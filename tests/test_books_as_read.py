@@ -188,6 +188,20 @@ def test_the_agreements_are_printed_in_their_own_appendix(site: tuple[Layout, li
         assert [title for title in titles if title not in text] == [], name
 
 
+def test_each_report_pdf_s_bookmarks_name_its_pages_as_their_headings(site: tuple[Layout, list[SourceReport]]) -> None:
+    """One title per page: a report's chapters in the PDF bookmarks read as its pages' headings on the site."""
+    layout, reports = site
+    for report in reports:
+        pages = sorted((layout.build / "html" / "reports" / report.slug).glob("*.html"))
+        headings = {
+            _normal(element_text(lxml_html.fromstring(page.read_bytes()).xpath("//h1")[0]))
+            for page in pages
+            if page.name != "index.html"
+        }
+        chapters = {_normal(title) for level, title, _ in outline(PdfReader(layout.build / f"{report.slug}.pdf"))}
+        assert headings and headings <= chapters, (report.slug, sorted(headings - chapters))
+
+
 def test_the_overfull_box_scan_reads_latex_s_log() -> None:
     log = "Overfull \\hbox (372.83209pt too wide) in paragraph at lines 135--138\nOverfull \\vbox (0.5pt too high)"
     assert overfull_boxes(log) == [372.83209, 0.5]
