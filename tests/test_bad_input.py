@@ -42,6 +42,14 @@ def run_build(root: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(command, capture_output=True, text=True, cwd=root)
 
 
+BIB = PROJECT_ROOT / "registry" / "agreements.bib"
+
+
+def line_of(path: Path, text: str) -> int:
+    """The number of the first line of ``path`` that holds ``text``: messages name it, the file may grow."""
+    return next(number for number, line in enumerate(path.read_text("utf-8").splitlines(), 1) if text in line)
+
+
 def edit(path: Path, old: str, new: str) -> None:
     text = path.read_text(encoding="utf-8")
     assert old in text, f"{old!r} not in {path}"
@@ -50,7 +58,7 @@ def edit(path: Path, old: str, new: str) -> None:
 
 CASES = {
     "page missing from the navigation": (
-        lambda root: edit(root / PAGES / "index.md", "Close of the conference <close>\n", ""),
+        lambda root: edit(root / PAGES / "index.md", "culture\nclose\n", "culture\n"),
         [f"{REPORT}/close.md: WARNING: document isn't included in any toctree"],
     ),
     "link to a page that does not exist": (
@@ -108,7 +116,10 @@ CASES = {
     ),
     "agreement that no page cites": (
         lambda root: edit(root / PAGES / "first-session.md", " {cite:p}`armistice1953`", ""),
-        ["registry/agreements.bib:19: WARNING: agreement 'armistice1953' is in the registry but no page cites it"],
+        [
+            f"registry/agreements.bib:{line_of(BIB, '@agreement{armistice1953')}: WARNING: "
+            "agreement 'armistice1953' is in the registry but no page cites it"
+        ],
     ),
     "BibTeX syntax error": (
         lambda root: edit(
@@ -116,11 +127,14 @@ CASES = {
             "  kind        = {treaty},\n  title ",
             "  kind        = {treaty}\n  title ",
         ),
-        ["registry/agreements.bib:8: BibTeX syntax error"],
+        [f"registry/agreements.bib:{line_of(BIB, '  title       = {Treaty of Friendship')}: BibTeX syntax error"],
     ),
     "agreement without a date of signature": (
         lambda root: edit(root / "registry" / "agreements.bib", "  date        = {1992-11-19},\n", ""),
-        ["registry/agreements.bib:39: entry 'treaty1992': date (the date of signature): Field required"],
+        [
+            f"registry/agreements.bib:{line_of(BIB, '@agreement{treaty1992')}: "
+            "entry 'treaty1992': date (the date of signature): Field required"
+        ],
     ),
     "raw HTML directive in a page": (
         lambda root: edit(

@@ -130,7 +130,7 @@ class Reader:
         while self.page.is_visible("#edition-search-more"):
             shown = int(self.page.evaluate("document.body.dataset.searchShown"))
             self.page.click("#edition-search-more")
-            self.page.wait_for_function(f"Number(document.body.dataset.searchShown) > {shown}")
+            validators.wait_until(self.page, f"Number(document.body.dataset.searchShown) > {shown}")
         return self.page.evaluate(
             """() => [...document.querySelectorAll('.edition-search-hit')].map(hit => ({
                 href: hit.querySelector('a').href, title: hit.querySelector('a').textContent,
@@ -347,7 +347,7 @@ def test_the_search_page_with_results_passes_axe_in_light_and_dark(browser: obje
             page = context.new_page()
             page.goto(site + "search.html?q=Kurbanov&kind=Person")
             page.wait_for_selector("body[data-search-done]")
-            page.add_script_tag(content=axe)
+            validators.inject_axe(page, axe)
             problems += [f"[{scheme}, {device}] {v}" for v in page.evaluate(validators.AXE_RUN, validators.WCAG_21_AA)]
             context.close()
     assert problems == []
@@ -375,7 +375,7 @@ def test_from_disk_sphinx_search_answers_with_working_anchors(browser: object, e
     page = context.new_page()
     page.goto(site.as_uri() + "/search.html?q=Kurbanov")
     page.wait_for_selector("#search-results ul.search li a")
-    page.wait_for_function("!document.querySelector('#search-results h2').textContent.startsWith('Searching')")
+    validators.wait_until(page, "!document.querySelector('#search-results h2').textContent.startsWith('Searching')")
     links = page.evaluate("[...document.querySelectorAll('#search-results ul.search li > a')].map(a => a.href)")
     relative = [link.removeprefix(site.as_uri() + "/") for link in links]
     assert "people.html#person-kurbanov" in relative

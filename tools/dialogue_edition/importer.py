@@ -204,7 +204,14 @@ def page_text(part: Part, number: int, count: int, registry: Registry) -> str:
         body = part.blocks
     else:
         title, note, body = escape_line(part.heading), "The heading above is the report's own.", part.blocks[1:]
-    lines = [f"# {title}", "", "```{editorial}", f"Page {number + 1} of the {count} into which this edition divides the report. {note}", "```", ""]
+    lines = [
+        f"# {title}",
+        "",
+        "```{editorial}",
+        f"Page {number + 1} of the {count} into which this edition divides the report. {note}",
+        "```",
+        "",
+    ]
     for block in body:
         if shape_kind(block) == "caption":
             lines += ["````{missing-photo}", mark_mentions(block, registry), "````", ""]
@@ -225,9 +232,9 @@ def landing_text(metadata: ReportMetadata, parts: list[Part], registry: Registry
             f"The report of the {{event}}`event of {long_date(metadata.conference_date)} <{metadata.slug}>` "
             + mark_mentions(re.sub(r"\s+", " ", held_by), registry),
             f"reproduced in full and in order. The report has {headed} headed section{'s' * (headed != 1)}; "
-        f"this edition divides it into {len(parts)} page{'s' * (len(parts) != 1)}, "
-        "and the title of a page where the report has no heading is the editors'. "
-        "Everything in these boxes is the editors'. Imported as a draft: review it.",
+            f"this edition divides it into {len(parts)} page{'s' * (len(parts) != 1)}, "
+            "and the title of a page where the report has no heading is the editors'. "
+            "Everything in these boxes is the editors'. Imported as a draft: review it.",
             "```",
             "",
             f"```{{report-metadata}} {metadata.slug}",
@@ -506,7 +513,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--slug", dest="slug")
     parser.add_argument("--title", dest="title", help="the title as published")
     parser.add_argument("--date", dest="conference_date", help="date of the event, YYYY-MM-DD")
-    parser.add_argument("--format", dest="conference_format", help="online, in person or hybrid, as the report or its source says")
+    parser.add_argument(
+        "--format", dest="conference_format", help="online, in person or hybrid, as the report or its source says"
+    )
     parser.add_argument("--url", dest="original_url", help="the original page")
     parser.add_argument("--language", dest="language", help="default: en")
     parser.add_argument("--publisher", dest="publisher")

@@ -176,7 +176,7 @@ TABLES: tuple[Table, ...] = (
             _c(
                 "editorial",
                 "boolean",
-                "true: the editors' words (left out of the glossaries' 'Mentioned in'); false: the report's own",
+                "true: the editors' words (the glossaries list only the reports' own); false: the report's own",
                 True,
             ),
             _c("url", "string", "the paragraph's permalink (the page's, where the paragraph has no anchor)", True),

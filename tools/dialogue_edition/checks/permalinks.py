@@ -17,7 +17,9 @@ from lxml import html as lxml_html
 
 from ..redirects import Redirect
 
-STABLE_ANCHOR = re.compile(r"^((person|org|event|agreement)-[a-z0-9-]+|p[0-9]+)$")
+STABLE_ANCHOR = re.compile(r"^(person|org|event|agreement)-[a-z0-9-]+$")
+PARAGRAPH_ANCHOR = re.compile(r"^p[0-9]+$")
+"""A paragraph's anchor: a permalink on a report's pages (the cite panel gives it), not elsewhere."""
 NOT_PERMALINKS = {"genindex.html", "search.html", "404.html"}
 
 
@@ -32,7 +34,12 @@ def site_permalinks(site: Path) -> list[str]:
         if document.xpath("//meta[@http-equiv='refresh']"):
             continue
         found.append(name)
-        found += [f"{name}#{anchor}" for anchor in document.xpath("//@id") if STABLE_ANCHOR.match(anchor)]
+        paragraphs = name.startswith("reports/")
+        found += [
+            f"{name}#{anchor}"
+            for anchor in document.xpath("//@id")
+            if STABLE_ANCHOR.match(anchor) or (paragraphs and PARAGRAPH_ANCHOR.match(anchor))
+        ]
     return found
 
 

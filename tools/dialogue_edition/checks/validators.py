@@ -18,11 +18,12 @@ import re
 import subprocess
 import tempfile
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import yaml
 
@@ -160,3 +161,25 @@ def accessibility(site: Path, pages: list[str], prefix: str = "/") -> list[str]:
                 context.close()
         browser.close()
     return problems
+
+
+def inject_axe(page: Any, axe: str) -> None:
+    """Load axe-core into a page through the browser's debugging protocol, past the page's policy.
+
+    ``add_script_tag`` would add an inline script, which the site's Content-Security-Policy
+    refuses; evaluating the script directly leaves the policy enforced for everything else.
+    """
+    page.evaluate(axe)
+
+
+def wait_until(page: Any, expression: str, seconds: float = 30.0) -> None:
+    """Wait until ``expression`` is true in the page, polled from here.
+
+    Playwright's ``wait_for_function`` compiles the expression inside the page, which a policy
+    without ``'unsafe-eval'`` (the site's) refuses.
+    """
+    deadline = time.monotonic() + seconds
+    while not page.evaluate(expression):
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"not true after {seconds} s: {expression}")
+        page.wait_for_timeout(50)
