@@ -199,7 +199,8 @@ def test_each_report_pdf_s_bookmarks_name_its_pages_as_their_headings(site: tupl
             if page.name != "index.html"
         }
         chapters = {_normal(title) for level, title, _ in outline(PdfReader(layout.build / f"{report.slug}.pdf"))}
-        assert headings and headings <= chapters, (report.slug, sorted(headings - chapters))
+        assert headings, report.slug
+        assert headings <= chapters, (report.slug, sorted(headings - chapters))
 
 
 def test_the_overfull_box_scan_reads_latex_s_log() -> None:

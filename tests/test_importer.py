@@ -131,8 +131,10 @@ def test_the_command_takes_a_metadata_file_and_options_win(project: Path, capsys
         (["--slug", "x-1", "--title", "T", "--url", "https://e.invalid"], "command line: --date: Field required"),
         # Who organised the event is a fact of the report: never a default.
         (
-            ["--slug", "x-1", "--title", "T", "--date", "2031-01-01", "--format", "online"]
-            + ["--url", "https://e.invalid", "--publisher", "P"],
+            [
+                *("--slug", "x-1", "--title", "T", "--date", "2031-01-01", "--format", "online"),
+                *("--url", "https://e.invalid", "--publisher", "P"),
+            ],
             "command line: --organiser: Field required",
         ),
     ],

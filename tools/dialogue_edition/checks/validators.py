@@ -23,12 +23,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Literal
 
 import yaml
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Route, ViewportSize
+    from playwright.sync_api import Page, Route, ViewportSize
 
 PROJECT_ROOT = Path(__file__).resolve().parents[3]
 EPUBCHECK_JAR = Path("/usr/share/java/epubcheck.jar")
@@ -163,7 +163,7 @@ def accessibility(site: Path, pages: list[str], prefix: str = "/") -> list[str]:
     return problems
 
 
-def inject_axe(page: Any, axe: str) -> None:
+def inject_axe(page: Page, axe: str) -> None:
     """Load axe-core into a page through the browser's debugging protocol, past the page's policy.
 
     ``add_script_tag`` would add an inline script, which the site's Content-Security-Policy
@@ -172,7 +172,7 @@ def inject_axe(page: Any, axe: str) -> None:
     page.evaluate(axe)
 
 
-def wait_until(page: Any, expression: str, seconds: float = 30.0) -> None:
+def wait_until(page: Page, expression: str, seconds: float = 30.0) -> None:
     """Wait until ``expression`` is true in the page, polled from here.
 
     Playwright's ``wait_for_function`` compiles the expression inside the page, which a policy
