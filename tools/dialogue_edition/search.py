@@ -159,6 +159,7 @@ def _inside(block: lxml_html.HtmlElement, css_class: str) -> bool:
 def entity_names(site: Path, pages: Iterable[Path]) -> dict[tuple[str, str], str]:
     """Every glossary entry's name by ``(kind, id)``, read from the glossary pages."""
     names = {}
+    written = {}
     for page in pages:
         tree = lxml_html.parse(str(page)).getroot()
         for entry in tree.xpath(f"//section[{has_class('glossary-entry')}]"):
@@ -167,7 +168,15 @@ def entity_names(site: Path, pages: Iterable[Path]) -> dict[tuple[str, str], str
             heading = entry.xpath("./*[self::h1 or self::h2 or self::h3 or self::h4 or self::h5 or self::h6]")
             if heading:
                 names[kind, entity] = text_of(heading[0])
-    return names
+        # A glossary heads a person as it sorts them ("Khudoley, Konstantin"); a filter names them
+        # as the reports write them, which their mention cards give.
+        for card in tree.xpath(f"//*[@data-kind][@data-entity]//*[{has_class('mention-card-name')}]"):
+            mention = next(card.iterancestors("span"), None)
+            while mention is not None and mention.get("data-entity") is None:
+                mention = next(mention.iterancestors("span"), None)
+            if mention is not None:
+                written[mention.get("data-kind"), mention.get("data-entity")] = " ".join(card.text_content().split())
+    return {**names, **written}
 
 
 def _entry_records(url: str, main: lxml_html.HtmlElement) -> Iterator[Record]:
