@@ -250,7 +250,9 @@ def _paragraph_records(
             record.filters["report"] = [report]
         if year:
             record.filters["year"] = [year]
-        for kind, name in (("person", "person"), ("organisation", "organisation")):
+        # "Paragraphs that mention X" are the reports' own, as the glossaries' "Mentioned in" lists
+        # them: the editors' notes name people too, but are not the reports' mentions.
+        for kind, name in () if editorial else (("person", "person"), ("organisation", "organisation")):
             mentioned = {
                 names.get((kind, node.get("data-entity", "")), node.get("data-entity", ""))
                 for node in block.xpath(
