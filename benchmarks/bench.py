@@ -36,6 +36,7 @@ from pathlib import Path
 from typing import Any
 
 from dialogue_edition.build import EDITIONS, Layout, build, copy_project
+from dialogue_edition.checks.page_weight import page_assets
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 """The checkout the benchmark measures: a development tool, it lives beside the code, not in it."""
@@ -290,18 +291,7 @@ def weight_part(scratch: Path) -> dict[str, float]:
     site = project / "build" / "html"
     page = site / "reports" / SLUG / "first-session.html"
     html = page.read_text(encoding="utf-8")
-    assets = {
-        (page.parent / ref).resolve()
-        for ref in re.findall(r'(?:href|src)="([^"#?]+\.(?:css|js|png|svg|woff2?))', html)
-        if "://" not in ref
-    }
-    for css in [asset for asset in assets if asset.suffix == ".css"]:
-        assets |= {
-            (css.parent / ref).resolve()
-            for ref in re.findall(r"url\(['\"]?([^'\")?#]+)", css.read_text(encoding="utf-8"))
-            if "://" not in ref and not ref.startswith("data:")
-        }
-    files = {asset: asset.stat().st_size for asset in assets if asset.is_file()}
+    files = page_assets(page)
     total = len(html.encode()) + sum(files.values())
     return {
         "html_bytes": len(html.encode()),

@@ -15,6 +15,7 @@ from conftest import PROJECT_ROOT, require_tool
 from dialogue_edition.build import Layout
 from dialogue_edition.checks import validators
 from dialogue_edition.checks.links import site_prefix
+from dialogue_edition.checks.page_weight import page_weight
 from dialogue_edition.citation import PARAGRAPH_NUMBER, Edition, editors_from_citation_file, fill, paragraph_template
 from dialogue_edition.source_report import SourceReport
 from lxml import html as lxml_html
@@ -178,27 +179,10 @@ def test_the_panel_code_and_data_load_only_when_opened(editions: Layout) -> None
     assert not re.search(r'(?:src|href)="[^"]*cite/[^"]*\.json', html)
 
 
-def _page_weight(site: Path, page: Path) -> int:
-    """Bytes of a page with the CSS, JavaScript, images and fonts it loads (as the benchmark counts)."""
-    html = page.read_text(encoding="utf-8")
-    assets = {
-        (page.parent / ref).resolve()
-        for ref in re.findall(r'(?:href|src)="([^"#?]+\.(?:css|js|png|svg|woff2?))', html)
-        if "://" not in ref
-    }
-    for css in [asset for asset in assets if asset.suffix == ".css"]:
-        assets |= {
-            (css.parent / ref).resolve()
-            for ref in re.findall(r"url\(['\"]?([^'\")?#]+)", css.read_text(encoding="utf-8"))
-            if "://" not in ref and not ref.startswith("data:")
-        }
-    return len(html.encode()) + sum(asset.stat().st_size for asset in assets if asset.is_file())
-
-
 def test_a_session_page_stays_within_the_weight_budget(editions: Layout) -> None:
     site = editions.build / "html"
     page = site / "reports" / "strategic-conference-2020" / "first-session.html"
-    assert _page_weight(site, page) < 150_000  # the benchmark's target for a session page
+    assert page_weight(page) < 150_000  # the benchmark's target for a session page
 
 
 def zotero_embedded_metadata(document: lxml_html.HtmlElement) -> dict[str, str]:
