@@ -39,7 +39,7 @@ NEW_IN_THE_RECALL_REPORT = [
     "organisation: Paper Tide Foundation",
     "person: Dr Han (a form of Han Seo-yeon, new)",
     "organisation: Tinfoil Harbour Authority",
-    "organisation: THA (short form of Tinfoil Harbour Authority)",
+    "organisation: THA (short form of Tinfoil Harbour Authority)",  # codespell:ignore (a fictional short form)
     "person: Volkova Anastasia Igorevna",
     "organisation: Unreal Academy of Maritime Arts",
     "person: Ryu Jae-won",

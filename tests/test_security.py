@@ -214,7 +214,7 @@ DATA_ATTACKS: dict[str, tuple[Path, Callable[[Path], None], str]] = {
     ),
     "non-UTF-8 bytes in a page": (
         PAGE,
-        lambda path: _replace(path, b"The Strategic Conference", b"The Strat\xff Conference"),
+        lambda path: _replace(path, b"The Strategic Conference", b"The Strategic\xff Conference"),
         f"{PAGE.as_posix()}:{{line}}: not UTF-8 text: byte 0xff",
     ),
     "NUL byte in a page": (
