@@ -80,8 +80,8 @@ ET  - 0.1.0
 UR  - {URL}
 LA  - en
 N1  - {NOTE}
-ER  - 
-"""  # noqa: W291 (RIS ends a record with "ER  - ", its trailing space included)
+ER  -{" "}
+"""  # RIS ends a record with "ER  - ", its trailing space written so that no editor strips it
 CSL_JSON = [
     {
         "id": "strategic-conference-2020",
