@@ -112,6 +112,7 @@ class Reader:
         """Open ``search.html`` with the query and filters in its address; every result."""
         self.page.goto(f"{self.origin}search.html?{urlencode(params)}")
         self.page.wait_for_selector("body[data-search-ready]")
+        validators.wait_until(self.page, "document.body.dataset.searchDone === document.body.dataset.searchStarted")
         return self.results()
 
     def search(self, query: str = "", **filters: str) -> list[dict[str, str]]:
@@ -122,7 +123,8 @@ class Reader:
         self.page.fill("#edition-search-q", query)
         self.page.evaluate("delete document.body.dataset.searchDone")
         self.page.press("#edition-search-q", "Enter")
-        self.page.wait_for_selector("body[data-search-done]")
+        # The newest search is shown (one a filter's change started earlier may finish later).
+        validators.wait_until(self.page, "document.body.dataset.searchDone === document.body.dataset.searchStarted")
         return self.results()
 
     def results(self) -> list[dict[str, str]]:

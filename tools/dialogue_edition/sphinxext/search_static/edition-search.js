@@ -171,8 +171,9 @@
       return li;
     }
 
-    async function showMore() {
+    async function showMore(mine = generation) {
       const batch = await Promise.all(current.slice(shown, shown + PAGE).map(dataOf));
+      if (mine !== generation) return; // a newer search replaced these results meanwhile
       batch.forEach((data) => list.append(item(data)));
       shown += batch.length;
       more.hidden = shown >= current.length;
@@ -181,11 +182,13 @@
 
     async function run() {
       const mine = ++generation;
+      document.body.dataset.searchStarted = String(mine); // for the tests: the newest search
       const { query, filters } = state();
       list.replaceChildren();
       more.hidden = true;
       if (!query && !Object.keys(filters).length) {
         status.textContent = "Type a name, a place, a year or any words, or choose a filter.";
+        document.body.dataset.searchDone = String(mine);
         return;
       }
       let search = await pagefind.search(query || null, { filters });
@@ -205,7 +208,8 @@
       shown = 0;
       const count = current.length;
       status.textContent = `${count} ${count === 1 ? "result" : "results"}${note || (query ? ` for “${query}”` : "")}.`;
-      await showMore();
+      await showMore(mine);
+      if (mine !== generation) return;
       document.body.dataset.searchDone = String(mine); // for the tests: this search is shown
     }
 
@@ -236,7 +240,7 @@
         run();
       }, 250);
     });
-    more.addEventListener("click", () => showMore());
+    more.addEventListener("click", () => showMore(generation));
     showState();
     await run();
     document.body.dataset.searchReady = "pagefind";
