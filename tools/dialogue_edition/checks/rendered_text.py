@@ -87,9 +87,7 @@ def html_report_text(site: Path, slug: str) -> str:
 
 def html_report_blocks(site: Path, slug: str) -> tuple[str, list[tuple[str, str]]]:
     """The report's text in the site, and its blocks with their kinds (see :func:`kinded_blocks`)."""
-    articles = _html_report_articles(site, slug)
-    text = "\n".join(element_text(article) for article in articles)
-    return text, [block for article in articles for block in kinded_blocks(article)]
+    return _text_and_blocks(_html_report_articles(site, slug))
 
 
 def epub_spine(archive: zipfile.ZipFile) -> list[str]:
@@ -115,6 +113,9 @@ def epub_report_text(epub: Path, slug: str) -> str:
 
 def epub_report_blocks(epub: Path, slug: str) -> tuple[str, list[tuple[str, str]]]:
     """The report's text in an EPUB, and its blocks with their kinds."""
-    bodies = _epub_report_bodies(epub, slug)
-    text = "\n".join(element_text(body) for body in bodies)
-    return text, [block for body in bodies for block in kinded_blocks(body)]
+    return _text_and_blocks(_epub_report_bodies(epub, slug))
+
+
+def _text_and_blocks(parts: list[lxml_html.HtmlElement]) -> tuple[str, list[tuple[str, str]]]:
+    """The text of a report's pages (or documents) in order, and their blocks with their kinds."""
+    return "\n".join(element_text(part) for part in parts), [block for part in parts for block in kinded_blocks(part)]
