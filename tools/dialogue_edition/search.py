@@ -5,7 +5,7 @@ headings; a documentary edition's reader wants the paragraph, the person or the 
 with its own anchor and filters of its own ("paragraphs that mention Sergei Kurbanov"). So the
 finished site is read here, each unit is cut out as a small HTML document of its own (its words,
 weighted; its filters and metadata in ``data-pagefind-*`` elements) and handed to Pagefind's
-Python API under the URL of its anchor. Hover cards, BibTeX, navigation and "Mentioned in"
+indexing service (``pagefind_service``) under the URL of its anchor. Hover cards, BibTeX, navigation and "Mentioned in"
 lists never reach the index. The bundle is written into the site being built (``pagefind/``),
 so it is part of the same staged output as the pages; ``search_bundle`` then makes it
 reproducible, and only the files the search page uses are kept.
@@ -26,13 +26,11 @@ outweigh an event's title, so "Panmunjom" or "1992" finds the agreement before t
 
 from __future__ import annotations
 
-import asyncio
 import gzip
 import json
 import re
 import shutil
 from collections.abc import Iterable, Iterator
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from html import escape
 from pathlib import Path
@@ -40,6 +38,7 @@ from typing import Any
 
 from lxml import html as lxml_html
 
+from .pagefind_service import PagefindService, PagefindServiceError
 from .search_bundle import BundleFormatError, stabilise
 from .search_bundle import read as read_bundle_file
 
@@ -314,31 +313,15 @@ def records(site: Path) -> tuple[str, list[Record]]:
     return language, found
 
 
-async def _write_index(site: Path, language: str, found: list[Record]) -> None:
-    from pagefind.index import IndexConfig, PagefindIndex
-
+def _write_index(site: Path, language: str, found: list[Record]) -> None:
     bundle = site / BUNDLE
-    index = PagefindIndex(config=IndexConfig(force_language=language, output_path=str(bundle)))
-    await index.__aenter__()
-    try:
+    with PagefindService({"force_language": language}) as service:
         for record in found:
-            await index.add_html_file(content=record.html(language), url=record.url)
-        await index.write_files()
-        # Pagefind answers "written" while its last writes may still be on their way to the disk,
-        # and closing the service kills it: wait until every file of the bundle reads whole.
-        for _ in range(WRITE_CHECKS):
-            if bundle_complete(bundle, language):
-                break
-            await asyncio.sleep(WRITE_CHECK_INTERVAL)
-        else:
-            raise SearchIndexFailed(f"Pagefind's files in {bundle} were still incomplete after writing")
-    finally:
-        # Closed as after an error, so that the context does not write every file a second time.
-        await index.__aexit__(SearchIndexFailed, None, None)
-
-
-WRITE_CHECKS = 100
-WRITE_CHECK_INTERVAL = 0.1
+            service.add_html_file(record.html(language), record.url)
+        service.write_files(bundle)
+    # The service has exited, so its writes are done; a bundle that is still not whole is a fault.
+    if not bundle_complete(bundle, language):
+        raise SearchIndexFailed(f"Pagefind's files in {bundle} were incomplete after writing")
 
 
 def bundle_complete(bundle: Path, language: str) -> bool:
@@ -368,11 +351,8 @@ def index_site(site: Path) -> int:
     bundle = site / BUNDLE
     shutil.rmtree(bundle, ignore_errors=True)
     try:
-        # In a thread of its own: the caller may be running an event loop already (a test
-        # driving a browser builds a site), and asyncio.run() refuses to nest.
-        with ThreadPoolExecutor(max_workers=1) as pool:
-            pool.submit(asyncio.run, _write_index(site, language, found)).result()
-    except Exception as error:  # the service's own errors carry no common base class
+        _write_index(site, language, found)
+    except PagefindServiceError as error:
         raise SearchIndexFailed(f"Pagefind could not index {site}: {error}") from error
     try:
         stabilise(bundle, language)
