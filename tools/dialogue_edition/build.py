@@ -301,14 +301,14 @@ def build_html(layout: Layout, staging: Path, outputs: Path) -> list[Path]:
         "edition_scratch_dir": str(layout.staging / "scratch"),
     }
     run_sphinx("html", layout, outdir, overrides)
-    index_site_or_fail(outdir)
+    index_site_or_fail(outdir, layout.build / ".doctrees" / "search-pages.json")
     return [outdir]
 
 
-def index_site_or_fail(site: Path) -> None:
+def index_site_or_fail(site: Path, cache: Path) -> None:
     """The site's search index (``dialogue_edition.search``), written into the staged site."""
     try:
-        index_site(site)
+        index_site(site, cache)
     except SearchIndexFailed as error:
         raise BuildFailed(str(error)) from None
 

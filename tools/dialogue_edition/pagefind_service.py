@@ -6,8 +6,8 @@ least a tenth of a second: the one-report site's 192 records took 19.6 s to add,
 (about 9,600 records) would take a quarter of an hour. The binary itself answers in microseconds.
 This client speaks the same protocol the package documents in ``pagefind/service``: each message
 is a JSON object, base64-encoded and ended by a comma, on the service's standard input; each
-reply, in the same form, on its standard output. It sends one request, reads its reply at once,
-and sends the next. The binary is the package's (``pagefind.service.get_executable``, which
+reply, in the same form, on its standard output. Requests go in batches (``BATCH``) and their replies are
+read at once: the service answers in order. The binary is the package's (``pagefind.service.get_executable``, which
 finds the wheel's ``pagefind_bin``), and the request types are the package's.
 """
 
@@ -23,6 +23,11 @@ from types import TracebackType
 from typing import Any, cast
 
 from pagefind.service import get_executable
+
+BATCH = 32
+"""Requests sent before their replies are read: each reply is about a hundred bytes, far below
+what a pipe holds, and 32 already saves most of the waiting (2,103 records: 1.95 s one by one,
+0.82 s in batches)."""
 
 
 class PagefindServiceError(Exception):
@@ -59,25 +64,34 @@ class PagefindService:
 
     def send(self, payload: dict[str, Any]) -> dict[str, Any]:
         """Send one request and return the service's reply to it (an error reply raises)."""
-        stdin = cast(Any, self._process.stdin)
-        self._message_id += 1
-        message = {"message_id": self._message_id, "payload": payload}
-        try:
-            stdin.write(base64.b64encode(json.dumps(message).encode("utf-8")) + b",")
-            stdin.flush()
-        except BrokenPipeError:
-            raise PagefindServiceError(f"the pagefind service stopped: {self._stderr()}") from None
-        reply = self._read_reply()
-        while reply is None:  # the service's keep-alive: no reply to anything
-            reply = self._read_reply()
-        answer: dict[str, Any] = reply.get("payload") or {}
-        if answer.get("type") == "Error" or reply.get("message_id") != self._message_id:
-            raise PagefindServiceError(f"pagefind: {answer.get('message', answer)}")
-        return answer
+        return self.send_all([payload])[0]
 
-    def add_html_file(self, content: str, url: str) -> None:
-        """Index one HTML document under the given result URL."""
-        self.send({"type": "AddFile", "index_id": self._index_id, "url": url, "file_contents": content})
+    def send_all(self, payloads: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """Send requests in batches and return the replies, in order (an error reply raises).
+
+        The service answers requests in the order they come: a batch's requests go together and
+        its replies are read after them, small enough that neither side's pipe fills up.
+        """
+        replies = []
+        for start in range(0, len(payloads), BATCH):
+            first = self._message_id + 1
+            requests = b""
+            for payload in payloads[start : start + BATCH]:
+                self._message_id += 1
+                message = {"message_id": self._message_id, "payload": payload}
+                requests += base64.b64encode(json.dumps(message).encode("utf-8")) + b","
+            self._write(requests)
+            replies += [self._answer(message_id) for message_id in range(first, self._message_id + 1)]
+        return replies
+
+    def add_html_files(self, documents: list[tuple[str, str]]) -> None:
+        """Index HTML documents, each ``(content, url)``: the content under the given result URL."""
+        self.send_all(
+            [
+                {"type": "AddFile", "index_id": self._index_id, "url": url, "file_contents": content}
+                for content, url in documents
+            ]
+        )
 
     def write_files(self, output_path: Path) -> None:
         """Write the index's bundle (script, metadata, fragments, index chunks) into ``output_path``."""
@@ -96,6 +110,24 @@ class PagefindService:
         if self._process.stdout:
             self._process.stdout.close()
         self._errors.close()
+
+    def _write(self, requests: bytes) -> None:
+        stdin = cast(Any, self._process.stdin)
+        try:
+            stdin.write(requests)
+            stdin.flush()
+        except BrokenPipeError:
+            raise PagefindServiceError(f"the pagefind service stopped: {self._stderr()}") from None
+
+    def _answer(self, message_id: int) -> dict[str, Any]:
+        """The reply to one request; the service's keep-alive messages (``null``) are skipped."""
+        reply = self._read_reply()
+        while reply is None:
+            reply = self._read_reply()
+        answer: dict[str, Any] = reply.get("payload") or {}
+        if answer.get("type") == "Error" or reply.get("message_id") != message_id:
+            raise PagefindServiceError(f"pagefind: {answer.get('message', answer)}")
+        return answer
 
     def _read_reply(self) -> dict[str, Any] | None:
         """The next comma-ended message on the service's output, decoded."""

@@ -26,12 +26,16 @@ outweigh an event's title, so "Panmunjom" or "1992" finds the agreement before t
 
 from __future__ import annotations
 
+import contextlib
 import gzip
+import hashlib
 import json
 import re
 import shutil
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+import time
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass, field
 from html import escape
 from pathlib import Path
 from typing import Any
@@ -90,6 +94,8 @@ class Record:
     filters: dict[str, list[str]] = field(default_factory=dict)
     names: list[str] = field(default_factory=list)
     """An entry's name and its other forms: a query that is exactly one of them puts it first."""
+    mentioned: dict[str, list[str]] = field(default_factory=dict)
+    """The entities a paragraph mentions, by filter (``person``: ids); named once all pages are read."""
 
     def add(self, text: str, weight: float = WEIGHT_TEXT) -> None:
         """Add words to the record, with their weight in the ranking."""
@@ -155,27 +161,24 @@ def _inside(block: lxml_html.HtmlElement, css_class: str) -> bool:
     return any(css_class in (ancestor.get("class") or "").split() for ancestor in block.iterancestors())
 
 
-def entity_names(site: Path, pages: Iterable[Path]) -> dict[tuple[str, str], str]:
-    """Every glossary entry's name by ``(kind, id)``, read from the glossary pages."""
-    names = {}
-    written = {}
-    for page in pages:
-        tree = lxml_html.parse(str(page)).getroot()
-        for entry in tree.xpath(f"//section[{has_class('glossary-entry')}]"):
-            kind = next(kind for kind in ENTRY_KINDS if kind in entry.get("class", "").split())
-            entity = entry.get("id", "").split("-", 1)[-1]
-            heading = entry.xpath("./*[self::h1 or self::h2 or self::h3 or self::h4 or self::h5 or self::h6]")
-            if heading:
-                names[kind, entity] = text_of(heading[0])
-        # A glossary heads a person as it sorts them ("Khudoley, Konstantin"); a filter names them
-        # as the reports write them, which their mention cards give.
-        for card in tree.xpath(f"//*[@data-kind][@data-entity]//*[{has_class('mention-card-name')}]"):
-            mention = next(card.iterancestors("span"), None)
-            while mention is not None and mention.get("data-entity") is None:
-                mention = next(mention.iterancestors("span"), None)
-            if mention is not None:
-                written[mention.get("data-kind"), mention.get("data-entity")] = " ".join(card.text_content().split())
-    return {**names, **written}
+def page_names(tree: lxml_html.HtmlElement) -> tuple[dict[str, str], dict[str, str]]:
+    """A page's glossary entries' names, and the names its mention cards give, by ``kind:id``."""
+    names, written = {}, {}
+    for entry in tree.xpath(f"//section[{has_class('glossary-entry')}]"):
+        kind = next(kind for kind in ENTRY_KINDS if kind in entry.get("class", "").split())
+        entity = entry.get("id", "").split("-", 1)[-1]
+        heading = entry.xpath("./*[self::h1 or self::h2 or self::h3 or self::h4 or self::h5 or self::h6]")
+        if heading:
+            names[f"{kind}:{entity}"] = text_of(heading[0])
+    # A glossary heads a person as it sorts them ("Khudoley, Konstantin"); a filter names them
+    # as the reports write them, which their mention cards give.
+    for card in tree.xpath(f"//*[@data-kind][@data-entity]//*[{has_class('mention-card-name')}]"):
+        mention = next(card.iterancestors("span"), None)
+        while mention is not None and mention.get("data-entity") is None:
+            mention = next(mention.iterancestors("span"), None)
+        if mention is not None:
+            written[f"{mention.get('data-kind')}:{mention.get('data-entity')}"] = " ".join(card.text_content().split())
+    return names, written
 
 
 def _entry_records(url: str, main: lxml_html.HtmlElement) -> Iterator[Record]:
@@ -221,9 +224,7 @@ def _entry_records(url: str, main: lxml_html.HtmlElement) -> Iterator[Record]:
         yield record
 
 
-def _paragraph_records(
-    url: str, main: lxml_html.HtmlElement, report: str, year: str, names: dict[tuple[str, str], str]
-) -> Iterator[Record]:
+def _paragraph_records(url: str, main: lxml_html.HtmlElement, report: str, year: str) -> Iterator[Record]:
     """Each anchored paragraph and caption outside the entries: report text or editorial text."""
     headings = main.xpath(".//h1")
     page_title = text_of(headings[0]) if headings else ""
@@ -253,13 +254,13 @@ def _paragraph_records(
         # them: the editors' notes name people too, but are not the reports' mentions.
         for kind, name in () if editorial else (("person", "person"), ("organisation", "organisation")):
             mentioned = {
-                names.get((kind, node.get("data-entity", "")), node.get("data-entity", ""))
+                f"{kind}:{node.get('data-entity', '')}"
                 for node in block.xpath(
                     f".//*[@data-kind='{kind}'][{has_class('mention')} or {has_class('mention-text')}]"
                 )
             }
             if mentioned:
-                record.filters[name] = sorted(mentioned)
+                record.mentioned[name] = sorted(mentioned)
         yield record
 
 
@@ -289,25 +290,80 @@ def site_pages(site: Path) -> list[Path]:
     )
 
 
-def records(site: Path) -> tuple[str, list[Record]]:
-    """The site's language, and every record of its search index, in a stable order."""
-    pages = site_pages(site)
-    names = entity_names(site, pages)
-    found: list[Record] = []
-    language = "en"
+@dataclass
+class PageParts:
+    """What one page gives the index: its language, names by ``kind:id``, and its records."""
+
+    language: str = ""
+    names: dict[str, str] = field(default_factory=dict)
+    written: dict[str, str] = field(default_factory=dict)
+    records: list[Record] = field(default_factory=list)
+
+
+def page_parts(page: bytes, url: str) -> PageParts:
+    """Read one built page: its names and records (a redirect stub or a tool page gives none)."""
+    tree = lxml_html.document_fromstring(page)
+    names, written = page_names(tree)
+    parts = PageParts(tree.get("lang") or "", names, written)
+    main = _main(tree)
+    if main is None or tree.xpath('//meta[@http-equiv="refresh"]'):
+        return parts
+    report, year = _meta(tree, REPORT_META), _meta(tree, YEAR_META)
+    parts.records += _entry_records(url, main)
+    parts.records += _heading_records(url, main, report, year)
+    parts.records += _paragraph_records(url, main, report, year)
+    return parts
+
+
+CACHE_VERSION = "1"
+"""Changed whenever what a page gives the index changes shape, so that older caches are ignored."""
+
+
+def _cached_parts(site: Path, pages: list[Path], cache: Path | None) -> list[PageParts]:
+    """Each page's parts: read again only for pages whose bytes changed since the last build.
+
+    The cache maps a digest of a page's URL and bytes (and this module's version of the parts)
+    to its parts, as JSON in the build's cache folder; a page that changed gets a new digest.
+    """
+    known: dict[str, Any] = {}
+    if cache and cache.is_file():
+        with contextlib.suppress(OSError, ValueError):
+            known = json.loads(cache.read_text(encoding="utf-8"))
+    kept: dict[str, Any] = {}
+    found = []
     for page in pages:
-        tree = lxml_html.parse(str(page)).getroot()
-        language = tree.get("lang") or language
-        main = _main(tree)
-        if main is None or tree.xpath('//meta[@http-equiv="refresh"]'):
-            continue  # a redirect stub, not a page
-        url = page.relative_to(site).as_posix()
-        found += _entry_records(url, main)
-        report, year = _meta(tree, REPORT_META), _meta(tree, YEAR_META)
-        found += _heading_records(url, main, report, year)
-        found += _paragraph_records(url, main, report, year, names)
-    urls = [record.url for record in found]
-    duplicates = sorted({url for url in urls if urls.count(url) > 1})
+        url, content = page.relative_to(site).as_posix(), page.read_bytes()
+        key = hashlib.sha256(f"{CACHE_VERSION}\0{url}\0".encode() + content).hexdigest()
+        if key not in known:
+            known[key] = asdict(page_parts(content, url))
+        kept[key] = known[key]
+        found.append(_parts_from(kept[key]))
+    if cache:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        cache.write_text(json.dumps(kept), encoding="utf-8")
+    return found
+
+
+def _parts_from(data: dict[str, Any]) -> PageParts:
+    records = [Record(**{**record, "parts": [tuple(part) for part in record["parts"]]}) for record in data["records"]]
+    return PageParts(data["language"], data["names"], data["written"], records)
+
+
+def records(site: Path, cache: Path | None = None) -> tuple[str, list[Record]]:
+    """The site's language, and every record of its search index, in a stable order.
+
+    Each page is read once (or taken from ``cache``); the people and organisations a paragraph
+    mentions are named once every page is read, as the glossaries and mention cards name them.
+    """
+    parts = _cached_parts(site, site_pages(site), cache)
+    language = next((part.language for part in reversed(parts) if part.language), "en")
+    names = {key: name for part in parts for key, name in part.names.items()}
+    names.update({key: name for part in parts for key, name in part.written.items()})
+    found = [record for part in parts for record in part.records]
+    for record in found:
+        for filter_name, entities in record.mentioned.items():
+            record.filters[filter_name] = sorted({names.get(key, key.split(":", 1)[1]) for key in entities})
+    duplicates = sorted(url for url, count in Counter(record.url for record in found).items() if count > 1)
     if duplicates:
         raise SearchIndexFailed(f"two search records share an anchor: {', '.join(duplicates[:5])}")
     return language, found
@@ -316,12 +372,19 @@ def records(site: Path) -> tuple[str, list[Record]]:
 def _write_index(site: Path, language: str, found: list[Record]) -> None:
     bundle = site / BUNDLE
     with PagefindService({"force_language": language}) as service:
-        for record in found:
-            service.add_html_file(record.html(language), record.url)
+        service.add_html_files([(record.html(language), record.url) for record in found])
         service.write_files(bundle)
-    # The service has exited, so its writes are done; a bundle that is still not whole is a fault.
-    if not bundle_complete(bundle, language):
-        raise SearchIndexFailed(f"Pagefind's files in {bundle} were incomplete after writing")
+        # Pagefind answers "written" while its last writes may still be on their way to the disk,
+        # and the service stops as soon as its input closes: wait until every file reads whole.
+        for _ in range(WRITE_CHECKS):
+            if bundle_complete(bundle, language):
+                return
+            time.sleep(WRITE_CHECK_INTERVAL)
+    raise SearchIndexFailed(f"Pagefind's files in {bundle} were still incomplete after writing")
+
+
+WRITE_CHECKS = 200
+WRITE_CHECK_INTERVAL = 0.05
 
 
 def bundle_complete(bundle: Path, language: str) -> bool:
@@ -341,13 +404,15 @@ def bundle_complete(bundle: Path, language: str) -> bool:
     return b"export{" in script[-400:]
 
 
-def index_site(site: Path) -> int:
+def index_site(site: Path, cache: Path | None = None) -> int:
     """Write the search index of the built site into ``site/pagefind/``; return the records indexed.
 
     The bundle is rebuilt from scratch each time (the site is staged, so a failure leaves the
-    published one as it was); only the files the search page uses are kept.
+    published one as it was); only the files the search page uses are kept. ``cache``, a file
+    outside the site, keeps what each page gave the last build, so that only pages that changed
+    are read again.
     """
-    language, found = records(site)
+    language, found = records(site, cache)
     bundle = site / BUNDLE
     shutil.rmtree(bundle, ignore_errors=True)
     try:

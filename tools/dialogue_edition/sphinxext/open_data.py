@@ -19,8 +19,8 @@ from sphinx.util.docutils import SphinxDirective
 from ..open_data import TABLES, MentionRow, Table, datapackage, json_schema, rows, to_csv, to_json
 from .cite import citable_paragraphs, page_url, report_slug
 from .jsonld import Describer
-from .mentions.backrefs import reading_order
 from .mentions.domain import ForumDomain
+from .reading_order import reading_positions
 
 FOLDER = "data"
 
@@ -32,7 +32,7 @@ def mention_rows(app: Sphinx) -> list[MentionRow]:
     landing pages and the site's other pages are the editors'.
     """
     domain = cast(ForumDomain, app.env.get_domain("forum"))
-    order = reading_order(app.env)
+    order = reading_positions(app.builder)
     citable = citable_paragraphs(app.env)
     found = []
     for docname, mentions in domain.data["mentions"].items():

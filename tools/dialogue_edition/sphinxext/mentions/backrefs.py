@@ -7,21 +7,18 @@ page has been read, so they are right after any incremental build.
 
 from __future__ import annotations
 
+import weakref
+
 from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.builders import Builder
 from sphinx.environment import BuildEnvironment
 from sphinx.errors import NoUri
 
-from ..reading_order import pages_in_reading_order
+from ..reading_order import reading_positions
 from .domain import Mention, forum_domain
 from .glossary import bullets
 from .nodes import REPORT_PAGE, mention_backrefs, page_number
-
-
-def reading_order(env: BuildEnvironment) -> dict[str, int]:
-    """Every page's place in the site's reading order (a walk of the toctrees from the root)."""
-    return {docname: index for index, docname in enumerate(pages_in_reading_order(env, env.config.root_doc))}
 
 
 def _group_label(env: BuildEnvironment, docname: str) -> tuple[str, str | None]:
@@ -76,13 +73,22 @@ def render_backrefs(app: Sphinx, fromdoc: str, mentions: list[Mention]) -> nodes
     return outer if outer.children else nodes.paragraph("", "Only in other reports of this edition.")
 
 
+_MENTIONED: weakref.WeakKeyDictionary[Builder, dict[tuple[str, str], list[Mention]]] = weakref.WeakKeyDictionary()
+
+
+def mentions_by_entity(app: Sphinx) -> dict[tuple[str, str], list[Mention]]:
+    """Every page's mentions grouped by entity, once per build: pages are written after all are read."""
+    if app.builder not in _MENTIONED:
+        _MENTIONED[app.builder] = forum_domain(app.env).mentions_by_entity()
+    return _MENTIONED[app.builder]
+
+
 def fill_backrefs(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     """Replace each "Mentioned in" placeholder, now that every page's mentions are known."""
     placeholders = list(doctree.findall(mention_backrefs))
     if not placeholders:
         return
-    domain = forum_domain(app.env)
-    order, mentioned = reading_order(app.env), domain.mentions_by_entity()
+    order, mentioned = reading_positions(app.builder), mentions_by_entity(app)
     for placeholder in placeholders:
         found = [
             m
