@@ -8,6 +8,8 @@ names marked or reviewed, its captions captions, its event named; all that remai
 
 from __future__ import annotations
 
+import hashlib
+import json
 import sys
 from pathlib import Path
 
@@ -49,15 +51,47 @@ class ReviewIncomplete(InputError):
         return "\n".join(str(problem) for problem in self.problems)
 
 
-def check(project: Path) -> None:
-    """Load every data file of the project and review every report; raise InputError on what is wrong."""
+def check(project: Path, reviewed: Path | None = None, code: str = "") -> None:
+    """Load every data file of the project and review every report; raise InputError on what is wrong.
+
+    ``reviewed`` (a file of the build's cache) remembers each report that passed its review,
+    by a digest of everything the review reads and of the pipeline's ``code``: a report whose
+    digest is unchanged is not reviewed again.
+    """
     check_pages(project / "docs")
     reports = load_reports(project / "source_reports")
     registry = load_registry(project / "registry")
     load_redirects(project / "docs" / "redirects.yaml")
-    problems = all_problems(project, reports, registry)
+    digests = {report.slug: review_digest(project, report.slug, code) for report in reports} if reviewed else {}
+    passed = _passed(reviewed)
+    unchanged = {slug for slug, digest in digests.items() if passed.get(slug) == digest}
+    problems = all_problems(project, reports, registry, skip=unchanged)
     if problems:
         raise ReviewIncomplete(problems)
+    if reviewed:  # only a review without problems is remembered
+        reviewed.parent.mkdir(parents=True, exist_ok=True)
+        reviewed.write_text(json.dumps(digests, sort_keys=True), encoding="utf-8")
+
+
+def review_digest(project: Path, slug: str, code: str) -> str:
+    """A digest of what a report's review reads: its source, its pages, the registry, the code."""
+    digest = hashlib.sha256(code.encode())
+    folders = (project / "source_reports" / slug, project / "docs" / "reports" / slug, project / "registry")
+    for folder in folders:
+        for path in sorted(folder.rglob("*")) if folder.is_dir() else ():
+            if path.is_file():
+                digest.update(f"\0{path.relative_to(project).as_posix()}\0".encode() + path.read_bytes())
+    return digest.hexdigest()
+
+
+def _passed(reviewed: Path | None) -> dict[str, str]:
+    if not reviewed or not reviewed.is_file():
+        return {}
+    try:
+        known = json.loads(reviewed.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return {str(slug): str(digest) for slug, digest in known.items()} if isinstance(known, dict) else {}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -163,8 +163,24 @@ def validation_errors(path: Path, node: yaml.Node | None, error: ValidationError
 
 
 def load_model(path: Path, model: type[Model]) -> Model:
-    """Read ``path`` and validate it as ``model``; the first problem is raised as an InputError."""
-    data, node = read_yaml(path)
+    """Read ``path`` and validate it as ``model``; the first problem is raised as an InputError.
+
+    A build reads the same files several times in one process (the data check before Sphinx,
+    the configuration, the extensions): a file whose bytes are unchanged is parsed and validated
+    once, and the same model is returned each time (callers never change a model).
+    """
+    validated: Model = _validated(path, model, read_text(path))
+    return validated
+
+
+@functools.lru_cache(maxsize=256)
+def _validated(path: Path, model: type[Model], text: str) -> Model:
+    try:
+        data, node = _parse(text)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line = mark.line + 1 if mark else None
+        raise InputError(path, line, f"invalid YAML: {error.problem or error.context}") from None
     try:
         return model.model_validate(data)
     except ValidationError as error:

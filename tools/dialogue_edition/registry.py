@@ -21,10 +21,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any, ClassVar, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, HttpUrl, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, HttpUrl, field_validator, model_validator
 
 from .agreements import Agreement, entry_line, load_agreements
-from .data_files import line_in, read_yaml, text_once, validation_errors
+from .data_files import line_in, load_model, text_once
 from .errors import InputError
 
 PEOPLE_FILE = "people.yaml"
@@ -288,11 +288,7 @@ EntryModel = TypeVar("EntryModel", bound=_Entry)
 
 
 def _load_file(path: Path, model: type[FileModel]) -> FileModel:
-    data, node = read_yaml(path)
-    try:
-        return model.model_validate(data)
-    except ValidationError as error:
-        raise validation_errors(path, node, error)[0] from None
+    return load_model(path, model)
 
 
 def _unique(path: Path, key: str, entries: list[EntryModel]) -> Iterator[tuple[str, EntryModel]]:

@@ -275,10 +275,14 @@ def event_problems(registry: Registry) -> list[InputError]:
     ]
 
 
-def all_problems(project: Path, reports: list[SourceReport], registry: Registry) -> list[InputError]:
-    """The review problems of every report present, then the timeline's."""
+def all_problems(
+    project: Path, reports: list[SourceReport], registry: Registry, skip: set[str] | frozenset[str] = frozenset()
+) -> list[InputError]:
+    """The review problems of every report present (but those in ``skip``), then the timeline's."""
     problems = []
     for report in reports:
+        if report.slug in skip:
+            continue
         pages = project / "docs" / "reports" / report.slug
         if pages.is_dir():
             problems += review_problems(report, pages, registry)
