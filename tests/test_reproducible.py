@@ -75,3 +75,16 @@ def test_an_incremental_build_equals_a_clean_build_of_the_edited_sources(
         encoding="utf-8"
     )
     assert _differences(incremental, clean) == []
+
+
+def test_a_parallel_build_equals_a_serial_one(project: Layout, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A large archive is built with -j auto (dialogue_edition.build.sphinx_jobs); what the
+    # extensions gather while pages are written in other processes must still reach the site.
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    sites = []
+    for jobs in ("1", "2"):
+        monkeypatch.setenv("EDITION_JOBS", jobs)
+        shutil.rmtree(project.build, ignore_errors=True)
+        build(["html"], Layout(docs=project.docs, build=project.build, draft=True))
+        sites.append(_outputs(project))
+    assert _differences(sites[0], sites[1]) == []
