@@ -88,3 +88,24 @@ def test_a_parallel_build_equals_a_serial_one(project: Layout, monkeypatch: pyte
         build(["html"], Layout(docs=project.docs, build=project.build, draft=True))
         sites.append(_outputs(project))
     assert _differences(sites[0], sites[1]) == []
+
+
+def test_an_edit_that_changes_the_mentions_rewrites_the_glossaries(
+    project: Layout, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Glossaries are written again only when a page read again changed what their "Mentioned in"
+    # lists show (dialogue_edition.sphinxext.mentions.domain): an added mention must reach them.
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    html = Layout(docs=project.docs, build=project.build, draft=True)
+    shutil.rmtree(project.build, ignore_errors=True)
+    build(["html"], html)
+    landing = project.docs / "reports" / "strategic-conference-2020" / "index.md"
+    landing.write_text(landing.read_text(encoding="utf-8") + "\nSee {person}`Inna Tsoy <tsoy>`.\n", encoding="utf-8")
+    build(["html"], html)
+    incremental = _outputs(project)
+    shutil.rmtree(project.build)
+    build(["html"], html)
+    clean = _outputs(project)
+    people = (incremental / "html" / "people.html").read_text(encoding="utf-8")
+    assert people.count("reports/strategic-conference-2020/index.html#") > 0
+    assert _differences(incremental, clean) == []

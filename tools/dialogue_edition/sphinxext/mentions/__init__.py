@@ -29,7 +29,7 @@ from sphinx.application import Sphinx
 from sphinx.config import Config
 
 from . import backrefs, bibliography, citations, collect, glossary, nodes, roles
-from .domain import ForumDomain, check_orphans, load_registry_into_domain, outdated_by_mentions
+from .domain import ForumDomain, check_orphans, glossaries_to_rewrite, load_registry_into_domain, outdated_by_mentions
 
 STATIC = Path(__file__).parent / "static"
 
@@ -54,6 +54,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("config-inited", add_static_files)
     app.connect("builder-inited", load_registry_into_domain)
     app.connect("env-get-outdated", outdated_by_mentions)
+    app.connect("env-updated", glossaries_to_rewrite)
     app.connect("env-check-consistency", check_orphans)
     app.add_css_file("mentions.css")
     app.add_js_file("mentions.js", loading_method="defer")

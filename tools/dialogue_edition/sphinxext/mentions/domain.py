@@ -7,6 +7,7 @@ per page, so an incremental build forgets those of a page the moment the page is
 
 from __future__ import annotations
 
+import weakref
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -184,13 +185,36 @@ def load_registry_into_domain(app: Sphinx) -> None:
 def outdated_by_mentions(
     app: Sphinx, env: BuildEnvironment, added: set[str], changed: set[str], removed: set[str]
 ) -> list[str]:
-    """Pages to read again: all of them if the registry changed; the glossaries if any page did."""
+    """Pages to read again: all of them if the registry changed.
+
+    Otherwise what the glossaries' "Mentioned in" lists show of each page about to be read again
+    is noted (:func:`glossaries_to_rewrite` compares it once they are read): the glossaries are
+    not read again, only written again if it changed.
+    """
     domain = forum_domain(env)
     if domain.data.get("changed_registry"):
         return sorted(env.found_docs)
-    if added or changed or removed:
-        return sorted(domain.data["glossaries"] - added - changed - removed)
+    _BEFORE[env] = {docname: _shown_of(env, docname) for docname in changed | removed}
+    _BEFORE_ADDED[env] = bool(added or removed)
     return []
+
+
+_BEFORE: weakref.WeakKeyDictionary[BuildEnvironment, dict[str, object]] = weakref.WeakKeyDictionary()
+_BEFORE_ADDED: weakref.WeakKeyDictionary[BuildEnvironment, bool] = weakref.WeakKeyDictionary()
+
+
+def _shown_of(env: BuildEnvironment, docname: str) -> object:
+    """What the glossaries show of a page: its mentions, its title and the pages it includes."""
+    mentions = forum_domain(env).data["mentions"].get(docname, [])
+    title = env.titles[docname].astext() if docname in env.titles else None
+    return (list(mentions), title, list(env.toctree_includes.get(docname, [])))
+
+
+def glossaries_to_rewrite(app: Sphinx, env: BuildEnvironment) -> list[str]:
+    """The glossaries, to be written again, if a page read again changed what they show of it."""
+    before, pages_came_or_went = _BEFORE.pop(env, {}), _BEFORE_ADDED.pop(env, False)
+    changed = pages_came_or_went or any(_shown_of(env, docname) != shown for docname, shown in before.items())
+    return sorted(forum_domain(env).data["glossaries"]) if changed else []
 
 
 def check_orphans(app: Sphinx, env: BuildEnvironment) -> None:
