@@ -24,6 +24,7 @@ import tempfile
 import time
 import traceback
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import NoReturn, TextIO
@@ -229,35 +230,44 @@ def tex_environment() -> dict[str, str]:
 
 
 def compile_latex(texdir: Path, layout: Layout) -> list[Path]:
-    """Run latexmk (xelatex, per Sphinx's latexmkrc) on each document; return the PDFs."""
-    pdfs = []
-    for tex in sorted(texdir.glob("*.tex")):
-        command = [
-            "latexmk",
-            "-pdf",
-            "-dvi-",
-            "-ps-",
-            "-interaction=nonstopmode",
-            "-halt-on-error",
-            "-file-line-error",
-            "-no-shell-escape",
-            tex.name,
-        ]
-        result = subprocess.run(command, cwd=texdir, capture_output=True, text=True, env=tex_environment())
-        log = tex.with_suffix(".log")
-        for suffix in (".log", ".toc"):
-            if tex.with_suffix(suffix).exists():
-                shutil.copyfile(tex.with_suffix(suffix), layout.log(f"{tex.stem}-latex{suffix}"))
+    """Run latexmk (xelatex, per Sphinx's latexmkrc) on each document, side by side; return the PDFs.
+
+    Each report's book and the combined one are separate documents with files of their own, so
+    they are compiled at the same time, one per core; latexmk decides how many passes each needs.
+    """
+    documents = sorted(texdir.glob("*.tex"))
+    with ThreadPoolExecutor(max_workers=max(1, min(len(documents), os.cpu_count() or 1))) as pool:
+        results = list(pool.map(lambda tex: _run_latexmk(tex, layout), documents))
+    for tex, result in zip(documents, results, strict=True):
         if result.returncode != 0:
             if shutil.disk_usage(texdir).free < FULL_DISK:
                 # TeX says only that it cannot write a file, or nothing clear at all.
                 raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(texdir))
-            raise BuildFailed(f"LaTeX failed on {tex.name}:\n{latex_errors(log)}")
-        faults = silent_faults(log)
+            raise BuildFailed(f"LaTeX failed on {tex.name}:\n{latex_errors(tex.with_suffix('.log'))}")
+        faults = silent_faults(tex.with_suffix(".log"))
         if faults:
             raise BuildFailed(f"LaTeX reported problems in {tex.name}:\n" + "\n".join(faults[:10]))
-        pdfs.append(tex.with_suffix(".pdf"))
-    return pdfs
+    return [tex.with_suffix(".pdf") for tex in documents]
+
+
+def _run_latexmk(tex: Path, layout: Layout) -> subprocess.CompletedProcess[str]:
+    """One document through latexmk; its log and contents kept in the build's logs."""
+    command = [
+        "latexmk",
+        "-pdf",
+        "-dvi-",
+        "-ps-",
+        "-interaction=nonstopmode",
+        "-halt-on-error",
+        "-file-line-error",
+        "-no-shell-escape",
+        tex.name,
+    ]
+    result = subprocess.run(command, cwd=tex.parent, capture_output=True, text=True, env=tex_environment())
+    for suffix in (".log", ".toc"):
+        if tex.with_suffix(suffix).exists():
+            shutil.copyfile(tex.with_suffix(suffix), layout.log(f"{tex.stem}-latex{suffix}"))
+    return result
 
 
 def build_pdf(layout: Layout, staging: Path, outputs: Path) -> list[Path]:
