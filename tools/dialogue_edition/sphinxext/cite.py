@@ -26,7 +26,16 @@ from sphinx.environment import BuildEnvironment
 from sphinx.transforms import SphinxTransform
 from sphinx.writers.html5 import HTML5Translator
 
-from ..citation import PARAGRAPH_ANCHOR, PARAGRAPH_NUMBER, STYLES, Edition, paragraph_template, references
+from ..citation import (
+    PARAGRAPH_ANCHOR,
+    PARAGRAPH_NUMBER,
+    STYLES,
+    Edition,
+    paragraph_template,
+    recall,
+    references,
+    remember,
+)
 from ..source_report import ReportMetadata
 from .report_metadata import reports_of
 from .report_reference import edition_from_config
@@ -212,6 +221,21 @@ def add_static_files(app: Sphinx, config: Config) -> None:
     config.html_static_path = [*config.html_static_path, str(STATIC)]
 
 
+KNOWN_REFERENCES = "references.json"
+"""In the build's doctree folder: the references formatted by earlier builds (citeproc-py is slow)."""
+
+
+def recall_references(app: Sphinx) -> None:
+    """Take up the references earlier builds formatted."""
+    recall(Path(app.doctreedir) / KNOWN_REFERENCES)
+
+
+def remember_references(app: Sphinx, exception: BaseException | None) -> None:
+    """Keep the references formatted so far for the next build."""
+    if exception is None and _writes_site(app):
+        remember(Path(app.doctreedir) / KNOWN_REFERENCES)
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
     app.setup_extension("dialogue_edition.sphinxext.report_metadata")
     app.add_config_value("edition_citation_file", "", "env", types=[str])
@@ -223,6 +247,8 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("env-merge-info", merge)
     app.connect("doctree-resolved", add_controls)
     app.connect("html-page-context", write_page_data)
+    app.connect("builder-inited", recall_references)
+    app.connect("build-finished", remember_references)
     app.add_css_file("cite.css")
     app.add_js_file("cite.js", loading_method="defer")
     return {"version": "1", "env_version": 1, "parallel_read_safe": True, "parallel_write_safe": True}
