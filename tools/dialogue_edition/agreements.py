@@ -28,7 +28,7 @@ ENTRY_TYPE = "agreement"
 class Agreement(BaseModel):
     """The fields of an ``@agreement`` entry: the first six are required."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     kind: str = Field(min_length=1, description="treaty, armistice agreement, joint communiqué, ...")
     title: str = Field(min_length=1)

@@ -31,7 +31,7 @@ def _normal(address: str) -> str:
 class Redirect(BaseModel):
     """One old address (``page.html`` or ``page.html#anchor``) and where it lives now."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, defer_build=True)
 
     old: Annotated[str, Field(alias="from", pattern=SITE_PATH), AfterValidator(_normal)]
     new: Annotated[str, Field(alias="to", pattern=SITE_PATH), AfterValidator(_normal)]
@@ -46,7 +46,7 @@ class Redirect(BaseModel):
 class RedirectsFile(BaseModel):
     """The file: a list of redirects (empty while nothing has moved)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     redirects: list[Redirect] = Field(default_factory=list)
 

@@ -41,7 +41,7 @@ SourceId = Annotated[str, Field(pattern=ID_PATTERN)]
 class Source(BaseModel):
     """A source of added facts (``registry/sources.yaml``): how it is cited, and what was taken from it."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     id: str = Field(pattern=ID_PATTERN)
     citation: str = Field(min_length=1, description="what readers see beside the fact it supports")
@@ -50,7 +50,7 @@ class Source(BaseModel):
 
 
 class _Entry(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     #: The fields that are not a report's words: each one present needs its ``sources``.
     ADDED: ClassVar[tuple[str, ...]] = ("note",)
@@ -76,7 +76,7 @@ class _Entry(BaseModel):
 class Position(BaseModel):
     """A position as one report states it: held at the time of its event, unless ``context`` says when."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     title: str = Field(min_length=1, description="as the report states it")
     organisation: str | None = Field(default=None, pattern=ID_PATTERN)
@@ -90,7 +90,7 @@ class Position(BaseModel):
 class Participation(BaseModel):
     """What one report says of a person: the posts it gives and what the person did (its words)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     report: str = Field(pattern=ID_PATTERN)
     positions: list[Position] = Field(default_factory=list)
@@ -190,22 +190,22 @@ class Event(_Entry):
 
 
 class _PeopleFile(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
     people: list[Person]
 
 
 class _OrganisationsFile(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
     organisations: list[Organisation]
 
 
 class _EventsFile(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
     events: list[Event]
 
 
 class _SourcesFile(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
     sources: list[Source]
 
 

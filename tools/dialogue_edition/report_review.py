@@ -56,7 +56,7 @@ KIND_OF_ROLE = {"person": "person", "org": "organisation"}
 class NotEntity(BaseModel):
     """Words the shape rules take for a name that name no person or organisation."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     text: str = Field(min_length=1, description="as the report writes it")
     reason: str = Field(min_length=1, description="why it is not an entity (a place, an event, a motto, ...)")
@@ -65,7 +65,7 @@ class NotEntity(BaseModel):
 class Review(BaseModel):
     """A report's review file: what the editors decided where the shape rules cannot."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     not_entities: list[NotEntity] = Field(default_factory=list)
     kinds: dict[str, BlockKind] = Field(default_factory=dict)

@@ -64,7 +64,7 @@ WebAddress = Annotated[HttpUrl, AfterValidator(_sane_url)]
 class TextFile(BaseModel):
     """Where the report's text is kept and how its integrity is checked."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     file: str = Field(pattern=r"^[^./\\][^/\\]*$")
     received_as: OneLine
@@ -75,7 +75,7 @@ class TextFile(BaseModel):
 class ReportDescription(BaseModel):
     """What is known about one report from its provenance, as an editor gives it to the importer."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     slug: str = Field(pattern=SLUG_PATTERN)
     title: OneLine

@@ -37,7 +37,7 @@ FORMATS = {".pdf": "PDF", ".epub": "EPUB"}
 class DownloadGroup(BaseModel):
     """Files that hold the same content: one report, or the whole site, in each format."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     title: str
     """What the files hold, as the table of downloads names it (unless ``page`` is given)."""
@@ -54,7 +54,7 @@ class DownloadGroup(BaseModel):
 class Download(BaseModel):
     """One file of a group, found in the downloads folder."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     group: DownloadGroup
     path: Path
