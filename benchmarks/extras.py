@@ -7,12 +7,16 @@ others are chosen with ``--only`` (the test suite also runs by default unless ``
 from __future__ import annotations
 
 import cProfile
+import json
 import pstats
 import re
+import shutil
 import statistics
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
+import yaml
 from dialogue_edition.build import EDITIONS, Layout, build
 from dialogue_edition.checks.page_weight import page_assets
 from figures import Bench, ours, remove
@@ -21,6 +25,7 @@ from timing import BuildError, Figures, Run, progress, run_process, summary
 
 FICTIONAL = PROJECT_ROOT / "tests" / "fixtures" / "fictional-report"
 """The second report of the two-report site: the test suite's fictional report."""
+REVIEWED = FICTIONAL / "reviewed"
 WEIGHED_PAGE = Path("reports") / SLUG / "first-session.html"
 
 
@@ -41,6 +46,27 @@ def weight_part(bench: Bench) -> Figures:
     return figures
 
 
+def review_fictional(project: Path) -> None:
+    """What an editor's review does to the imported fictional draft (as ``tests/conftest.py`` does).
+
+    The reviewed pages (names marked), the registry entries they need, and the event's name, all
+    from ``tests/fixtures/fictional-report/reviewed/``; without them the build refuses the draft.
+    """
+    slug = yaml.safe_load((FICTIONAL / "metadata.yaml").read_text(encoding="utf-8"))["slug"]
+    for page in (REVIEWED / "pages").glob("*.md"):
+        shutil.copyfile(page, project / "docs" / "reports" / slug / page.name)
+    for name in ("people.yaml", "organisations.yaml"):
+        registry = project / "registry" / name
+        addition = (REVIEWED / name).read_text(encoding="utf-8")
+        registry.write_text(registry.read_text(encoding="utf-8").rstrip("\n") + "\n" + addition, encoding="utf-8")
+    event = yaml.safe_load((REVIEWED / "event.yaml").read_text(encoding="utf-8"))["name"]
+    events = project / "registry" / "events.yaml"
+    text = re.sub(
+        r'(?m)^(    name: )"The event reported in .*"$', lambda m: m[1] + json.dumps(event), events.read_text("utf-8")
+    )
+    events.write_text(text, encoding="utf-8")
+
+
 def two_reports_part(bench: Bench) -> Figures:
     """Importing the fictional report (a fresh process each time), then every edition of the two-report site."""
     project = archive(bench.scratch / "two-reports", 1)
@@ -48,6 +74,7 @@ def two_reports_part(bench: Bench) -> Figures:
     command += ["--metadata", str(FICTIONAL / "metadata.yaml"), "--project", str(project), "--force", "--yes"]
     imports = [run_process(command, bench.logs / "import.log", bench.env) for _ in range(bench.pairs)]
     progress(f"import of the fictional report: {statistics.median(run.wall_s for run in imports):.2f} s")
+    review_fictional(project)
     side = ours(bench, project, "all", remove(project / "build"), "two-reports")
     builds: list[Run] = []
     for number in range(bench.pairs):
@@ -67,10 +94,13 @@ BUILDING_TESTS = (
 """Tests whose own body builds editions (the rest build through the session fixtures' setup)."""
 
 
-def tests_part(bench: Bench) -> Figures:
-    """The test suite's wall time (one process), and how much of it goes to building editions."""
+def suite_part(bench: Bench, selection: Sequence[str] = ()) -> Figures:
+    """The test suite's wall time (one process), and how much of it goes to building editions.
+
+    ``selection`` (pytest's arguments: files, ``-k``) runs part of the suite, to try this part out.
+    """
     log = bench.logs / "tests.log"
-    command = [sys.executable, "-m", "pytest", "-q", "--durations=0", "-p", "no:cacheprovider"]
+    command = [sys.executable, "-m", "pytest", "-q", "--durations=0", "-p", "no:cacheprovider", *selection]
     progress("the test suite (several minutes)")
     try:
         run = run_process(command, log, bench.env, cwd=PROJECT_ROOT)

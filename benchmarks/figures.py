@@ -168,7 +168,7 @@ def search_size(bench: Bench, project: Path, reports: int) -> Figures:
     site = project / "build" / "html"
     if not (site / "pagefind").is_dir():
         run = ours(bench, project, "html", remove(project / "build"), f"search-{reports}").run_once(bench.env)
-        progress(f"HTML cold, {count(reports)}, for the search figure: {run.wall_s:.2f} s")
+        progress(f"HTML cold, {count(reports)}, for the search figure: {run.wall_s:.2f} s ({run.cpu_s:.2f} s CPU)")
     figures: Figures = {
         "fragments": sum(1 for _ in (site / "pagefind").glob("fragment/*")),
         "queries": list(SEARCH_QUERIES),
