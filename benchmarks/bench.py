@@ -36,7 +36,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from extras import profile_part, suite_part, two_reports_part, weight_part
-from figures import COLLAPSED_AT, Bench, attempt, edition_cold, growth, html_size
+from figures import COLLAPSED_AT, Bench, attempt, count, edition_cold, growth, html_size
 from projects import PROJECT_ROOT
 from report import markdown
 from timing import Figures, progress
@@ -74,25 +74,28 @@ def expected(kind: str, reports: int) -> float:
     return known[nearest] * float((reports / nearest) ** 1.3)
 
 
+def size_estimate(reports: int, parts: set[str], bench: Bench) -> float:
+    """Seconds the figures at one archive size should take at today's speed."""
+    total, pairs = 0.0, bench.pairs_at(reports)
+    if "html" in parts:
+        kinds = ["html cold, ours", "html cold, plain", "html edit, ours", "html edit, plain"]
+        if reports == COLLAPSED_AT:
+            kinds += ["html cold, ours", "html cold, plain collapsed"]
+        total += pairs * sum(expected(kind, reports) for kind in kinds)
+    if "search" in parts:
+        total += expected("search", reports) + (0 if "html" in parts else expected("html cold, ours", reports))
+    return total
+
+
+def other_estimate(parts: set[str], bench: Bench) -> float:
+    """Seconds the parts after the archive sizes should take at today's speed."""
+    books = sum(bench.pairs * EXPECTED_OTHER_S[part] for part in parts & {"epub", "pdf"})
+    return books + sum(EXPECTED_OTHER_S[part] for part in parts & {"weight", "tests", "two-reports"})
+
+
 def estimate(sizes: Sequence[int], parts: set[str], bench: Bench) -> float:
     """Seconds the whole run should take at today's speed."""
-    total = 0.0
-    for reports in sizes:
-        pairs = bench.pairs_at(reports)
-        if "html" in parts:
-            total += pairs * sum(
-                expected(kind, reports)
-                for kind in ("html cold, ours", "html cold, plain", "html edit, ours", "html edit, plain")
-            )
-            if reports == COLLAPSED_AT:
-                total += pairs * (
-                    expected("html cold, ours", reports) + expected("html cold, plain collapsed", reports)
-                )
-        if "search" in parts:
-            total += expected("search", reports) + (0 if "html" in parts else expected("html cold, ours", reports))
-    for part in parts & {"epub", "pdf"}:
-        total += bench.pairs * EXPECTED_OTHER_S[part]
-    return total + sum(EXPECTED_OTHER_S[part] for part in parts & {"weight", "tests", "two-reports"})
+    return sum(size_estimate(reports, parts, bench) for reports in sizes) + other_estimate(parts, bench)
 
 
 def duration(seconds: float) -> str:
@@ -139,7 +142,15 @@ def measure(bench: Bench, sizes: Sequence[int], parts: set[str]) -> Figures:
     """Every chosen part, in order: the figures."""
     results: Figures = {}
     if parts & {"html", "search"}:
-        results["html"] = {str(reports): html_size(bench, reports, parts) for reports in sizes}
+        results["html"] = {}
+        started, expected_so_far = time.perf_counter(), 0.0
+        for number, reports in enumerate(sizes):
+            results["html"][str(reports)] = html_size(bench, reports, parts)
+            # The rest of the run, at the pace measured so far (a loaded machine is slower than the estimate).
+            expected_so_far += size_estimate(reports, parts, bench)
+            pace = (time.perf_counter() - started) / max(expected_so_far, 1.0)
+            rest = estimate(sizes[number + 1 :], parts, bench) * pace
+            progress(f"{count(reports)} done; at this pace the rest takes about {duration(rest)}")
         results["growth"] = growth(results["html"])
     for edition in ("epub", "pdf"):
         if edition in parts:

@@ -18,6 +18,7 @@ import shutil
 from pathlib import Path
 
 from dialogue_edition.build import copy_project
+from timing import BuildError
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 """The checkout the benchmark measures: a development tool, it lives beside the code, not in it."""
@@ -170,6 +171,9 @@ def edited_line(page: Path) -> str:
 def toggle_word(page: Path, line: str) -> None:
     """Add the marker word to the end of ``line`` in ``page``, or take it away if it is there."""
     text = page.read_text(encoding="utf-8")
+    if line + "\n" not in text and line + EDIT_MARKER + "\n" not in text:
+        # Else the "edit" would change nothing, and its build would be timed as an edit.
+        raise BuildError(f"{page}: the line to edit is not there: {line!r}")
     if line + EDIT_MARKER + "\n" in text:
         text = text.replace(line + EDIT_MARKER + "\n", line + "\n", 1)
     else:
