@@ -114,13 +114,15 @@ def machine() -> str:
 
 
 def commit() -> str:
-    """The checkout's commit, with "dirty" if tracked files have changes."""
+    """The checkout's commit, with "dirty" if tracked files other than the benchmark's outputs have changes."""
 
     def git(*arguments: str) -> str:
         return subprocess.run(["git", *arguments], cwd=PROJECT_ROOT, capture_output=True, text=True).stdout.strip()
 
     head = git("rev-parse", "--short", "HEAD") or "unknown"
-    return head + (" (dirty)" if git("status", "--porcelain", "--untracked-files=no") else "")
+    # The benchmark's own outputs, rewritten by every run, do not make the figures' code dirty.
+    changes = git("status", "--porcelain", "--untracked-files=no", "--", ".", ":!BENCHMARKS.md", ":!benchmarks.json")
+    return head + (" (dirty)" if changes else "")
 
 
 def load_average() -> str:

@@ -34,7 +34,7 @@ def ratio_text(compared: Figures) -> str:
 
 def seconds_text(compared: Figures) -> str:
     """``3.41 s vs 1.05 s``: each side's median."""
-    return f"{compared['ours']['median_s']} s vs {compared['baseline']['median_s']} s"
+    return f"{compared['ours']['median_s']:.2f} s vs {compared['baseline']['median_s']:.2f} s"
 
 
 def ratio_goal(keys: tuple[str, ...], limit: float, seconds: float | None = None) -> Callable[[Figures], Judged]:
@@ -145,7 +145,8 @@ def comparison_cells(compared: Figures | None) -> tuple[object, ...]:
     if "error" in compared:
         return ("–", "–", "build failed (see the run's output)", "–")
     memory = f"{compared['ours']['peak_mb_median']} / {compared['baseline']['peak_mb_median']}"
-    return (compared["ours"]["median_s"], compared["baseline"]["median_s"], ratio_text(compared), memory)
+    seconds = (f"{compared[side]['median_s']:.2f}" for side in ("ours", "baseline"))
+    return (*seconds, ratio_text(compared), memory)
 
 
 def html_section(results: Figures) -> list[str]:
@@ -261,7 +262,7 @@ def header_section(results: Figures) -> list[str]:
     lines = ["# Benchmarks", ""]
     if plan["partial"]:
         lines += [
-            "**A partial run** (" + plan["command"] + "): fewer sizes, pairs or parts than the default, so the"
+            "**A quick, partial run** (" + plan["command"] + "): fewer sizes, pairs or parts than the default, so the"
             " figures below are indicative only; `nox -s bench` on a quiet machine gives the full table.",
             "",
         ]
