@@ -3,6 +3,12 @@
 - HTML, at each archive size: cold build and one-page edit, against the plain-Sphinx baseline
   of the same pages; at 50 reports also the cold build against the baseline with the same
   navigation collapsing (``COLLAPSED_AT``); the growth exponent between consecutive sizes.
+  From ``LARGE`` reports on (the 200-report archive), the baseline is the collapsing one for
+  both figures: plain Sphinx and Furo put the whole site's tree in every page's sidebar, so its
+  cold build grows with the square of the pages (extrapolated from the 50-report figures: about
+  8 minutes a build at 1205 pages), which would take the whole run's time for a comparison with
+  a design no archive of that size would ship. The growth exponent of the baseline compares the
+  same navigation at both sizes.
 - EPUB and PDF, one report: cold builds against plain Sphinx's ``epub`` builder and its
   ``latexpdf`` (the LaTeX builder, then latexmk with xelatex, as ours).
 - Search, at each archive size: what one query downloads (``dialogue_edition.checks.search_weight``).
@@ -24,7 +30,10 @@ from timing import BuildError, Figures, Side, compare, progress
 COLLAPSED_AT = 50
 """The archive size at which our HTML is also compared with plain Sphinx collapsing its navigation."""
 LARGE = 100
-"""From this many reports on, a figure gets ``large_pairs`` pairs: one cold build takes minutes."""
+"""From this many reports on, a figure gets ``large_pairs`` pairs (one cold build takes minutes), and
+the baseline collapses its navigation (see above)."""
+FULL, COLLAPSED = "full", "collapsed"
+"""The baseline's navigation: Furo's whole-site tree, or collapsed to the branch being read as ours."""
 SEARCH_QUERIES = ("Kurbanov", "Korea")
 """A name, and a word on nearly every page (the most index a query can fetch)."""
 
@@ -113,30 +122,48 @@ def attempt(label: str, measure: Callable[[], Figures]) -> Figures:
 # -- HTML at each size -----------------------------------------------------------------------
 
 
-def html_cold(bench: Bench, project: Path, docs: Path, reports: int, collapsed: bool = False) -> Figures:
-    """Cold HTML builds, ours against the baseline in ``docs`` (plain, or collapsing its navigation)."""
-    label = f"html-cold-{reports}" + ("-collapsed" if collapsed else "")
-    return compare(
-        f"HTML cold, {count(reports)}" + (" vs plain Sphinx collapsing its navigation" if collapsed else ""),
+def html_cold(bench: Bench, project: Path, docs: Path, reports: int, navigation: str) -> Figures:
+    """Cold HTML builds, ours against the baseline in ``docs`` (its navigation full or collapsed)."""
+    label = f"html-cold-{reports}-{navigation}"
+    figures = compare(
+        f"HTML cold, {count(reports)}, plain Sphinx's navigation {navigation}",
         ours(bench, project, "html", remove(project / "build"), label),
         plain(bench, docs, "html", remove(docs.parent / "build"), label),
         bench.pairs_at(reports),
         bench.env,
     )
+    return {**figures, "navigation": navigation}
 
 
-def html_edit(bench: Bench, project: Path, docs: Path, reports: int) -> Figures:
+def html_edit(bench: Bench, project: Path, docs: Path, reports: int, navigation: str) -> Figures:
     """One-page edits: the same word added to (or taken from) the same page on each side, then a build."""
     line = edited_line(project / "docs" / EDITED_PAGE)
     plain_line = plain_markdown(line).rstrip("\n")
     label = f"html-edit-{reports}"
-    return compare(
-        f"HTML one-page edit, {count(reports)}",
+    figures = compare(
+        f"HTML one-page edit, {count(reports)}, plain Sphinx's navigation {navigation}",
         ours(bench, project, "html", lambda: toggle_word(project / "docs" / EDITED_PAGE, line), label),
         plain(bench, docs, "html", lambda: toggle_word(docs / EDITED_PAGE, plain_line), label),
         bench.pairs_at(reports),
         bench.env,
     )
+    return {**figures, "navigation": navigation}
+
+
+def html_figures(bench: Bench, project: Path, where: Path, reports: int) -> Figures:
+    """HTML cold and edit against the baseline, and at ``COLLAPSED_AT`` the cold build against the collapsing one."""
+    navigation = FULL if reports < LARGE else COLLAPSED
+    docs = baseline_project(project, where / "plain", collapse=navigation == COLLAPSED)
+    figures = {
+        "cold": attempt("HTML cold", lambda: html_cold(bench, project, docs, reports, navigation)),
+        "edit": attempt("HTML edit", lambda: html_edit(bench, project, docs, reports, navigation)),
+    }
+    if reports == COLLAPSED_AT and navigation == FULL:
+        collapsing = baseline_project(project, where / "plain-collapsed", collapse=True)
+        figures["cold_vs_collapsed"] = attempt(
+            "HTML cold, collapsed", lambda: html_cold(bench, project, collapsing, reports, COLLAPSED)
+        )
+    return figures
 
 
 def html_size(bench: Bench, reports: int, parts: set[str]) -> Figures:
@@ -147,14 +174,7 @@ def html_size(bench: Bench, reports: int, parts: set[str]) -> Figures:
     progress(f"archive of {count(reports)}: {pages} pages")
     figures: Figures = {"reports": reports, "pages": pages}
     if "html" in parts:
-        docs = baseline_project(project, where / "plain")
-        figures["cold"] = attempt("HTML cold", lambda: html_cold(bench, project, docs, reports))
-        figures["edit"] = attempt("HTML edit", lambda: html_edit(bench, project, docs, reports))
-        if reports == COLLAPSED_AT:
-            collapsing = baseline_project(project, where / "plain-collapsed", collapse=True)
-            figures["cold_vs_collapsed"] = attempt(
-                "HTML cold, collapsed", lambda: html_cold(bench, project, collapsing, reports, collapsed=True)
-            )
+        figures |= html_figures(bench, project, where, reports)
     if "search" in parts:
         figures["search"] = attempt("search", lambda: search_size(bench, project, reports))
     shutil.rmtree(where, ignore_errors=True)
@@ -181,22 +201,37 @@ def search_size(bench: Bench, project: Path, reports: int) -> Figures:
     return figures
 
 
+def cold_medians(size: Figures) -> dict[str, float]:
+    """The median seconds of one size's cold builds: ours, and the baseline's by its navigation."""
+    medians = {}
+    for key in ("cold", "cold_vs_collapsed"):
+        compared = size.get(key, {})
+        if "ratio" in compared:
+            medians["ours"] = compared["ours"]["median_s"]
+            medians[compared["navigation"]] = compared["baseline"]["median_s"]
+    return medians
+
+
+def exponent(small: Figures, large: Figures, small_s: float, large_s: float) -> float:
+    """K in time ~ pages^k, from two sizes' pages and seconds."""
+    return round(math.log(large_s / small_s) / math.log(large["pages"] / small["pages"]), 2)
+
+
 def growth(sizes: dict[str, Figures]) -> list[Figures]:
-    """The exponent k of cold time ~ pages^k between consecutive sizes, from the medians, each side."""
-    measured = [entry for entry in sizes.values() if "median_s" in entry.get("cold", {}).get("ours", {})]
+    """The exponent k of cold time ~ pages^k between consecutive sizes, from the medians.
+
+    Ours, and the baseline's with the same navigation at both sizes (full where both have it).
+    """
+    measured = [(size, cold_medians(size)) for size in sizes.values() if "ours" in cold_medians(size)]
     exponents = []
-    for small, large in itertools.pairwise(measured):
-        pages = math.log(large["pages"] / small["pages"])
-        exponents.append(
-            {
-                "from_reports": small["reports"],
-                "to_reports": large["reports"],
-                **{
-                    side: round(math.log(large["cold"][side]["median_s"] / small["cold"][side]["median_s"]) / pages, 2)
-                    for side in ("ours", "baseline")
-                },
-            }
-        )
+    for (small, small_s), (large, large_s) in itertools.pairwise(measured):
+        entry: Figures = {"from_reports": small["reports"], "to_reports": large["reports"]}
+        entry["ours"] = exponent(small, large, small_s["ours"], large_s["ours"])
+        navigation = next((kind for kind in (FULL, COLLAPSED) if kind in small_s and kind in large_s), None)
+        if navigation:
+            entry["baseline"] = exponent(small, large, small_s[navigation], large_s[navigation])
+            entry["baseline_navigation"] = navigation
+        exponents.append(entry)
     return exponents
 
 
