@@ -70,15 +70,17 @@ class Side:
     name: str
     command: list[str]
     prepare: Callable[[], None]
-    succeeded: Callable[[], None]
+    succeeded: Callable[[float], None]
+    """Raises :class:`BuildError` unless the build made what it should (given when it started, ``time.time()``)."""
     log: Path
     runs: list[Run] = field(default_factory=list)
 
     def run_once(self, env: Mapping[str, str]) -> Run:
         """Set the scene, build, check the build's output; the build's figures."""
         self.prepare()
+        started = time.time()
         run = run_process(self.command, self.log, env)
-        self.succeeded()
+        self.succeeded(started)
         self.runs.append(run)
         return run
 
