@@ -111,7 +111,7 @@ def spread(ratios: list[float]) -> Figures:
 
 def compare(label: str, ours: Side, baseline: Side, pairs: int, env: Mapping[str, str]) -> Figures:
     """``pairs`` interleaved A/B pairs, the first side alternating; each side's medians and the ratios."""
-    ratios = []
+    ratios, cpu_ratios = [], []
     for number in range(pairs):
         order = (ours, baseline) if number % 2 == 0 else (baseline, ours)
         timed: dict[str, Run] = {}
@@ -123,6 +123,7 @@ def compare(label: str, ours: Side, baseline: Side, pairs: int, env: Mapping[str
                 f" ({run.cpu_s:.2f} s CPU, {run.peak_mb:.0f} MB)"
             )
         ratios.append(timed[ours.name].wall_s / timed[baseline.name].wall_s)
+        cpu_ratios.append(timed[ours.name].cpu_s / max(timed[baseline.name].cpu_s, 1e-6))
     progress(f"{label}: ratio {statistics.median(ratios):.2f} (median of {pairs})")
     return {
         "pairs": pairs,
@@ -130,4 +131,6 @@ def compare(label: str, ours: Side, baseline: Side, pairs: int, env: Mapping[str
         "baseline": summary(baseline.runs[-pairs:]),
         "ratios": [round(ratio, 3) for ratio in ratios],
         "ratio": spread(ratios),
+        # CPU time suffers less than wall time from other work on the machine: a check on the ratio.
+        "cpu_ratio": spread(cpu_ratios),
     }
