@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import yaml
-from dialogue_edition.build import EDITIONS, Layout, build
+from dialogue_edition.build import EDITIONS, BuildFailed, Layout, build
 from dialogue_edition.checks.page_weight import page_assets
 from figures import Bench, ours, remove
 from projects import PROJECT_ROOT, SLUG, archive
@@ -127,8 +127,12 @@ def profile_part(bench: Bench) -> list[str]:
     project = archive(bench.scratch / "profile", 10)
     profiler = cProfile.Profile()
     profiler.enable()
-    build(["html"], Layout(docs=project / "docs", build=project / "build", draft=True))
-    profiler.disable()
+    try:
+        build(["html"], Layout(docs=project / "docs", build=project / "build", draft=True))
+    except BuildFailed as error:
+        return [f"not measured: the build failed: {error}"]
+    finally:
+        profiler.disable()
     stats = pstats.Stats(profiler)
     rows = []
     for (filename, line, function), (_, calls, _, cumulative, _) in stats.stats.items():  # type: ignore[attr-defined]
