@@ -156,7 +156,11 @@ def serve(session: nox.Session) -> None:
 
 @nox.session(default=False)
 def bench(session: nox.Session) -> None:
-    """Measure build times, memory, scale and page weight; write BENCHMARKS.md (never fails on a number)."""
+    """Our builds against plain Sphinx's, whole processes in interleaved pairs; write BENCHMARKS.md.
+
+    Never fails on a number (only on a build that fails). Options after ``--``: ``--sizes``,
+    ``--pairs``, ``--only``, ``--skip-tests``, ``--estimate``, ``--report-only`` (``-- --help``).
+    """
     install(session, "test")
     session.run("python", "benchmarks/bench.py", *session.posargs)
 

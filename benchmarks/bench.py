@@ -1,322 +1,113 @@
-"""The pipeline's benchmark: measures and records, never fails on a number.
+"""The pipeline's benchmark: our builds against plain Sphinx's, timed as whole processes.
 
-``nox -s bench`` (or ``python benchmarks/bench.py``) measures, as the median of several
-runs, wall time and peak memory of:
+``nox -s bench`` (or ``python benchmarks/bench.py``) measures, and writes ``benchmarks.json`` and
+``BENCHMARKS.md``; it never fails on a number (only a build that fails makes it exit with 1,
+after writing what it measured). The parts, chosen with ``--only`` (comma-separated):
 
-1. each edition: cold build, no-change rebuild, rebuild after editing one page;
-2. the same pages built by plain Sphinx with only myst-parser (the overhead of our extensions);
-3. synthetic archives of 1, 10 and 50 reports (copies of the real one): HTML cold and one-edit;
-4. the test suite, split into time spent building and time spent checking;
-5. the weight of a session page with its CSS, JavaScript, images and fonts, and what one search
-   query downloads (index and script) at 1, 10 and 50 reports;
-6. importing a second report (the fictional test fixture) and building every edition of the
-   two-report site: each report's PDF and EPUB and the combined ones;
+- ``html``: synthetic archives of 1, 10, 50 and 200 reports (``--sizes``): cold build and
+  one-page edit, ours against plain Sphinx on the same pages, in interleaved pairs
+  (``figures``, ``timing``); at 50 reports also against plain Sphinx collapsing its navigation
+  as ours does, and at 200 against that one only (``figures`` says why); the growth exponent
+  between sizes; peak memory;
+- ``epub``, ``pdf``: one report, cold, against plain Sphinx's ``epub`` and ``latexpdf``;
+- ``search``: what one query downloads, at every size (issue 16's budget);
+- ``weight``: a session page with everything it loads;
+- ``tests``: the test suite, split into building and checking (``--skip-tests`` leaves it out);
+- ``two-reports``: importing a second report, then every edition of the two-report site;
+- ``profile``: where a 10-report HTML build spends its time in our own code (cProfile).
 
-and profiles the slowest step in our own code. Results go to ``benchmarks.json`` and the table
-in ``BENCHMARKS.md``.
+The default is every part but ``two-reports`` and ``profile``. Those two answer questions of
+their own (the importer's speed; where our code's time goes) that no goal depends on, and they
+cost minutes a default run must keep for the pairs: with 5 pairs (3 at 200 reports, where one
+cold build takes minutes) the default run takes about 28 minutes on a quiet 2-core machine at the
+speed issue 17 measured (21 without the test suite). It prints that estimate at the start
+(``--estimate`` prints it and stops), a line per build, and after each archive size the time
+the rest should take at the pace measured so far.
 """
 
 from __future__ import annotations
 
 import argparse
-import cProfile
 import json
 import os
 import platform
-import pstats
-import re
-import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
-from dialogue_edition.build import EDITIONS, Layout, build, copy_project
-from dialogue_edition.checks.page_weight import page_assets
+from extras import profile_part, suite_part, two_reports_part, weight_part
+from figures import COLLAPSED_AT, LARGE, Bench, attempt, count, edition_cold, growth, html_size
+from projects import PROJECT_ROOT
+from report import markdown
+from timing import Figures, progress
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-"""The checkout the benchmark measures: a development tool, it lives beside the code, not in it."""
+PARTS = ("html", "epub", "pdf", "search", "weight", "tests", "two-reports", "profile")
+DEFAULT_PARTS = ("html", "epub", "pdf", "search", "weight", "tests")
+DEFAULT_SIZES = (1, 10, 50, 200)
+DEFAULT_PAIRS, DEFAULT_LARGE_PAIRS = 5, 3
+RESULTS, REPORT = PROJECT_ROOT / "benchmarks.json", PROJECT_ROOT / "BENCHMARKS.md"
+LOGS = PROJECT_ROOT / "build" / "bench-logs"
+"""Each build's output, the last of each kind kept for reading after a failure."""
+SOURCE_DATE_EPOCH = "1606521600"
+"""A fixed build time for every build, ours and plain Sphinx's (no ``git log`` per build)."""
 
-Figures = dict[str, Any]
-"""Measurements as they go to benchmarks.json: figures, lists of runs and nested parts."""
-RUNS = 3
-SLUG = "strategic-conference-2020"
-FICTIONAL = PROJECT_ROOT / "tests" / "fixtures" / "fictional-report"
-EDITED_PAGE = Path("reports") / SLUG / "close.md"
-TARGETS = {
-    "html_overhead_ratio": 1.5,
-    "fifty_reports_html_cold_s": 15.0,
-    "one_page_edit_s": 2.0,
-    "session_page_kb": 150.0,
-    "search_query_kb": 150.0,
+
+# -- How long a run takes ----------------------------------------------------------------------
+
+EXPECTED_S = {
+    "html cold, ours": {1: 1.0, 10: 3.4, 50: 16.3, 200: 171.0},
+    # At 200 reports the baseline collapses its navigation (figures.LARGE): 50's, grown as ours (k = 1.6).
+    "html cold, plain": {1: 0.6, 10: 2.5, 50: 16.0, 200: 90.0},
+    "html cold, plain collapsed": {50: 10.3},
+    "html edit, ours": {1: 0.9, 10: 1.2, 50: 3.4, 200: 10.9},
+    "html edit, plain": {1: 0.5, 10: 0.7, 50: 1.05, 200: 2.3},
+    "search": {1: 5.0, 10: 5.0, 50: 6.0, 200: 8.0},
 }
+"""Seconds per build at today's speed on a 2-core machine (issue 17's measurements and the last full
+run), for the estimate printed at the start; other sizes are scaled from the nearest."""
+EXPECTED_OTHER_S = {"epub": 0.75 + 0.5, "pdf": 7.5 + 5.0, "weight": 2.0, "tests": 420.0, "two-reports": 50.0}
 
 
-# -- Measuring one build ------------------------------------------------------------------------
+def expected(kind: str, reports: int) -> float:
+    """Seconds one build of ``kind`` takes at ``reports`` reports, at today's speed."""
+    known = EXPECTED_S[kind]
+    nearest = min(known, key=lambda size: abs(size - reports))
+    return known[nearest] * float((reports / nearest) ** 1.3)
 
 
-def measure_in_child(docs: Path, build_dir: Path, editions: list[str], baseline: bool = False) -> dict[str, float]:
-    """Build in a fresh process (so memory is its own); its wall time and peak memory."""
-    command = [sys.executable, __file__, "--child", str(docs), str(build_dir), *editions]
-    if baseline:
-        command.append("--baseline")
-    result = subprocess.run(
-        command, capture_output=True, text=True, check=True, env={**os.environ, "SOURCE_DATE_EPOCH": "1606521600"}
-    )
-    measured: dict[str, float] = json.loads(result.stdout.strip().splitlines()[-1])
-    return measured
+def size_estimate(reports: int, parts: set[str], bench: Bench) -> float:
+    """Seconds the figures at one archive size should take at today's speed."""
+    total, pairs = 0.0, bench.pairs_at(reports)
+    if "html" in parts:
+        kinds = ["html cold, ours", "html cold, plain", "html edit, ours", "html edit, plain"]
+        if reports == COLLAPSED_AT and reports < LARGE:
+            kinds += ["html cold, ours", "html cold, plain collapsed"]
+        total += pairs * sum(expected(kind, reports) for kind in kinds)
+    if "search" in parts:
+        total += expected("search", reports) + (0 if "html" in parts else expected("html cold, ours", reports))
+    return total
 
 
-def child(docs: Path, build_dir: Path, editions: list[str], baseline: bool) -> None:
-    """The child's side: one build, then its measurements as one JSON line."""
-    import resource
-
-    start = time.perf_counter()
-    if baseline:
-        from sphinx.cmd.build import build_main
-
-        status = build_main(
-            ["-q", "-b", "html", "-d", str(build_dir / ".doctrees"), str(docs), str(build_dir / "html")]
-        )
-        if status:
-            raise SystemExit(status)
-    else:
-        build(editions, Layout(docs=docs, build=build_dir, draft=editions == ["html"]))
-    wall = time.perf_counter() - start
-    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    print(json.dumps({"wall_s": wall, "peak_mb": max(own, children) / 1024}))
+def other_estimate(parts: set[str], bench: Bench) -> float:
+    """Seconds the parts after the archive sizes should take at today's speed."""
+    books = sum(bench.pairs * EXPECTED_OTHER_S[part] for part in parts & {"epub", "pdf"})
+    return books + sum(EXPECTED_OTHER_S[part] for part in parts & {"weight", "tests", "two-reports"})
 
 
-def median_of(runs: list[dict[str, float]]) -> Figures:
-    """The median wall time and peak memory of several runs, and each run's time."""
-    return {
-        "wall_s": round(statistics.median(run["wall_s"] for run in runs), 3),
-        "peak_mb": round(statistics.median(run["peak_mb"] for run in runs), 1),
-        "runs_s": [round(run["wall_s"], 3) for run in runs],
-    }
+def estimate(sizes: Sequence[int], parts: set[str], bench: Bench) -> float:
+    """Seconds the whole run should take at today's speed."""
+    return sum(size_estimate(reports, parts, bench) for reports in sizes) + other_estimate(parts, bench)
 
 
-def scenario(project: Path, editions: list[str], prepare: Callable[[Path], None], baseline: bool = False) -> Figures:
-    """Median of RUNS builds, each after ``prepare`` (which sets the scene: clean, edited, ...)."""
-    runs = []
-    for _ in range(RUNS):
-        prepare(project)
-        runs.append(measure_in_child(project / "docs", project / "build", editions, baseline))
-    return median_of(runs)
+def duration(seconds: float) -> str:
+    """``45 s``, ``12 min``."""
+    return f"{seconds:.0f} s" if seconds < 120 else f"{seconds / 60:.0f} min"
 
 
-def clean(project: Path) -> None:
-    """A cold build: no caches, no outputs."""
-    shutil.rmtree(project / "build", ignore_errors=True)
-
-
-def unchanged(project: Path) -> None:
-    """A no-change rebuild: everything as the last build left it."""
-
-
-def edit_one_page(project: Path, page: Path = EDITED_PAGE) -> None:
-    """A one-page edit: a word changes in one page."""
-    path = project / "docs" / page
-    text = path.read_text(encoding="utf-8")
-    marker = " (bench)"
-    path.write_text(
-        text.replace(marker, "") if marker in text else text.replace("is editorial.", "is editorial." + marker, 1),
-        encoding="utf-8",
-    )
-
-
-# -- Projects to build ---------------------------------------------------------------------------
-
-
-def archive(target: Path, reports: int) -> Path:
-    """A synthetic archive: the real report and ``reports - 1`` renamed copies of it."""
-    project = copy_project(target, PROJECT_ROOT)
-    source, pages = project / "source_reports" / SLUG, project / "docs" / "reports" / SLUG
-    entries = [f"reports/{SLUG}/index"]
-    for number in range(2, reports + 1):
-        slug = f"{SLUG}-copy-{number}"
-        shutil.copytree(source, project / "source_reports" / slug)
-        metadata = project / "source_reports" / slug / "metadata.yaml"
-        metadata.write_text(
-            metadata.read_text(encoding="utf-8").replace(f"slug: {SLUG}", f"slug: {slug}"), encoding="utf-8"
-        )
-        shutil.copytree(pages, project / "docs" / "reports" / slug)
-        landing = project / "docs" / "reports" / slug / "index.md"
-        landing.write_text(
-            landing.read_text(encoding="utf-8").replace(f"{{report-metadata}} {SLUG}", f"{{report-metadata}} {slug}"),
-            encoding="utf-8",
-        )
-        opening = project / "docs" / "reports" / slug / "opening.md"
-        opening.write_text(
-            opening.read_text(encoding="utf-8").replace(":name: photo-", f":name: {slug}-photo-"), encoding="utf-8"
-        )
-        entries.append(f"reports/{slug}/index")
-    index = project / "docs" / "index.md"
-    index.write_text(
-        index.read_text(encoding="utf-8").replace(f"reports/{SLUG}/index\n", "\n".join(entries) + "\n"),
-        encoding="utf-8",
-    )
-    return project
-
-
-ROLE = re.compile(r"\{(?:person|org|event)\}`([^`<]*?)\s*<[^>]+>`")
-CITATION = re.compile(r"\s*\{cite:p\}`[^`]+`")
-DIRECTIVE = re.compile(r"```\{(editorial|missing-photo)\}[^\n]*\n(?::[^\n]*\n)*\n?")
-
-
-def baseline_project(target: Path) -> Path:
-    """The same report pages for plain Sphinx and myst-parser.
-
-    Roles become their text, our directives their content; the generated pages are left out.
-    """
-    docs = target / "docs"
-    shutil.copytree(PROJECT_ROOT / "docs" / "reports", docs / "reports")
-    for page in docs.rglob("*.md"):
-        text = ROLE.sub(r"\1", page.read_text(encoding="utf-8"))
-        text = CITATION.sub("", text)
-        text = DIRECTIVE.sub("", text)
-        text = re.sub(r"```\{report-metadata\}[^\n]*\n```\n", "", text)
-        page.write_text(text.replace("`````{only} html\n", "").replace("`````\n", ""), encoding="utf-8")
-    (docs / "index.md").write_text(f"# Reports\n\n```{{toctree}}\nreports/{SLUG}/index\n```\n", encoding="utf-8")
-    (docs / "conf.py").write_text(
-        'extensions = ["myst_parser", "sphinx_design"]\nhtml_theme = "furo"\n', encoding="utf-8"
-    )
-    return target
-
-
-# -- The parts of the benchmark -------------------------------------------------------------------
-
-
-def editions_part(scratch: Path) -> Figures:
-    """Cold, no-change and one-page-edit builds of each edition."""
-    results: Figures = {}
-    for edition in ("html", "epub", "pdf"):
-        project = copy_project(scratch / f"editions-{edition}", PROJECT_ROOT)
-        results[edition] = {
-            "cold": scenario(project, [edition], clean),
-            "no_change": scenario(project, [edition], unchanged),
-            "one_page_edit": scenario(project, [edition], edit_one_page),
-        }
-    return results
-
-
-def overhead_part(scratch: Path, html_cold: float) -> Figures:
-    """Plain Sphinx on the same pages, and the ratio of our HTML cold build to it."""
-    project = baseline_project(scratch / "baseline")
-    plain = scenario(project, ["html"], clean, baseline=True)
-    return {"plain_sphinx_html_cold": plain, "ratio": round(html_cold / plain["wall_s"], 2)}
-
-
-def scale_part(scratch: Path) -> Figures:
-    """HTML cold and one-page-edit builds of archives of 1, 10 and 50 reports."""
-    results: Figures = {}
-    for reports in (1, 10, 50):
-        project = archive(scratch / f"archive-{reports}", reports)
-        pages = len(list((project / "docs").rglob("*.md")))
-        results[str(reports)] = {
-            "pages": pages,
-            "cold": scenario(project, ["html"], clean),
-            "one_page_edit": scenario(project, ["html"], edit_one_page),
-        }
-        results[str(reports)]["cold_ms_per_page"] = round(1000 * results[str(reports)]["cold"]["wall_s"] / pages, 1)
-        results[str(reports)]["search_download_kb"] = search_part(project / "build" / "html")
-    return results
-
-
-def search_part(site: Path) -> dict[str, float]:
-    """Kilobytes of search index and script a reader downloads for one query (see checks.search_weight)."""
-    from dialogue_edition.checks.search_weight import search_download_kb
-
-    return search_download_kb(site)
-
-
-def import_fictional_report(project: Path) -> float:
-    """Import the fictional report through the command line, in a fresh process; its wall time."""
-    command = [sys.executable, "-m", "dialogue_edition.importer", str(FICTIONAL / "report.txt")]
-    command += ["--metadata", str(FICTIONAL / "metadata.yaml"), "--project", str(project), "--force", "--yes"]
-    started = time.perf_counter()
-    subprocess.run(command, capture_output=True, check=True)
-    return round(time.perf_counter() - started, 3)
-
-
-def two_reports_part(scratch: Path) -> Figures:
-    """The import of a second report, then cold builds of every edition of the two-report site."""
-    project = copy_project(scratch / "two-reports", PROJECT_ROOT)
-    imports = [import_fictional_report(project) for _ in range(RUNS)]
-    return {"import_s": statistics.median(imports), "editions_cold": scenario(project, list(EDITIONS), clean)}
-
-
-BUILDING_TESTS = (
-    "test_reproducible.py",
-    "test_bad_input.py",
-    "test_a_hangul_name",
-    "test_mentions_extension.py",
-    "test_sphinxext.py",
-    "test_safety.py::test_raw",
-)
-
-
-def tests_part() -> dict[str, float]:
-    """The test suite's wall time, and how much of it goes to building editions."""
-    start = time.perf_counter()
-    result = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "--durations=0", "-p", "no:cacheprovider"],
-        cwd=PROJECT_ROOT,
-        capture_output=True,
-        text=True,
-    )
-    wall = time.perf_counter() - start
-    building = checking = 0.0
-    for seconds, phase, test in re.findall(r"^([\d.]+)s (setup|call|teardown)\s+(\S+)", result.stdout, re.MULTILINE):
-        is_build = (phase == "setup" and float(seconds) > 1) or any(name in test for name in BUILDING_TESTS)
-        building += float(seconds) if is_build else 0
-        checking += 0 if is_build else float(seconds)
-    return {
-        "wall_s": round(wall, 1),
-        "building_s": round(building, 1),
-        "checking_s": round(checking, 1),
-        "passed": "failed" not in result.stdout.splitlines()[-1],
-    }
-
-
-def weight_part(scratch: Path) -> dict[str, float]:
-    """Bytes of a session page with everything it loads (CSS, JS, images, fonts)."""
-    project = copy_project(scratch / "weight", PROJECT_ROOT)
-    build(["html"], Layout(docs=project / "docs", build=project / "build", draft=True))
-    site = project / "build" / "html"
-    page = site / "reports" / SLUG / "first-session.html"
-    html = page.read_text(encoding="utf-8")
-    files = page_assets(page)
-    total = len(html.encode()) + sum(files.values())
-    return {
-        "html_bytes": len(html.encode()),
-        "asset_bytes": sum(files.values()),
-        "total_kb": round(total / 1000, 1),
-        "assets": len(files),
-    }
-
-
-def profile_part(scratch: Path) -> list[str]:
-    """Where a cold HTML build of the 10-report archive spends its time in our own code."""
-    project = archive(scratch / "profile", 10)
-    profiler = cProfile.Profile()
-    profiler.enable()
-    build(["html"], Layout(docs=project / "docs", build=project / "build", draft=True))
-    profiler.disable()
-    stats = pstats.Stats(profiler)
-    rows = []
-    for (filename, line, function), (_, calls, _, cumulative, _) in stats.stats.items():  # type: ignore[attr-defined]
-        if "dialogue_edition" in filename and "bench.py" not in filename and "build.py" not in filename:
-            rows.append((cumulative, f"{Path(filename).name}:{line} {function}: {cumulative:.3f} s in {calls} calls"))
-    return [text for _, text in sorted(rows, reverse=True)[:8]]
-
-
-# -- Report --------------------------------------------------------------------------------------
+# -- Where the figures come from -------------------------------------------------------------------
 
 
 def machine() -> str:
@@ -326,190 +117,164 @@ def machine() -> str:
     return f"{platform.machine()}, {cores} cores, {gib} GiB, Python {platform.python_version()}, {platform.platform()}"
 
 
-def verdict(value: float, limit: float) -> str:
-    """Met or missed, said plainly."""
-    return "met" if value <= limit else "**missed**"
+def commit() -> str:
+    """The checkout's commit, with "dirty" if tracked files other than the benchmark's outputs have changes."""
+
+    def git(*arguments: str) -> str:
+        return subprocess.run(["git", *arguments], cwd=PROJECT_ROOT, capture_output=True, text=True).stdout.strip()
+
+    head = git("rev-parse", "--short", "HEAD") or "unknown"
+    # The benchmark's own outputs, rewritten by every run, do not make the figures' code dirty.
+    changes = git("status", "--porcelain", "--untracked-files=no", "--", ".", ":!BENCHMARKS.md", ":!benchmarks.json")
+    return head + (" (dirty)" if changes else "")
 
 
-def row(*cells: object) -> str:
-    """One row of a Markdown table."""
-    return "| " + " | ".join(str(cell) for cell in cells) + " |"
+def load_average() -> str:
+    """The machine's load average over 1, 5 and 15 minutes, for a reader to judge the noise."""
+    return ", ".join(f"{load:.2f}" for load in os.getloadavg())
 
 
-def table(header: tuple[str, ...], rows: list[tuple[object, ...]]) -> list[str]:
-    """A Markdown table: header, rule, rows."""
-    return [row(*header), row(*("---" for _ in header)), *(row(*cells) for cells in rows)]
+def failed(figures: object) -> bool:
+    """Whether any figure in the results could not be measured because a build failed."""
+    if isinstance(figures, dict):
+        return "error" in figures or any(failed(value) for value in figures.values())
+    return isinstance(figures, list) and any(failed(value) for value in figures)
 
 
-def reasons(results: Figures) -> list[str]:
-    """Plain reasons for each missed target, from the figures and the profile."""
-    editions, scale, overhead = results["editions"], results["scale"], results["overhead"]
-    said = []
-    if overhead["ratio"] > TARGETS["html_overhead_ratio"]:
-        extra = round(editions["html"]["cold"]["wall_s"] - overhead["plain_sphinx_html_cold"]["wall_s"], 2)
-        said.append(
-            f"- Overhead: our cold build takes {extra} s more than plain Sphinx on one report's 11 pages. That is"
-            " mostly fixed cost, paid once per build whatever the number of pages: importing and setting up our"
-            " extensions and the libraries they bring (pydantic, pybtex and sphinxcontrib-bibtex, sphinxext-"
-            "opengraph, sphinx-notfound-page, sphinx-copybutton), pybtex's plugin look-ups, validating the source"
-            " reports and the registry, and writing the pages plain Sphinx does not have (people, organisations,"
-            " agreements, timeline, 404). On a site this small the fixed part dominates; the per-page cost is in"
-            " the scale table."
+# -- The run ---------------------------------------------------------------------------------------
+
+
+def measure(bench: Bench, sizes: Sequence[int], parts: set[str]) -> Figures:
+    """Every chosen part, in order: the figures."""
+    results: Figures = {}
+    if parts & {"html", "search"}:
+        results["html"] = {}
+        started, expected_so_far = time.perf_counter(), 0.0
+        for number, reports in enumerate(sizes):
+            results["html"][str(reports)] = html_size(bench, reports, parts)
+            # The rest of the run, at the pace measured so far (a loaded machine is slower than the estimate).
+            expected_so_far += size_estimate(reports, parts, bench)
+            pace = (time.perf_counter() - started) / max(expected_so_far, 1.0)
+            rest = estimate(sizes[number + 1 :], parts, bench) * pace
+            progress(f"{count(reports)} done; at this pace the rest takes about {duration(rest)}")
+        results["growth"] = growth(results["html"])
+    for edition in ("epub", "pdf"):
+        if edition in parts:
+            results[edition] = edition_cold(bench, edition)
+    if "weight" in parts:
+        results["weight"] = attempt("page weight", lambda: weight_part(bench))
+    if "two-reports" in parts:
+        results["two_reports"] = attempt("two reports", lambda: two_reports_part(bench))
+    if "profile" in parts:
+        results["profile"] = profile_part(bench)
+    if "tests" in parts:
+        results["tests"] = suite_part(bench)
+    return results
+
+
+def chosen_parts(options: argparse.Namespace) -> set[str]:
+    """The parts this run measures: ``--only``'s, else the default ones, less the tests if skipped."""
+    parts = set(options.only.split(",")) if options.only else set(DEFAULT_PARTS)
+    unknown = parts - set(PARTS)
+    if unknown:
+        raise SystemExit(
+            f"bench.py: --only: unknown part(s) {', '.join(sorted(unknown))}; choose from {', '.join(PARTS)}"
         )
-    if scale["50"]["cold"]["wall_s"] > TARGETS["fifty_reports_html_cold_s"]:
-        per_page = [entry["cold_ms_per_page"] for entry in scale.values()]
-        said.append(
-            f"- 50 reports cold: {scale['50']['pages']} pages at about {per_page[-1]} ms each (10 reports:"
-            f" {per_page[1]} ms), so growth is close to linear, but the cost per page is too high for 15 s. Most"
-            " of it is Sphinx's and Furo's own work per page: resolving each page's navigation tree (already"
-            " collapsed to the current report by navigation.py, which made the 50-report build about 2.7 times"
-            " faster), rendering the theme's templates and feeding the search index."
-        )
-    worst = max(entry["one_page_edit"]["wall_s"] for entry in scale.values())
-    if worst > TARGETS["one_page_edit_s"]:
-        said.append(
-            f"- One-page edit: at most {worst} s. An edited page changes the back-references, so the glossaries,"
-            " the agreements and the timeline are read and written again with it; at 50 reports those pages list"
-            " 50 times as many paragraphs. Starting Sphinx, loading the pickled environment of every page and"
-            " rewriting the search index add a fixed second or so."
-        )
-    return said or ["- None: every target is met."]
+    return parts - {"tests"} if options.skip_tests else parts
 
 
-def markdown(results: Figures) -> str:
-    """The committed report."""
-    editions, scale, overhead = results["editions"], results["scale"], results["overhead"]
-    weight, tests, targets, two = results["weight"], results["tests"], TARGETS, results["two_reports"]
-    html_cold, ratio = editions["html"]["cold"]["wall_s"], overhead["ratio"]
-    fifty = scale["50"]["cold"]["wall_s"]
-    worst_edit = max(entry["one_page_edit"]["wall_s"] for entry in scale.values())
-    lines = [
-        "# Benchmarks",
-        "",
-        f"Regenerated by `nox -s bench` on {results['date']}. Machine: {results['machine']}.",
-        f"Median of {RUNS} runs; wall time in seconds, peak memory in MB (the build process and its",
-        "children, such as xelatex). Each build runs in a fresh process, as `edition-build` does.",
-        "Raw figures: `benchmarks.json`.",
-        "",
-        "## Editions",
-        "",
-        *table(
-            ("edition", "cold", "no-change rebuild", "one-page edit", "peak memory (cold)"),
-            [
-                (
-                    name,
-                    *(edition[key]["wall_s"] for key in ("cold", "no_change", "one_page_edit")),
-                    edition["cold"]["peak_mb"],
-                )
-                for name, edition in editions.items()
-            ],
-        ),
-        "",
-        "## Overhead of our extensions (HTML, cold)",
-        "",
-        "Plain Sphinx with myst-parser, sphinx-design and the same theme on the same report pages",
-        f"(roles as plain text, no generated pages): {overhead['plain_sphinx_html_cold']['wall_s']} s.",
-        f"Our edition: {html_cold} s. Ratio **{ratio}** (target at most {targets['html_overhead_ratio']}:",
-        f"{verdict(ratio, targets['html_overhead_ratio'])}).",
-        "",
-        "## Scale (HTML)",
-        "",
-        *table(
-            ("reports", "pages", "cold", "ms per page", "one-page edit"),
-            [
-                (
-                    reports,
-                    entry["pages"],
-                    entry["cold"]["wall_s"],
-                    entry["cold_ms_per_page"],
-                    entry["one_page_edit"]["wall_s"],
-                )
-                for reports, entry in scale.items()
-            ],
-        ),
-        "",
-        f"Targets: 50 reports cold under {targets['fifty_reports_html_cold_s']} s: {fifty} s,",
-        f"{verdict(fifty, targets['fifty_reports_html_cold_s'])}; a one-page edit under",
-        f"{targets['one_page_edit_s']} s at "
-        f"any size: at most {worst_edit} s, {verdict(worst_edit, targets['one_page_edit_s'])}.",
-        "",
-        'Search: the index and script a reader downloads for one query ("Kurbanov"), stored / transferred: '
-        + ", ".join(
-            f"{reports} reports {entry['search_download_kb']['stored_kb']} / "
-            f"{entry['search_download_kb']['transferred_kb']} kB"
-            for reports, entry in scale.items()
-            if "search_download_kb" in entry
-        )
-        + f" (target under {targets['search_query_kb']} kB).",
-        "",
-        "## Two reports: importing one, building every edition",
-        "",
-        f"Importing the fictional test report with `edition-import` (median of {RUNS}): {two['import_s']} s.",
-        "Then a cold build of every edition of the two-report site (the HTML site, each report's PDF and",
-        f"EPUB, the combined PDF and EPUB): {two['editions_cold']['wall_s']} s, peak memory",
-        f"{two['editions_cold']['peak_mb']} MB.",
-        "",
-        "## Page weight",
-        "",
-        f"A session page (`first-session.html`): {weight['html_bytes']} bytes of HTML and",
-        f"{weight['asset_bytes']} bytes in {weight['assets']} CSS, JavaScript, image and font files:",
-        f"**{weight['total_kb']} kB** uncompressed (target under {targets['session_page_kb']} kB:",
-        f"{verdict(weight['total_kb'], targets['session_page_kb'])}).",
-        "",
-        "## Test suite",
-        "",
-        f"`pytest`: {tests['wall_s']} s in all; {tests['building_s']} s building editions and test",
-        f"projects, {tests['checking_s']} s checking.",
-        "",
-        "## Why the missed targets are missed",
-        "",
-        *reasons(results),
-        "",
-        "## Profile: our own code in a cold HTML build of 10 reports",
-        "",
-        *[f"- {line}" for line in results["profile"]],
-        "",
-    ]
-    return "\n".join(lines)
-
-
-def main(argv: list[str] | None = None) -> int:
-    """Run the benchmark and write benchmarks.json and BENCHMARKS.md."""
-    parser = argparse.ArgumentParser(prog="bench.py", description=__doc__.splitlines()[0])
-    parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
-    parser.add_argument("--baseline", action="store_true", help=argparse.SUPPRESS)
-    parser.add_argument("--skip-tests", action="store_true", help="leave the test suite out")
-    parser.add_argument("--report-only", action="store_true", help="rewrite BENCHMARKS.md from benchmarks.json")
-    options = parser.parse_args(argv)
-    if options.child:
-        docs, build_dir, *editions = options.child
-        child(Path(docs), Path(build_dir), editions, options.baseline)
-        return 0
-    results: Figures
-    if options.report_only:
-        results = json.loads((PROJECT_ROOT / "benchmarks.json").read_text(encoding="utf-8"))
-        (PROJECT_ROOT / "BENCHMARKS.md").write_text(
-            markdown(results) + f"\nThe benchmark itself took {results['bench_s']} s.\n", encoding="utf-8"
-        )
-        return 0
-    started = time.perf_counter()
-    with tempfile.TemporaryDirectory(prefix="bench-") as directory:
-        scratch = Path(directory)
-        results = {"date": time.strftime("%Y-%m-%d"), "machine": machine(), "runs": RUNS, "targets": TARGETS}
-        results["editions"] = editions_part(scratch)
-        results["overhead"] = overhead_part(scratch, results["editions"]["html"]["cold"]["wall_s"])
-        results["scale"] = scale_part(scratch)
-        results["weight"] = weight_part(scratch)
-        results["two_reports"] = two_reports_part(scratch)
-        results["profile"] = profile_part(scratch)
-        results["tests"] = {"wall_s": 0, "building_s": 0, "checking_s": 0} if options.skip_tests else tests_part()
-    results["bench_s"] = round(time.perf_counter() - started, 1)
-    (PROJECT_ROOT / "benchmarks.json").write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
-    (PROJECT_ROOT / "BENCHMARKS.md").write_text(
-        markdown(results) + f"\nThe benchmark itself took {results['bench_s']} s.\n", encoding="utf-8"
+def plan(options: argparse.Namespace, parts: set[str], argv: Sequence[str]) -> Figures:
+    """What this run measures, and whether that is less than a default run."""
+    partial = (
+        tuple(options.sizes) != DEFAULT_SIZES
+        or options.pairs != DEFAULT_PAIRS
+        or options.large_pairs != DEFAULT_LARGE_PAIRS
+        or parts != set(DEFAULT_PARTS)
     )
-    print(f"wrote BENCHMARKS.md and benchmarks.json in {results['bench_s']} s")
-    return 0
+    return {
+        "sizes": options.sizes,
+        "pairs": options.pairs,
+        "large_pairs": options.large_pairs,
+        "parts": sorted(parts),
+        "partial": partial,
+        "command": " ".join(["bench.py", *argv]),
+    }
+
+
+def run(options: argparse.Namespace, argv: Sequence[str]) -> Figures:
+    """The benchmark: measure the chosen parts in a scratch folder; the results with where they come from."""
+    parts = chosen_parts(options)
+    started = time.perf_counter()
+    results: Figures = {
+        "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+        "commit": commit(),
+        "machine": machine(),
+        "load_before": load_average(),
+        "plan": plan(options, parts, argv),
+    }
+    with tempfile.TemporaryDirectory(prefix="bench-") as directory:
+        env = {**os.environ, "SOURCE_DATE_EPOCH": SOURCE_DATE_EPOCH}
+        bench = Bench(Path(directory), LOGS, env, options.pairs, options.large_pairs)
+        seconds = estimate(options.sizes, parts, bench)
+        progress(
+            f"parts: {', '.join(sorted(parts))}; sizes: {options.sizes}; expected to take about {duration(seconds)}"
+        )
+        if options.estimate:
+            raise SystemExit(0)
+        results |= measure(bench, options.sizes, parts)
+    results["load_after"] = load_average()
+    results["bench_s"] = round(time.perf_counter() - started, 1)
+    return results
+
+
+def count_option(text: str) -> int:
+    """A number of pairs: at least one."""
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"not a number of pairs: {text!r}")
+    return int(text)
+
+
+def sizes_option(text: str) -> list[int]:
+    """``1,10,50`` as a list of archive sizes."""
+    try:
+        sizes = [int(size) for size in text.split(",")]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a comma-separated list of numbers: {text!r}") from None
+    if any(size < 1 for size in sizes):
+        raise argparse.ArgumentTypeError("an archive holds at least one report")
+    return sizes
+
+
+def arguments() -> argparse.ArgumentParser:
+    """The command line."""
+    parser = argparse.ArgumentParser(prog="bench.py", description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--sizes", type=sizes_option, default=list(DEFAULT_SIZES), help="archive sizes in reports")
+    parser.add_argument("--pairs", type=count_option, default=DEFAULT_PAIRS, help="A/B pairs per figure")
+    parser.add_argument(
+        "--large-pairs",
+        type=count_option,
+        default=DEFAULT_LARGE_PAIRS,
+        help="A/B pairs per figure at 100 reports and more (at most --pairs)",
+    )
+    parser.add_argument("--only", help=f"comma-separated parts, of: {', '.join(PARTS)}")
+    parser.add_argument("--skip-tests", action="store_true", help="leave the test suite out")
+    parser.add_argument("--estimate", action="store_true", help="print how long the run would take, and stop")
+    parser.add_argument("--report-only", action="store_true", help="rewrite BENCHMARKS.md from benchmarks.json")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the benchmark (or only rewrite the report) and write benchmarks.json and BENCHMARKS.md."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    options = arguments().parse_args(argv)
+    if options.report_only:
+        results = json.loads(RESULTS.read_text(encoding="utf-8"))
+    else:
+        results = run(options, argv)
+        RESULTS.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    REPORT.write_text(markdown(results), encoding="utf-8")
+    progress(f"wrote {REPORT.name} and {RESULTS.name}" + ("" if options.report_only else f" in {results['bench_s']} s"))
+    return 1 if failed(results) else 0
 
 
 if __name__ == "__main__":

@@ -1,0 +1,181 @@
+"""The projects the benchmark builds: synthetic archives, their plain-Sphinx twins, the edit.
+
+- An archive of N reports is this project with the real report and N - 1 renamed copies of it,
+  each a report of its own (slug, landing page, figure names).
+- Its baseline is the same report pages for plain Sphinx: myst-parser, sphinx-design and Furo,
+  our roles turned into their text, our directives into their content (an editorial box's title
+  becomes a paragraph), ``report-metadata`` (a generated table) left out, and no generated pages
+  (glossaries, agreements, timeline). Optionally with the navigation collapsed the way
+  ``dialogue_edition.sphinxext.navigation`` collapses ours.
+- The one-page edit adds or removes one word at the end of the first line of the first
+  editorial box of one report page, in both projects: the same change in the same page.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+from dialogue_edition.build import copy_project
+from timing import BuildError
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+"""The checkout the benchmark measures: a development tool, it lives beside the code, not in it."""
+SLUG = "strategic-conference-2020"
+EDITED_PAGE = Path("reports") / SLUG / "close.md"
+EDIT_MARKER = " benchmark"
+"""The word the one-page edit adds and removes, in turn."""
+
+
+# -- Archives --------------------------------------------------------------------------------
+
+
+def replace_in(path: Path, old: str, new: str) -> None:
+    """Replace ``old`` by ``new`` in a text file."""
+    path.write_text(path.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+
+
+def add_copy(project: Path, number: int) -> str:
+    """The real report copied under a new slug, as a report of its own; its slug."""
+    slug = f"{SLUG}-copy-{number}"
+    shutil.copytree(project / "source_reports" / SLUG, project / "source_reports" / slug)
+    replace_in(project / "source_reports" / slug / "metadata.yaml", f"slug: {SLUG}", f"slug: {slug}")
+    pages = project / "docs" / "reports" / slug
+    shutil.copytree(project / "docs" / "reports" / SLUG, pages)
+    replace_in(pages / "index.md", f"{{report-metadata}} {SLUG}", f"{{report-metadata}} {slug}")
+    # Figure names are site-wide labels: each copy's must differ.
+    for page in pages.glob("*.md"):
+        replace_in(page, ":name: photo-", f":name: {slug}-photo-")
+    return slug
+
+
+def archive(target: Path, reports: int) -> Path:
+    """A synthetic archive of ``reports`` reports: the real one and renamed copies of it."""
+    project = copy_project(target, PROJECT_ROOT)
+    entries = [f"reports/{SLUG}/index"] + [f"reports/{add_copy(project, n)}/index" for n in range(2, reports + 1)]
+    replace_in(project / "docs" / "index.md", f"reports/{SLUG}/index\n", "\n".join(entries) + "\n")
+    return project
+
+
+def page_count(docs: Path) -> int:
+    """The pages Sphinx reads: the Markdown files of the source folder."""
+    return sum(1 for _ in docs.rglob("*.md"))
+
+
+# -- The plain-Sphinx baseline ---------------------------------------------------------------
+
+OPENING = re.compile(r"^(?P<fence>`{3,}|:{3,})\{(?P<name>[\w:-]+)\}(?P<argument>.*)$")
+OPTION = re.compile(r"^:[\w-]+:")
+UNWRAPPED = {"editorial", "missing-photo", "only"}
+"""Our directives (and ``only``, which plain Sphinx has but reads tags we set) that become their content."""
+TITLED = {"editorial"}
+"""Our directives whose argument is a title, kept as a paragraph of its own."""
+DROPPED = {"report-metadata"}
+"""Our directives that generate their content from data: plain Sphinx has nothing to show."""
+ROLE = re.compile(r"\{(?:person|org|event)\}`(?P<text>[^`<]*?)\s*(?:<[^>`]*>)?`")
+CITATION = re.compile(r"\s*\{cite:[a-z]+\}`[^`]*`")
+
+
+def plain_lines(lines: list[str]) -> list[str]:
+    """Our directives' fences and options removed (their content kept), or the whole block dropped."""
+    kept: list[str] = []
+    open_blocks: list[tuple[str, str]] = []  # (fence, what becomes of the block)
+    in_options = False
+    for line in lines:
+        opening = OPENING.match(line)
+        if opening:
+            name = opening["name"]
+            fate = "drop" if name in DROPPED else "unwrap" if name in UNWRAPPED else "keep"
+            open_blocks.append((opening["fence"], fate))
+            in_options = True
+            if fate == "keep" and not any(block[1] == "drop" for block in open_blocks):
+                kept.append(line)
+            elif name in TITLED and opening["argument"].strip():
+                kept += [opening["argument"].strip(), ""]
+            continue
+        fate = open_blocks[-1][1] if open_blocks else "keep"
+        if open_blocks and line.strip() == open_blocks[-1][0]:
+            open_blocks.pop()
+            if fate == "keep" and not any(block[1] == "drop" for block in open_blocks):
+                kept.append(line)
+            continue
+        if in_options and OPTION.match(line) and fate != "keep":
+            continue
+        in_options = in_options and bool(OPTION.match(line))
+        if not any(block[1] == "drop" for block in open_blocks):
+            kept.append(line)
+    return kept
+
+
+def plain_markdown(text: str) -> str:
+    """A page of ours as plain MyST: roles as their text, citations gone, our directives unwrapped."""
+    text = "\n".join(plain_lines(text.splitlines())) + "\n"
+    return CITATION.sub("", ROLE.sub(lambda match: match["text"], text))
+
+
+COLLAPSING = """
+# The navigation collapsed to the branch being read, as dialogue_edition.sphinxext.navigation does.
+import functools
+
+
+def collapse_navigation(app, pagename, templatename, context, doctree):
+    if "toctree" in context:
+        toctree = context["toctree"]
+        context["toctree"] = functools.wraps(toctree)(lambda **options: toctree(**{**options, "collapse": True}))
+
+
+def setup(app):
+    app.connect("html-page-context", collapse_navigation, priority=400)
+"""
+
+
+def baseline_conf(slugs: list[str], collapse: bool) -> str:
+    """The baseline's conf.py: the same extensions and theme, LaTeX like ours, one PDF per report and one combined."""
+    documents = [(f"reports/{slug}/index", f"{slug}.tex", slug, "Editors", "manual") for slug in slugs]
+    combined = ("index", "all-reports.tex", "Reports", "Editors", "manual", True)
+    lines = [
+        'project = "Reports"',
+        'extensions = ["myst_parser", "sphinx_design"]',
+        'html_theme = "furo"',
+        'latex_engine = "xelatex"',
+        "latex_use_xindy = False",
+        f"latex_documents = {[*documents, combined]!r}",
+    ]
+    return "\n".join(lines) + "\n" + (COLLAPSING if collapse else "")
+
+
+def baseline_project(ours: Path, target: Path, collapse: bool = False) -> Path:
+    """The report pages of the archive ``ours`` as a plain Sphinx project in ``target``; its source folder."""
+    docs = target / "docs"
+    shutil.copytree(ours / "docs" / "reports", docs / "reports", ignore=shutil.ignore_patterns("*.yaml"))
+    for page in docs.rglob("*.md"):
+        page.write_text(plain_markdown(page.read_text(encoding="utf-8")), encoding="utf-8")
+    slugs = sorted(path.name for path in (docs / "reports").iterdir())
+    entries = "\n".join(f"reports/{slug}/index" for slug in slugs)
+    (docs / "index.md").write_text(f"# Reports\n\n```{{toctree}}\n:maxdepth: 1\n\n{entries}\n```\n", encoding="utf-8")
+    (docs / "conf.py").write_text(baseline_conf(slugs, collapse), encoding="utf-8")
+    return docs
+
+
+# -- The one-page edit -----------------------------------------------------------------------
+
+
+def edited_line(page: Path) -> str:
+    """The line the edit changes: the first of the page's first editorial box (options skipped)."""
+    lines = page.read_text(encoding="utf-8").splitlines()
+    start = next(number for number, line in enumerate(lines) if re.match(r"^`{3,}\{editorial\}", line))
+    return next(line for line in lines[start + 1 :] if line.strip() and not OPTION.match(line))
+
+
+def toggle_word(page: Path, line: str) -> None:
+    """Add the marker word to the end of ``line`` in ``page``, or take it away if it is there."""
+    text = page.read_text(encoding="utf-8")
+    if line + "\n" not in text and line + EDIT_MARKER + "\n" not in text:
+        # Else the "edit" would change nothing, and its build would be timed as an edit.
+        raise BuildError(f"{page}: the line to edit is not there: {line!r}")
+    if line + EDIT_MARKER + "\n" in text:
+        text = text.replace(line + EDIT_MARKER + "\n", line + "\n", 1)
+    else:
+        text = text.replace(line + "\n", line + EDIT_MARKER + "\n", 1)
+    page.write_text(text, encoding="utf-8")
