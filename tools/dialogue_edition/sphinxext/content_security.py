@@ -21,6 +21,8 @@ from __future__ import annotations
 import base64
 import hashlib
 import re
+import time
+import weakref
 from pathlib import Path
 from typing import Any
 
@@ -71,11 +73,29 @@ def with_policy(page: str) -> str:
     return page[:position] + meta + page[position:]
 
 
+_STARTED: weakref.WeakKeyDictionary[Sphinx, int] = weakref.WeakKeyDictionary()
+
+MARGIN_NS = 2_000_000_000
+"""Pages written up to this long before the build started are set again (file times can be coarse)."""
+
+
+def note_start(app: Sphinx) -> None:
+    """Remember when the build started: pages older than that were set by an earlier build."""
+    _STARTED[app] = time.time_ns()
+
+
 def add_policy(app: Sphinx, exception: Exception | None) -> None:
-    """Set the policy on every page of the finished site."""
+    """Set the policy on every page this build wrote.
+
+    An incremental build starts from a copy of the last site with its file times kept, whose
+    pages all carry their policy already: only pages written since this build started are read and set.
+    """
     if exception is not None or app.builder.format != "html" or app.builder.name.startswith("epub"):
         return
+    since = _STARTED.get(app, 0) - MARGIN_NS
     for page in Path(app.outdir).rglob("*.html"):
+        if page.stat().st_mtime_ns < since:
+            continue
         text = page.read_text(encoding="utf-8")
         secured = with_policy(text)
         if secured != text:
@@ -84,5 +104,6 @@ def add_policy(app: Sphinx, exception: Exception | None) -> None:
 
 def setup(app: Sphinx) -> dict[str, Any]:
     # After every other step that writes pages (the redirect stubs, the link rewriting).
+    app.connect("builder-inited", note_start)
     app.connect("build-finished", add_policy, priority=900)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
