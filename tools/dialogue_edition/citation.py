@@ -79,6 +79,28 @@ def editors_from_citation_file(path: Path) -> tuple[str, ...]:
     return tuple(names)
 
 
+def edition_page_item(title: str, edition: Edition, url: str, page_id: str) -> dict[str, Any]:
+    """The CSL-JSON item of a page of the edition that is not part of a report (a glossary, the timeline).
+
+    Such a page is the editors' own work (editorial): a web page (CSL ``webpage``) with its own
+    heading as the title, in the edition (its title, editors and version) at its permalink. It
+    names no publisher and no date, since the repository records neither for the edition: each
+    style treats it as an undated web page (APA "n.d."). The edition's landing page, whose heading
+    is the edition's title, is the edition itself and is not "in" the edition as well.
+    """
+    item: dict[str, Any] = {"id": f"edition-{page_id}", "type": "webpage", "title": title}
+    if title.casefold() != edition.title.casefold():
+        item["container-title"] = edition.title
+    item |= {"version": edition.version, "URL": url, "note": EDITORIAL_NOTE}
+    if edition.editors:
+        item["editor"] = [{"literal": name} for name in edition.editors]
+    return item
+
+
+EDITORIAL_NOTE = "A page of the edition, written by its editors (editorial), not part of a report"
+"""The note of a reference to a page of the edition (printed by no style; the machine formats carry it)."""
+
+
 def csl_item(report: ReportMetadata, edition: Edition, url: str, paragraph: str | None = None) -> dict[str, Any]:
     """The CSL-JSON item of a report as read at ``url`` in the edition (a paragraph's, if given).
 
@@ -203,21 +225,26 @@ def _tidy(text: str) -> str:
 
 
 def bibtex(item: dict[str, Any]) -> str:
-    """A BibTeX ``@techreport`` of the item (the publisher as the institution), written by pybtex."""
-    year, month, day = item["issued"]["date-parts"][0]
-    fields = {
-        "title": "{" + _bibtex_text(item["title"]) + "}",
-        "institution": _bibtex_text(item["publisher"]),
-        "year": str(year),
-        "date": f"{year:04d}-{month:02d}-{day:02d}",
-        "booktitle": _bibtex_text(item["container-title"]),
-        "version": item["version"],
-        "url": item["URL"],
-        "language": item["language"],
-        "note": _bibtex_text(item["note"]),
-    }
+    """A BibTeX entry of the item, written by pybtex.
+
+    A report is a ``@techreport`` (its publisher the institution), a page of the edition a
+    ``@misc`` (the edition as ``howpublished``); only the fields the item has.
+    """
+    report = item["type"] == "report"
+    fields = {"title": "{" + _bibtex_text(item["title"]) + "}"}
+    if "publisher" in item:
+        fields["institution"] = _bibtex_text(item["publisher"])
+    if "issued" in item:
+        year, month, day = item["issued"]["date-parts"][0]
+        fields |= {"year": str(year), "date": f"{year:04d}-{month:02d}-{day:02d}"}
+    if "container-title" in item:
+        fields["booktitle" if report else "howpublished"] = _bibtex_text(item["container-title"])
+    fields |= {"version": item["version"], "url": item["URL"]}
+    if "language" in item:
+        fields["language"] = item["language"]
+    fields["note"] = _bibtex_text(item["note"])
     persons = {"editor": [Person("{" + _bibtex_text(name["literal"]) + "}") for name in item.get("editor", [])]}
-    entry = Entry("techreport", fields=fields, persons={k: v for k, v in persons.items() if v})
+    entry = Entry("techreport" if report else "misc", fields=fields, persons={k: v for k, v in persons.items() if v})
     return str(BibliographyData({_bibtex_key(item): entry}).to_string("bibtex"))
 
 
@@ -234,21 +261,23 @@ def _bibtex_key(item: dict[str, Any]) -> str:
 
 
 def ris(item: dict[str, Any]) -> str:
-    """The item as an RIS record (one field a line, CRLF-free, white space collapsed)."""
-    year, month, day = item["issued"]["date-parts"][0]
-    lines = [("TY", "RPRT"), ("TI", item["title"])]
+    """The item as an RIS record (one field a line, CRLF-free, white space collapsed).
+
+    A report is ``RPRT``, a page of the edition ``ELEC`` (a web page); only the fields the item has.
+    """
+    lines = [("TY", "RPRT" if item["type"] == "report" else "ELEC"), ("TI", item["title"])]
     lines += [("ED", name["literal"]) for name in item.get("editor", [])]
-    lines += [
-        ("T2", item["container-title"]),
-        ("PB", item["publisher"]),
-        ("PY", str(year)),
-        ("DA", f"{year:04d}/{month:02d}/{day:02d}/"),
-        ("ET", item["version"]),
-        ("UR", item["URL"]),
-        ("LA", item["language"]),
-        ("N1", item["note"]),
-        ("ER", ""),
-    ]
+    if "container-title" in item:
+        lines.append(("T2", item["container-title"]))
+    if "publisher" in item:
+        lines.append(("PB", item["publisher"]))
+    if "issued" in item:
+        year, month, day = item["issued"]["date-parts"][0]
+        lines += [("PY", str(year)), ("DA", f"{year:04d}/{month:02d}/{day:02d}/")]
+    lines += [("ET", item["version"]), ("UR", item["URL"])]
+    if "language" in item:
+        lines.append(("LA", item["language"]))
+    lines += [("N1", item["note"]), ("ER", "")]
     return "".join(f"{tag}  - {_tidy(value)}\n" for tag, value in lines)
 
 
@@ -259,7 +288,11 @@ def csl_json(item: dict[str, Any]) -> str:
 
 def references(report: ReportMetadata, edition: Edition, url: str, paragraph: str | None = None) -> dict[str, Any]:
     """Every format of one reference: ``{style: {citation, bibliography}}`` and the three files."""
-    item = csl_item(report, edition, url, paragraph)
+    return item_references(csl_item(report, edition, url, paragraph), paragraph)
+
+
+def item_references(item: dict[str, Any], paragraph: str | None = None) -> dict[str, Any]:
+    """Every format of the reference of a CSL item (a paragraph's, if ``paragraph`` is its number)."""
     styles = {key: formatted(item, style, paragraph) for key, (_label, style) in STYLES.items()}
     return {**styles, "bibtex": bibtex(item), "ris": ris(item), "csl-json": csl_json(item)}
 

@@ -1,11 +1,19 @@
-"""Cite this: every report page, and every paragraph of it, can be cited in six formats.
+"""Cite this: every page of the site, and every paragraph of a report, can be cited in six formats.
 
 Each paragraph and caption of a report's pages gets an anchor (``p<N>``, numbered in reading order
 as the mentions extension numbers them, which anchors those with a mention already), a ¶ link to
-it and a "Cite" button; the page gets a "Cite this page" button under its title. The references
-are formatted at build time (``dialogue_edition.citation``: citeproc-py and pinned CSL styles) into
+it and a "Cite" button. Every content page (a report's, a glossary, the timeline, the landing
+page; not the search page, the index or the 404 page) gets a "Cite" button in its header row,
+beside Furo's "view", "edit" and theme buttons (``templates/page.html``). The references are
+formatted at build time (``dialogue_edition.citation``: citeproc-py and pinned CSL styles) into
 one small data file per page, ``cite/<page>.json``; a paragraph's references are the page's
 template with its number and anchor put in.
+
+A page that is not part of a report is the editors' own: its reference names the page (its own
+heading) in the edition, no publisher and no date, and is marked editorial. Its paragraphs get
+no Cite button: on those pages (glossaries, timeline, agreements, generated from the registry)
+``p<N>`` would renumber whenever an entry is added, so it is no permalink there
+(``checks/permalinks.py``); their entries' own anchors (``person-…``) are.
 
 Page weight: every page carries only ``cite.js`` (a loader of a few hundred bytes) and
 ``cite.css``; the panel's script, its stylesheet and the page's data file are loaded when a reader
@@ -31,6 +39,8 @@ from ..citation import (
     PARAGRAPH_NUMBER,
     STYLES,
     Edition,
+    edition_page_item,
+    item_references,
     paragraph_template,
     recall,
     references,
@@ -48,10 +58,6 @@ DATA_FOLDER = "cite"
 
 class cite_paragraph(nodes.Inline, nodes.Element):
     """The ¶ link and Cite button of one paragraph (HTML only)."""
-
-
-class cite_page(nodes.General, nodes.Element):
-    """The "Cite this page" button under a page's title (HTML only)."""
 
 
 def report_slug(docname: str) -> str | None:
@@ -133,7 +139,7 @@ def _writes_site(app: Sphinx) -> bool:
 
 
 def add_controls(app: Sphinx, doctree: nodes.document, docname: str) -> None:
-    """Put the ¶ link and Cite button after each paragraph, and "Cite this page" under the title."""
+    """Put the ¶ link and Cite button after each paragraph of a report's page."""
     if not _writes_site(app) or docname not in citable_paragraphs(app.env):
         return
     anchors = {anchor: number for number, anchor, _ in citable_paragraphs(app.env)[docname]}
@@ -141,10 +147,6 @@ def add_controls(app: Sphinx, doctree: nodes.document, docname: str) -> None:
         anchor = _existing_anchor(block)
         if anchor in anchors:
             block += cite_paragraph("", anchor=anchor, number=anchors[anchor])
-    title = next(doctree.findall(nodes.title), None)
-    if title is not None and title.parent is not None:
-        data = f"{DATA_FOLDER}/{docname}.json"
-        title.parent.insert(title.parent.index(title) + 1, cite_page("", data=data))
 
 
 def visit_cite_paragraph(translator: HTML5Translator, node: cite_paragraph) -> None:
@@ -154,17 +156,6 @@ def visit_cite_paragraph(translator: HTML5Translator, node: cite_paragraph) -> N
         f'<span class="cite-control"><a class="paragraph-link" href="#{anchor}">¶{label}</a>'
         f'<button type="button" class="cite-button" data-anchor="{anchor}" data-number="{number}">Cite{label}</button>'
         "</span>"
-    )
-    raise nodes.SkipNode
-
-
-def visit_cite_page(translator: HTML5Translator, node: cite_page) -> None:
-    root = translator.builder.get_target_uri(translator.builder.current_docname)
-    depth = root.count("/")
-    data = translator.attval("../" * depth + node["data"])
-    translator.body.append(
-        f'<p class="cite-control cite-page"><button type="button" class="cite-button" data-cite-data="{data}">'
-        "Cite this page</button></p>\n"
     )
     raise nodes.SkipNode
 
@@ -185,16 +176,35 @@ def report_of(app: Sphinx, docname: str) -> ReportMetadata | None:
     return next((report for report in reports_of(app.config) if report.slug == slug), None)
 
 
+def page_title(app: Sphinx, docname: str) -> str:
+    """A page's own heading, as plain text."""
+    title = app.env.titles.get(docname)
+    return title.astext() if title is not None else docname
+
+
 def page_data(app: Sphinx, docname: str) -> dict[str, Any]:
-    """What the cite panel of one page shows: the page's references and the paragraphs' template."""
+    """What the cite panel of one page shows: the page's references and the paragraphs' template.
+
+    A report's page is cited as the report; any other page as a page of the edition (editorial),
+    with no paragraph template (its paragraphs are not cited, see the module's docstring).
+    """
+    edition, url = edition_of(app), page_url(app, docname)
+    styles = [{"key": key, "label": label} for key, (label, _) in STYLES.items()]
     report = report_of(app, docname)
     if report is None:
-        return {}
-    edition, url = edition_of(app), page_url(app, docname)
+        item = edition_page_item(page_title(app, docname), edition, url, docname.replace("/", "-"))
+        return {
+            "title": item["title"],
+            "editorial": True,
+            "styles": styles,
+            "page": item_references(item),
+            "filename": docname.replace("/", "-"),
+        }
     return {
         "title": report.title,
+        "editorial": False,
         "original": str(report.original_url),
-        "styles": [{"key": key, "label": label} for key, (label, _) in STYLES.items()],
+        "styles": styles,
         "page": references(report, edition, url),
         "paragraph": paragraph_template(report, edition, url),
         "placeholders": {"number": PARAGRAPH_NUMBER, "anchor": PARAGRAPH_ANCHOR},
@@ -205,15 +215,18 @@ def page_data(app: Sphinx, docname: str) -> dict[str, Any]:
 def write_page_data(
     app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: nodes.document | None
 ) -> None:
-    """Write the reference file of a page that has Cite buttons."""
-    if not _writes_site(app) or doctree is None or pagename not in citable_paragraphs(app.env):
-        return
-    data = page_data(app, pagename)
-    if not data:
+    """Write the reference file of a content page and give the page's template its address.
+
+    Content pages are those with a source (``doctree``): the search page, the general index, the
+    404 page and the redirects have none, and no Cite button (``edition_cite_data`` unset).
+    """
+    if not _writes_site(app) or doctree is None:
         return
     target = Path(app.outdir) / DATA_FOLDER / f"{pagename}.json"
     target.parent.mkdir(parents=True, exist_ok=True)
+    data = page_data(app, pagename)
     target.write_text(json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")), encoding="utf-8")
+    context["edition_cite_data"] = context["pathto"](f"{DATA_FOLDER}/{pagename}.json", 1)
 
 
 def add_static_files(app: Sphinx, config: Config) -> None:
@@ -240,7 +253,6 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.setup_extension("dialogue_edition.sphinxext.report_metadata")
     app.add_config_value("edition_citation_file", "", "env", types=[str])
     app.add_node(cite_paragraph, html=(visit_cite_paragraph, None))
-    app.add_node(cite_page, html=(visit_cite_page, None))
     app.add_transform(AnchorParagraphs)
     app.connect("config-inited", add_static_files)
     app.connect("env-purge-doc", purge)

@@ -50,8 +50,11 @@
   const build = (button) => {
     const { what, refs, name } = referencesFor(button);
     const body = element("div", { class: "cite-body" });
-    body.append(element("p", { class: "cite-about" }, `The reference of ${what}, with the original page: `,
-      element("a", { href: data.original, rel: "noopener noreferrer" }, "the report on the publisher's site"), "."));
+    body.append(data.original
+      ? element("p", { class: "cite-about" }, `The reference of ${what}, with the original page: `,
+        element("a", { href: data.original, rel: "noopener noreferrer" }, "the report on the publisher's site"), ".")
+      : element("p", { class: "cite-about" }, "The reference of this page of the edition. ",
+        element("span", { class: "cite-editorial" }, "Editorial:"), " the page is the editors' own, not part of a report."));
     for (const { key, label } of data.styles) {
       const section = element("section", { class: "cite-style" }, element("h3", {}, label));
       for (const [part, heading] of [["bibliography", "Bibliography"], ["citation", key === "chicago" ? "Note" : "In the text"]]) {
