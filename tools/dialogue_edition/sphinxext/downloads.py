@@ -20,6 +20,7 @@ from docutils import nodes
 from pydantic import BaseModel, ConfigDict, ValidationError
 from sphinx.application import Sphinx
 from sphinx.builders import Builder
+from sphinx.environment import BuildEnvironment
 from sphinx.errors import ConfigError
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
@@ -183,6 +184,41 @@ def fill_table(app: Sphinx, doctree: nodes.document, docname: str) -> None:
         placeholder.replace_self(table)
 
 
+def note_table(app: Sphinx, doctree: nodes.document) -> None:
+    """Remember the pages that hold a table of downloads (they show the files' checksums)."""
+    if any(doctree.findall(downloads_table)):
+        _tables(app.env).add(app.env.docname)
+
+
+def forget_page(app: Sphinx, env: BuildEnvironment, docname: str) -> None:
+    _tables(env).discard(docname)
+
+
+def merge_tables(app: Sphinx, env: BuildEnvironment, docnames: set[str], other: BuildEnvironment) -> None:
+    _tables(env).update(_tables(other) & docnames)
+
+
+def _tables(env: BuildEnvironment) -> set[str]:
+    if not hasattr(env, "edition_download_tables"):
+        env.edition_download_tables = set()  # type: ignore[attr-defined]  # this extension's own record
+    tables: set[str] = env.edition_download_tables  # type: ignore[attr-defined]
+    return tables
+
+
+def pages_showing_changed_files(app: Sphinx, env: BuildEnvironment) -> list[str]:
+    """Pages to write again because the files they show changed since the last build.
+
+    Every page's bar gives the files' sizes, and the table their checksums: an edit that changes
+    a PDF changes them, though no page that shows them was read again.
+    """
+    shown = {item.path.name: (_human_size(item.path.stat().st_size), sha256_of(item.path)) for item in _files(app)}
+    before: dict[str, tuple[str, str]] = getattr(env, "edition_downloads_shown", {})
+    env.edition_downloads_shown = shown  # type: ignore[attr-defined]  # this extension's own record
+    if {name: size for name, (size, _) in shown.items()} != {name: size for name, (size, _) in before.items()}:
+        return sorted(env.found_docs)
+    return sorted(_tables(env)) if shown != before else []
+
+
 def copy_files(app: Sphinx, exception: Exception | None) -> None:
     """Put the files into the site once it is written."""
     if exception is not None or not _files(app):
@@ -203,4 +239,8 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_node(downloads_table)
     app.add_directive("edition-downloads", DownloadsDirective)
     app.connect("doctree-resolved", fill_table)
+    app.connect("doctree-read", note_table)
+    app.connect("env-purge-doc", forget_page)
+    app.connect("env-merge-info", merge_tables)
+    app.connect("env-updated", pages_showing_changed_files)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
