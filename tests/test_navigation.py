@@ -23,11 +23,14 @@ from pathlib import Path
 
 import pytest
 from dialogue_edition.build import Layout
+from dialogue_edition.sphinxext.navigation import site_navigation
+from sphinx.testing.util import SphinxTestApp
 
 REFERENCE = Path(__file__).parent / "fixtures" / "sidebars" / "two-reports.json"
 TREE_START = '<div class="sidebar-tree">'
 TREE_END = '<ul class="edition-general-index">'
-"""Furo's tree stands between these; the general index after it is the edition's own template."""
+"""Furo's tree stands between these (or the element's end, in Furo's own template); the general
+index after it is the edition's template's, not the navigation's."""
 EXAMPLES = ["reports/fictional-workshop-2031/opening.html", "reports/strategic-conference-2020/index.html", "404.html"]
 """Pages whose whole sidebar the reference keeps: a report's part, a landing page, the 404 page."""
 
@@ -37,13 +40,16 @@ def sidebar(page: str) -> str | None:
     start = page.find(TREE_START)
     if start < 0:
         return None
-    end = page.find(TREE_END, start)
-    return page[start + len(TREE_START) : end].strip()
+    start += len(TREE_START)
+    ends = [end for end in (page.find(TREE_END, start), page.find("</div>", start)) if end >= 0]
+    return page[start : min(ends)].strip()
 
 
 def sidebars(site: Path) -> dict[str, str | None]:
     """Every HTML page of a site and its sidebar's tree."""
-    return {path.relative_to(site).as_posix(): sidebar(path.read_text("utf-8")) for path in sorted(site.rglob("*.html"))}
+    return {
+        path.relative_to(site).as_posix(): sidebar(path.read_text("utf-8")) for path in sorted(site.rglob("*.html"))
+    }
 
 
 def digest(tree: str | None) -> str | None:
@@ -54,7 +60,10 @@ def digest(tree: str | None) -> str | None:
 def reference(site: Path) -> dict[str, object]:
     """The fixture's content for a built site: every page's sidebar digest and a few sidebars in full."""
     trees = sidebars(site)
-    return {"sha256": {page: digest(tree) for page, tree in trees.items()}, "examples": {page: trees[page] for page in EXAMPLES}}
+    return {
+        "sha256": {page: digest(tree) for page, tree in trees.items()},
+        "examples": {page: trees[page] for page in EXAMPLES},
+    }
 
 
 def test_every_page_of_the_two_report_site_has_the_sidebar_it_had(two_reports: Layout) -> None:
@@ -65,3 +74,15 @@ def test_every_page_of_the_two_report_site_has_the_sidebar_it_had(two_reports: L
         assert found[page] == tree, page
     changed = [page for page, tree in found.items() if digest(tree) != expected["sha256"][page]]
     assert changed == []
+
+
+@pytest.mark.sphinx("html", testroot="navigation")
+def test_sidebars_built_once_per_site_are_furos_on_every_page(app: SphinxTestApp) -> None:
+    app.build()  # edition_navigation_check: a page whose sidebar differs fails the build
+    assert app.warning.getvalue() == ""
+    # Built once per site for every page but the one in two branches (a/two: report A's and B's).
+    assert site_navigation(app).left_to_furo == ["a/two"]
+    leaf = sidebar((Path(app.outdir) / "a" / "deep" / "leaf.html").read_text("utf-8"))
+    assert leaf is not None
+    assert '<li class="toctree-l3 current current-page"><a class="current reference internal" href="#">Leaf</a>' in leaf
+    assert 'href="../../special.html">The "special" &amp; co</a>' in leaf
