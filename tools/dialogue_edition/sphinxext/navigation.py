@@ -232,26 +232,37 @@ class SiteNavigation:
         if not self.usable or len(branches) > 1:
             self.left_to_furo.append(pagename)
             return None
-        items = self.entries_seen_from(pagename)
+        branch = next(iter(branches), None)
+        marked = self.marked_entry(pagename, *branch) if branch is not None else ("", "")
+        if marked is None:
+            self.left_to_furo.append(pagename)
+            return None
         parts = []
-        for index, toctree in enumerate(self.toctrees):
+        for index, (toctree, entries) in enumerate(zip(self.toctrees, self.entries_seen_from(pagename), strict=True)):
             if not toctree.present:
                 continue
-            entries = items[index]
-            opening = toctree.opening
-            if branches and next(iter(branches))[0] == index:
-                position = next(iter(branches))[1]
-                single = only_entry(self.nodes[index], self.nodes[index]["entries"][position])
-                try:
-                    opening, marked = list_items(self.html(self.resolve(pagename, self.builder, single, collapse=True)))
-                except PiecesDoNotFit:
-                    marked = ""
-                if not marked:
-                    self.left_to_furo.append(pagename)
-                    return None
-                entries = [*entries[:position], marked, *entries[position + 1 :]]
-            parts.append(toctree.caption + opening + "".join(entries) + LIST_END)
+            if branch is not None and branch[0] == index:
+                # The branch holding the page: expanded and marked, the list marked current.
+                position = branch[1]
+                opening, items = marked
+                entries = [*entries[:position], items, *entries[position + 1 :]]
+                parts.append(toctree.caption + opening + "".join(entries) + LIST_END)
+            else:
+                parts.append(toctree.caption + toctree.opening + "".join(entries) + LIST_END)
         return "".join(parts)
+
+    def marked_entry(self, pagename: str, index: int, position: int) -> tuple[str, str] | None:
+        """The page's own branch as Sphinx and Furo give it: its list's opening tag and its items."""
+        node = self.nodes[index]
+        try:
+            opening, items = list_items(
+                self.html(
+                    self.resolve(pagename, self.builder, only_entry(node, node["entries"][position]), collapse=True)
+                )
+            )
+        except PiecesDoNotFit:
+            return None
+        return (opening, items) if items else None
 
     def entries_seen_from(self, pagename: str) -> list[list[str]]:
         """Every entry's list items with the addresses relative to the page's folder.
