@@ -10,9 +10,10 @@ and Furo resolved and parsed the whole site's tree for every page. The reader mu
   two branches, titles with markup and quotes, a link, hidden and orphan pages) is built with
   ``edition_navigation_check``, which builds every page's sidebar both ways and fails on a difference.
 
-The reference is regenerated only for a deliberate change of what the sidebar shows (a page added or
-renamed): build the two-report site (``two_reports`` in conftest.py) with the code before the change and
-write ``reference(site)`` into the fixture.
+The reference is remade only for a deliberate change of what the sidebar shows (a page added or
+renamed): build the two-report site (``two_reports`` in conftest.py) with ``edition_navigation_check =
+True`` in its ``docs/conf.py``, so that every sidebar is the one Sphinx and Furo make for the page or
+the build fails, and write ``{"made_from": ..., **reference(site)}`` as JSON into the fixture.
 """
 
 from __future__ import annotations
