@@ -18,8 +18,9 @@ BeautifulSoup to add its toggles. Yet a collapsed sidebar differs from page to p
 - the entry whose branch holds each page is found from the entries' uncollapsed trees;
 
 and for each page only its own entry is resolved and rendered by Sphinx and Furo, as before (a
-few links), and put among the others. The work per page no longer depends on the size of the
-site, only its output does (one link per report).
+few links), and put among the others. The work per page no longer grows with the site, apart
+from its output (one link per report, joined) and the map of every page's toctree parent that
+Sphinx makes for each resolution (a dictionary; a fraction of a millisecond at 1,200 pages).
 
 The result is byte for byte what Sphinx and Furo make (``tests/test_navigation.py`` compares every
 page of the two-report site with the sidebars made before this design, and a tiny project built
@@ -267,10 +268,11 @@ class SiteNavigation:
     def entries_seen_from(self, pagename: str) -> list[list[str]]:
         """Every entry's list items with the addresses relative to the page's folder.
 
-        The page's own entry is not among them (it is the one resolved for the page), so a link
-        from the folder is the link from the page: filled once per folder, from a name in it that
-        no page has. Except where another page has the page's address (possible with dirhtml):
-        its link is '#' from the page, so such a page gets addresses of its own.
+        A page's own entry comes from Sphinx instead (``marked_entry``), so every link taken from
+        here goes to another page, and its address is the same from every page of the folder:
+        filled once per folder, from a name in it that no page has. Except where another page has
+        the page's address (possible with dirhtml): its link is '#' from the page, so such a page
+        gets addresses of its own.
         """
         uri = self.builder.get_target_uri(pagename).partition("#")[0]
         folder = tuple(uri.split("/")[:-1])
