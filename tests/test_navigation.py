@@ -1,0 +1,89 @@
+"""The sidebar: every page's navigation exactly as Sphinx and Furo made it before it was built once per site.
+
+``navigation.py`` builds the sidebar's tree once per build and marks each page's branch, where Sphinx
+and Furo resolved and parsed the whole site's tree for every page. The reader must see no difference:
+
+- the two-report site's sidebars are compared with ``fixtures/sidebars/two-reports.json``, made
+  once from the code before the change (commit fe59c74): every page's sidebar as a SHA-256, and
+  the full HTML of three of them, so that a failure shows what changed;
+- a tiny project whose toctrees do what the edition's do not yet (captions, three levels, a page in
+  two branches, titles with markup and quotes, a link, hidden and orphan pages) is built with
+  ``edition_navigation_check``, which builds every page's sidebar both ways and fails on a difference.
+
+The reference is remade only for a deliberate change of what the sidebar shows (a page added or
+renamed): build the two-report site (``two_reports`` in conftest.py) with ``edition_navigation_check =
+True`` in its ``docs/conf.py``, so that every sidebar is the one Sphinx and Furo make for the page or
+the build fails, and write ``{"made_from": ..., **reference(site)}`` as JSON into the fixture.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import pytest
+from dialogue_edition.build import Layout
+from dialogue_edition.sphinxext.navigation import site_navigation
+from sphinx.testing.util import SphinxTestApp
+
+REFERENCE = Path(__file__).parent / "fixtures" / "sidebars" / "two-reports.json"
+TREE_START = '<div class="sidebar-tree">'
+TREE_END = '<ul class="edition-general-index">'
+"""Furo's tree stands between these (or the element's end, in Furo's own template); the general
+index after it is the edition's template's, not the navigation's."""
+EXAMPLES = ["reports/fictional-workshop-2031/opening.html", "reports/strategic-conference-2020/index.html", "404.html"]
+"""Pages whose whole sidebar the reference keeps: a report's part, a landing page, the 404 page."""
+
+
+def sidebar(page: str) -> str | None:
+    """The navigation tree Furo put in a page's sidebar, or None for a page without a sidebar."""
+    start = page.find(TREE_START)
+    if start < 0:
+        return None
+    start += len(TREE_START)
+    ends = [end for end in (page.find(TREE_END, start), page.find("</div>", start)) if end >= 0]
+    return page[start : min(ends)].strip()
+
+
+def sidebars(site: Path) -> dict[str, str | None]:
+    """Every HTML page of a site and its sidebar's tree."""
+    return {
+        path.relative_to(site).as_posix(): sidebar(path.read_text("utf-8")) for path in sorted(site.rglob("*.html"))
+    }
+
+
+def digest(tree: str | None) -> str | None:
+    """A sidebar's SHA-256 (None stays None: a page without a sidebar)."""
+    return None if tree is None else hashlib.sha256(tree.encode()).hexdigest()
+
+
+def reference(site: Path) -> dict[str, object]:
+    """The fixture's content for a built site: every page's sidebar digest and a few sidebars in full."""
+    trees = sidebars(site)
+    return {
+        "sha256": {page: digest(tree) for page, tree in trees.items()},
+        "examples": {page: trees[page] for page in EXAMPLES},
+    }
+
+
+def test_every_page_of_the_two_report_site_has_the_sidebar_it_had(two_reports: Layout) -> None:
+    expected = json.loads(REFERENCE.read_text("utf-8"))
+    found = sidebars(two_reports.build / "html")
+    assert sorted(found) == sorted(expected["sha256"])
+    for page, tree in expected["examples"].items():
+        assert found[page] == tree, page
+    changed = [page for page, tree in found.items() if digest(tree) != expected["sha256"][page]]
+    assert changed == []
+
+
+@pytest.mark.sphinx("html", testroot="navigation")
+def test_sidebars_built_once_per_site_are_furos_on_every_page(app: SphinxTestApp) -> None:
+    app.build()  # edition_navigation_check: a page whose sidebar differs fails the build
+    assert app.warning.getvalue() == ""
+    # Built once per site for every page but the one in two branches (a/two: report A's and B's).
+    assert site_navigation(app).left_to_furo == ["a/two"]
+    leaf = sidebar((Path(app.outdir) / "a" / "deep" / "leaf.html").read_text("utf-8"))
+    assert leaf is not None
+    assert '<li class="toctree-l3 current current-page"><a class="current reference internal" href="#">Leaf</a>' in leaf
+    assert 'href="../../special.html">The "special" &amp; co</a>' in leaf
