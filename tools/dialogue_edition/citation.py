@@ -15,6 +15,7 @@ panel's script, the same way) replaces, so a page's reference data stays small.
 
 from __future__ import annotations
 
+import codecs
 import functools
 import hashlib
 import json
@@ -22,8 +23,9 @@ import re
 from dataclasses import dataclass
 from importlib.metadata import version
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
+import latexcodec  # noqa: F401  # registers the ulatex codec that pybtex's writer encodes fields with
 import yaml
 from citeproc import Citation, CitationItem, CitationStylesBibliography, CitationStylesStyle, Locator, formatter
 from citeproc.source.json import CiteProcJSON
@@ -225,11 +227,21 @@ def _tidy(text: str) -> str:
 
 
 def bibtex(item: dict[str, Any]) -> str:
-    """A BibTeX entry of the item, written by pybtex.
+    r"""A BibTeX entry of the item, written by pybtex.
 
     A report is a ``@techreport`` (its publisher the institution), a page of the edition a
-    ``@misc`` (the edition as ``howpublished``); only the fields the item has.
+    ``@misc`` (the edition as ``howpublished``); only the fields the item has. As with the styles,
+    an entry is written once per item with ``URL_STAND_IN`` for its URL, and each page's URL is
+    put in its place, encoded as pybtex encodes a field (``latexcodec``'s ``ulatex``: ``#`` is ``\#``).
     """
+    template = json.dumps({**item, "URL": URL_STAND_IN}, sort_keys=True, ensure_ascii=False)
+    # latexcodec's "ulatex" codecs turn text into text (typeshed's codecs.encode says bytes).
+    return _bibtex_entry(template).replace(URL_STAND_IN, cast(str, codecs.encode(item["URL"], "ulatex+utf8")))
+
+
+@functools.lru_cache(maxsize=256)
+def _bibtex_entry(template: str) -> str:
+    item = json.loads(template)
     report = item["type"] == "report"
     fields = {"title": "{" + _bibtex_text(item["title"]) + "}"}
     if "publisher" in item:
