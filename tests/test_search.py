@@ -16,11 +16,13 @@ from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
+import dialogue_edition.search as search_module
 import pytest
 from conftest import FICTIONAL_METADATA, PROJECT_ROOT, require_tool
 from dialogue_edition.build import Layout
 from dialogue_edition.checks import validators
 from dialogue_edition.checks.search_weight import downloads_for_query
+from dialogue_edition.pagefind_service import PagefindService, PagefindServiceError
 from dialogue_edition.registry import Registry, load_registry
 from dialogue_edition.search import BUNDLE, SearchIndexFailed, index_site, records
 from dialogue_edition.sphinxext.search_index import prune
@@ -478,3 +480,37 @@ def test_the_bundle_is_byte_identical_from_one_run_to_the_next(tmp_path: Path) -
     for folder in ("", "filter", "index", "fragment"):
         for path in sorted((bundles[0] / folder).glob("*.*")):
             assert path.read_bytes() == (bundles[1] / folder / path.name).read_bytes(), path.name
+
+
+def _page_saying(words: str) -> str:
+    return (
+        '<html lang="en"><body><article role="main"><h1>Page</h1>'
+        f'<p><span class="target" id="p1"></span>{words}</p></article></body></html>'
+    )
+
+
+def test_the_record_cache_reads_again_only_pages_that_changed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The cache (build/.doctrees/search-pages.json) is keyed by each page's bytes: a changed page is
+    # read again, an unchanged one is not, and a corrupt cache is as good as none.
+    site, cache = tmp_path / "site", tmp_path / "cache.json"
+    site.mkdir()
+    (site / "a.html").write_text(_page_saying("First words."), encoding="utf-8")
+    (site / "b.html").write_text(_page_saying("First words."), encoding="utf-8")
+    records(site, cache)
+    read: list[str] = []
+    original = search_module.page_parts
+    monkeypatch.setattr(search_module, "page_parts", lambda page, url: read.append(url) or original(page, url))
+    (site / "b.html").write_text(_page_saying("Second words."), encoding="utf-8")
+    _, found = records(site, cache)
+    assert read == ["b.html"]
+    words = {record.url: " ".join(text for text, _ in record.parts) for record in found}
+    assert words == {"a.html#p1": "First words.", "b.html#p1": "Second words."}
+    cache.write_text("{not json", encoding="utf-8")
+    read.clear()
+    assert records(site, cache)[1] == found
+    assert sorted(read) == ["a.html", "b.html"]
+
+
+def test_a_request_the_pagefind_service_refuses_is_one_clear_error() -> None:
+    with PagefindService({"force_language": "en"}) as service, pytest.raises(PagefindServiceError, match="pagefind"):
+        service.send({"type": "NoSuchRequest"})
