@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from conftest import FICTIONAL, FICTIONAL_METADATA, PROJECT_ROOT, review_fictional
+from dialogue_edition import report_review
 from dialogue_edition.block_kinds import block_kinds, shape_kind
 from dialogue_edition.build import copy_project
 from dialogue_edition.check_data import ReviewIncomplete, check, main
@@ -206,3 +207,26 @@ def test_block_kinds_by_shape_and_by_review() -> None:
     assert shape_kind("Professor Mirae Testova at the ferry") == "caption"
     assert shape_kind("Ferries on northern rivers") == "heading"
     assert block_kinds(["Ferries on northern rivers"], {"Ferries on": "paragraph"}) == ["paragraph"]
+
+
+def test_a_report_whose_review_passed_is_reviewed_again_only_when_what_it_reads_changed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The build remembers each report that passed (build/.doctrees/reviewed.json), by a digest of
+    # its source, its pages, the registry and the code: an edit anywhere in them reviews it again.
+    project = copy_project(tmp_path / "project", PROJECT_ROOT)
+    reviewed = tmp_path / "reviewed.json"
+    check(project, reviewed, "code")
+    reviews: list[str] = []
+    original = report_review.review_problems
+    monkeypatch.setattr(
+        report_review, "review_problems", lambda report, *rest: reviews.append(report.slug) or original(report, *rest)
+    )
+    check(project, reviewed, "code")
+    assert reviews == []
+    page = project / "docs" / "reports" / "strategic-conference-2020" / "close.md"
+    page.write_text(page.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    check(project, reviewed, "code")
+    assert reviews == ["strategic-conference-2020"]
+    check(project, reviewed, "changed code")
+    assert reviews == ["strategic-conference-2020"] * 2
