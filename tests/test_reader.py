@@ -183,7 +183,8 @@ def test_the_timeline_says_where_each_date_comes_from(editions: Layout) -> None:
 
 def test_the_agreements_bibtex_is_folded_away(editions: Layout) -> None:
     page = _page(editions, "agreements.html")
-    blocks = page.xpath("//div[contains(@class, 'cite-this')]")
+    # The class itself, not "cite-this-page" (the header's Cite button).
+    blocks = page.xpath("//div[contains(concat(' ', normalize-space(@class), ' '), ' cite-this ')]")
     assert blocks
     assert all(block.getparent().tag == "details" for block in blocks)
 
