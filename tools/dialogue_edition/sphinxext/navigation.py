@@ -39,9 +39,7 @@ from dataclasses import dataclass, field
 from typing import Any, cast
 from weakref import WeakKeyDictionary
 
-from bs4.formatter import HTMLFormatter
 from docutils import nodes
-from furo.navigation import get_navigation_tree  # type: ignore[import-untyped]  # Furo ships no type information
 from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.builders import Builder
@@ -80,6 +78,10 @@ def collapsed(toctree: Callable[..., str]) -> CollapsedToctree:
 
 def furo_tree(toctree_html: str) -> str:
     """Furo's sidebar from Sphinx's toctree HTML: toggles added, the current page marked."""
+    # Imported here: Furo's parser (BeautifulSoup) is needed by the site only, not by the EPUB
+    # and LaTeX builds, which load this extension too.
+    from furo.navigation import get_navigation_tree  # type: ignore[import-untyped]  # Furo ships no type information
+
     return cast(str, get_navigation_tree(toctree_html))
 
 
@@ -284,6 +286,8 @@ class SiteNavigation:
 
     def fill(self, base: str) -> list[list[str]]:
         """The entries' list items with each placeholder replaced by its address relative to ``base``."""
+        from bs4.formatter import HTMLFormatter  # the site's builds only (see furo_tree)
+
         formatter = HTMLFormatter.REGISTRY["minimal"]
         addresses = {}
         for (document, anchor), placeholder in self.targets.items():
