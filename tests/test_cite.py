@@ -9,6 +9,7 @@ import subprocess
 import tomllib
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import PROJECT_ROOT, require_tool
@@ -461,6 +462,25 @@ def test_the_pdf_title_page_and_the_epub_landing_page_carry_the_reference(editio
     assert f"{SITE}reports/strategic-conference-2020/index.html." in text
 
 
+def _page_before_the_panel_opens(
+    browser: Any, origin: str, prefix: str, path: str, **options: Any
+) -> tuple[Any, Any, list[str]]:
+    """A page of the served site in a new browser context, and the requests that left the site.
+
+    Every request off the site is recorded (the list returned) and blocked; the panel's code and
+    data must not have loaded with the page.
+    """
+    context = browser.new_context(**options)
+    outside: list[str] = []
+    context.route("**/*", functools.partial(validators._only_the_site, origin.removesuffix(prefix) + "/", outside))
+    page = context.new_page()
+    loaded: list[str] = []
+    page.on("request", lambda request: loaded.append(request.url))
+    page.goto(f"{origin}{path}", wait_until="load")
+    assert not any("cite-panel" in url or "/cite/" in url for url in loaded)
+    return context, page, outside
+
+
 def test_the_panel_opens_from_the_keyboard_shows_the_references_and_passes_axe(editions: Layout) -> None:
     require_tool(validators.CHROMIUM, "Chromium")
     require_tool(validators.AXE_SCRIPT, "axe-core (npm)")
@@ -472,17 +492,15 @@ def test_the_panel_opens_from_the_keyboard_shows_the_references_and_passes_axe(e
     with validators.served(editions.build / "html", prefix) as origin, sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(validators.CHROMIUM), args=validators.CHROMIUM_FLAGS)
         for scheme in ("light", "dark"):
-            context = browser.new_context(viewport={"width": 390, "height": 900}, color_scheme=scheme, has_touch=True)
-            outside: list[str] = []
-            # Any request that leaves the site is recorded and blocked.
-            context.route(
-                "**/*", functools.partial(validators._only_the_site, origin.removesuffix(prefix) + "/", outside)
+            context, page, outside = _page_before_the_panel_opens(
+                browser,
+                origin,
+                prefix,
+                f"{PAGE}.html",
+                viewport={"width": 390, "height": 900},
+                color_scheme=scheme,
+                has_touch=True,
             )
-            page = context.new_page()
-            loaded: list[str] = []
-            page.on("request", lambda request, loaded=loaded: loaded.append(request.url))
-            page.goto(f"{origin}{PAGE}.html", wait_until="load")
-            assert not any("cite-panel" in url or "/cite/" in url for url in loaded)
             button = page.locator("button.cite-button[data-anchor='p3']")
             button.focus()
             page.keyboard.press("Enter")
@@ -545,16 +563,14 @@ def test_a_glossarys_panel_opens_from_the_keyboard_and_passes_axe(editions: Layo
         browser = playwright.chromium.launch(executable_path=str(validators.CHROMIUM), args=validators.CHROMIUM_FLAGS)
         for width in (390, 1280):
             for scheme in ("light", "dark"):
-                context = browser.new_context(viewport={"width": width, "height": 900}, color_scheme=scheme)
-                outside: list[str] = []
-                context.route(
-                    "**/*", functools.partial(validators._only_the_site, origin.removesuffix(prefix) + "/", outside)
+                context, page, outside = _page_before_the_panel_opens(
+                    browser,
+                    origin,
+                    prefix,
+                    "people.html",
+                    color_scheme=scheme,
+                    viewport={"width": width, "height": 900},
                 )
-                page = context.new_page()
-                loaded: list[str] = []
-                page.on("request", lambda request, loaded=loaded: loaded.append(request.url))
-                page.goto(f"{origin}people.html", wait_until="load")
-                assert not any("cite-panel" in url or "/cite/" in url for url in loaded)
                 button = page.locator(".content-icon-container .cite-this-page button")
                 assert button.is_visible()
                 assert button.get_attribute("data-cite-data") == "cite/people.json"

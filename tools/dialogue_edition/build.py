@@ -70,6 +70,10 @@ class Layout:
         """Sphinx's pickled doctrees, kept outside the outputs for incremental builds."""
         return self.build / ".doctrees" / builder
 
+    def cache(self, name: str) -> Path:
+        """A file the pipeline keeps between builds beside Sphinx's doctrees (keyed by content)."""
+        return self.build / ".doctrees" / name
+
     def log(self, name: str) -> Path:
         """A log file of the last build, kept for the tests and for people."""
         return self.build / "logs" / name
@@ -336,7 +340,7 @@ def build_html(layout: Layout, staging: Path, outputs: Path) -> list[Path]:
         "edition_scratch_dir": str(layout.staging / "scratch"),
     }
     run_sphinx("html", layout, outdir, overrides)
-    index_site_or_fail(outdir, layout.build / ".doctrees" / "search-pages.json")
+    index_site_or_fail(outdir, layout.cache("search-pages.json"))
     return [outdir]
 
 
@@ -366,7 +370,7 @@ def check_inputs(layout: Layout) -> None:
     A bad file is then reported as ``file:line: problem`` rather than inside Sphinx's crash report.
     """
     try:
-        check(layout.docs.parent, layout.build / ".doctrees" / "reviewed.json", code_digest())
+        check(layout.docs.parent, layout.cache("reviewed.json"), code_digest())
     except InputError as error:
         raise BuildFailed(str(error)) from None
 

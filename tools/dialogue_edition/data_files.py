@@ -102,7 +102,11 @@ def _line_of(node: yaml.Node | None, location: tuple[int | str, ...]) -> int | N
 
 def read_yaml(path: Path) -> tuple[object, yaml.Node | None]:
     """Parse ``path`` into plain data and its node tree; a syntax error names file and line."""
-    text = read_text(path)
+    return _parse_file_text(path, read_text(path))
+
+
+def _parse_file_text(path: Path, text: str) -> tuple[object, yaml.Node | None]:
+    """:func:`_parse` on the text of ``path``; a syntax error names file and line."""
     try:
         return _parse(text)
     except yaml.MarkedYAMLError as error:
@@ -175,12 +179,7 @@ def load_model(path: Path, model: type[Model]) -> Model:
 
 @functools.lru_cache(maxsize=256)
 def _validated(path: Path, model: type[Model], text: str) -> Model:
-    try:
-        data, node = _parse(text)
-    except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        line = mark.line + 1 if mark else None
-        raise InputError(path, line, f"invalid YAML: {error.problem or error.context}") from None
+    data, node = _parse_file_text(path, text)
     try:
         return model.model_validate(data)
     except ValidationError as error:

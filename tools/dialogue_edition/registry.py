@@ -283,12 +283,7 @@ def name_words(registry: Registry) -> list[str]:
     return sorted(words)
 
 
-FileModel = TypeVar("FileModel", bound=BaseModel)
 EntryModel = TypeVar("EntryModel", bound=_Entry)
-
-
-def _load_file(path: Path, model: type[FileModel]) -> FileModel:
-    return load_model(path, model)
 
 
 def _unique(path: Path, key: str, entries: list[EntryModel]) -> Iterator[tuple[str, EntryModel]]:
@@ -371,7 +366,7 @@ def _load_sources(path: Path, reports: set[str]) -> dict[str, Source]:
     if not path.exists():
         return {}
     found: dict[str, Source] = {}
-    for index, source in enumerate(_load_file(path, _SourcesFile).sources):
+    for index, source in enumerate(load_model(path, _SourcesFile).sources):
         if source.id in found or source.id in reports:
             line = line_in(path, ("sources", index, "id"))
             why = "duplicate id" if source.id in found else "a report's slug (a report is cited by its slug)"
@@ -396,12 +391,12 @@ def load_registry(folder: Path, reports: set[str] | None = None) -> Registry:
         _unique(
             paths["organisation"],
             "organisations",
-            _load_file(paths["organisation"], _OrganisationsFile).organisations,
+            load_model(paths["organisation"], _OrganisationsFile).organisations,
         )
     )
-    people = dict(_unique(paths["person"], "people", _load_file(paths["person"], _PeopleFile).people))
+    people = dict(_unique(paths["person"], "people", load_model(paths["person"], _PeopleFile).people))
     # Events and agreements are optional: a report may name none.
-    event_list = _load_file(paths["event"], _EventsFile).events if paths["event"].exists() else []
+    event_list = load_model(paths["event"], _EventsFile).events if paths["event"].exists() else []
     events = dict(_unique(paths["event"], "events", event_list))
     agreements_path = folder / AGREEMENTS_FILE
     agreements = load_agreements(agreements_path) if agreements_path.exists() else {}

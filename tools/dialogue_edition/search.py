@@ -5,10 +5,10 @@ headings; a documentary edition's reader wants the paragraph, the person or the 
 with its own anchor and filters of its own ("paragraphs that mention Sergei Kurbanov"). So the
 finished site is read here, each unit is cut out as a small HTML document of its own (its words,
 weighted; its filters and metadata in ``data-pagefind-*`` elements) and handed to Pagefind's
-indexing service (``pagefind_service``) under the URL of its anchor. Hover cards, BibTeX, navigation and "Mentioned in"
-lists never reach the index. The bundle is written into the site being built (``pagefind/``),
-so it is part of the same staged output as the pages; ``search_bundle`` then makes it
-reproducible, and only the files the search page uses are kept.
+indexing service (``pagefind_service``) under the URL of its anchor. Hover cards, BibTeX,
+navigation and "Mentioned in" lists never reach the index. The bundle is written into the site
+being built (``pagefind/``), so it is part of the same staged output as the pages;
+``search_bundle`` then makes it reproducible, and only the files the search page uses are kept.
 
 Units and their kinds:
 

@@ -192,13 +192,14 @@ def page_data(app: Sphinx, docname: str) -> dict[str, Any]:
     styles = [{"key": key, "label": label} for key, (label, _) in STYLES.items()]
     report = report_of(app, docname)
     if report is None:
-        item = edition_page_item(page_title(app, docname), edition, url, docname.replace("/", "-"))
+        filename = docname.replace("/", "-")
+        item = edition_page_item(page_title(app, docname), edition, url, filename)
         return {
             "title": item["title"],
             "editorial": True,
             "styles": styles,
             "page": item_references(item),
-            "filename": docname.replace("/", "-"),
+            "filename": filename,
         }
     return {
         "title": report.title,

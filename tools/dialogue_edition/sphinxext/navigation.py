@@ -37,7 +37,6 @@ import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, cast
-from weakref import WeakKeyDictionary
 
 from docutils import nodes
 from sphinx import addnodes
@@ -49,6 +48,8 @@ from sphinx.errors import ExtensionError
 from sphinx.util import logging, url_re
 from sphinx.util.osutil import relative_uri
 from sphinx.util.tags import Tags
+
+from .per_build import OncePerBuild
 
 logger = logging.getLogger(__name__)
 
@@ -319,20 +320,8 @@ def list_items(tree: str) -> tuple[str, str]:
     return opening, tree[len(opening) : -len(LIST_END)]
 
 
-SITES: WeakKeyDictionary[Builder, SiteNavigation] = WeakKeyDictionary()
-"""Each builder's navigation, for the build it is writing."""
-
-
-def site_navigation(app: Sphinx) -> SiteNavigation:
-    """The navigation of the build being written, rendered on first use."""
-    if app.builder not in SITES:
-        SITES[app.builder] = SiteNavigation(app)
-    return SITES[app.builder]
-
-
-def forget_navigation(app: Sphinx, builder: Builder) -> None:
-    """A new build's pages: the last build's navigation no longer holds."""
-    SITES.pop(builder, None)
+site_navigation = OncePerBuild(SiteNavigation)
+"""The navigation of the build being written, rendered on first use."""
 
 
 def collapse_navigation(
@@ -377,7 +366,7 @@ def place_sidebar(
 def setup(app: Sphinx) -> dict[str, Any]:
     # Checks every page's sidebar against Sphinx's and Furo's (for the tests; it doubles the cost).
     app.add_config_value("edition_navigation_check", False, "", types=frozenset({bool}))
-    app.connect("write-started", forget_navigation)
+    site_navigation.setup(app)
     app.connect("html-page-context", collapse_navigation, priority=400)
     # Furo computes its sidebar at the default priority, 500: just before it and just after it.
     app.connect("html-page-context", prepare_sidebar, priority=499)

@@ -32,7 +32,7 @@ def mention_rows(app: Sphinx) -> list[MentionRow]:
     landing pages and the site's other pages are the editors'.
     """
     domain = cast(ForumDomain, app.env.get_domain("forum"))
-    order = reading_positions(app.builder)
+    order = reading_positions(app)
     citable = citable_paragraphs(app.env)
     found = []
     for docname, mentions in domain.data["mentions"].items():
@@ -127,4 +127,5 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.setup_extension("dialogue_edition.sphinxext.cite")
     app.add_directive("data-dictionary", DataDictionaryDirective)
     app.connect("build-finished", write_data)
+    reading_positions.setup(app)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

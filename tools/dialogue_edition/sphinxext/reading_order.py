@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import weakref
-
-from sphinx.builders import Builder
+from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
+
+from .per_build import OncePerBuild
 
 
 def pages_in_reading_order(env: BuildEnvironment, root: str) -> list[str]:
@@ -24,16 +24,12 @@ def pages_in_reading_order(env: BuildEnvironment, root: str) -> list[str]:
     return order
 
 
-_POSITIONS: weakref.WeakKeyDictionary[Builder, dict[str, int]] = weakref.WeakKeyDictionary()
+def _positions(app: Sphinx) -> dict[str, int]:
+    pages = pages_in_reading_order(app.env, app.config.root_doc)
+    return {name: index for index, name in enumerate(pages)}
 
 
-def reading_positions(builder: Builder) -> dict[str, int]:
-    """Every page's place in the site's reading order, computed once per build.
-
-    Once every page has been read the toctrees are final, so the pages written afterwards (each
-    glossary's "Mentioned in", the data files) share one walk instead of one walk each.
-    """
-    if builder not in _POSITIONS:
-        pages = pages_in_reading_order(builder.env, builder.env.config.root_doc)
-        _POSITIONS[builder] = {name: index for index, name in enumerate(pages)}
-    return _POSITIONS[builder]
+reading_positions = OncePerBuild(_positions)
+"""Every page's place in the site's reading order, once per build: once every page has been read
+the toctrees are final, so the pages written afterwards (each glossary's "Mentioned in", the
+data files) share one walk instead of one walk each."""

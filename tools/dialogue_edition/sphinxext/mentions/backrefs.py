@@ -7,14 +7,13 @@ page has been read, so they are right after any incremental build.
 
 from __future__ import annotations
 
-import weakref
-
 from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.builders import Builder
 from sphinx.environment import BuildEnvironment
 from sphinx.errors import NoUri
 
+from ..per_build import OncePerBuild
 from ..reading_order import reading_positions
 from .domain import Mention, forum_domain
 from .glossary import bullets
@@ -73,14 +72,8 @@ def render_backrefs(app: Sphinx, fromdoc: str, mentions: list[Mention]) -> nodes
     return outer if outer.children else nodes.paragraph("", "Only in other reports of this edition.")
 
 
-_MENTIONED: weakref.WeakKeyDictionary[Builder, dict[tuple[str, str], list[Mention]]] = weakref.WeakKeyDictionary()
-
-
-def mentions_by_entity(app: Sphinx) -> dict[tuple[str, str], list[Mention]]:
-    """Every page's mentions grouped by entity, once per build: pages are written after all are read."""
-    if app.builder not in _MENTIONED:
-        _MENTIONED[app.builder] = forum_domain(app.env).mentions_by_entity()
-    return _MENTIONED[app.builder]
+mentions_by_entity = OncePerBuild(lambda app: forum_domain(app.env).mentions_by_entity())
+"""Every page's mentions grouped by entity, once per build: pages are written after all are read."""
 
 
 def fill_backrefs(app: Sphinx, doctree: nodes.document, docname: str) -> None:
@@ -88,7 +81,7 @@ def fill_backrefs(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     placeholders = list(doctree.findall(mention_backrefs))
     if not placeholders:
         return
-    order, mentioned = reading_positions(app.builder), mentions_by_entity(app)
+    order, mentioned = reading_positions(app), mentions_by_entity(app)
     for placeholder in placeholders:
         found = [
             m
@@ -104,3 +97,5 @@ def fill_backrefs(app: Sphinx, doctree: nodes.document, docname: str) -> None:
 def setup(app: Sphinx) -> None:
     """Fill the back-references of every page as it is written."""
     app.connect("doctree-resolved", fill_backrefs)
+    reading_positions.setup(app)
+    mentions_by_entity.setup(app)

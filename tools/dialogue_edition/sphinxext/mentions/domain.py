@@ -194,13 +194,12 @@ def outdated_by_mentions(
     domain = forum_domain(env)
     if domain.data.get("changed_registry"):
         return sorted(env.found_docs)
-    _BEFORE[env] = {docname: _shown_of(env, docname) for docname in changed | removed}
-    _BEFORE_ADDED[env] = bool(added or removed)
+    _BEFORE[env] = (bool(added or removed), {docname: _shown_of(env, docname) for docname in changed | removed})
     return []
 
 
-_BEFORE: weakref.WeakKeyDictionary[BuildEnvironment, dict[str, object]] = weakref.WeakKeyDictionary()
-_BEFORE_ADDED: weakref.WeakKeyDictionary[BuildEnvironment, bool] = weakref.WeakKeyDictionary()
+_BEFORE: weakref.WeakKeyDictionary[BuildEnvironment, tuple[bool, dict[str, object]]] = weakref.WeakKeyDictionary()
+"""Per build: whether pages came or went, and what the glossaries showed of each page read again."""
 
 
 def _shown_of(env: BuildEnvironment, docname: str) -> object:
@@ -212,7 +211,7 @@ def _shown_of(env: BuildEnvironment, docname: str) -> object:
 
 def glossaries_to_rewrite(app: Sphinx, env: BuildEnvironment) -> list[str]:
     """The glossaries, to be written again, if a page read again changed what they show of it."""
-    before, pages_came_or_went = _BEFORE.pop(env, {}), _BEFORE_ADDED.pop(env, False)
+    pages_came_or_went, before = _BEFORE.pop(env, (False, {}))
     changed = pages_came_or_went or any(_shown_of(env, docname) != shown for docname, shown in before.items())
     return sorted(forum_domain(env).data["glossaries"]) if changed else []
 
