@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import filecmp
 import shutil
+from collections.abc import Sequence
 from pathlib import Path
 
+import dialogue_edition.build as build_module
 import pytest
 from dialogue_edition.build import EDITIONS, Layout, build, copy_project
 from dialogue_edition.source_report import load_reports
+from dialogue_edition.sphinxext import write_jobs
 from dialogue_edition.sphinxext.epub import COMBINED_NAME
+from sphinx.builders import Builder
 
 EPOCH = "1606521600"  # any fixed time: the tests pin it rather than take the last commit's
 
@@ -108,4 +112,76 @@ def test_an_edit_that_changes_the_mentions_rewrites_the_glossaries(
     clean = _outputs(project)
     people = (incremental / "html" / "people.html").read_text(encoding="utf-8")
     assert people.count("reports/strategic-conference-2020/index.html#") > 0
+    assert _differences(incremental, clean) == []
+
+
+def test_an_edit_that_fails_after_sphinx_leaves_the_published_site_as_it_was(
+    project: Layout, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # An edit's staged site shares its unchanged pages with the published one (linked:
+    # dialogue_edition.build.stage_previous_site): Sphinx and the extensions must write new files
+    # (dialogue_edition.sphinxext.staged_site), never into the files the published site holds.
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    html = Layout(docs=project.docs, build=project.build, draft=True)
+    shutil.rmtree(project.build, ignore_errors=True)
+    build(["html"], html)
+    published = project.build / "html"
+    before = {path: path.read_bytes() for path in sorted(published.rglob("*")) if path.is_file()}
+    page = project.docs / "reports" / "strategic-conference-2020" / "close.md"
+    original = page.read_text(encoding="utf-8")
+    page.write_text(original.replace("title is editorial.", "title is editorial (edited)."), encoding="utf-8")
+    staged: list[tuple[str, int]] = []
+
+    def stop_after_sphinx(site: Path, cache: Path) -> None:
+        written = (site / "reports" / "strategic-conference-2020" / "close.html").read_text(encoding="utf-8")
+        staged.append((written, sum(1 for path in site.rglob("*") if path.is_file() and path.stat().st_nlink > 1)))
+        raise build_module.BuildFailed("stopped after Sphinx, for this test")
+
+    monkeypatch.setattr(build_module, "index_site_or_fail", stop_after_sphinx)
+    try:
+        with pytest.raises(build_module.BuildFailed):
+            build(["html"], html)
+    finally:
+        page.write_text(original, encoding="utf-8")
+    [(written, linked)] = staged
+    assert "(edited)" in written  # Sphinx wrote the edited page into the staged site...
+    assert linked > 0  # ...which shared files with the published one
+    assert {path: path.read_bytes() for path in sorted(published.rglob("*")) if path.is_file()} == before
+
+
+def test_an_edit_in_a_parallel_build_is_written_in_one_process_and_equals_a_clean_build(
+    project: Layout, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # With -j auto (a large archive) Sphinx would fork to write even an edit's few pages;
+    # dialogue_edition.sphinxext.write_jobs has it write them itself, with the same result.
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    monkeypatch.setenv("EDITION_JOBS", "2")
+    monkeypatch.setattr(write_jobs, "SERIAL_BELOW", 6)  # this site has 11 pages, an edit writes fewer than 6
+    forks: list[int] = []
+    write_parallel = Builder._write_parallel
+
+    def counted(builder: Builder, docnames: Sequence[str], nproc: int) -> None:
+        forks.append(len(docnames))
+        write_parallel(builder, docnames, nproc)
+
+    monkeypatch.setattr(Builder, "_write_parallel", counted)
+    html = Layout(docs=project.docs, build=project.build, draft=True)
+    shutil.rmtree(project.build, ignore_errors=True)
+    build(["html"], html)
+    assert len(forks) == 1  # every page: written in parallel
+    page = project.docs / "reports" / "strategic-conference-2020" / "close.md"
+    original = page.read_text(encoding="utf-8")
+    page.write_text(original.replace("title is editorial.", "title is editorial (edited)."), encoding="utf-8")
+    try:
+        build(["html"], html)
+        assert len(forks) == 1  # the edit's few pages: in this process
+        incremental = _outputs(project)
+        shutil.rmtree(project.build)
+        build(["html"], html)
+        clean = _outputs(project)
+    finally:
+        page.write_text(original, encoding="utf-8")
+    assert "(edited)" in (incremental / "html" / "reports" / "strategic-conference-2020" / "close.html").read_text(
+        encoding="utf-8"
+    )
     assert _differences(incremental, clean) == []

@@ -23,10 +23,10 @@ import sys
 import tempfile
 import time
 import traceback
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import NoReturn, TextIO
 
 import sphinx._cli.util.errors as sphinx_errors
@@ -36,6 +36,7 @@ from .check_data import check
 from .errors import InputError
 from .project import add_project_option, find_project, project_of
 from .search import BUNDLE, SearchIndexFailed, index_site
+from .sphinxext.staged_site import shared
 
 EDITIONS = ("epub", "pdf", "html")
 """Build order for ``all``: the HTML site carries the PDF and EPUB, so it comes last."""
@@ -327,10 +328,7 @@ def build_html(layout: Layout, staging: Path, outputs: Path) -> list[Path]:
     outdir = outputs / "html"
     previous = layout.build / "html"
     if previous.is_dir():
-        # Start from a copy of the last site (mtimes kept), so that Sphinx writes only what changed.
-        # The search index is left out: it is written anew after Sphinx (index_site), and its
-        # files are most of the site's (50 reports: 2,142 of 2,810).
-        shutil.copytree(previous, outdir, copy_function=shutil.copy2, ignore=_search_bundle_of(previous))
+        stage_previous_site(previous, outdir)
     downloads = downloads_folder(layout, outputs)
     overrides = {
         "edition_downloads_dir": str(downloads),
@@ -344,13 +342,30 @@ def build_html(layout: Layout, staging: Path, outputs: Path) -> list[Path]:
     return [outdir]
 
 
-def _search_bundle_of(site: Path) -> Callable[[str, list[str]], list[str]]:
-    """For ``shutil.copytree``: leave out the site's search bundle (only at the site's top)."""
+def stage_previous_site(previous: Path, staged: Path) -> None:
+    """Start the staged site from the published one (file times kept), so that Sphinx writes only what changed.
 
-    def ignored(folder: str, names: list[str]) -> list[str]:
-        return [BUNDLE] if Path(folder) == site and BUNDLE in names else []
-
-    return ignored
+    Pages and reference files are linked, not copied (``staged_site.shared``): they are only ever
+    written as new files, so the published site stays as it is. The rest is copied. The search
+    index is left out: it is written anew after Sphinx (``index_site``), and its files are most of
+    the site's (50 reports: 2,142 of 2,810).
+    """
+    for folder, subfolders, files in os.walk(previous):
+        relative = Path(folder).relative_to(previous)
+        if relative == Path():
+            subfolders[:] = [name for name in subfolders if name != BUNDLE]
+        (staged / relative).mkdir(parents=True, exist_ok=True)
+        for name in files:
+            source, target = Path(folder) / name, staged / relative / name
+            if shared(PurePosixPath(relative.as_posix(), name)):
+                try:
+                    os.link(source, target)
+                    continue
+                except OSError:  # a file system without hard links: copied, as the rest
+                    pass
+            shutil.copy2(source, target)
+    for folder, _, _ in os.walk(staged, topdown=False):
+        shutil.copystat(previous / Path(folder).relative_to(staged), folder)
 
 
 def index_site_or_fail(site: Path, cache: Path) -> None:

@@ -49,10 +49,11 @@ from ..citation import (
 from ..source_report import ReportMetadata
 from .report_metadata import reports_of
 from .report_reference import edition_from_config
+from .staged_site import CITE_DATA_FOLDER, write_new
 
 STATIC = Path(__file__).parent / "static"
 REPORT_PAGE = re.compile(r"^reports/(?P<slug>[^/]+)/")
-DATA_FOLDER = "cite"
+DATA_FOLDER = CITE_DATA_FOLDER
 """Where the per-page reference files are written, under the site's root."""
 
 
@@ -226,7 +227,7 @@ def write_page_data(
     target = Path(app.outdir) / DATA_FOLDER / f"{pagename}.json"
     target.parent.mkdir(parents=True, exist_ok=True)
     data = page_data(app, pagename)
-    target.write_text(json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")), encoding="utf-8")
+    write_new(target, json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")))
     context["edition_cite_data"] = context["pathto"](f"{DATA_FOLDER}/{pagename}.json", 1)
 
 

@@ -28,6 +28,8 @@ from typing import Any
 
 from sphinx.application import Sphinx
 
+from .staged_site import write_new
+
 POLICY = (
     "default-src 'none'",
     "script-src 'self' 'wasm-unsafe-eval'{hashes}",
@@ -87,7 +89,7 @@ def note_start(app: Sphinx) -> None:
 def add_policy(app: Sphinx, exception: Exception | None) -> None:
     """Set the policy on every page this build wrote.
 
-    An incremental build starts from a copy of the last site with its file times kept, whose
+    An incremental build starts from the last site (linked or copied, file times kept), whose
     pages all carry their policy already: only pages written since this build started are read and set.
     """
     if exception is not None or app.builder.format != "html" or app.builder.name.startswith("epub"):
@@ -99,7 +101,7 @@ def add_policy(app: Sphinx, exception: Exception | None) -> None:
         text = page.read_text(encoding="utf-8")
         secured = with_policy(text)
         if secured != text:
-            page.write_text(secured, encoding="utf-8")
+            write_new(page, secured)
 
 
 def setup(app: Sphinx) -> dict[str, Any]:

@@ -23,6 +23,7 @@ from sphinx.util import logging
 
 from ..errors import InputError
 from ..redirects import Redirect, load_redirects
+from .staged_site import write_new
 
 logger = logging.getLogger(__name__)
 
@@ -95,7 +96,7 @@ def write_stub_pages(app: Sphinx, exception: Exception | None) -> None:
             if outdir not in target.parents:  # load_redirects refuses such addresses; never write outside
                 continue
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(stub_page(item.old, item.new), encoding="utf-8")
+            write_new(target, stub_page(item.old, item.new))
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
