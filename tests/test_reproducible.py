@@ -132,7 +132,7 @@ def test_an_edit_that_fails_after_sphinx_leaves_the_published_site_as_it_was(
     page.write_text(original.replace("title is editorial.", "title is editorial (edited)."), encoding="utf-8")
     staged: list[tuple[str, int]] = []
 
-    def stop_after_sphinx(site: Path, cache: Path) -> None:
+    def stop_after_sphinx(site: Path, cache: Path, previous: Path) -> None:
         written = (site / "reports" / "strategic-conference-2020" / "close.html").read_text(encoding="utf-8")
         staged.append((written, sum(1 for path in site.rglob("*") if path.is_file() and path.stat().st_nlink > 1)))
         raise build_module.BuildFailed("stopped after Sphinx, for this test")

@@ -10,13 +10,17 @@ from __future__ import annotations
 import filecmp
 import functools
 import json
+import os
 import re
 import shutil
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
 import dialogue_edition.search as search_module
+import dialogue_edition.search_scratch as search_scratch
 import pytest
 from conftest import FICTIONAL_METADATA, PROJECT_ROOT, require_tool
 from dialogue_edition.build import Layout
@@ -514,3 +518,61 @@ def test_the_record_cache_reads_again_only_pages_that_changed(tmp_path: Path, mo
 def test_a_request_the_pagefind_service_refuses_is_one_clear_error() -> None:
     with PagefindService({"force_language": "en"}) as service, pytest.raises(PagefindServiceError, match="pagefind"):
         service.send({"type": "NoSuchRequest"})
+
+
+def test_the_bundle_shares_unchanged_files_with_the_previous_one_and_equals_a_bundle_written_in_place(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Pagefind writes into memory and the staged bundle links what the published one already has
+    # (dialogue_edition.search_scratch); without a memory folder it writes into the site itself.
+    if search_scratch.memory_folder(None) is None:
+        pytest.skip("this machine has no /dev/shm with room: the bundle is written in place")
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "page.html").write_text(_page_saying("Words of the first build."), encoding="utf-8")
+    index_site(site)
+    published = shutil.copytree(site / BUNDLE, tmp_path / "published")
+    (site / "page.html").write_text(_page_saying("Words of the second build."), encoding="utf-8")
+    index_site(site, previous=published)
+    shared = {path.relative_to(site / BUNDLE) for path in (site / BUNDLE).rglob("*") if path.stat().st_nlink > 1}
+    assert Path("wasm.en.pagefind") in shared  # the same bytes as before: linked
+    new = {path.name for path in (site / BUNDLE / "fragment").iterdir()} - {
+        path.name for path in (published / "fragment").iterdir()
+    }
+    assert new  # the changed paragraph's fragment: copied, not linked
+    assert not any(Path("fragment", name) in shared for name in new)
+    in_memory = {path.relative_to(site / BUNDLE): path.read_bytes() for path in (site / BUNDLE).rglob("*.*")}
+    monkeypatch.setattr(search_scratch, "MEMORY", tmp_path / "no-such-folder")
+    index_site(site, previous=published)
+    assert not any(path.stat().st_nlink > 1 for path in (site / BUNDLE).rglob("*.*"))
+    assert {path.relative_to(site / BUNDLE): path.read_bytes() for path in (site / BUNDLE).rglob("*.*")} == in_memory
+
+
+def test_place_links_only_files_with_the_same_bytes(tmp_path: Path) -> None:
+    previous, written, bundle = tmp_path / "previous", tmp_path / "written", tmp_path / "bundle"
+    before = {"same": "a", "changed": "b", "sub/same": "c"}
+    after = {"same": "a", "changed": "B", "sub/same": "c", "new": "d"}
+    for folder, files in ((previous, before), (written, after)):
+        for name, text in files.items():
+            (folder / name).parent.mkdir(parents=True, exist_ok=True)
+            (folder / name).write_text(text, encoding="utf-8")
+    search_scratch.place(written, bundle, previous)
+    placed = {path.relative_to(bundle).as_posix(): path for path in bundle.rglob("*") if path.is_file()}
+    assert {name: path.read_text(encoding="utf-8") for name, path in placed.items()} == after
+    linked = {name for name in before if placed[name].stat().st_ino == (previous / name).stat().st_ino}
+    assert linked == {"same", "sub/same"}
+
+
+def test_a_killed_builds_scratch_folder_goes_and_a_running_builds_stays(tmp_path: Path) -> None:
+    ended = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True, check=True
+    )
+    abandoned = tmp_path / f"{search_scratch.PREFIX}{ended.stdout.strip()}-x"
+    running = tmp_path / f"{search_scratch.PREFIX}{os.getpid()}-y"
+    other = tmp_path / "someone-elses"
+    for folder in (abandoned, running, other):
+        (folder / "pagefind").mkdir(parents=True)
+    search_scratch.remove_abandoned(tmp_path)
+    assert not abandoned.exists()
+    assert running.exists()
+    assert other.exists()

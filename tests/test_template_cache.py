@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from dialogue_edition.sphinxext.template_cache import FOLDER
+from dialogue_edition.sphinxext.template_cache import FOLDER, versions
 from jinja2 import FileSystemBytecodeCache
 from jinja2.bccache import Bucket
 from sphinx.testing.util import SphinxTestApp
@@ -26,7 +26,7 @@ def test_a_second_build_compiles_no_template_and_writes_the_same_page(
     app.build()
     page = (Path(app.outdir) / "index.html").read_text(encoding="utf-8")
     assert compiled, "the first build compiles the templates and keeps them"
-    assert sorted(path.name for path in (Path(app.doctreedir) / FOLDER).iterdir()) == sorted(
+    assert sorted(path.name for path in (Path(app.doctreedir) / FOLDER / versions()).iterdir()) == sorted(
         f"__jinja2_{key}.cache" for key in set(compiled)
     )
     compiled.clear()

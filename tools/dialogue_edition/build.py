@@ -338,7 +338,7 @@ def build_html(layout: Layout, staging: Path, outputs: Path) -> list[Path]:
         "edition_scratch_dir": str(layout.staging / "scratch"),
     }
     run_sphinx("html", layout, outdir, overrides)
-    index_site_or_fail(outdir, layout.cache("search-pages.json"))
+    index_site_or_fail(outdir, layout.cache("search-pages.json"), previous / BUNDLE)
     return [outdir]
 
 
@@ -368,10 +368,13 @@ def stage_previous_site(previous: Path, staged: Path) -> None:
         shutil.copystat(previous / Path(folder).relative_to(staged), folder)
 
 
-def index_site_or_fail(site: Path, cache: Path) -> None:
-    """The site's search index (``dialogue_edition.search``), written into the staged site."""
+def index_site_or_fail(site: Path, cache: Path, previous: Path) -> None:
+    """The site's search index (``dialogue_edition.search``), written into the staged site.
+
+    ``previous`` is the published site's index, whose unchanged files the new one shares.
+    """
     try:
-        index_site(site, cache)
+        index_site(site, cache, previous if previous.is_dir() else None)
     except SearchIndexFailed as error:
         raise BuildFailed(str(error)) from None
 

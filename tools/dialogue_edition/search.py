@@ -6,8 +6,9 @@ with its own anchor and filters of its own ("paragraphs that mention Sergei Kurb
 finished site is read here, each unit is cut out as a small HTML document of its own (its words,
 weighted; its filters and metadata in ``data-pagefind-*`` elements) and handed to Pagefind's
 indexing service (``pagefind_service``) under the URL of its anchor. Hover cards, BibTeX,
-navigation and "Mentioned in" lists never reach the index. The bundle is written into the site
-being built (``pagefind/``), so it is part of the same staged output as the pages;
+navigation and "Mentioned in" lists never reach the index. The bundle goes into the site being
+built (``pagefind/``), so it is part of the same staged output as the pages (written in memory
+first where possible, and sharing unchanged files with the published bundle: ``search_scratch``);
 ``search_bundle`` then makes it reproducible, and only the files the search page uses are kept.
 
 Units and their kinds:
@@ -45,6 +46,7 @@ from lxml import html as lxml_html
 from .pagefind_service import PagefindService, PagefindServiceError
 from .search_bundle import BundleFormatError, stabilise
 from .search_bundle import read as read_bundle_file
+from .search_scratch import place, scratch_folder
 
 BUNDLE = "pagefind"
 """The folder of the site that holds the index and Pagefind's script."""
@@ -369,8 +371,7 @@ def records(site: Path, cache: Path | None = None) -> tuple[str, list[Record]]:
     return language, found
 
 
-def _write_index(site: Path, language: str, found: list[Record]) -> None:
-    bundle = site / BUNDLE
+def _write_index(bundle: Path, language: str, found: list[Record]) -> None:
     with PagefindService({"force_language": language}) as service:
         service.add_html_files([(record.html(language), record.url) for record in found])
         service.write_files(bundle)
@@ -404,29 +405,41 @@ def bundle_complete(bundle: Path, language: str) -> bool:
     return b"export{" in script[-400:]
 
 
-def index_site(site: Path, cache: Path | None = None) -> int:
+def index_site(site: Path, cache: Path | None = None, previous: Path | None = None) -> int:
     """Write the search index of the built site into ``site/pagefind/``; return the records indexed.
 
     The bundle is rebuilt from scratch each time (the site is staged, so a failure leaves the
     published one as it was); only the files the search page uses are kept. ``cache``, a file
     outside the site, keeps what each page gave the last build, so that only pages that changed
-    are read again.
+    are read again. ``previous``, the published site's bundle, lends the files that did not
+    change (``search_scratch``).
     """
     language, found = records(site, cache)
     bundle = site / BUNDLE
     shutil.rmtree(bundle, ignore_errors=True)
-    try:
-        _write_index(site, language, found)
-    except PagefindServiceError as error:
-        raise SearchIndexFailed(f"Pagefind could not index {site}: {error}") from error
-    try:
-        stabilise(bundle, language)
-    except (BundleFormatError, OSError, KeyError, ValueError) as error:
-        raise SearchIndexFailed(f"search index: Pagefind's bundle could not be made reproducible: {error}") from None
+    with scratch_folder(previous) as scratch:
+        written = scratch / BUNDLE if scratch else bundle
+        try:
+            _write_index(written, language, found)
+        except PagefindServiceError as error:
+            raise SearchIndexFailed(f"Pagefind could not index {site}: {error}") from error
+        try:
+            stabilise(written, language)
+        except (BundleFormatError, OSError, KeyError, ValueError) as error:
+            raise SearchIndexFailed(
+                f"search index: Pagefind's bundle could not be made reproducible: {error}"
+            ) from None
+        _keep_used_files(written, language)
+        if scratch:
+            place(written, bundle, previous)
+    return len(found)
+
+
+def _keep_used_files(bundle: Path, language: str) -> None:
+    """Remove Pagefind's files the search page does not use (other UIs, other languages' code)."""
     for path in bundle.iterdir():
         keep = path.is_dir() or path.name in KEPT_FILES or path.suffix == ".pf_meta"
         if path.name.startswith("wasm."):
             keep = path.name == f"wasm.{language}.pagefind"
         if not keep:
             path.unlink()
-    return len(found)

@@ -32,8 +32,12 @@ def shared(relative: PurePosixPath) -> bool:
     """Whether a file of the site (its path in the site) is linked, not copied, into the staged site.
 
     Only files written through :func:`write_new` or as Sphinx pages: pages (``*.html``) and the
-    reference files of the Cite panel.
+    reference files of the Cite panel. Sphinx's own folders (``_static``, ``_images``,
+    ``_downloads``, ``_sources``) are never linked: Sphinx copies files into them in place, and a
+    file there may be named ``.html`` (a static template, a download).
     """
+    if relative.parts[0].startswith("_"):
+        return False
     return relative.suffix == ".html" or (relative.suffix == ".json" and relative.parts[0] == CITE_DATA_FOLDER)
 
 

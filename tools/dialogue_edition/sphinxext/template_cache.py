@@ -4,7 +4,7 @@ Sphinx compiles every Jinja template its theme uses (Furo's and ours: 22 for a p
 each process, a quarter of a second of every build, for templates that change only when the
 theme does. Jinja can keep what it compiled (a "bytecode cache"); Sphinx does not set one, so
 this extension gives the builder's template environment one, in the builder's doctree folder
-(``build/.doctrees/<builder>/templates``): written by the build, like the doctrees, and gone
+(``build/.doctrees/<builder>/templates/<versions>``): written by the build, like the doctrees, and gone
 with them. Jinja checks each template's source against what it compiled and compiles again
 whatever changed; a Jinja or Python of another version ignores the files.
 """
@@ -14,6 +14,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import jinja2
+import sphinx
 from jinja2 import FileSystemBytecodeCache
 from sphinx.application import Sphinx
 from sphinx.jinja2glue import BuiltinTemplateLoader
@@ -21,11 +23,20 @@ from sphinx.jinja2glue import BuiltinTemplateLoader
 FOLDER = "templates"
 
 
+def versions() -> str:
+    """The versions that shape compiled templates beside the sources: Jinja's and Sphinx's.
+
+    Jinja's cache files record only Python's version and the source's digest; compiled code from
+    an older Jinja or Sphinx (their globals, filters, optimisations) is not reused after an upgrade.
+    """
+    return f"jinja-{jinja2.__version__}-sphinx-{sphinx.__version__}"
+
+
 def keep_compiled_templates(app: Sphinx) -> None:
     """Give the builder's Jinja environment a bytecode cache in its doctree folder."""
     templates = getattr(app.builder, "templates", None)
     if isinstance(templates, BuiltinTemplateLoader):
-        folder = Path(app.doctreedir) / FOLDER
+        folder = Path(app.doctreedir) / FOLDER / versions()
         folder.mkdir(parents=True, exist_ok=True)
         templates.environment.bytecode_cache = FileSystemBytecodeCache(str(folder))
 
