@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import filecmp
 import shutil
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import dialogue_edition.build as build_module
@@ -35,6 +36,29 @@ def _differences(first: Path, second: Path) -> list[str]:
     for name in comparison.common_dirs:
         found += [f"{name}/{item}" for item in _differences(first / name, second / name)]
     return found
+
+
+def _site_built_clean(project: Layout, monkeypatch: pytest.MonkeyPatch) -> Layout:
+    """The HTML site (a draft) built from nothing at the fixed time; the layout to build it again."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    html = Layout(docs=project.docs, build=project.build, draft=True)
+    shutil.rmtree(project.build, ignore_errors=True)
+    build(["html"], html)
+    return html
+
+
+@contextlib.contextmanager
+def _editorial_edit(project: Layout, word: str) -> Iterator[None]:
+    """``word`` added to an editorial box of a report page (not to the report's text), then taken back."""
+    page = project.docs / "reports" / "strategic-conference-2020" / "close.md"
+    original = page.read_text(encoding="utf-8")
+    assert word not in original
+    page.write_text(original.replace("```{editorial}\n", f"```{{editorial}}\n{word} ", 1), encoding="utf-8")
+    assert word in page.read_text(encoding="utf-8")
+    try:
+        yield
+    finally:
+        page.write_text(original, encoding="utf-8")
 
 
 @pytest.fixture(scope="module")
@@ -99,10 +123,7 @@ def test_an_edit_that_changes_the_mentions_rewrites_the_glossaries(
 ) -> None:
     # Glossaries are written again only when a page read again changed what their "Mentioned in"
     # lists show (dialogue_edition.sphinxext.mentions.domain): an added mention must reach them.
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
-    html = Layout(docs=project.docs, build=project.build, draft=True)
-    shutil.rmtree(project.build, ignore_errors=True)
-    build(["html"], html)
+    html = _site_built_clean(project, monkeypatch)
     landing = project.docs / "reports" / "strategic-conference-2020" / "index.md"
     landing.write_text(landing.read_text(encoding="utf-8") + "\nSee {person}`Inna Tsoy <tsoy>`.\n", encoding="utf-8")
     build(["html"], html)
@@ -121,15 +142,9 @@ def test_an_edit_that_fails_after_sphinx_leaves_the_published_site_as_it_was(
     # An edit's staged site shares its unchanged pages with the published one (linked:
     # dialogue_edition.build.stage_previous_site): Sphinx and the extensions must write new files
     # (dialogue_edition.sphinxext.staged_site), never into the files the published site holds.
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
-    html = Layout(docs=project.docs, build=project.build, draft=True)
-    shutil.rmtree(project.build, ignore_errors=True)
-    build(["html"], html)
+    html = _site_built_clean(project, monkeypatch)
     published = project.build / "html"
     before = {path: path.read_bytes() for path in sorted(published.rglob("*")) if path.is_file()}
-    page = project.docs / "reports" / "strategic-conference-2020" / "close.md"
-    original = page.read_text(encoding="utf-8")
-    page.write_text(original.replace("title is editorial.", "title is editorial (edited)."), encoding="utf-8")
     staged: list[tuple[str, int]] = []
 
     def stop_after_sphinx(site: Path, cache: Path, previous: Path) -> None:
@@ -138,13 +153,10 @@ def test_an_edit_that_fails_after_sphinx_leaves_the_published_site_as_it_was(
         raise build_module.BuildFailed("stopped after Sphinx, for this test")
 
     monkeypatch.setattr(build_module, "index_site_or_fail", stop_after_sphinx)
-    try:
-        with pytest.raises(build_module.BuildFailed):
-            build(["html"], html)
-    finally:
-        page.write_text(original, encoding="utf-8")
+    with _editorial_edit(project, "(staged)"), pytest.raises(build_module.BuildFailed):
+        build(["html"], html)
     [(written, linked)] = staged
-    assert "(edited)" in written  # Sphinx wrote the edited page into the staged site...
+    assert "(staged)" in written  # Sphinx wrote the edited page into the staged site...
     assert linked > 0  # ...which shared files with the published one
     assert {path: path.read_bytes() for path in sorted(published.rglob("*")) if path.is_file()} == before
 
@@ -154,7 +166,6 @@ def test_an_edit_in_a_parallel_build_is_written_in_one_process_and_equals_a_clea
 ) -> None:
     # With -j auto (a large archive) Sphinx would fork to write even an edit's few pages;
     # dialogue_edition.sphinxext.write_jobs has it write them itself, with the same result.
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
     monkeypatch.setenv("EDITION_JOBS", "2")
     monkeypatch.setattr(write_jobs, "SERIAL_BELOW", 6)  # this site has 11 pages, an edit writes fewer than 6
     forks: list[int] = []
@@ -165,23 +176,16 @@ def test_an_edit_in_a_parallel_build_is_written_in_one_process_and_equals_a_clea
         write_parallel(builder, docnames, nproc)
 
     monkeypatch.setattr(Builder, "_write_parallel", counted)
-    html = Layout(docs=project.docs, build=project.build, draft=True)
-    shutil.rmtree(project.build, ignore_errors=True)
-    build(["html"], html)
+    html = _site_built_clean(project, monkeypatch)
     assert len(forks) == 1  # every page: written in parallel
-    page = project.docs / "reports" / "strategic-conference-2020" / "close.md"
-    original = page.read_text(encoding="utf-8")
-    page.write_text(original.replace("title is editorial.", "title is editorial (edited)."), encoding="utf-8")
-    try:
+    with _editorial_edit(project, "(parallel)"):
         build(["html"], html)
         assert len(forks) == 1  # the edit's few pages: in this process
         incremental = _outputs(project)
         shutil.rmtree(project.build)
         build(["html"], html)
         clean = _outputs(project)
-    finally:
-        page.write_text(original, encoding="utf-8")
-    assert "(edited)" in (incremental / "html" / "reports" / "strategic-conference-2020" / "close.html").read_text(
+    assert "(parallel)" in (incremental / "html" / "reports" / "strategic-conference-2020" / "close.html").read_text(
         encoding="utf-8"
     )
     assert _differences(incremental, clean) == []
