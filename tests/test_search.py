@@ -7,14 +7,15 @@ filters in the address, the form, the keyboard. One browser serves the whole mod
 
 from __future__ import annotations
 
+import errno
+import fcntl
 import filecmp
 import functools
 import json
 import os
 import re
 import shutil
-import subprocess
-import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
@@ -564,15 +565,40 @@ def test_place_links_only_files_with_the_same_bytes(tmp_path: Path) -> None:
 
 
 def test_a_killed_builds_scratch_folder_goes_and_a_running_builds_stays(tmp_path: Path) -> None:
-    ended = subprocess.run(
-        [sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True, check=True
-    )
-    abandoned = tmp_path / f"{search_scratch.PREFIX}{ended.stdout.strip()}-x"
-    running = tmp_path / f"{search_scratch.PREFIX}{os.getpid()}-y"
-    other = tmp_path / "someone-elses"
-    for folder in (abandoned, running, other):
-        (folder / "pagefind").mkdir(parents=True)
-    search_scratch.remove_abandoned(tmp_path)
-    assert not abandoned.exists()
-    assert running.exists()
-    assert other.exists()
+    # A build holds its scratch folder locked (search_scratch.scratch_folder); the lock goes with
+    # its process, however it ends. Odd names, links and folders just made are left alone.
+    old = time.time() - 2 * search_scratch.FRESH
+    folders = {name: tmp_path / f"{search_scratch.PREFIX}{name}" for name in ("killed", "running", "just-made")}
+    for folder in folders.values():
+        (folder / BUNDLE).mkdir(parents=True)
+    for name in ("killed", "running"):
+        os.utime(folders[name], (old, old))
+    (tmp_path / f"{search_scratch.PREFIX}\u00b2").write_text("not a folder", encoding="utf-8")
+    elsewhere = tmp_path / "elsewhere"
+    (elsewhere / BUNDLE).mkdir(parents=True)
+    os.utime(elsewhere, (old, old))
+    (tmp_path / f"{search_scratch.PREFIX}link").symlink_to(elsewhere)
+    held = os.open(folders["running"], os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        fcntl.flock(held, fcntl.LOCK_EX)
+        search_scratch.remove_abandoned(tmp_path)
+    finally:
+        os.close(held)
+    assert not folders["killed"].exists()
+    assert folders["running"].exists()
+    assert folders["just-made"].exists()
+    assert (elsewhere / BUNDLE).exists()
+
+
+def test_a_build_with_no_room_in_memory_writes_the_index_in_place(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A scratch folder that cannot be made (memory filled since it was measured) is no error.
+    (tmp_path / "page.html").write_text(_page_saying("Words."), encoding="utf-8")
+
+    def full(**_: object) -> str:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(search_scratch.tempfile, "mkdtemp", full)
+    assert index_site(tmp_path) == 1
+    assert (tmp_path / BUNDLE / "pagefind-entry.json").is_file()

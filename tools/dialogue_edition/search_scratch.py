@@ -12,18 +12,22 @@ already has, byte for byte, is linked from there (bundle files are only ever wri
 files, never in place); the rest is copied. Without such a folder Pagefind writes into the
 staged site itself, as before.
 
-The scratch folder belongs to one build: its name carries the build's process id, and it goes
-when the index is written. One a killed build left behind is removed by the next build that
-writes a search index (:func:`remove_abandoned`).
+The scratch folder belongs to one build, which holds it locked while it is used and removes it
+when the index is written (or Pagefind fails). One a killed build left behind is no longer
+locked, and the next build that writes a search index removes it (:func:`remove_abandoned`).
+If the folder cannot be made, Pagefind writes into the staged site.
 """
 
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import filecmp
 import os
 import shutil
+import stat
 import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -34,6 +38,8 @@ ROOM_FACTOR = 4
 MINIMUM_ROOM = 256 * 1024 * 1024
 """Free memory needed before the scratch folder goes there: four times the last bundle's size
 (the bundle, and Pagefind's files the search page does not use), and at least 256 MiB."""
+FRESH = 60
+"""Seconds during which a scratch folder just made is never taken for abandoned."""
 
 
 def _size(folder: Path | None) -> int:
@@ -42,48 +48,69 @@ def _size(folder: Path | None) -> int:
     return sum(path.stat().st_size for path in folder.rglob("*") if path.is_file())
 
 
+def _writable(folder: Path) -> bool:
+    return folder.is_dir() and os.access(folder, os.W_OK | os.X_OK)
+
+
 def memory_folder(previous: Path | None) -> Path | None:
     """``/dev/shm`` if it is a writable folder with room for a bundle like ``previous``, else ``None``."""
     try:
-        usable = MEMORY.is_dir() and os.access(MEMORY, os.W_OK | os.X_OK)
         room = max(MINIMUM_ROOM, ROOM_FACTOR * _size(previous))
-        return MEMORY if usable and shutil.disk_usage(MEMORY).free >= room else None
+        return MEMORY if _writable(MEMORY) and shutil.disk_usage(MEMORY).free >= room else None
     except OSError:
         return None
 
 
-def _running(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:  # another user's process
-        return True
-    return True
-
-
 def remove_abandoned(root: Path) -> None:
-    """Remove this user's scratch folders whose build no longer runs (it was killed)."""
+    """Remove this user's scratch folders that no build holds any more: their build was killed.
+
+    A build holds its folder locked (``flock``) for as long as it uses it, and the lock goes
+    with its process however it ends; a folder only just made (``FRESH`` seconds) is left alone
+    too, as its build may not have locked it yet. Links and other users' folders are never touched.
+    """
     for folder in root.glob(f"{PREFIX}*"):
-        pid = folder.name.removeprefix(PREFIX).split("-", 1)[0]
         with contextlib.suppress(OSError):
-            if pid.isdigit() and not _running(int(pid)) and folder.lstat().st_uid == os.getuid():
+            status = folder.lstat()
+            if (
+                not stat.S_ISDIR(status.st_mode)
+                or status.st_uid != os.getuid()
+                or time.time() - status.st_mtime < FRESH
+            ):
+                continue
+            handle = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)  # held by a running build: OSError
                 shutil.rmtree(folder, ignore_errors=True)
+            finally:
+                os.close(handle)
 
 
 @contextlib.contextmanager
 def scratch_folder(previous: Path | None) -> Iterator[Path | None]:
-    """A folder in memory for Pagefind's output, removed afterwards; ``None`` if there is no room."""
+    """A folder in memory for Pagefind's output, held locked and removed afterwards; ``None`` if there is no room."""
+    if _writable(MEMORY):
+        remove_abandoned(MEMORY)  # before measuring the room: what killed builds left takes some
     root = memory_folder(previous)
-    if root is None:
-        yield None
-        return
-    remove_abandoned(root)
-    folder = Path(tempfile.mkdtemp(prefix=f"{PREFIX}{os.getpid()}-", dir=root))
+    folder: Path | None = None
+    handle: int | None = None
+    try:
+        if root:
+            folder = Path(tempfile.mkdtemp(prefix=PREFIX, dir=root))
+            handle = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+            fcntl.flock(handle, fcntl.LOCK_EX)
+    except OSError:  # full since the room was measured, or the like: Pagefind writes in place
+        if folder:
+            shutil.rmtree(folder, ignore_errors=True)
+        if handle is not None:
+            os.close(handle)
+        folder, handle = None, None
     try:
         yield folder
     finally:
-        shutil.rmtree(folder, ignore_errors=True)
+        if folder:
+            shutil.rmtree(folder, ignore_errors=True)
+        if handle is not None:
+            os.close(handle)
 
 
 def place(written: Path, bundle: Path, previous: Path | None) -> None:
