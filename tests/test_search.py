@@ -17,7 +17,9 @@ import re
 import shutil
 import time
 from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlencode, urlsplit
 
 import dialogue_edition.search as search_module
@@ -602,3 +604,27 @@ def test_a_build_with_no_room_in_memory_writes_the_index_in_place(
     monkeypatch.setattr(search_scratch.tempfile, "mkdtemp", full)
     assert index_site(tmp_path) == 1
     assert (tmp_path / BUNDLE / "pagefind-entry.json").is_file()
+
+
+def test_pages_read_by_several_processes_give_the_records_read_in_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A cold build of a large archive reads its pages in processes forked per core
+    # (search._read_pages): the records, and their order, must be those of one process.
+    for number in range(5):
+        (tmp_path / f"page-{number}.html").write_text(_page_saying(f"Words of page {number}."), encoding="utf-8")
+    monkeypatch.setattr(search_module, "PARALLEL_FROM", 10**6)
+    in_one = records(tmp_path)[1]
+    pools: list[object] = []
+
+    class CountedPool(ProcessPoolExecutor):
+        def __init__(self, *arguments: Any, **options: Any) -> None:
+            pools.append(self)
+            super().__init__(*arguments, **options)
+
+    monkeypatch.setattr(search_module, "PARALLEL_FROM", 2)
+    monkeypatch.setattr(search_module, "ProcessPoolExecutor", CountedPool)
+    monkeypatch.setattr(search_module.os, "cpu_count", lambda: 2)
+    assert records(tmp_path)[1] == in_one
+    assert len(pools) == 1
+    assert [record.url for record in in_one] == [f"page-{number}.html#p1" for number in range(5)]
