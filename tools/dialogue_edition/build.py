@@ -34,6 +34,7 @@ from sphinx.cmd.build import build_main
 
 from .check_data import check
 from .errors import InputError
+from .file_links import link_or_copy
 from .project import add_project_option, find_project, project_of
 from .search import BUNDLE, SearchIndexFailed, index_site
 from .sphinxext.staged_site import shared
@@ -316,10 +317,7 @@ def downloads_folder(layout: Layout, outputs: Path) -> Path:
         for path in sorted([*source.glob("*.pdf"), *source.glob("*.epub")]):
             target = folder / path.name
             target.unlink(missing_ok=True)
-            try:
-                os.link(path, target)
-            except OSError:
-                shutil.copy2(path, target)
+            link_or_copy(path, target)
     return folder
 
 
@@ -356,14 +354,8 @@ def stage_previous_site(previous: Path, staged: Path) -> None:
             subfolders[:] = [name for name in subfolders if name != BUNDLE]
         (staged / relative).mkdir(parents=True, exist_ok=True)
         for name in files:
-            source, target = Path(folder) / name, staged / relative / name
-            if shared(PurePosixPath(relative.as_posix(), name)):
-                try:
-                    os.link(source, target)
-                    continue
-                except OSError:  # a file system without hard links: copied, as the rest
-                    pass
-            shutil.copy2(source, target)
+            place = link_or_copy if shared(PurePosixPath(relative.as_posix(), name)) else shutil.copy2
+            place(Path(folder) / name, staged / relative / name)
     for folder, _, _ in os.walk(staged, topdown=False):
         shutil.copystat(previous / Path(folder).relative_to(staged), folder)
 

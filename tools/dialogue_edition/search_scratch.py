@@ -31,6 +31,8 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+from .file_links import link_or_copy
+
 MEMORY = Path("/dev/shm")
 """Linux's shared-memory file system: in memory, writable by every user."""
 PREFIX = "edition-search-"
@@ -123,9 +125,6 @@ def place(written: Path, bundle: Path, previous: Path | None) -> None:
         target.parent.mkdir(parents=True, exist_ok=True)
         old = previous / source.relative_to(written) if previous else None
         if old and old.is_file() and not old.is_symlink() and filecmp.cmp(old, source, shallow=False):
-            try:
-                os.link(old, target)
-                continue
-            except OSError:  # a file system without hard links: copied
-                pass
-        shutil.copyfile(source, target)
+            link_or_copy(old, target)
+        else:
+            shutil.copyfile(source, target)
