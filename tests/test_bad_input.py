@@ -156,6 +156,10 @@ CASES = {
         lambda root: edit(root / "docs" / "conf.py", 'html_theme = "furo"', 'html_theme = "furoo"'),
         ["Theme error: no theme named 'furoo' found"],
     ),
+    "no folder of source reports": (
+        lambda root: shutil.rmtree(root / "source_reports"),
+        ["source_reports: no such folder"],
+    ),
     "unknown report in a page": (
         lambda root: edit(
             root / PAGES / "index.md",

@@ -5,8 +5,12 @@ from __future__ import annotations
 import csv
 import json
 from pathlib import Path
+from typing import Any
 
+import dialogue_edition.citation as citation
+import dialogue_edition.sphinxext.cite as cite
 import pytest
+from dialogue_edition.work_ahead import WorkAhead, spare_cores
 from lxml import html as lxml_html
 from sphinx.testing.util import SphinxTestApp
 
@@ -103,3 +107,42 @@ def test_the_mentions_table_holds_every_mention_the_build_recorded(app: SphinxTe
     ]
     # A report's landing page is the editors' page.
     assert {row["editorial"] for row in rows} == {"true"}
+
+
+def _cite_data(app: SphinxTestApp) -> dict[str, str]:
+    folder = Path(app.outdir) / "cite"
+    return {path.relative_to(folder).as_posix(): path.read_text(encoding="utf-8") for path in folder.rglob("*.json")}
+
+
+@pytest.mark.skipif(spare_cores() < 1, reason="one core only: nothing is formatted ahead")
+@pytest.mark.sphinx("html", testroot="mentions", confoverrides=OVERRIDES, srcdir="cite-ahead")
+def test_references_formatted_ahead_in_a_worker_are_those_the_build_would_format(
+    app_params: Any, make_app: type[SphinxTestApp], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    taken: list[str] = []
+    take = WorkAhead.take
+
+    def counted(ahead: WorkAhead[Any], key: str) -> Any:
+        result = take(ahead, key)
+        if result is not None:
+            taken.append(key)
+        return result
+
+    monkeypatch.setattr(WorkAhead, "take", counted)
+    # What earlier tests formatted in this process would count as known, and not be formatted
+    # ahead: each app starts with none (apps are made here, since making one starts the work).
+    monkeypatch.setattr(citation, "_KNOWN", {})
+    ahead = make_app(*app_params.args, **app_params.kwargs)
+    ahead.build()
+    data = _cite_data(ahead)
+    # The report's page and paragraph references in three styles, and each other page's.
+    assert len(taken) == len(set(taken)) >= 6 + 3 * (len(data) - 1)
+    monkeypatch.setattr(citation, "_KNOWN", {})
+    monkeypatch.setattr(cite, "spare_cores", lambda: 0)
+    taken.clear()
+    here = make_app("html", srcdir=ahead.srcdir, builddir=tmp_path / "formatted-here", confoverrides=OVERRIDES)
+    here.build()
+    assert taken == []
+    assert _cite_data(here) == data
+    main = "string(//*[@role='main'])"
+    assert _page(here, PAGE).xpath(main) == _page(ahead, PAGE).xpath(main)

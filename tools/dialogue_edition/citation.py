@@ -34,6 +34,7 @@ from pybtex.database import BibliographyData, Entry, Person
 
 from .csl_substitution import substituting_style
 from .source_report import ReportMetadata
+from .work_ahead import WorkAhead
 
 STYLES: dict[str, tuple[str, str]] = {
     "chicago": ("Chicago (notes and bibliography)", "chicago-notes-bibliography"),
@@ -175,8 +176,65 @@ def _known_key(template: str, style: str, paragraph: str | None) -> str:
 def _formatted(template: str, style: str, paragraph: str | None) -> tuple[tuple[str, str], ...]:
     key = _known_key(template, style, paragraph)
     if key not in _KNOWN:
-        _KNOWN[key] = _format(template, style, paragraph)
+        ahead = _AHEAD[0].take(key) if _AHEAD else None
+        _KNOWN[key] = ahead if ahead is not None else _format(template, style, paragraph)
     return _KNOWN[key]
+
+
+# -- Formatting ahead --------------------------------------------------------------------------
+# A build knows most of its references before it writes a page: format them in a worker process
+# (work_ahead) while Sphinx reads and writes, and each page takes its own when it gets there.
+
+Job = tuple[str, str, str | None]
+"""What one formatting takes: the item's template (``_template``), the CSL style, the paragraph."""
+
+AHEAD_FROM = 4
+"""Fewer formattings than this are done in the build's own process: a worker costs about as much to start."""
+
+_AHEAD: list[WorkAhead[tuple[tuple[str, str], ...]]] = []
+"""The worker pool of this build, once started (a list, so that no function rebinds a global)."""
+
+
+def item_jobs(item: dict[str, Any], paragraph: str | None = None) -> list[Job]:
+    """What :func:`item_references` formats for this item, as jobs to start ahead."""
+    return [(_template(item), style, paragraph) for _label, style in STYLES.values()]
+
+
+def report_jobs(report: ReportMetadata, edition: Edition) -> list[Job]:
+    """What every page of a report formats: the page's reference and the paragraphs' template.
+
+    The URL is a stand-in either way (see :func:`formatted`): these are the same jobs for every
+    page of the report, and for its reference on the landing page (``report_reference``).
+    """
+    page = csl_item(report, edition, URL_STAND_IN)
+    paragraph = csl_item(report, edition, f"{URL_STAND_IN}#{PARAGRAPH_ANCHOR}", PARAGRAPH_NUMBER)
+    return item_jobs(page) + item_jobs(paragraph, PARAGRAPH_NUMBER)
+
+
+def format_ahead(jobs: list[Job], workers: int) -> int:
+    """Start formatting, in ``workers`` forked processes, the jobs not formatted yet; return how many started.
+
+    Nothing starts for fewer than ``AHEAD_FROM`` jobs, or without a worker to give them to.
+    """
+    todo = [(_known_key(*job), job) for job in dict.fromkeys(jobs)]
+    todo = [(key, job) for key, job in todo if key not in _KNOWN]
+    if workers < 1 or (not _AHEAD and len(todo) < AHEAD_FROM):
+        return 0
+    if not _AHEAD:
+        _AHEAD.append(WorkAhead(_format, workers))
+    return _AHEAD[0].submit(todo)
+
+
+def take_formatted_ahead() -> None:
+    """Wait for every job started ahead and keep its result (before the build forks processes of its own)."""
+    if _AHEAD:
+        _KNOWN.update(_AHEAD[0].take_all())
+
+
+def stop_formatting_ahead() -> None:
+    """Stop the workers (jobs not taken are dropped: a page that still needs one formats it itself)."""
+    while _AHEAD:
+        _AHEAD.pop().close()
 
 
 def recall(path: Path) -> None:
@@ -307,6 +365,7 @@ def references(report: ReportMetadata, edition: Edition, url: str, paragraph: st
 
 def item_references(item: dict[str, Any], paragraph: str | None = None) -> dict[str, Any]:
     """Every format of the reference of a CSL item (a paragraph's, if ``paragraph`` is its number)."""
+    # The same jobs as item_jobs: started ahead, they are taken here.
     styles = {key: formatted(item, style, paragraph) for key, (_label, style) in STYLES.items()}
     return {**styles, "bibtex": bibtex(item), "ris": ris(item), "csl-json": csl_json(item)}
 

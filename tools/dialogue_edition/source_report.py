@@ -166,6 +166,8 @@ def load_report(folder: Path) -> SourceReport:
 
 def load_reports(root: Path) -> list[SourceReport]:
     """All reports under ``root``, newest conference first."""
+    if not root.is_dir():
+        raise InputError(root, None, "no such folder: a project keeps each report in source_reports/<slug>/")
     folders = sorted(path for path in root.iterdir() if path.is_dir() and not path.name.startswith("."))
     reports = [load_report(folder) for folder in folders]
     return sorted(reports, key=lambda report: report.metadata.conference_date, reverse=True)

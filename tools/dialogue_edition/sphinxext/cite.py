@@ -39,14 +39,21 @@ from ..citation import (
     PARAGRAPH_NUMBER,
     STYLES,
     Edition,
+    Job,
     edition_page_item,
+    format_ahead,
+    item_jobs,
     item_references,
     paragraph_template,
     recall,
     references,
     remember,
+    report_jobs,
+    stop_formatting_ahead,
+    take_formatted_ahead,
 )
 from ..source_report import ReportMetadata
+from ..work_ahead import spare_cores
 from .report_metadata import reports_of
 from .report_reference import edition_from_config
 from .staged_site import CITE_DATA_FOLDER, write_new
@@ -174,6 +181,8 @@ def page_url(app: Sphinx, docname: str) -> str:
 def report_of(app: Sphinx, docname: str) -> ReportMetadata | None:
     """The metadata of the report a page belongs to."""
     slug = report_slug(docname)
+    if slug is None:
+        return None
     return next((report for report in reports_of(app.config) if report.slug == slug), None)
 
 
@@ -181,6 +190,12 @@ def page_title(app: Sphinx, docname: str) -> str:
     """A page's own heading, as plain text."""
     title = app.env.titles.get(docname)
     return title.astext() if title is not None else docname
+
+
+def editorial_item(app: Sphinx, docname: str) -> dict[str, Any]:
+    """The CSL item of a page that is not part of a report (the editors' own)."""
+    title, url = page_title(app, docname), page_url(app, docname)
+    return edition_page_item(title, edition_of(app), url, docname.replace("/", "-"))
 
 
 def page_data(app: Sphinx, docname: str) -> dict[str, Any]:
@@ -194,7 +209,7 @@ def page_data(app: Sphinx, docname: str) -> dict[str, Any]:
     report = report_of(app, docname)
     if report is None:
         filename = docname.replace("/", "-")
-        item = edition_page_item(page_title(app, docname), edition, url, filename)
+        item = editorial_item(app, docname)
         return {
             "title": item["title"],
             "editorial": True,
@@ -251,6 +266,54 @@ def remember_references(app: Sphinx, exception: BaseException | None) -> None:
         remember(Path(app.doctreedir) / KNOWN_REFERENCES)
 
 
+def all_report_jobs(app: Sphinx) -> list[Job]:
+    """The references every report's pages format (the same for each page of a report)."""
+    edition = edition_of(app)
+    return [job for report in reports_of(app.config) for job in report_jobs(report, edition)]
+
+
+def format_reports_ahead(app: Sphinx) -> None:
+    """Start formatting every report's references before Sphinx reads (each report's landing page needs one).
+
+    A serial build reads while a worker formats. A parallel build's readers are forked from this
+    process, and a pool's threads must not be running when it forks: there, every core formats
+    first, and each reader starts with every report's references.
+    """
+    if not _writes_site(app):
+        return
+    if app.parallel <= 1:
+        format_ahead(all_report_jobs(app), spare_cores())
+        return
+    format_ahead(all_report_jobs(app), spare_cores() + 1)
+    take_formatted_ahead()
+    stop_formatting_ahead()
+
+
+def format_pages_ahead(app: Sphinx, env: BuildEnvironment) -> list[str]:
+    """Start formatting the other pages' references, now that their titles are known.
+
+    A serial build writes its pages while the worker formats, in the order Sphinx writes them. A
+    parallel build waits for all of them here, before Sphinx forks its writers, so that each
+    reference is formatted once, not once in every writer that needs it.
+    """
+    if not _writes_site(app):
+        return []
+    editorial = sorted(docname for docname in env.found_docs if report_of(app, docname) is None)
+    jobs = [job for docname in editorial for job in item_jobs(editorial_item(app, docname))]
+    if app.parallel <= 1:
+        format_ahead(jobs, spare_cores())
+        return []
+    format_ahead(jobs, spare_cores() + 1)
+    take_formatted_ahead()
+    stop_formatting_ahead()
+    return []
+
+
+def stop_ahead(app: Sphinx, exception: BaseException | None) -> None:
+    """Stop the workers: whatever a page did not take is no longer needed."""
+    stop_formatting_ahead()
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
     app.setup_extension("dialogue_edition.sphinxext.report_metadata")
     app.add_config_value("edition_citation_file", "", "env", types=[str])
@@ -262,6 +325,10 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("doctree-resolved", add_controls)
     app.connect("html-page-context", write_page_data)
     app.connect("builder-inited", recall_references)
+    # After recall_references: what earlier builds formatted is not formatted again.
+    app.connect("builder-inited", format_reports_ahead, priority=600)
+    app.connect("env-updated", format_pages_ahead)
+    app.connect("build-finished", stop_ahead)
     app.connect("build-finished", remember_references)
     app.add_css_file("cite.css")
     app.add_js_file("cite.js", loading_method="defer")

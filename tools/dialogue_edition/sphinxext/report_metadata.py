@@ -22,8 +22,22 @@ from .report_reference import reference_field
 
 
 def reports_of(config: Config) -> list[ReportMetadata]:
-    """The reports ``conf.py`` handed over (``edition_reports``), newest first, as models."""
-    return [ReportMetadata.model_validate(data) for data in config.edition_reports.values()]
+    """The reports ``conf.py`` handed over (``edition_reports``), newest first, as models.
+
+    Validated once per setting (pages ask for them one by one: 305 pages of 50 reports asked
+    for 30,000 models), and a new list each time, so that no caller changes another's.
+    """
+    reports = config.edition_reports
+    known = _VALIDATED.get(id(reports))
+    if known is None or known[0] is not reports:
+        known = (reports, [ReportMetadata.model_validate(data) for data in reports.values()])
+        _VALIDATED.clear()
+        _VALIDATED[id(reports)] = known
+    return list(known[1])
+
+
+_VALIDATED: dict[int, tuple[dict[str, Any], list[ReportMetadata]]] = {}
+"""The models of the last ``edition_reports`` setting, by the setting's identity (kept with it)."""
 
 
 def latex_title_page(report: ReportMetadata, editors: str) -> str:
