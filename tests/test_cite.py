@@ -11,6 +11,7 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
+import dialogue_edition.citation as citation
 import pytest
 from conftest import PROJECT_ROOT, require_tool
 from dialogue_edition.build import Layout
@@ -24,6 +25,7 @@ from dialogue_edition.citation import (
     editors_from_citation_file,
     fill,
     paragraph_template,
+    report_jobs,
 )
 from dialogue_edition.source_report import SourceReport
 from lxml import html as lxml_html
@@ -224,6 +226,28 @@ def test_a_value_holding_a_placeholder_is_refused(report_2020: SourceReport) -> 
     edition = Edition(f"Edition {PARAGRAPH_NUMBER}", (), "1", "https://example.org/")
     with pytest.raises(ValueError, match="placeholder"):
         paragraph_template(report_2020.metadata, edition, "https://example.org/page.html")
+
+
+@pytest.mark.parametrize("style", [style for _label, style in STYLES.values()])
+def test_a_bibliography_entry_is_formatted_from_the_variables_its_style_reads(
+    report_2020: SourceReport, style: str
+) -> None:
+    # A paragraph's entry is its page's (only the note, which no shipped style reads, differs), so
+    # both share one formatting (citation._entry); an unread variable left out changes nothing,
+    # and a variable the style reads tells two entries apart.
+    edition = Edition(EDITION, ("An Editor",), "1.0", SITE)
+    page, paragraph = (json.loads(job[0]) for job in report_jobs(report_2020.metadata, edition)[:: len(STYLES)])
+    assert page["note"] != paragraph["note"]
+    entries = {citation._entry_template(json.dumps(item), style) for item in (page, paragraph)}
+    assert len(entries) == 1
+    (entry,) = entries
+    assert "note" not in json.loads(entry)
+    whole = json.dumps(page, sort_keys=True, ensure_ascii=False)
+    assert citation._entry(entry, style) == citation._entry(whole, style)
+    for variable in ("title", "publisher", "issued"):
+        assert variable in json.loads(entry)
+        other = {**page, variable: {"date-parts": [[2001, 2, 3]]} if variable == "issued" else "Another"}
+        assert citation._entry_template(json.dumps(other), style) != entry
 
 
 def _article(layout: Layout, page: str) -> lxml_html.HtmlElement:

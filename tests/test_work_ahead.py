@@ -40,8 +40,10 @@ def held(number: int) -> int:
 def test_each_result_is_the_functions_own_and_is_taken_once() -> None:
     ahead: WorkAhead[int] = WorkAhead(square, workers=2)
     try:
-        assert ahead.submit((str(n), (n,)) for n in range(10)) == 10
-        assert ahead.submit([("3", (3,))]) == 0  # under way already
+        # Alone, and in groups that one worker does together.
+        assert ahead.submit([[(str(n), (n,))] for n in range(6)]) == 6
+        assert ahead.submit([[("6", (6,)), ("7", (7,))], [("8", (8,)), ("9", (9,)), ("6", (6,))]]) == 4
+        assert ahead.submit([[("3", (3,))]]) == 0  # under way already
         assert [ahead.take(str(n)) for n in range(10)] == [n * n for n in range(10)]
         assert ahead.take("3") is None  # taken: the caller keeps it now
         assert ahead.take("never asked") is None
@@ -52,7 +54,7 @@ def test_each_result_is_the_functions_own_and_is_taken_once() -> None:
 def test_a_call_that_failed_there_is_left_to_the_caller() -> None:
     ahead: WorkAhead[int] = WorkAhead(refuse, workers=1)
     try:
-        ahead.submit([("1", (1,))])
+        ahead.submit([[("1", (1,))]])
         assert ahead.take("1") is None
     finally:
         ahead.close()
@@ -61,7 +63,7 @@ def test_a_call_that_failed_there_is_left_to_the_caller() -> None:
 def test_a_worker_that_died_is_not_waited_for() -> None:
     ahead: WorkAhead[int] = WorkAhead(die, workers=1)
     try:
-        ahead.submit([("1", (1,)), ("2", (2,))])
+        ahead.submit([[("1", (1,))], [("2", (2,)), ("3", (3,))]])
         assert ahead.take_all() == {}
     finally:
         ahead.close()
@@ -71,9 +73,9 @@ def test_a_process_forked_from_the_build_does_its_own_work() -> None:
     GATE.clear()
     ahead: WorkAhead[int] = WorkAhead(held, workers=1)
     try:
-        ahead.submit([("1", (1,))])
+        ahead.submit([[("1", (1,))]])
         answers = FORK.Queue()
-        child = FORK.Process(target=lambda: answers.put((ahead.take("1"), ahead.submit([("2", (2,))]))))
+        child = FORK.Process(target=lambda: answers.put((ahead.take("1"), ahead.submit([[("2", (2,))]]))))
         child.start()
         # The child answers while the call it could have waited for is still held: the parent's
         # pool is not the child's, which neither waits for it nor adds to it.
@@ -93,6 +95,6 @@ def test_the_build_keeps_a_core_for_itself() -> None:
 @pytest.mark.parametrize("workers", [1, 2])
 def test_closing_drops_what_was_not_taken(workers: int) -> None:
     ahead: WorkAhead[int] = WorkAhead(square, workers=workers)
-    ahead.submit([("5", (5,))])
+    ahead.submit([[("5", (5,))]])
     ahead.close()
     assert ahead.take("5") is None

@@ -222,7 +222,12 @@ def format_ahead(jobs: list[Job], workers: int) -> int:
         return 0
     if not _AHEAD:
         _AHEAD.append(WorkAhead(_format, workers))
-    return _AHEAD[0].submit(todo)
+    # Jobs with the same bibliography entry (a page's and its paragraphs') go to one worker,
+    # which formats the entry once (_entry).
+    groups: dict[tuple[str, str], list[tuple[str, tuple[object, ...]]]] = {}
+    for key, (template, style, paragraph) in todo:
+        groups.setdefault((style, _entry_template(template, style)), []).append((key, (template, style, paragraph)))
+    return _AHEAD[0].submit(groups.values())
 
 
 def take_formatted_ahead() -> None:
@@ -270,10 +275,47 @@ def _format(template: str, style: str, paragraph: str | None) -> tuple[tuple[str
     cited = CitationItem(item["id"], locator=Locator("paragraph", paragraph)) if paragraph else CitationItem(item["id"])
     citation = Citation([cited])
     note = str(_bibliography(item, style, citation).cite(citation, lambda _item: None))
+    return (("citation", _tidy(note)), ("bibliography", _entry(_entry_template(template, style), style)))
+
+
+@functools.lru_cache(maxsize=1024)
+def _entry(template: str, style: str) -> str:
+    """The bibliography entry of an item (as :func:`_entry_template` gives it) in ``style``."""
+    item = json.loads(template)
     # citeproc-py renders an entry from the items cited, locator included: the entry is made
     # from the item cited without one.
-    entry = str(_bibliography(item, style, Citation([CitationItem(item["id"])])).bibliography()[0])
-    return (("citation", _tidy(note)), ("bibliography", _tidy(entry)))
+    return _tidy(str(_bibliography(item, style, Citation([CitationItem(item["id"])])).bibliography()[0]))
+
+
+VARIABLE_ATTRIBUTES = ("variable", "is-numeric", "is-uncertain-date")
+"""The attributes through which a CSL style reads an item's variables (CSL 1.0.2: rendering,
+conditions, sorting)."""
+READ_BY_THE_PROCESSOR = frozenset({"id", "type", "language"})
+"""What citeproc-py reads of an item whatever the style names: its key, its type (``cs:if type``)
+and its language (title case is for English items only)."""
+
+
+@functools.cache
+def _variables_read(style: str) -> frozenset[str]:
+    """Every variable ``style`` can read: those its elements name, and those the processor reads."""
+    named = {
+        variable
+        for element in _style(style).root.iter()
+        for attribute in VARIABLE_ATTRIBUTES
+        for variable in (element.get(attribute) or "").split()
+    }
+    return READ_BY_THE_PROCESSOR | named
+
+
+def _entry_template(template: str, style: str) -> str:
+    """The item without the variables ``style`` never reads: what its bibliography entry depends on.
+
+    A paragraph's item differs from its page's only by its note, which no shipped style reads:
+    both have one entry, formatted once.
+    """
+    item = json.loads(template)
+    read = _variables_read(style)
+    return json.dumps({name: value for name, value in item.items() if name in read}, sort_keys=True, ensure_ascii=False)
 
 
 def _bibliography(item: dict[str, Any], style: str, citation: Citation) -> CitationStylesBibliography:

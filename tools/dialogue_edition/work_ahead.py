@@ -32,11 +32,22 @@ def spare_cores() -> int:
     return max(len(os.sched_getaffinity(0)) - 1, 0)
 
 
+Call = tuple[str, tuple[object, ...]]
+"""One call to make ahead: the key its result is taken by, and the function's arguments."""
+
+
+def call_each(function: Callable[..., Result], arguments: list[tuple[object, ...]]) -> list[Result]:
+    """``function(*each)`` for each of ``arguments``, in a worker, in order."""
+    return [function(*each) for each in arguments]
+
+
 class WorkAhead(Generic[Result]):
     """Calls of one function, each under a key, started ahead in forked worker processes.
 
-    ``submit`` starts the calls not known yet, ``take`` hands a call's result over once (or
-    ``None``: do it yourself), ``close`` stops the workers and drops what they had not done.
+    ``submit`` starts the calls not known yet, in groups that one worker does together (calls
+    that share work, such as a cache of the function's, belong in one group); ``take`` hands a
+    call's result over once (or ``None``: do it yourself); ``close`` stops the workers and drops
+    what they had not done.
     """
 
     def __init__(self, function: Callable[..., Result], workers: int) -> None:
@@ -44,28 +55,31 @@ class WorkAhead(Generic[Result]):
         self._workers = workers
         self._owner = os.getpid()
         self._pool: ProcessPoolExecutor | None = None
-        self._pending: dict[str, Future[Result]] = {}
+        self._pending: dict[str, tuple[Future[list[Result]], int]] = {}
 
-    def submit(self, calls: Iterable[tuple[str, tuple[object, ...]]]) -> int:
-        """Start ``function(*arguments)`` for each ``(key, arguments)`` not already under way; return how many."""
+    def submit(self, groups: Iterable[list[Call]]) -> int:
+        """Start each group's calls not already under way, in one worker a group; return how many started."""
         started = 0
-        for key, arguments in calls:
-            if key in self._pending or not self._mine():
+        for group in groups:
+            calls = [(key, arguments) for key, arguments in dict(group).items() if key not in self._pending]
+            if not calls or not self._mine():
                 continue
             if self._pool is None:
                 context = multiprocessing.get_context("fork")
                 self._pool = ProcessPoolExecutor(max_workers=self._workers, mp_context=context)
-            self._pending[key] = self._pool.submit(self._function, *arguments)
-            started += 1
+            future = self._pool.submit(call_each, self._function, [arguments for _key, arguments in calls])
+            self._pending.update({key: (future, index) for index, (key, _arguments) in enumerate(calls)})
+            started += len(calls)
         return started
 
     def take(self, key: str) -> Result | None:
         """The result of the call under ``key``, waiting for it; ``None`` if there is none to take."""
-        future = self._pending.pop(key, None) if self._mine() else None
-        if future is None:
+        pending = self._pending.pop(key, None) if self._mine() else None
+        if pending is None:
             return None
+        future, index = pending
         try:
-            return future.result()
+            return future.result()[index]
         except Exception:  # any failure there: the caller does the work here, as without us
             return None
 
