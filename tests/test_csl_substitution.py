@@ -31,6 +31,7 @@ from dialogue_edition.citation import (
 )
 from dialogue_edition.csl_substitution import CITEPROC_PY_VERSION, substituting_style
 from dialogue_edition.source_report import SourceReport
+from lxml import etree
 
 # The author macro substitutes the editors from inside a choose (as Chicago does), then the title
 # through a macro (as MLA and APA do); the layout then prints the title and the editors again
@@ -106,6 +107,45 @@ def test_citeproc_py_itself_is_left_as_it_was(tiny_style: str) -> None:
     plain = CitationStylesStyle(tiny_style, validate=False)
     assert cite(plain, tiny_item(editor=[{"literal": "The Editors"}])) == "The Editors, “Title”, The Editors, ed."
     assert cite(plain, tiny_item()) == "“Title”, “Title”."
+
+
+@pytest.mark.parametrize("style", [style for _label, style in STYLES.values()])
+def test_a_styles_locale_terms_are_each_looked_up_once_and_are_citeproc_pys(
+    style: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    lookups: list[str] = []
+    look_up = citeproc.model.Locale.get_term
+
+    def counted(locale: Any, name: str, form: str | None = None, zero_padded: bool = False) -> Any:
+        lookups.append(name)
+        return look_up(locale, name, form, zero_padded)
+
+    remembered = substituting_style(get_style_filepath(style))
+    plain = CitationStylesStyle(get_style_filepath(style), validate=False)
+    asked = [("editor", "short", False), ("editor", "verb-short", False), ("accessed", None, False)]
+    asked += [("no-such-term", None, False)]
+    found = 0
+    for locale, own in zip(remembered.root.locales, plain.root.locales, strict=True):
+        for name, form, padded in asked:
+            try:
+                expected = etree.tostring(own.get_term(name, form, zero_padded=padded))
+            except IndexError:  # the locale lacks it: an IndexError every time, as citeproc-py expects
+                for _ in range(2):
+                    with pytest.raises(IndexError):
+                        locale.get_term(name, form, zero_padded=padded)
+                continue
+            with monkeypatch.context() as patch:
+                patch.setattr(citeproc.model.Locale, "get_term", counted)
+                lookups.clear()
+                first = locale.get_term(name, form, zero_padded=padded)
+                assert locale.get_term(name, form, zero_padded=padded) is first
+                assert len(lookups) <= 1  # once here, or already asked before
+            assert etree.tostring(first) == expected
+            found += 1
+        assert locale.get("{http://www.w3.org/XML/1998/namespace}lang") == own.get(
+            "{http://www.w3.org/XML/1998/namespace}lang"
+        )
+    assert found >= 3
 
 
 # --- citeproc-js, the reference implementation of CSL, formats the same items ---------------------
