@@ -10,10 +10,12 @@ import json
 import os
 import re
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from dialogue_edition.build import EDITIONS, Layout, build, copy_project
+from dialogue_edition.citation import stop_formatting_ahead
 from dialogue_edition.data_files import load_model
 from dialogue_edition.importer import import_report
 from dialogue_edition.source_report import ReportDescription, SourceReport, load_reports
@@ -80,6 +82,13 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if item.path.name in SLOW_FILES or "two_reports" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.slow)
+
+
+@pytest.fixture(autouse=True)
+def _no_references_formatted_ahead_after_a_test() -> Iterator[None]:
+    """Stop the Cite panel's workers after each test (a Sphinx app made but never built starts them)."""
+    yield
+    stop_formatting_ahead()
 
 
 @pytest.fixture(scope="session")

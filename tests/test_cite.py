@@ -22,8 +22,10 @@ from dialogue_edition.citation import (
     PARAGRAPH_NUMBER,
     STYLES,
     Edition,
+    edition_page_item,
     editors_from_citation_file,
     fill,
+    item_jobs,
     paragraph_template,
     report_jobs,
 )
@@ -229,25 +231,45 @@ def test_a_value_holding_a_placeholder_is_refused(report_2020: SourceReport) -> 
 
 
 @pytest.mark.parametrize("style", [style for _label, style in STYLES.values()])
-def test_a_bibliography_entry_is_formatted_from_the_variables_its_style_reads(
+def test_a_bibliography_entry_is_formatted_once_for_a_page_and_its_paragraphs(
     report_2020: SourceReport, style: str
 ) -> None:
-    # A paragraph's entry is its page's (only the note, which no shipped style reads, differs), so
-    # both share one formatting (citation._entry); an unread variable left out changes nothing,
-    # and a variable the style reads tells two entries apart.
+    # A paragraph's item differs from its page's only by its note (the paragraph's number), which
+    # no shipped style reads: both share one formatting (citation._entry). Leaving the note out
+    # changes no entry, of a report's items or of a page of the edition; any other variable stays.
     edition = Edition(EDITION, ("An Editor",), "1.0", SITE)
-    page, paragraph = (json.loads(job[0]) for job in report_jobs(report_2020.metadata, edition)[:: len(STYLES)])
+    jobs = report_jobs(report_2020.metadata, edition)
+    jobs += item_jobs(edition_page_item("People", edition, f"{SITE}people.html", "people"))
+    items = [json.loads(template) for template, _style, _paragraph in jobs]
+    page, paragraph = items[0], items[len(STYLES)]
     assert page["note"] != paragraph["note"]
-    entries = {citation._entry_template(json.dumps(item), style) for item in (page, paragraph)}
-    assert len(entries) == 1
-    (entry,) = entries
-    assert "note" not in json.loads(entry)
-    whole = json.dumps(page, sort_keys=True, ensure_ascii=False)
-    assert citation._entry(entry, style) == citation._entry(whole, style)
-    for variable in ("title", "publisher", "issued"):
-        assert variable in json.loads(entry)
-        other = {**page, variable: {"date-parts": [[2001, 2, 3]]} if variable == "issued" else "Another"}
-        assert citation._entry_template(json.dumps(other), style) != entry
+    assert citation._entry_template(json.dumps(page), style) == citation._entry_template(json.dumps(paragraph), style)
+    for item in items:
+        entry = citation._entry_template(json.dumps(item), style)
+        assert json.loads(entry) == {name: value for name, value in item.items() if name != "note"}
+        whole = json.dumps(item, sort_keys=True, ensure_ascii=False)
+        assert citation._entry(entry, style) == citation._entry(whole, style)
+
+
+def test_a_style_that_prints_the_note_keeps_it_in_the_entry(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(citation, "_variables_named", lambda style: frozenset({"title", "note"}))
+    item = {"id": "x", "type": "report", "title": "T", "note": "Paragraph 3"}
+    assert json.loads(citation._entry_template(json.dumps(item), "apa")) == item
+
+
+def test_a_title_holding_the_url_stand_in_is_formatted_as_it_is(report_2020: SourceReport) -> None:
+    # The address is put in for a stand-in after formatting: a title holding the stand-in keeps it.
+    edition = Edition(EDITION, (), "1.0", SITE)
+    title = f"On {citation.URL_STAND_IN}"
+    item = edition_page_item(title, edition, f"{SITE}people.html", "people")
+    assert item_jobs(item) == []
+    references = citation.item_references(item)
+    for _label, style in STYLES.values():
+        entry = citation.formatted(item, style)["bibliography"]
+        assert citation.URL_STAND_IN in entry.casefold()  # (in the style's title case)
+        assert f"{SITE}people.html" in entry
+    assert references["bibtex"].count(citation.URL_STAND_IN) == 1
+    assert f"{SITE}people.html" in references["bibtex"]
 
 
 def _article(layout: Layout, page: str) -> lxml_html.HtmlElement:

@@ -135,8 +135,11 @@ def test_references_formatted_ahead_in_a_worker_are_those_the_build_would_format
     ahead = make_app(*app_params.args, **app_params.kwargs)
     ahead.build()
     data = _cite_data(ahead)
-    # The report's page and paragraph references in three styles, and each other page's.
-    assert len(taken) == len(set(taken)) >= 6 + 3 * (len(data) - 1)
+    # Each reference formatted ahead is taken once. Those the pool had already handed to the
+    # worker (the first ones, at least) are waited for; one not started yet when a page asks for
+    # it is formatted by the page instead: how many of each depends on the machine's speed.
+    assert taken
+    assert len(taken) == len(set(taken))
     monkeypatch.setattr(citation, "_KNOWN", {})
     monkeypatch.setattr(cite, "spare_cores", lambda: 0)
     taken.clear()

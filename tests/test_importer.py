@@ -5,13 +5,14 @@ from __future__ import annotations
 import re
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import FICTIONAL, FICTIONAL_METADATA, PROJECT_ROOT
 from dialogue_edition.build import copy_project
 from dialogue_edition.errors import InputError
 from dialogue_edition.fidelity import normalise
-from dialogue_edition.importer import ImportRefused, import_report, main
+from dialogue_edition.importer import ImportRefused, import_report, index_text, main
 from dialogue_edition.registry import load_registry
 from dialogue_edition.source_report import load_report, split_blocks
 
@@ -350,3 +351,12 @@ def test_report_text_and_metadata_never_become_markup(project: Path, tmp_path: P
     opening = _tokens((pages / "opening.md").read_text(encoding="utf-8"))
     paragraphs = [_inline_text(token) for token in opening if token.type == "inline"]  # type: ignore[attr-defined]
     assert "\n".join(INJECTIONS).replace("    indented", "indented") in paragraphs
+
+
+def test_the_first_report_of_a_project_is_listed_though_it_had_no_report_folder(
+    tmp_path: Path, report_2020: Any
+) -> None:
+    (tmp_path / "docs").mkdir()
+    shutil.copy(PROJECT_ROOT / "docs" / "index.md", tmp_path / "docs" / "index.md")
+    text = index_text(tmp_path, report_2020.metadata)
+    assert f"reports/{report_2020.slug}/index" in text

@@ -10,13 +10,19 @@ from __future__ import annotations
 import multiprocessing
 import os
 import signal
+import time
+from pathlib import Path
+from typing import Any
 
+import dialogue_edition.work_ahead as work_ahead
 import pytest
-from dialogue_edition.work_ahead import WorkAhead, spare_cores
+from dialogue_edition.work_ahead import WorkAhead
 
 FORK = multiprocessing.get_context("fork")
 GATE = FORK.Event()
 """Holds ``held`` calls until the test opens it (the workers inherit it when they are forked)."""
+CALLED = FORK.Array("b", 8)
+"""Which ``held`` calls ran (shared with the workers, which inherit it)."""
 
 
 def square(number: int) -> int:
@@ -34,6 +40,7 @@ def die(number: int) -> int:
 
 def held(number: int) -> int:
     GATE.wait()
+    CALLED[number] = 1
     return number
 
 
@@ -88,8 +95,70 @@ def test_a_process_forked_from_the_build_does_its_own_work() -> None:
         ahead.close()
 
 
-def test_the_build_keeps_a_core_for_itself() -> None:
-    assert spare_cores() == len(os.sched_getaffinity(0)) - 1
+def test_a_pool_that_broke_is_given_no_more_work() -> None:
+    ahead: WorkAhead[int] = WorkAhead(die, workers=1)
+    try:
+        ahead.submit([[("1", (1,))]])
+        assert ahead.take("1") is None
+        # The pool is broken now (its worker died): more work is refused, not raised.
+        assert ahead.submit([[("2", (2,))]]) == 0
+        assert ahead.take("2") is None
+    finally:
+        ahead.close()
+
+
+def test_a_call_not_started_is_left_to_the_caller_instead_of_waited_for(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(work_ahead, "WAIT_AT_MOST", 1.0)
+    GATE.clear()
+    CALLED[:] = [0] * len(CALLED)
+    ahead: WorkAhead[int] = WorkAhead(held, workers=1)
+    try:
+        # One worker: the first call holds it, the pool queues one more, the rest wait unsent.
+        ahead.submit([[(str(n), (n,))] for n in range(6)])
+        unsent, _index = ahead._pending["5"]
+        assert ahead.take("5") is None
+        assert unsent.cancelled()  # withdrawn at once, not waited for (for WAIT_AT_MOST)
+        GATE.set()
+        assert ahead.take("0") == 0
+    finally:
+        GATE.set()
+        ahead.close()
+    # Call 5 was withdrawn (the caller does it), not waited for and run all the same.
+    assert CALLED[0] == 1
+    assert CALLED[5] == 0
+
+
+def worker_pids_of_a_build_that_exits_at_once(answers: Any) -> None:
+    """A build (forked) that starts a pool, then ends with os._exit, as edition-build does."""
+    ahead: WorkAhead[int] = WorkAhead(square, workers=2)
+    ahead.submit([[("1", (1,))], [("2", (2,))]])
+    assert ahead.take("1") == 1
+    answers.put(sorted(ahead._pool._processes))  # type: ignore[union-attr]
+    answers.close()
+    answers.join_thread()  # the answer is on its way before the process ends
+    os._exit(0)
+
+
+def running(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/status").read_text()
+    except FileNotFoundError:
+        return False
+    return "State:\tZ" not in state  # a zombie has ended; only its parent's wait is missing
+
+
+def test_workers_end_with_the_build_however_it_ends() -> None:
+    answers = FORK.Queue()
+    build = FORK.Process(target=worker_pids_of_a_build_that_exits_at_once, args=(answers,))
+    build.start()
+    pids = answers.get(timeout=60)
+    build.join(timeout=60)
+    assert len(pids) == 2
+    for _ in range(600):
+        if not any(running(pid) for pid in pids):
+            break
+        time.sleep(0.05)
+    assert not any(running(pid) for pid in pids)
 
 
 @pytest.mark.parametrize("workers", [1, 2])

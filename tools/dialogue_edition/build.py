@@ -182,7 +182,13 @@ def run_sphinx(builder: str, layout: Layout, outdir: Path, overrides: dict[str, 
     # build after a failed or killed one reads every page again.
     stamp.unlink(missing_ok=True)
     with concise_errors(layout.log(f"{builder}-crash.log")) as unwritable:
-        status = build_main([*arguments, str(layout.docs), str(outdir)])
+        try:
+            status = build_main([*arguments, str(layout.docs), str(outdir)])
+        finally:
+            # The Cite panel's workers stop at "build-finished", which an interrupted build skips.
+            from .citation import stop_formatting_ahead
+
+            stop_formatting_ahead()
     if unwritable:
         raise unwritable[0]
     if status != 0:

@@ -153,11 +153,18 @@ def formatted(item: dict[str, Any], style: str, paragraph: str | None = None) ->
     milliseconds a reference: each reference is formatted once with ``URL_STAND_IN`` for its URL
     (kept while the build runs), and each page's URL is put in its place.
     """
+    if _holds_stand_in(item):  # a title that holds the stand-in: no stand-in for this item
+        return dict(_formatted(_template(item, item["URL"]), style, paragraph))
     formatted_parts = _formatted(_template(item), style, paragraph)
     parts = {part: text.replace(URL_STAND_IN, item["URL"]) for part, text in formatted_parts}
     if any(STAND_IN_HOST in text for text in parts.values()):  # the style rewrote the URL: format it as it is
         parts = dict(_formatted(_template(item, item["URL"]), style, paragraph))
     return parts
+
+
+def _holds_stand_in(item: dict[str, Any]) -> bool:
+    """Whether a value of the item other than its URL holds the URL's stand-in (its host, even)."""
+    return STAND_IN_HOST in _template(item, "")
 
 
 def _template(item: dict[str, Any], URL: str = URL_STAND_IN) -> str:  # the CSL variable's name
@@ -197,6 +204,8 @@ _AHEAD: list[WorkAhead[tuple[tuple[str, str], ...]]] = []
 
 def item_jobs(item: dict[str, Any], paragraph: str | None = None) -> list[Job]:
     """What :func:`item_references` formats for this item, as jobs to start ahead."""
+    if _holds_stand_in(item):
+        return []
     return [(_template(item), style, paragraph) for _label, style in STYLES.values()]
 
 
@@ -287,35 +296,36 @@ def _entry(template: str, style: str) -> str:
     return _tidy(str(_bibliography(item, style, Citation([CitationItem(item["id"])])).bibliography()[0]))
 
 
+UNREAD_UNLESS_NAMED = frozenset({"note"})
+"""Variables citeproc-py reads only where a style names them: the note is free text (this
+package puts a paragraph's number there), never parsed, and no shipped style prints it."""
 VARIABLE_ATTRIBUTES = ("variable", "is-numeric", "is-uncertain-date")
-"""The attributes through which a CSL style reads an item's variables (CSL 1.0.2: rendering,
-conditions, sorting)."""
-READ_BY_THE_PROCESSOR = frozenset({"id", "type", "language"})
-"""What citeproc-py reads of an item whatever the style names: its key, its type (``cs:if type``)
-and its language (title case is for English items only)."""
+"""The attributes through which a CSL style names the variables it reads (CSL 1.0.2: rendering,
+conditions, sorting keys), in any element, macros included."""
 
 
 @functools.cache
-def _variables_read(style: str) -> frozenset[str]:
-    """Every variable ``style`` can read: those its elements name, and those the processor reads."""
+def _variables_named(style: str) -> frozenset[str]:
+    """Every variable ``style`` names (its forms too: ``note`` for ``note-short``, read as ``note_short``)."""
     named = {
         variable
         for element in _style(style).root.iter()
         for attribute in VARIABLE_ATTRIBUTES
-        for variable in (element.get(attribute) or "").split()
+        for variable in (element.get(attribute) or "").replace("_", "-").split()
     }
-    return READ_BY_THE_PROCESSOR | named
+    return frozenset(named | {name.removesuffix("-short") for name in named})
 
 
 def _entry_template(template: str, style: str) -> str:
-    """The item without the variables ``style`` never reads: what its bibliography entry depends on.
+    """The item without a note ``style`` never reads: what its bibliography entry depends on.
 
-    A paragraph's item differs from its page's only by its note, which no shipped style reads:
-    both have one entry, formatted once.
+    A paragraph's item differs from its page's only by its note (its number): where the style
+    does not name the note, both have one entry, formatted once.
     """
     item = json.loads(template)
-    read = _variables_read(style)
-    return json.dumps({name: value for name, value in item.items() if name in read}, sort_keys=True, ensure_ascii=False)
+    unread = UNREAD_UNLESS_NAMED - _variables_named(style)
+    kept = {name: value for name, value in item.items() if name not in unread}
+    return json.dumps(kept, sort_keys=True, ensure_ascii=False)
 
 
 def _bibliography(item: dict[str, Any], style: str, citation: Citation) -> CitationStylesBibliography:
@@ -337,6 +347,8 @@ def bibtex(item: dict[str, Any]) -> str:
     an entry is written once per item with ``URL_STAND_IN`` for its URL, and each page's URL is
     put in its place, encoded as pybtex encodes a field (``latexcodec``'s ``ulatex``: ``#`` is ``\#``).
     """
+    if _holds_stand_in(item):
+        return _bibtex_entry(_template(item, item["URL"]))
     # latexcodec's "ulatex" codecs turn text into text (typeshed's codecs.encode says bytes).
     return _bibtex_entry(_template(item)).replace(URL_STAND_IN, cast(str, codecs.encode(item["URL"], "ulatex+utf8")))
 

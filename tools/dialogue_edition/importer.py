@@ -277,9 +277,10 @@ def index_text(project: Path, record: ReportMetadata) -> str:
 
     index = project / "docs" / "index.md"
     text = index.read_text(encoding="utf-8")
-    reports = [
-        (r.metadata.conference_date, r.slug) for r in load_reports(project / "source_reports") if r.slug != record.slug
-    ]
+    # The first report of a project is the first of its folder, which the import makes.
+    folder = project / "source_reports"
+    known = load_reports(folder) if folder.is_dir() else []
+    reports = [(r.metadata.conference_date, r.slug) for r in known if r.slug != record.slug]
     reports.append((record.conference_date, record.slug))
     entries = "\n".join(f"reports/{slug}/index" for _, slug in sorted(reports, reverse=True))
     pattern = re.compile(r"(## Reports\n\n```\{toctree\}\n(?::[^\n]*\n)*\n)(.*?)(\n```)", re.DOTALL)

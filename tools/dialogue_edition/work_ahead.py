@@ -13,23 +13,47 @@ result or the same error.
 
 The workers are forked from the build process, so they start with what it has loaded (the CSL
 styles, already parsed). A process forked from the build (Sphinx's parallel readers and writers)
-never waits on work it did not ask for: it does its own.
+never waits on work it did not ask for: it does its own. Nothing here can stop or hang a build:
+a pool that cannot start or has broken is given no more work, a call not yet started when its
+result is wanted is done by the caller instead of waited for, a started one is waited for a
+bounded time, and a worker ends as soon as the build's process does, however that ends
+(Ctrl-C, a kill, ``os._exit``).
 """
 
 from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
+import threading
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ProcessPoolExecutor
+from multiprocessing.connection import wait
 from typing import Generic, TypeVar
 
 Result = TypeVar("Result")
 
+WAIT_AT_MOST = 120.0
+"""Seconds a started call is waited for before the caller does it itself (a reference takes ~10 ms)."""
+
 
 def spare_cores() -> int:
     """The cores this process may run on, besides the one it runs on."""
-    return max(len(os.sched_getaffinity(0)) - 1, 0)
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    return max(cores - 1, 0)
+
+
+def _follow_the_build() -> None:
+    """In a worker: leave Ctrl-C to the build, and end when the build's process ends."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    parent = multiprocessing.parent_process()
+    if parent is not None:
+        threading.Thread(target=_end_with, args=(parent.sentinel,), daemon=True).start()
+
+
+def _end_with(sentinel: int) -> None:
+    wait([sentinel])
+    os._exit(1)
 
 
 Call = tuple[str, tuple[object, ...]]
@@ -56,18 +80,23 @@ class WorkAhead(Generic[Result]):
         self._owner = os.getpid()
         self._pool: ProcessPoolExecutor | None = None
         self._pending: dict[str, tuple[Future[list[Result]], int]] = {}
+        self._broken = False
 
     def submit(self, groups: Iterable[list[Call]]) -> int:
         """Start each group's calls not already under way, in one worker a group; return how many started."""
         started = 0
         for group in groups:
             calls = [(key, arguments) for key, arguments in dict(group).items() if key not in self._pending]
-            if not calls or not self._mine():
+            if not calls or not self._mine() or self._broken:
                 continue
-            if self._pool is None:
-                context = multiprocessing.get_context("fork")
-                self._pool = ProcessPoolExecutor(max_workers=self._workers, mp_context=context)
-            future = self._pool.submit(call_each, self._function, [arguments for _key, arguments in calls])
+            try:
+                if self._pool is None:
+                    context = multiprocessing.get_context("fork")
+                    self._pool = ProcessPoolExecutor(self._workers, context, initializer=_follow_the_build)
+                future = self._pool.submit(call_each, self._function, [arguments for _key, arguments in calls])
+            except (RuntimeError, OSError):  # no process to fork, or a broken pool: no more work ahead
+                self._broken = True
+                break
             self._pending.update({key: (future, index) for index, (key, _arguments) in enumerate(calls)})
             started += len(calls)
         return started
@@ -78,9 +107,11 @@ class WorkAhead(Generic[Result]):
         if pending is None:
             return None
         future, index = pending
+        if future.cancel():  # not started yet: sooner done here than waited for
+            return None
         try:
-            return future.result()[index]
-        except Exception:  # any failure there: the caller does the work here, as without us
+            return future.result(timeout=WAIT_AT_MOST)[index]
+        except Exception:  # failed there, or too slow (FutureTimeout): the caller does it, as without us
             return None
 
     def take_all(self) -> dict[str, Result]:

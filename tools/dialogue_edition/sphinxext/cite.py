@@ -267,26 +267,25 @@ def remember_references(app: Sphinx, exception: BaseException | None) -> None:
 
 
 def all_report_jobs(app: Sphinx) -> list[Job]:
-    """The references every report's pages format (the same for each page of a report)."""
+    """The references every report's pages format (the same for each page of a report).
+
+    In the order Sphinx reads and writes the reports' pages (by slug), so that a serial build's
+    worker has the next one ready when a page asks for it.
+    """
     edition = edition_of(app)
-    return [job for report in reports_of(app.config) for job in report_jobs(report, edition)]
+    reports = sorted(reports_of(app.config), key=lambda report: report.slug)
+    return [job for report in reports for job in report_jobs(report, edition)]
 
 
 def format_reports_ahead(app: Sphinx) -> None:
     """Start formatting every report's references before Sphinx reads (each report's landing page needs one).
 
-    A serial build reads while a worker formats. A parallel build's readers are forked from this
+    A serial build reads while one worker formats. A parallel build's readers are forked from this
     process, and a pool's threads must not be running when it forks: there, every core formats
     first, and each reader starts with every report's references.
     """
-    if not _writes_site(app):
-        return
-    if app.parallel <= 1:
-        format_ahead(all_report_jobs(app), spare_cores())
-        return
-    format_ahead(all_report_jobs(app), spare_cores() + 1)
-    take_formatted_ahead()
-    stop_formatting_ahead()
+    if _writes_site(app):
+        _format(app, all_report_jobs(app))
 
 
 def format_pages_ahead(app: Sphinx, env: BuildEnvironment) -> list[str]:
@@ -296,17 +295,22 @@ def format_pages_ahead(app: Sphinx, env: BuildEnvironment) -> list[str]:
     parallel build waits for all of them here, before Sphinx forks its writers, so that each
     reference is formatted once, not once in every writer that needs it.
     """
-    if not _writes_site(app):
-        return []
-    editorial = sorted(docname for docname in env.found_docs if report_of(app, docname) is None)
-    jobs = [job for docname in editorial for job in item_jobs(editorial_item(app, docname))]
-    if app.parallel <= 1:
-        format_ahead(jobs, spare_cores())
-        return []
-    format_ahead(jobs, spare_cores() + 1)
-    take_formatted_ahead()
-    stop_formatting_ahead()
+    if _writes_site(app):
+        editorial = sorted(docname for docname in env.found_docs if report_of(app, docname) is None)
+        _format(app, [job for docname in editorial for job in item_jobs(editorial_item(app, docname))])
     return []
+
+
+def _format(app: Sphinx, jobs: list[Job]) -> None:
+    """Format ``jobs`` ahead: in one worker beside a serial build; on every core, waited for, in a parallel one."""
+    if app.parallel <= 1:
+        format_ahead(jobs, min(spare_cores(), 1))
+        return
+    try:
+        format_ahead(jobs, spare_cores() + 1)
+        take_formatted_ahead()
+    finally:
+        stop_formatting_ahead()
 
 
 def stop_ahead(app: Sphinx, exception: BaseException | None) -> None:
