@@ -196,7 +196,7 @@ Job = tuple[str, str, str | None]
 """What one formatting takes: the item's template (``_template``), the CSL style, the paragraph."""
 
 AHEAD_FROM = 4
-"""Fewer formattings than this are done in the build's own process: a worker costs about as much to start."""
+"""Fewer references than this are formatted in the build's own process: a worker costs about as much to start."""
 
 _AHEAD: list[WorkAhead[tuple[tuple[str, str], ...]]] = []
 """The worker pool of this build, once started (a list, so that no function rebinds a global)."""
