@@ -7,10 +7,12 @@ work itself instead of waiting.
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import signal
 import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +25,17 @@ GATE = FORK.Event()
 """Holds ``held`` calls until the test opens it (the workers inherit it when they are forked)."""
 CALLED = FORK.Array("b", 8)
 """Which ``held`` calls ran (shared with the workers, which inherit it)."""
+
+
+@contextlib.contextmanager
+def working_ahead(function: Callable[[int], int], workers: int = 1) -> Iterator[WorkAhead[int]]:
+    """A pool for one test, closed after it (and the gate opened, so that no held call blocks closing)."""
+    ahead: WorkAhead[int] = WorkAhead(function, workers=workers)
+    try:
+        yield ahead
+    finally:
+        GATE.set()
+        ahead.close()
 
 
 def square(number: int) -> int:
@@ -45,8 +58,7 @@ def held(number: int) -> int:
 
 
 def test_each_result_is_the_functions_own_and_is_taken_once() -> None:
-    ahead: WorkAhead[int] = WorkAhead(square, workers=2)
-    try:
+    with working_ahead(square, workers=2) as ahead:
         # Alone, and in groups that one worker does together.
         assert ahead.submit([[(str(n), (n,))] for n in range(6)]) == 6
         assert ahead.submit([[("6", (6,)), ("7", (7,))], [("8", (8,)), ("9", (9,)), ("6", (6,))]]) == 4
@@ -54,32 +66,23 @@ def test_each_result_is_the_functions_own_and_is_taken_once() -> None:
         assert [ahead.take(str(n)) for n in range(10)] == [n * n for n in range(10)]
         assert ahead.take("3") is None  # taken: the caller keeps it now
         assert ahead.take("never asked") is None
-    finally:
-        ahead.close()
 
 
 def test_a_call_that_failed_there_is_left_to_the_caller() -> None:
-    ahead: WorkAhead[int] = WorkAhead(refuse, workers=1)
-    try:
+    with working_ahead(refuse) as ahead:
         ahead.submit([[("1", (1,))]])
         assert ahead.take("1") is None
-    finally:
-        ahead.close()
 
 
 def test_a_worker_that_died_is_not_waited_for() -> None:
-    ahead: WorkAhead[int] = WorkAhead(die, workers=1)
-    try:
+    with working_ahead(die) as ahead:
         ahead.submit([[("1", (1,))], [("2", (2,)), ("3", (3,))]])
         assert ahead.take_all() == {}
-    finally:
-        ahead.close()
 
 
 def test_a_process_forked_from_the_build_does_its_own_work() -> None:
     GATE.clear()
-    ahead: WorkAhead[int] = WorkAhead(held, workers=1)
-    try:
+    with working_ahead(held) as ahead:
         ahead.submit([[("1", (1,))]])
         answers = FORK.Queue()
         child = FORK.Process(target=lambda: answers.put((ahead.take("1"), ahead.submit([[("2", (2,))]]))))
@@ -90,29 +93,22 @@ def test_a_process_forked_from_the_build_does_its_own_work() -> None:
         child.join(timeout=60)
         GATE.set()
         assert ahead.take("1") == 1  # the parent's own call was there all along
-    finally:
-        GATE.set()
-        ahead.close()
 
 
 def test_a_pool_that_broke_is_given_no_more_work() -> None:
-    ahead: WorkAhead[int] = WorkAhead(die, workers=1)
-    try:
+    with working_ahead(die) as ahead:
         ahead.submit([[("1", (1,))]])
         assert ahead.take("1") is None
         # The pool is broken now (its worker died): more work is refused, not raised.
         assert ahead.submit([[("2", (2,))]]) == 0
         assert ahead.take("2") is None
-    finally:
-        ahead.close()
 
 
 def test_a_call_not_started_is_left_to_the_caller_instead_of_waited_for(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(work_ahead, "WAIT_AT_MOST", 1.0)
     GATE.clear()
     CALLED[:] = [0] * len(CALLED)
-    ahead: WorkAhead[int] = WorkAhead(held, workers=1)
-    try:
+    with working_ahead(held) as ahead:
         # One worker: the first call holds it, the pool queues one more, the rest wait unsent.
         ahead.submit([[(str(n), (n,))] for n in range(6)])
         unsent, _index = ahead._pending["5"]
@@ -120,9 +116,6 @@ def test_a_call_not_started_is_left_to_the_caller_instead_of_waited_for(monkeypa
         assert unsent.cancelled()  # withdrawn at once, not waited for (for WAIT_AT_MOST)
         GATE.set()
         assert ahead.take("0") == 0
-    finally:
-        GATE.set()
-        ahead.close()
     # Call 5 was withdrawn (the caller does it), not waited for and run all the same.
     assert CALLED[0] == 1
     assert CALLED[5] == 0
