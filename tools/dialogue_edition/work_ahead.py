@@ -102,22 +102,28 @@ class WorkAhead(Generic[Result]):
         return started
 
     def take(self, key: str) -> Result | None:
-        """The result of the call under ``key``, waiting for it; ``None`` if there is none to take."""
+        """The result of the call under ``key``, waiting for it; ``None`` if there is none to take.
+
+        A call no worker has started yet is withdrawn: the caller, who needs it now, does it sooner.
+        """
+        return self._take(key, withdraw=True)
+
+    def take_all(self) -> dict[str, Result]:
+        """Every result still to take, waiting for all of them, started or not (failed calls are left out)."""
+        results = {key: self._take(key, withdraw=False) for key in list(self._pending)}
+        return {key: result for key, result in results.items() if result is not None}
+
+    def _take(self, key: str, withdraw: bool) -> Result | None:
         pending = self._pending.pop(key, None) if self._mine() else None
         if pending is None:
             return None
         future, index = pending
-        if future.cancel():  # not started yet: sooner done here than waited for
+        if withdraw and future.cancel():
             return None
         try:
             return future.result(timeout=WAIT_AT_MOST)[index]
         except Exception:  # failed there, or too slow (FutureTimeout): the caller does it, as without us
             return None
-
-    def take_all(self) -> dict[str, Result]:
-        """Every result still to take, waiting for all of them (failed calls are left out)."""
-        results = {key: self.take(key) for key in list(self._pending)}
-        return {key: result for key, result in results.items() if result is not None}
 
     def close(self) -> None:
         """Stop the workers; calls not started are dropped, and results not taken forgotten."""
