@@ -647,7 +647,7 @@ def test_pages_read_by_several_processes_give_the_records_read_in_one(
 
     monkeypatch.setattr(search_module, "PARALLEL_FROM", 2)
     monkeypatch.setattr(search_module, "ProcessPoolExecutor", CountedPool)
-    monkeypatch.setattr(search_module.os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(search_module, "usable_cores", lambda: 2)
     assert records(tmp_path)[1] == in_one
     assert len(pools) == 1
     assert [record.url for record in in_one] == [f"page-{number}.html#p1" for number in range(5)]

@@ -38,6 +38,7 @@ from .file_links import link_or_copy
 from .project import add_project_option, find_project, project_of
 from .search import BUNDLE, SearchIndexFailed, index_site
 from .sphinxext.staged_site import shared
+from .work_ahead import usable_cores
 
 EDITIONS = ("epub", "pdf", "html")
 """Build order for ``all``: the HTML site carries the PDF and EPUB, so it comes last."""
@@ -163,7 +164,7 @@ def sphinx_jobs(docs: Path) -> str:
     if "EDITION_JOBS" in os.environ:
         return os.environ["EDITION_JOBS"]
     pages = sum(1 for _ in docs.rglob("*.md"))
-    return "auto" if pages >= PARALLEL_FROM_PAGES and (os.cpu_count() or 1) > 1 else "1"
+    return "auto" if pages >= PARALLEL_FROM_PAGES and usable_cores() > 1 else "1"
 
 
 def run_sphinx(builder: str, layout: Layout, outdir: Path, overrides: dict[str, str] | None = None) -> None:
@@ -248,7 +249,7 @@ def compile_latex(texdir: Path, layout: Layout) -> list[Path]:
     they are compiled at the same time, one per core; latexmk decides how many passes each needs.
     """
     documents = sorted(texdir.glob("*.tex"))
-    with ThreadPoolExecutor(max_workers=max(1, min(len(documents), os.cpu_count() or 1))) as pool:
+    with ThreadPoolExecutor(max_workers=max(1, min(len(documents), usable_cores()))) as pool:
         results = list(pool.map(lambda tex: _run_latexmk(tex, layout), documents))
     for tex, result in zip(documents, results, strict=True):
         if result.returncode != 0:

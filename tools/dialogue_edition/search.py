@@ -32,7 +32,6 @@ import gzip
 import hashlib
 import json
 import multiprocessing
-import os
 import re
 import shutil
 import time
@@ -50,6 +49,7 @@ from .pagefind_service import PagefindService, PagefindServiceError
 from .search_bundle import BundleFormatError, stabilise
 from .search_bundle import read as read_bundle_file
 from .search_scratch import place, scratch_folder
+from .work_ahead import usable_cores
 
 BUNDLE = "pagefind"
 """The folder of the site that holds the index and Pagefind's script."""
@@ -366,7 +366,7 @@ def _read_pages(pages: list[tuple[bytes, str]]) -> list[dict[str, Any]]:
     Many pages (a cold build of a large archive) are shared among processes forked from this one,
     one per core: the parts are the same, only sooner.
     """
-    cores = os.cpu_count() or 1
+    cores = usable_cores()
     if len(pages) < PARALLEL_FROM or cores < 2:
         return [_page_parts_data(page) for page in pages]
     with ProcessPoolExecutor(max_workers=cores, mp_context=multiprocessing.get_context("fork")) as pool:

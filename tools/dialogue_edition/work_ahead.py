@@ -37,10 +37,14 @@ WAIT_AT_MOST = 120.0
 """Seconds a started call is waited for before the caller does it itself (a reference takes ~10 ms)."""
 
 
+def usable_cores() -> int:
+    """The cores this process may run on (its CPU affinity, where the system has one)."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
 def spare_cores() -> int:
     """The cores this process may run on, besides the one it runs on."""
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-    return max(cores - 1, 0)
+    return usable_cores() - 1
 
 
 def _follow_the_build() -> None:

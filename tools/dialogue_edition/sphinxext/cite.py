@@ -285,7 +285,7 @@ def format_reports_ahead(app: Sphinx) -> None:
     first, and each reader starts with every report's references.
     """
     if _writes_site(app):
-        _format(app, all_report_jobs(app))
+        _format_jobs(app, all_report_jobs(app))
 
 
 def format_pages_ahead(app: Sphinx, env: BuildEnvironment) -> list[str]:
@@ -297,11 +297,11 @@ def format_pages_ahead(app: Sphinx, env: BuildEnvironment) -> list[str]:
     """
     if _writes_site(app):
         editorial = sorted(docname for docname in env.found_docs if report_of(app, docname) is None)
-        _format(app, [job for docname in editorial for job in item_jobs(editorial_item(app, docname))])
+        _format_jobs(app, [job for docname in editorial for job in item_jobs(editorial_item(app, docname))])
     return []
 
 
-def _format(app: Sphinx, jobs: list[Job]) -> None:
+def _format_jobs(app: Sphinx, jobs: list[Job]) -> None:
     """Format ``jobs`` ahead: in one worker beside a serial build; on every core, waited for, in a parallel one."""
     if app.parallel <= 1:
         format_ahead(jobs, min(spare_cores(), 1))

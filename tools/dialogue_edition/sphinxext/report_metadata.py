@@ -28,16 +28,13 @@ def reports_of(config: Config) -> list[ReportMetadata]:
     for 30,000 models), and a new list each time, so that no caller changes another's.
     """
     reports = config.edition_reports
-    known = _VALIDATED.get(id(reports))
-    if known is None or known[0] is not reports:
-        known = (reports, [ReportMetadata.model_validate(data) for data in reports.values()])
-        _VALIDATED.clear()
-        _VALIDATED[id(reports)] = known
-    return list(known[1])
+    if not _VALIDATED or _VALIDATED[0][0] is not reports:
+        _VALIDATED[:] = [(reports, [ReportMetadata.model_validate(data) for data in reports.values()])]
+    return list(_VALIDATED[0][1])
 
 
-_VALIDATED: dict[int, tuple[dict[str, Any], list[ReportMetadata]]] = {}
-"""The models of the last ``edition_reports`` setting, by the setting's identity (kept with it)."""
+_VALIDATED: list[tuple[dict[str, Any], list[ReportMetadata]]] = []
+"""The last ``edition_reports`` setting and its models (kept with the setting, so its identity holds)."""
 
 
 def latex_title_page(report: ReportMetadata, editors: str) -> str:
