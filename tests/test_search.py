@@ -28,6 +28,7 @@ import pytest
 from conftest import FICTIONAL_METADATA, PROJECT_ROOT, require_tool
 from dialogue_edition.build import Layout
 from dialogue_edition.checks import validators
+from dialogue_edition.checks.rendered_text import element_text
 from dialogue_edition.checks.search_weight import downloads_for_query
 from dialogue_edition.pagefind_service import PagefindService, PagefindServiceError
 from dialogue_edition.registry import Registry, load_registry
@@ -477,6 +478,30 @@ def test_every_paragraph_and_entry_is_one_record_at_an_existing_anchor(editions:
         assert "Mentioned in" not in words, record.url
 
 
+def test_a_paragraphs_record_holds_its_words_as_a_reader_reads_them_and_nothing_else(editions: Layout) -> None:
+    # The fidelity check's reading of the paragraph: without the page furniture (the ¶ link, the
+    # Cite button, cards, citation labels). A control added to the pages and not to the list of
+    # furniture shows here as words no reader sees in the paragraph.
+    site = editions.build / "html"
+    _, found = records(site)
+    compared = 0
+    for record in found:
+        page, _, anchor = record.url.partition("#")
+        if not re.fullmatch(r"p\d+", anchor):
+            continue
+        tree = lxml_html.parse(str(site / page)).getroot()
+        (paragraph,) = tree.xpath(f'//p[span[@class="target"][@id="{anchor}"]] | //p[@id="{anchor}"]')
+        # Its controls, whatever their classes: its buttons and its link to itself.
+        controls = [
+            " ".join(control.text_content().split())
+            for control in paragraph.xpath(f'.//button | .//a[@href="#{anchor}"]')
+        ]
+        assert [text for text, _ in record.parts] == [" ".join(element_text(paragraph).split())], record.url
+        assert not [control for control in controls if control in record.parts[0][0]], record.url
+        compared += bool(controls)
+    assert compared > 20  # paragraphs with a ¶ link and a Cite button (31 in the test site)
+
+
 def test_two_records_at_one_anchor_stop_the_index(tmp_path: Path) -> None:
     page = (
         '<html lang="en"><body><article role="main"><h1>T</h1>'
@@ -537,6 +562,18 @@ def test_the_record_cache_reads_again_only_pages_that_changed(tmp_path: Path, mo
     assert words == {"a.html#p1": "First words.", "b.html#p1": "Second words."}
     cache.write_text("{not json", encoding="utf-8")
     read.clear()
+    assert records(site, cache)[1] == found
+    assert sorted(read) == ["a.html", "b.html"]
+
+    # Parts cached by other code (another version of the reading, or of the furniture list) are
+    # read again: the digest of that code is part of every key.
+    read.clear()
+    records(site, cache)
+    assert read == []
+    furniture = tmp_path / "page_furniture.py"
+    furniture.write_text(Path(search_module.page_furniture.__file__).read_text(encoding="utf-8") + "\n# changed\n")
+    monkeypatch.setattr(search_module.page_furniture, "__file__", str(furniture))
+    monkeypatch.setattr(search_module, "CACHE_VERSION", search_module._code_digest())
     assert records(site, cache)[1] == found
     assert sorted(read) == ["a.html", "b.html"]
 

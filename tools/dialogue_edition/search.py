@@ -45,6 +45,8 @@ from typing import Any
 
 from lxml import html as lxml_html
 
+from . import page_furniture
+from .page_furniture import FURNITURE_CLASSES, drop, has_class
 from .pagefind_service import PagefindService, PagefindServiceError
 from .search_bundle import BundleFormatError, stabilise
 from .search_bundle import read as read_bundle_file
@@ -60,8 +62,9 @@ YEAR_META = "edition-search-year"
 """The report a page belongs to and its year, written into each page by the search_page extension."""
 KEPT_FILES = ("pagefind.js", "pagefind-entry.json")
 """Of Pagefind's own files, those the edition's search page uses (besides the index and wasm)."""
-DROPPED = ("mention-card", "headerlink", "cite-this", "citation-ref", "mentioned-in", "cited-in")
-"""What a record never holds: cards, pilcrows, BibTeX, citation labels, back-references."""
+DROPPED = (*FURNITURE_CLASSES, "cite-this", "mentioned-in", "cited-in")
+"""What a record never holds: the page furniture (cards, pilcrows, citation labels, Cite controls),
+an agreement's BibTeX (``cite-this``) and the glossaries' back-references."""
 SKIPPED_FIELDS = {"Name", "Date from", "Mentioned in", "At the event"}
 """Fields that would only add the same words to every entry ("family name", "given name",
 "verified sources"), or links elsewhere."""
@@ -126,16 +129,10 @@ class Record:
         return f'<html lang="{escape(language)}"><body>{body}<div data-pagefind-ignore>{data}</div></body></html>'
 
 
-def has_class(name: str) -> str:
-    """An XPath condition: the element has the class ``name``."""
-    return f"contains(concat(' ', normalize-space(@class), ' '), ' {name} ')"
-
-
 def text_of(element: lxml_html.HtmlElement) -> str:
     """The words a reader sees in an element, without cards, pilcrows, BibTeX or labels."""
     copy = lxml_html.fromstring(lxml_html.tostring(element, encoding="unicode", with_tail=False))
-    for dropped in copy.xpath(" | ".join(f".//*[{has_class(name)}]" for name in DROPPED)):
-        dropped.drop_tree()
+    drop(copy, DROPPED)
     for item in copy.xpath(".//li[following-sibling::li]"):
         item.tail = "; " + (item.tail or "")  # list items read as a list, not run together
     return " ".join(copy.text_content().split())
@@ -320,8 +317,20 @@ def page_parts(page: bytes, url: str) -> PageParts:
     return parts
 
 
-CACHE_VERSION = "1"
-"""Changed whenever what a page gives the index changes shape, so that older caches are ignored."""
+def _code_digest() -> str:
+    """A digest of the code that reads a page into its parts: this module and the furniture list.
+
+    The record cache is keyed by it, so that a cache written by other code (records that held the
+    Cite controls' words, say) is never taken for this code's.
+    """
+    digest = hashlib.sha256()
+    for module in (__file__, page_furniture.__file__):
+        digest.update(Path(module).read_bytes())
+    return digest.hexdigest()
+
+
+CACHE_VERSION = _code_digest()
+"""What a cached page's parts were read by; parts read by other code are read again."""
 
 
 def _cached_parts(site: Path, pages: list[Path], cache: Path | None) -> list[PageParts]:

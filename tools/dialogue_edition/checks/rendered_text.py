@@ -13,29 +13,16 @@ from pathlib import Path
 from lxml import etree
 from lxml import html as lxml_html
 
+from ..page_furniture import FURNITURE_CLASSES, drop, has_class
+
 BLOCK_TAGS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "figcaption", "li", "dt", "dd", "div", "section", "td", "th"}
-FURNITURE_CLASSES = ("headerlink", "mention-card", "citation-ref", "cite-control")
-"""Page furniture and editorial additions inside the report's paragraphs: not the report's words."""
-FURNITURE = " | ".join(
-    f"//*[contains(concat(' ', normalize-space(@class), ' '), ' {name} ')]" for name in FURNITURE_CLASSES
-)
-
-
-def _drop_with_space_before(element: lxml_html.HtmlElement) -> None:
-    """Remove an element and the white space before it ("in 1884 [1884];" reads "in 1884;")."""
-    previous = element.getprevious()
-    if previous is not None:
-        previous.tail = (previous.tail or "").rstrip()
-    elif element.getparent() is not None:
-        parent = element.getparent()
-        parent.text = (parent.text or "").rstrip()
-    element.drop_tree()
+FURNITURE = " | ".join(f"//*[{has_class(name)}]" for name in FURNITURE_CLASSES)
+"""Every element of the page furniture in a document (``page_furniture``)."""
 
 
 def element_text(element: lxml_html.HtmlElement) -> str:
     """Text of ``element`` as it reads, one line per block: no permalink signs, no mention cards."""
-    for furniture in element.xpath(FURNITURE):
-        _drop_with_space_before(furniture)
+    drop(element)
     for block in element.iter():
         if isinstance(block.tag, str) and etree.QName(block).localname in BLOCK_TAGS:
             block.tail = "\n" + (block.tail or "")
