@@ -16,6 +16,8 @@ import os
 import re
 import shutil
 import time
+import unicodedata
+from collections import Counter
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -147,8 +149,14 @@ class Reader:
             """() => [...document.querySelectorAll('.edition-search-hit')].map(hit => ({
                 href: hit.querySelector('a').href, title: hit.querySelector('a').textContent,
                 about: hit.querySelector('.edition-search-hit-about').textContent,
-                excerpt: hit.querySelector('.edition-search-hit-excerpt').textContent}))"""
+                excerpt: hit.querySelector('.edition-search-hit-excerpt').textContent,
+                marked: [...hit.querySelectorAll('.edition-search-hit-excerpt mark')].map(
+                    mark => mark.textContent)}))"""
         )
+
+    def status(self) -> str:
+        """What the page says of the search shown ("3 results for …")."""
+        return str(self.page.inner_text("#edition-search-status"))
 
     def relative(self, hits: list[dict[str, str]]) -> list[str]:
         """The results' links, relative to the site."""
@@ -238,6 +246,80 @@ def test_every_name_of_the_registry_finds_its_entry_first(reader: Reader, editio
             wrong.append((query, found[:2]))
     assert wrong == []
     assert unresolved(editions.build / "html", links) == []
+
+
+def _bare(word: str) -> str:
+    """A word with case, accents and punctuation set aside."""
+    return re.sub(r"[\W_]", "", unicodedata.normalize("NFKD", word)).lower()
+
+
+def _words_of(text: str) -> set[str]:
+    """The words of a text, and the parts of its hyphenated words ("inter-Korean": "korean")."""
+    return {_bare(word) for word in text.split()} | {_bare(part) for part in re.findall(r"[^\W_]+", text)}
+
+
+def _holds(words: set[str], query_word: str) -> bool:
+    """Whether a word of ``words`` is the query word, or another ending of it (stemming)."""
+    stem = _bare(query_word)[:4]
+    return any(word.startswith(stem) for word in words)
+
+
+def test_every_hit_holds_the_query_in_its_own_words_not_only_in_its_titles(reader: Reader, editions: Layout) -> None:
+    # Pagefind also matches the words of what is shown with a hit (its title, its report's
+    # title): a paragraph would be "found" by the words of its page's title. Every word of the
+    # site's titles is a query here; each hit must hold the word in its own text and mark it.
+    # The searches run one after another on one page, so a hit shown again with the previous
+    # search's excerpt fails too.
+    _, found = records(editions.build / "html")
+    text_of_hit = {record.url: _words_of(" ".join(text for text, _ in record.parts)) for record in found}
+    shown = " ".join(f"{record.title} {record.context}" for record in found)
+    titles = sorted(set(re.findall(r"[^\W\d_]{4,}", shown)))
+    queries = titles[:: max(1, len(titles) // 40)]
+    pairs = [" ".join(pair) for pair in zip(queries[::2], queries[1::2], strict=False)][:10]
+    wrong = []
+    for query in queries + pairs:
+        for hit in reader.search(query):
+            url = reader.relative([hit])[0]
+            marked = _words_of(" ".join(hit["marked"]))
+            for word in query.split():
+                if not _holds(text_of_hit[url], word) or (" " not in query and not _holds(marked, word)):
+                    wrong.append((query, url, hit["marked"]))
+    assert len(queries) >= 30
+    assert wrong == []
+
+
+def test_a_word_the_site_does_not_hold_finds_nothing_not_a_shorter_word(reader: Reader, editions: Layout) -> None:
+    # Pagefind answers a word it has not indexed with the longest indexed word the query starts
+    # with ("as" for "Astafyev"): 85 paragraphs marked "as". Words made of a short word of the
+    # site and letters no word has must find nothing, and say so plainly.
+    _, found = records(editions.build / "html")
+    words = [_bare(word) for record in found for text, _ in record.parts for word in text.split()]
+    short = Counter(word for word in words if 2 <= len(word) <= 3)
+    made_up = [f"{word}xqzvj" for word, _ in short.most_common(12) if word.isalpha()]
+    assert len(made_up) >= 8
+    for query in made_up:
+        assert reader.search(query) == [], query
+        assert reader.status() == f"0 results for “{query}”.", query
+
+
+def test_a_misspelt_family_name_finds_its_person_first_and_says_what_it_searched(
+    reader: Reader, editions: Layout
+) -> None:
+    # Two letters of each longer family name swapped: "did you mean" finds the name.
+    registry: Registry = load_registry(REGISTRY)
+    wrong = []
+    for person in registry.people.values():
+        family = person.family_name or ""
+        if len(family) < 7 or not family.isalpha():
+            continue
+        misspelt = family[:3] + family[4] + family[3] + family[5:]
+        if misspelt == family:
+            continue
+        found = reader.relative(reader.search(misspelt))
+        status = reader.status()
+        if not found or found[0] != f"people.html#person-{person.id}" or f"nothing matches “{misspelt}”" not in status:
+            wrong.append((misspelt, found[:2], status))
+    assert wrong == []
 
 
 def test_results_are_units_without_repeats_cards_bibtex_or_navigation(reader: Reader) -> None:
@@ -500,6 +582,38 @@ def test_a_paragraphs_record_holds_its_words_as_a_reader_reads_them_and_nothing_
         assert not [control for control in controls if control in record.parts[0][0]], record.url
         compared += bool(controls)
     assert compared > 20  # paragraphs with a ¶ link and a Cite button (31 in the test site)
+
+
+def test_editorial_blocks_are_editorial_text_and_sources_are_never_indexed(editions: Layout) -> None:
+    site = editions.build / "html"
+    _, found = records(site)
+    trees: dict[str, Any] = {}
+    editorial_itself = 0
+    for record in found:
+        page, _, anchor = record.url.partition("#")
+        tree = trees.setdefault(page, lxml_html.parse(str(site / page)).getroot())
+        words = " ".join(text for text, _ in record.parts)
+        if re.fullmatch(r"p\d+", anchor):
+            # A paragraph that is an editors' note itself (a missing photograph's), or inside one.
+            (block,) = tree.xpath(f'//p[span[@class="target"][@id="{anchor}"]] | //p[@id="{anchor}"]')
+            classes = [(element.get("class") or "").split() for element in (block, *block.iterancestors())]
+            if any("editorial" in names for names in classes):
+                assert record.kind == "Editorial text", record.url
+                editorial_itself += "editorial" in classes[0]
+        # The editors' sources are not what an entry or an agreement is about.
+        entry = tree.get_element_by_id(anchor)
+        for source in entry.xpath(".//*[contains(@class, 'entry-sources')]//li"):
+            assert " ".join(source.text_content().split()) not in words, record.url
+        assert "Sources:" not in words, record.url
+    assert editorial_itself >= 1
+
+
+def test_a_list_inside_a_list_item_is_not_run_into_its_words() -> None:
+    entry = lxml_html.fromstring(
+        "<dd><ul><li><p>the report: spoke</p><ul><li><p>Professor</p></li><li><p>Head</p></li></ul></li>"
+        "<li><p>another report</p></li></ul></dd>"
+    )
+    assert search_module.text_of(entry) == "the report: spoke; Professor; Head; another report"
 
 
 def test_two_records_at_one_anchor_stop_the_index(tmp_path: Path) -> None:

@@ -68,6 +68,9 @@ an agreement's BibTeX (``cite-this``) and the glossaries' back-references."""
 SKIPPED_FIELDS = {"Name", "Date from", "Mentioned in", "At the event"}
 """Fields that would only add the same words to every entry ("family name", "given name",
 "verified sources"), or links elsewhere."""
+SKIPPED_LISTS = ("mentioned-in", "entry-sources")
+"""Fields whose list is of links elsewhere or of the editors' sources: whatever their label says,
+not what an entry is about (a source's title is not a word of the person's)."""
 FORM_FIELDS = {"Also written", "Short name"}
 """Fields that hold other forms of the name itself ("Also written" lists them, ``;`` between):
 weighted almost as the name, and a query that is exactly one of them puts the entry first."""
@@ -135,6 +138,8 @@ def text_of(element: lxml_html.HtmlElement) -> str:
     drop(copy, DROPPED)
     for item in copy.xpath(".//li[following-sibling::li]"):
         item.tail = "; " + (item.tail or "")  # list items read as a list, not run together
+    for before in copy.xpath(".//li/*[following-sibling::*[1][self::ul or self::ol]]"):
+        before.tail = "; " + (before.tail or "")  # and an item's own list is not run into its words
     return " ".join(copy.text_content().split())
 
 
@@ -160,7 +165,8 @@ def _anchor_of(block: lxml_html.HtmlElement) -> str | None:
 
 
 def _inside(block: lxml_html.HtmlElement, css_class: str) -> bool:
-    return any(css_class in (ancestor.get("class") or "").split() for ancestor in block.iterancestors())
+    """Whether the block has the class, or sits inside an element that has it."""
+    return any(css_class in (element.get("class") or "").split() for element in (block, *block.iterancestors()))
 
 
 def page_names(tree: lxml_html.HtmlElement) -> tuple[dict[str, str], dict[str, str]]:
@@ -202,7 +208,10 @@ def _entry_records(url: str, main: lxml_html.HtmlElement) -> Iterator[Record]:
         for term in entry.xpath(f"./dl[{has_class('glossary-fields')}]/dt"):
             label = text_of(term).rstrip(":").strip()
             definition = term.getnext()
-            if definition is None or label in SKIPPED_FIELDS or definition.xpath(f".//*[{has_class('mentioned-in')}]"):
+            skipped_list = definition is not None and definition.xpath(
+                " | ".join(f".//*[{has_class(name)}]" for name in SKIPPED_LISTS)
+            )
+            if definition is None or label in SKIPPED_FIELDS or skipped_list:
                 continue
             record.add(text_of(definition), WEIGHT_NAME_FORM if label in FORM_FIELDS else WEIGHT_TEXT)
             if label in FORM_FIELDS:
@@ -219,11 +228,28 @@ def _entry_records(url: str, main: lxml_html.HtmlElement) -> Iterator[Record]:
         record = Record(f"{url}#{citation.get('id')}", f"{label} {title}".strip(), KIND_AGREEMENT, names=[title])
         # The label is the agreement's year ([1992]): as strong as its title.
         record.add(f"{title} {label.strip('[]')}", WEIGHT_NAME)
-        record.add(text.removeprefix(title).strip(), WEIGHT_AGREEMENT)
+        signed, rest = _agreement_sentences(text.removeprefix(title).strip())
+        record.add(signed, WEIGHT_AGREEMENT)
+        record.add(rest)
         year = YEAR.search(label) or YEAR.search(text)
         if year:
             record.filters["year"] = [year.group(1)]
         yield record
+
+
+PARTIES, SOURCES = ". Parties: ", ". Sources: "
+"""Where an agreement's description (``treaty_style``) leaves its signature and its editors' sources."""
+
+
+def _agreement_sentences(description: str) -> tuple[str, str]:
+    """An agreement's kind and signature (place, date), and its parties, signatories and note.
+
+    The sources are left out: a source's title ("Great Soviet Encyclopedia") is not a word of
+    the agreement's, and would find it for "Soviet Union".
+    """
+    described = description.rpartition(SOURCES)[0] + "." if SOURCES in description else description
+    signed, parties, rest = described.partition(PARTIES)
+    return (signed + ".", parties.removeprefix(". ") + rest) if parties else (described, "")
 
 
 def _paragraph_records(url: str, main: lxml_html.HtmlElement, report: str, year: str) -> Iterator[Record]:

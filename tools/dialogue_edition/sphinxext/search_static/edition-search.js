@@ -100,30 +100,100 @@
       }
     };
 
-    /* A misspelt word: the nearest word of a name, else the longest prefix that finds something. */
-    async function corrected(query, filters) {
-      const words = query.split(/\s+/);
-      const fixed = [];
+    /* A hit's data (its excerpt marks this search's words: kept per hit, never per page). */
+    const loaded = new WeakMap();
+    const dataOf = (result) => {
+      if (!loaded.has(result)) loaded.set(result, result.data());
+      return loaded.get(result);
+    };
+
+    /* A word as compared with another: case, accents and punctuation set aside. */
+    const bare = (word) =>
+      word
+        .normalize("NFKD")
+        .replace(/[^\p{L}\p{N}]/gu, "")
+        .toLowerCase();
+
+    /* How many letters two words share at their start. */
+    const shared = (a, b) => {
+      let length = 0;
+      while (length < a.length && length < b.length && a[length] === b[length]) length++;
+      return length;
+    };
+
+    /*
+     * Pagefind answers a word it has not indexed with the longest indexed word the query word
+     * starts with ("as" for "Astafyev", "the" for "Thexqz"): such hits are not the word. A hit is
+     * the word's when a word it marks shares the query word's start: all of it, or all but an
+     * ending (stemming: "Koreans" finds "Korean", "studies" finds "study").
+     */
+    async function foundAsTyped(word, results) {
+      const hit = results.find((result) => result.words.length);
+      if (!hit) return false;
+      const excerpt = (await dataOf(hit)).excerpt;
+      const marked = [...excerpt.matchAll(/<mark>([^<]*)<\/mark>/g)].map((match) => bare(match[1]));
+      const typed = bare(word);
+      const enough = Math.min(typed.length, Math.max(4, typed.length - 3));
+      return !marked.length || marked.some((found) => shared(found, typed) >= enough);
+    }
+
+    /*
+     * The hits of a query on the records' own words. Pagefind also matches the words of the
+     * metadata shown with a hit (its title, the report's title): a paragraph is not found by
+     * words it does not hold, so a hit must hold a word of every query word. Returns the hits,
+     * and the query words found nowhere (misspelt, or only in titles), for "did you mean".
+     */
+    async function find(query, filters) {
+      const all = (await pagefind.search(query || null, { filters })).results;
+      if (!query) return { results: all, unknown: [] };
+      let results = all.filter((result) => result.words.length);
+      const words = /["“”]/.test(query) ? [] : query.split(/\s+/).filter((word) => /[\p{L}\p{N}]/u.test(word));
+      const unknown = [];
       for (const word of words) {
+        const own = words.length === 1 ? all : (await pagefind.search(word, { filters })).results;
+        if (!(await foundAsTyped(word, own))) {
+          unknown.push(word);
+          continue;
+        }
+        if (words.length > 1) {
+          const holding = new Set(own.filter((result) => result.words.length).map((result) => result.id));
+          results = results.filter((result) => holding.has(result.id));
+        }
+      }
+      return { results: unknown.length ? [] : results, unknown };
+    }
+
+    /*
+     * A misspelt query, word by word: the nearest word of a name, else the longest prefix that
+     * finds something ("panmunj…" for "Panmunjeom"). Returns what to search, and how to show it.
+     */
+    async function corrected(query, filters) {
+      const fixed = [];
+      const shown = [];
+      for (const word of query.split(/\s+/)) {
         const lower = word.toLowerCase();
-        if ((await pagefind.search(lower, { filters })).results.length) {
+        if (!(await find(lower, filters)).unknown.length) {
           fixed.push(word);
+          shown.push(word);
           continue;
         }
         let best = null;
+        const allowed = lower.length > 5 ? 2 : lower.length > 4 ? 1 : 0; // a short word is another word
         for (const candidate of vocabulary) {
           const d = distance(lower, candidate);
-          if (d <= (lower.length > 5 ? 2 : 1) && (!best || d < best[1])) best = [candidate, d];
+          if (d && d <= allowed && (!best || d < best[1])) best = [candidate, d];
         }
         if (best) {
           fixed.push(best[0]);
+          shown.push(best[0]);
           continue;
         }
         let prefix = lower.slice(0, -1);
-        while (prefix.length >= 4 && !(await pagefind.search(prefix, { filters })).results.length) prefix = prefix.slice(0, -1);
+        while (prefix.length >= 4 && (await find(prefix, filters)).unknown.length) prefix = prefix.slice(0, -1);
         fixed.push(prefix.length >= 4 ? prefix : word);
+        shown.push(prefix.length >= 4 ? `${prefix}…` : word);
       }
-      return fixed.join(" ");
+      return { query: fixed.join(" "), shown: shown.join(" ") };
     }
 
     /* A name as compared with a query: case, quotation marks, dashes and spacing set aside. */
@@ -133,12 +203,6 @@
         .replace(/[‘’'“”"«»]/g, "")
         .replace(/[\s\-–—.,]+/g, " ")
         .trim();
-
-    const loaded = new Map();
-    const dataOf = (result) => {
-      if (!loaded.has(result.id)) loaded.set(result.id, result.data());
-      return loaded.get(result.id);
-    };
 
     /* A query that is exactly an entry's name (or another form of it): that entry first. */
     async function exactNameFirst(query, results) {
@@ -191,15 +255,15 @@
         document.body.dataset.searchDone = String(mine);
         return;
       }
-      let search = await pagefind.search(query || null, { filters });
+      let search = await find(query, filters);
       let note = "";
       let effective = query;
       if (query && !search.results.length) {
         const fixed = await corrected(query, filters);
-        if (fixed !== query.toLowerCase()) {
-          search = await pagefind.search(fixed, { filters });
-          effective = fixed;
-          note = ` for “${fixed}” (nothing matches “${query}”)`;
+        if (fixed.query.toLowerCase() !== query.toLowerCase()) {
+          search = await find(fixed.query, filters);
+          effective = fixed.query;
+          note = ` for “${fixed.shown}” (nothing matches “${query}”)`;
         }
       }
       const ranked = effective ? await exactNameFirst(effective, search.results) : search.results;
