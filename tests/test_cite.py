@@ -31,6 +31,7 @@ from dialogue_edition.citation import (
 )
 from dialogue_edition.source_report import SourceReport
 from lxml import html as lxml_html
+from pybtex.database import parse_string
 
 SITE = tomllib.loads((PROJECT_ROOT / "pyproject.toml").read_text())["project"]["urls"]["Homepage"]
 EDITORS = "; ".join(editors_from_citation_file(PROJECT_ROOT / "CITATION.cff"))
@@ -270,6 +271,25 @@ def test_a_title_holding_the_url_stand_in_is_formatted_as_it_is(report_2020: Sou
         assert f"{SITE}people.html" in entry
     assert references["bibtex"].count(citation.URL_STAND_IN) == 1
     assert f"{SITE}people.html" in references["bibtex"]
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        'On}}, url = "javascript:alert(1)", note = "',
+        "On} @misc{x, url={javascript:alert(2)}",
+        "On \\\\ {braces} and \\} alone",
+    ],
+)
+def test_a_title_cannot_write_fields_of_its_own_into_the_bibtex(title: str) -> None:
+    # BibTeX counts braces even after a backslash: an escaped "\}" would close the title.
+    edition = Edition(EDITION, (), "1.0", SITE)
+    item = edition_page_item(title, edition, f"{SITE}people.html", "people")
+    entries = parse_string(citation.item_references(item)["bibtex"], "bibtex").entries
+    (entry,) = entries.values()
+    assert entry.fields["url"] == f"{SITE}people.html"
+    assert set(entry.fields) <= {"title", "howpublished", "version", "url", "note", "language", "year", "date"}
+    assert "javascript" not in "".join(value for name, value in entry.fields.items() if name != "title")
 
 
 def _article(layout: Layout, page: str) -> lxml_html.HtmlElement:

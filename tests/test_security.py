@@ -24,6 +24,7 @@ import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, cast
 
 import pytest
 from conftest import PROJECT_ROOT, require_tool
@@ -33,8 +34,11 @@ from dialogue_edition.build import Layout, copy_project, place_all, remove_stale
 from dialogue_edition.checks.validators import CHROMIUM, CHROMIUM_FLAGS, served
 from dialogue_edition.errors import InputError
 from dialogue_edition.latex import latex_text
+from dialogue_edition.sphinxext import safety
 from dialogue_edition.sphinxext.content_security import policy_for, with_policy
 from dialogue_edition.sphinxext.safety import file_refusal, link_refusal, svg_runs_script
+from docutils import frontend, nodes
+from docutils.utils import new_document
 
 REPORT = "strategic-conference-2020"
 PAGE = Path("docs") / "reports" / REPORT / "close.md"
@@ -114,6 +118,10 @@ def secret(tmp_path_factory: pytest.TempPathFactory) -> Path:
 # -- Every page attack at once, one real build --------------------------------------------------
 
 SVG_WITH_SCRIPT = '<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>\n'
+SVG_ANIMATING_A_LINK = (
+    '<svg xmlns="http://www.w3.org/2000/svg" width="40" height="40"><a>'
+    '<animate attributeName="href" values="javascript:alert(1)"/><rect width="40" height="40"/></a></svg>\n'
+)
 
 
 def page_attacks(secret: Path) -> list[tuple[str, str]]:
@@ -135,6 +143,13 @@ def page_attacks(secret: Path) -> list[tuple[str, str]]:
         ("```{eval-rst}\nA `click <JAVASCRIPT:alert(3)>`_ link.\n```", "link to 'JAVASCRIPT:alert(3)' refused"),
         ("```{eval-rst}\nSome :raw:`<b>markup</b>` here.\n```", '"raw" role refused'),
         ("```{raw} html\n<script>alert(5)</script>\n```", '"raw" directive disabled'),
+        # Math is TeX and a column spec is LaTeX, both written into the PDF's source as they are.
+        ("An {math}`x\\typeout{INJECTED}` inline.", "math refused"),
+        ("```{math}\n\\immediate\\write18{touch injected}\n```", "math refused"),
+        ("```{tabularcolumns} ll}\\typeout{INJECTED}\\iffalse{\n```", "tabularcolumns refused"),
+        # Sphinx expands '*' in an image's address after the address is checked.
+        ("```{image} ../../files/*.png\n```", "image '../../files/*.png' refused"),
+        ("```{image} ../../files/animated.svg\n```", "animated.svg: this SVG holds script"),
     ]
 
 
@@ -156,6 +171,7 @@ def attacked(tmp_path_factory: pytest.TempPathFactory, editions: Layout, secret:
     (root / "docs" / "files").mkdir()
     (root / "docs" / "files" / "page.html").write_text("<script>alert(1)</script>\n", encoding="utf-8")
     (root / "docs" / "files" / "picture.svg").write_text(SVG_WITH_SCRIPT, encoding="utf-8")
+    (root / "docs" / "files" / "animated.svg").write_text(SVG_ANIMATING_A_LINK, encoding="utf-8")
     page = root / PAGE
     text = page.read_text(encoding="utf-8").rstrip("\n") + "\n"
     expected = []
@@ -231,6 +247,31 @@ DATA_ATTACKS: dict[str, tuple[Path, Callable[[Path], None], str]] = {
         Path("registry/organisations.yaml"),
         lambda path: _replace(path, b"id: lotte", b'id: lotte\n    note: "a\\0b"'),
         "registry/organisations.yaml:{line}: invalid YAML: control character U+0000 in a value",
+    ),
+    "a list written as a key": (
+        Path("registry/people.yaml"),
+        lambda path: _replace(path, b"  name_order: family-first", b"  name_order: family-first\n  [a, b]: x"),
+        "registry/people.yaml:{line}: invalid YAML: a key must be a word or a number",
+    ),
+    "mappings nested too deeply": (
+        Path("registry/organisations.yaml"),
+        lambda path: _replace(path, b"id: lotte", b"id: lotte\n    note: " + b"{a: " * 400 + b"x" + b"}" * 400),
+        "registry/organisations.yaml: invalid YAML: nested too deeply",
+    ),
+    "bytes written as !!binary": (
+        Path("registry/organisations.yaml"),
+        lambda path: _replace(path, b"id: lotte", b"id: lotte\n    note: !!binary b3BlbgBlZAob"),
+        "registry/organisations.yaml:{line}: invalid YAML: the YAML tag 'binary' is not allowed",
+    ),
+    "a bidirectional override in a registry name": (
+        Path("registry/organisations.yaml"),
+        lambda path: _replace(path, b"id: lotte", "id: lotte\n    note: a\u202eb".encode()),
+        "registry/organisations.yaml:{line}: control character U+202E",
+    ),
+    "an agreement linking to javascript:": (
+        Path("registry/agreements.bib"),
+        lambda path: _replace(path, b"{Established", b"{See \\url{javascript:alert(1)}. Established"),
+        "registry/agreements.bib:{line}: entry 'treaty1884': note: link to 'javascript:alert(1)' refused",
     ),
     "metadata title that injects a directive": (
         METADATA,
@@ -313,7 +354,57 @@ def test_a_link_out_of_the_project_is_refused(data_project: Path, secret: Path, 
 
 
 @pytest.mark.parametrize(
-    ("name", "content"), [("page.html", "<script>alert(1)</script>\n"), ("picture.svg", SVG_WITH_SCRIPT)]
+    "where", ["registry/people.yaml", "source_reports/strategic-conference-2020", "source_reports/new-report"]
+)
+def test_data_read_through_a_link_out_of_the_project_is_refused(data_project: Path, tmp_path: Path, where: str) -> None:
+    # A report folder or a registry file that is a link to a copy elsewhere on the machine: the
+    # copy's text would be published as the project's.
+    link = data_project / where
+    outside = tmp_path / "elsewhere" / link.name
+    outside.parent.mkdir()
+    source = link if link.exists() else data_project / "source_reports" / "strategic-conference-2020"
+    (shutil.copytree if source.is_dir() else shutil.copy2)(source, outside)
+    moved = tmp_path / "moved"
+    if link.exists():
+        link.rename(moved)
+    link.symlink_to(outside)
+    before = editions_of(data_project)
+    try:
+        result = run_build(data_project, "all")
+    finally:
+        link.unlink()
+        if moved.exists():
+            moved.rename(link)
+    assert result.returncode == 1
+    assert "leads outside the project" in result.stderr, result.stderr
+    assert "Traceback" not in result.stderr + result.stdout
+    assert editions_of(data_project) == before
+
+
+@pytest.mark.parametrize("name", ['x"><img src=x onerror=alert(7)>y.md', "javascript:alert(1).md", "a b.md"])
+def test_a_page_whose_file_name_would_be_markup_is_refused(data_project: Path, name: str) -> None:
+    planted = data_project / "docs" / "reports" / name
+    planted.write_text("# A page\n\nWords.\n", encoding="utf-8")
+    before = editions_of(data_project)
+    try:
+        result = run_build(data_project, "all")
+    finally:
+        planted.unlink()
+    assert result.returncode == 1
+    assert f"{planted}: a page's file name may hold only" in result.stderr, result.stderr
+    assert "Traceback" not in result.stderr + result.stdout
+    assert editions_of(data_project) == before
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("page.html", "<script>alert(1)</script>\n"),
+        ("picture.svg", SVG_WITH_SCRIPT),
+        ("animated.svg", SVG_ANIMATING_A_LINK),
+        ("feed.xml", '<html xmlns="http://www.w3.org/1999/xhtml"><body><script>alert(1)</script></body></html>\n'),
+        ("style.xsl", '<xsl:stylesheet xmlns:xsl="http://www.w3.org/1999/XSL/Transform" version="1.0"/>\n'),
+    ],
 )
 def test_a_static_file_that_would_run_is_refused(data_project: Path, name: str, content: str) -> None:
     planted = data_project / "docs" / "_static" / name
@@ -494,6 +585,19 @@ def test_links_to_schemes_that_run_or_read_are_refused(url: str) -> None:
 )
 def test_links_to_the_web_mail_and_the_site_are_allowed(url: str) -> None:
     assert link_refusal(url) is None
+
+
+def test_a_link_an_extension_makes_after_reading_is_held_to_the_same_rule() -> None:
+    # The bibliography and the glossaries add links after the page check has run.
+    document = new_document("page", frontend.get_default_settings())
+    paragraph = nodes.paragraph()
+    bad = nodes.reference("", "run", refuri="JavaScript:alert(1)")
+    good = nodes.reference("", "web", refuri="https://example.org/")
+    paragraph += [bad, good]
+    document += paragraph
+    safety.check_resolved_links(cast(Any, None), document, "page")
+    assert bad["refuri"] == "#"
+    assert good["refuri"] == "https://example.org/"
 
 
 def test_files_outside_the_project_or_that_would_run_are_refused(tmp_path: Path) -> None:

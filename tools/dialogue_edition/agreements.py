@@ -21,6 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from .data_files import read_text
 from .errors import InputError
+from .link_policy import link_refusal
 
 ENTRY_TYPE = "agreement"
 
@@ -80,6 +81,22 @@ def _fields(entry: Entry) -> dict[str, str]:
     return {name.lower(): codecs.decode(value, "ulatex") for name, value in entry.fields.items()}
 
 
+LINK = re.compile(r"\\(?:url|href)\s*\{([^}]*)\}")
+"""A link written in a field (``\\url{…}``, ``\\href{…}{…}``): the bibliography makes it a link."""
+
+
+def _check_links(path: Path, text: str, key: str, entry: Entry) -> None:
+    """Refuse, at its field's line, a link the edition's link rule does not allow (``javascript:``)."""
+    for name, value in entry.fields.items():
+        addresses = [match.group(1) for match in LINK.finditer(value)]
+        if name.lower() in ("url", "doi"):
+            addresses.append(value)
+        for address in addresses:
+            refusal = link_refusal(address)
+            if refusal:
+                raise InputError(path, field_line(text, key, name.lower()), f"entry {key!r}: {name}: {refusal}")
+
+
 def load_agreements(path: Path) -> dict[str, Agreement]:
     """Every agreement in the file by key, each validated; the first problem is raised."""
     text, data = parse(path)
@@ -89,6 +106,7 @@ def load_agreements(path: Path) -> dict[str, Agreement]:
             raise InputError(
                 path, entry_line(text, key), f"entry {key!r} is @{entry.type}; agreements are @{ENTRY_TYPE}"
             )
+        _check_links(path, text, key, entry)
         try:
             agreements[key] = Agreement.model_validate(_fields(entry))
         except ValidationError as error:

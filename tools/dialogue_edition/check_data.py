@@ -8,6 +8,7 @@ names marked or reviewed, its captions captions, its event named; all that remai
 
 from __future__ import annotations
 
+import argparse
 import hashlib
 import json
 import sys
@@ -96,9 +97,13 @@ def _passed(reviewed: Path | None) -> dict[str, str]:
 
 def main(argv: list[str] | None = None) -> int:
     """Command line: check the project the first argument names, or the current folder's."""
-    arguments = sys.argv[1:] if argv is None else argv
+    parser = argparse.ArgumentParser(
+        prog="edition-check-data", description="Check a project's data files: each problem as file:line: message."
+    )
+    parser.add_argument("project", nargs="?", type=Path, help="the project folder (default: the one around here)")
+    options = parser.parse_args(sys.argv[1:] if argv is None else argv)
     try:
-        check(Path(arguments[0]).resolve() if arguments else find_project())
+        check(options.project.resolve() if options.project else find_project())
     except ReviewIncomplete as incomplete:
         for problem in incomplete.problems:
             print(f"check-data: {problem}", file=sys.stderr)
@@ -107,3 +112,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"check-data: {error}", file=sys.stderr)
         return 1
     return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -374,11 +374,13 @@ def _bibtex_entry(template: str) -> str:
     return str(BibliographyData({_bibtex_key(item): entry}).to_string("bibtex"))
 
 
-BIBTEX_SPECIAL = {"{": "\\{", "}": "\\}", "\\": "\\textbackslash{}"}
+BIBTEX_SPECIAL = {"{": "\\textbraceleft{}", "}": "\\textbraceright{}", "\\": "\\textbackslash{}"}
+"""Characters written as commands: BibTeX counts braces even after a backslash, so ``\\}`` in a
+title would close the value early and let the rest of the title write fields of its own."""
 
 
 def _bibtex_text(text: str) -> str:
-    """Text as a BibTeX value: braces and backslashes escaped (pybtex escapes ``& % # _``), one line."""
+    """Text as a BibTeX value: braces and backslashes as commands (pybtex escapes ``& % # _``), one line."""
     return "".join(BIBTEX_SPECIAL.get(ch, ch) for ch in _tidy(text))
 
 

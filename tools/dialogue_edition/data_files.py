@@ -19,9 +19,13 @@ from .errors import InputError
 
 Model = TypeVar("Model", bound=BaseModel)
 
-CONTROL_CHARACTER = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufffe\uffff]")
+CONTROL_CHARACTER = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b\u2028\u2029\u202a-\u202e\u2060\u2066-\u2069\ufffe\uffff]"
+)
 """Characters no page or data file needs (tab, line feed and carriage return are allowed):
-NUL, escape sequences, line separators a reader cannot see."""
+NUL, escape sequences, line separators a reader cannot see, the bidirectional overrides and
+isolates that make text read otherwise than it is stored, and invisible word breaks (a name with
+one is another name to search and to the index). The joiners some scripts need stay allowed."""
 
 
 if TYPE_CHECKING:
@@ -42,6 +46,10 @@ def _construct_mapping_once(loader: _Loader, node: yaml.MappingNode, deep: bool 
     seen: dict[object, int] = {}
     for key_node, _ in node.value:
         key = loader.construct_object(key_node, deep=deep)
+        if not isinstance(key, (str, int, float, bool)) and key is not None:
+            raise yaml.constructor.ConstructorError(
+                None, None, "a key must be a word or a number, not a list or a mapping", key_node.start_mark
+            )
         if key in seen:
             raise yaml.constructor.ConstructorError(
                 None,
@@ -64,8 +72,21 @@ def _construct_clean_text(loader: _Loader, node: yaml.ScalarNode) -> str:
     return value
 
 
+def _refuse_tag(loader: _Loader, node: yaml.Node) -> None:
+    """Refuse binary data, sets and ordered pairs: no data file needs them.
+
+    ``!!binary`` would carry bytes past the check for control characters.
+    """
+    tag = node.tag.rsplit(":", 1)[-1]
+    raise yaml.constructor.ConstructorError(
+        None, None, f"the YAML tag {tag!r} is not allowed: write the value as text", node.start_mark
+    )
+
+
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping_once)
 _Loader.add_constructor("tag:yaml.org,2002:str", _construct_clean_text)
+for _tag in ("binary", "set", "omap", "pairs"):
+    _Loader.add_constructor(f"tag:yaml.org,2002:{_tag}", _refuse_tag)
 _Loader.yaml_implicit_resolvers = {
     first: [resolver for resolver in resolvers if resolver[0] != "tag:yaml.org,2002:timestamp"]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
@@ -113,6 +134,19 @@ def _parse_file_text(path: Path, text: str) -> tuple[object, yaml.Node | None]:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark else None
         raise InputError(path, line, f"invalid YAML: {error.problem or error.context}") from None
+    except RecursionError:
+        raise InputError(path, None, "invalid YAML: nested too deeply to be data of the edition") from None
+
+
+def confined(path: Path, project: Path) -> Path:
+    """``path``, if it is the project's own: a symbolic link may not lead outside the project.
+
+    A pull request could otherwise make a build publish a file of the machine that builds it.
+    """
+    resolved, root = path.resolve(), project.resolve()
+    if resolved != root and root not in resolved.parents:
+        raise InputError(path, None, f"leads outside the project (to {resolved}): a project's data are its own files")
+    return path
 
 
 def read_text(path: Path) -> str:

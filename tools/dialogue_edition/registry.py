@@ -24,7 +24,7 @@ from typing import Annotated, Any, ClassVar, Literal, TypeVar
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, field_validator, model_validator
 
 from .agreements import Agreement, entry_line, load_agreements
-from .data_files import line_in, load_model, text_once
+from .data_files import confined, line_in, load_model, text_once
 from .errors import InputError
 
 PEOPLE_FILE = "people.yaml"
@@ -387,6 +387,8 @@ def load_registry(folder: Path, reports: set[str] | None = None) -> Registry:
     """
     reports = report_slugs(folder.parent) if reports is None else reports
     paths = {kind: folder / name for kind, (name, _) in FILES.items()}
+    for path in (folder, *paths.values(), folder / AGREEMENTS_FILE, folder / SOURCES_FILE):
+        confined(path, folder.parent)
     organisations = dict(
         _unique(
             paths["organisation"],

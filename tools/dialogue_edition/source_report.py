@@ -15,7 +15,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, HttpUrl
 
-from .data_files import line_in, load_model
+from .data_files import confined, line_in, load_model
 from .errors import InputError
 
 METADATA_FILE = "metadata.yaml"
@@ -169,5 +169,7 @@ def load_reports(root: Path) -> list[SourceReport]:
     if not root.is_dir():
         raise InputError(root, None, "no such folder: a project keeps each report in source_reports/<slug>/")
     folders = sorted(path for path in root.iterdir() if path.is_dir() and not path.name.startswith("."))
+    for folder in folders:
+        confined(folder / METADATA_FILE, root.parent)
     reports = [load_report(folder) for folder in folders]
     return sorted(reports, key=lambda report: report.metadata.conference_date, reverse=True)

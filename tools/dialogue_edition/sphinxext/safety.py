@@ -8,13 +8,18 @@ and line (an error under ``-W``):
   MyST's raw HTML syntax in ``conf.py`` (``myst_disable_syntax``);
 - no file insertion: ``include``, ``literalinclude``, ``csv-table``'s ``:file:`` and the like are
   switched off (``file_insertion_enabled``); what a page shows is written in the page;
-- images and downloads only from inside the project (real paths, symbolic links followed), and
-  never a file a browser would run from the site's origin (HTML, JavaScript, SVG with script);
+- nothing written into LaTeX unescaped: math (TeX) and ``tabularcolumns`` (a LaTeX column spec);
+- page file names of letters, digits, ``-``, ``_`` and ``.``: a name is written into addresses,
+  links and the EPUB's file names;
+- images and downloads only from inside the project (real paths, symbolic links followed, no
+  ``*`` patterns), and never a file a browser would run from the site's origin (HTML, XML,
+  JavaScript, SVG with script or an animated link);
 - no remote images: a reader's browser asks no other site for anything;
 - links only to ``http``, ``https`` and ``mailto`` addresses, and within the site; ``javascript:``
   and the like are refused whatever their case, from MyST, reStructuredText and sphinx-design alike;
 - static files (``html_static_path``) inside the project, symbolic links included, and none of
-  them a page or an SVG with script (the site's own ``.js`` files are code, reviewed as code).
+  them a page or an SVG with script (the site's own ``.js`` files are code, reviewed as code);
+- links made after reading (the bibliography's, the glossaries') held to the same rule.
 """
 
 from __future__ import annotations
@@ -32,38 +37,21 @@ from sphinx.application import Sphinx
 from sphinx.errors import SphinxError
 from sphinx.util import logging
 
+from ..link_policy import link_refusal, scheme_of
+
 logger = logging.getLogger(__name__)
-
-ALLOWED_SCHEMES = frozenset({"http", "https", "mailto"})
-"""The only schemes a link may have; a link without one stays within the site."""
-
-SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.\-]*):")
-IGNORED_IN_URLS = re.compile(r"[\x00-\x20\x7f]")
-"""What browsers drop from an address before reading its scheme (``java\\tscript:`` runs)."""
 
 PAGE_SUFFIXES = frozenset({".html", ".htm", ".xhtml", ".xht", ".shtml"})
 RUNNABLE_SUFFIXES = frozenset({".html", ".htm", ".xhtml", ".xht", ".shtml", ".js", ".mjs", ".xml", ".xsl", ".svgz"})
 """Files a browser would run as a page or a script if the site served them."""
+SCRIPT_SUFFIXES = frozenset({".js", ".mjs"})
+"""Scripts: allowed among the static files only, where they are the edition's own code."""
 
 
 class ContentPolicyError(SphinxError):
     """A file of the sources breaks the content policy before any page is read."""
 
     category = "Content policy"
-
-
-def scheme_of(url: str) -> str | None:
-    """The scheme of an address as a browser reads it (lower case), or None for a relative one."""
-    match = SCHEME.match(IGNORED_IN_URLS.sub("", url))
-    return match.group(1).lower() if match else None
-
-
-def link_refusal(url: str) -> str | None:
-    """Why a link to ``url`` is refused, or None if it is allowed."""
-    scheme = scheme_of(url)
-    if scheme is None or scheme in ALLOWED_SCHEMES:
-        return None
-    return f"link to {url!r} refused: only http, https and mailto addresses or pages of the site may be linked"
 
 
 def svg_runs_script(path: Path) -> bool:
@@ -78,11 +66,19 @@ def svg_runs_script(path: Path) -> bool:
         name = etree.QName(element).localname.lower()
         if name in {"script", "foreignobject", "iframe", "embed", "object", "handler"}:
             return True
+        # An animation can set a link's address (values="javascript:…"), whatever the link says.
+        target = element.get("attributeName", "").lower()
+        if name in ANIMATIONS and (target.endswith("href") or target.startswith("on")):
+            return True
         for attribute, value in element.attrib.items():
             local = etree.QName(attribute).localname.lower()
             if local.startswith("on") or (local == "href" and link_refusal(value)):
                 return True
     return False
+
+
+ANIMATIONS = frozenset({"animate", "set", "animatemotion", "animatetransform", "animatecolor", "discard"})
+"""SVG's animation elements: any of them may change another element's attributes."""
 
 
 def file_refusal(path: Path, root: Path) -> str | None:
@@ -143,7 +139,20 @@ def check_page(app: Sphinx, doctree: nodes.document) -> None:
         if refusal:
             logger.warning(refusal, location=link)
             link["refuri"] = "#"
+    for node in list(doctree.findall(nodes.Element)):
+        if not _passes_to_latex(node):
+            continue
+        logger.warning(
+            "%s refused: its text would go into the PDF's LaTeX as it is; write it as text",
+            PASSED_TO_LATEX[type(node)],
+            location=node,
+        )
+        node.replace_self(nodes.literal(node.astext(), node.astext()) if isinstance(node, nodes.math) else [])
     for node, uri in list(_files(doctree)):
+        if "*" in uri and isinstance(node, nodes.image):
+            logger.warning("image %r refused: name the one file to show, without '*'", uri, location=node)
+            _withdraw(node)
+            continue
         if scheme_of(uri) is not None or uri.startswith("//"):
             if isinstance(node, nodes.image):
                 logger.warning("remote image %r refused: the site asks no other site for anything", uri, location=node)
@@ -157,6 +166,27 @@ def check_page(app: Sphinx, doctree: nodes.document) -> None:
         if refusal:
             logger.warning(refusal, location=node)
             _withdraw(node)
+
+
+PASSED_TO_LATEX: dict[type[nodes.Node], str] = {
+    nodes.math: "math",
+    nodes.math_block: "math",
+    addnodes.tabular_col_spec: "tabularcolumns",
+}
+"""What Sphinx writes into LaTeX unescaped (math is TeX; a column spec is LaTeX), and its name."""
+
+
+def _passes_to_latex(node: nodes.Node) -> bool:
+    return type(node) in PASSED_TO_LATEX
+
+
+def check_resolved_links(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    """The same rule for the links made after a page is read (the bibliography's, the glossaries')."""
+    for link in doctree.findall(nodes.reference):
+        refusal = link_refusal(link.get("refuri", ""))
+        if refusal:
+            logger.warning(refusal, location=link if link.source else docname)
+            link["refuri"] = "#"
 
 
 def _withdraw(node: nodes.Element) -> None:
@@ -183,15 +213,28 @@ def check_static_files(app: Sphinx) -> None:
                 raise ContentPolicyError(
                     f"{path}: a static file the site would serve as a page (or an SVG with script): remove it"
                 )
+            if folder == Path(app.srcdir) and path.suffix in app.config.source_suffix and not _safe_name(path, folder):
+                raise ContentPolicyError(
+                    f"{path}: a page's file name may hold only letters, digits, '-', '_' and '.': rename it"
+                )
+
+
+SAFE_NAME = re.compile(r"[\w.\-]+")
+"""What a page's file name may hold: its name is written into links, addresses and the EPUB's
+file names, where quotes, angle brackets, colons or percent signs would be markup or break them."""
+
+
+def _safe_name(path: Path, folder: Path) -> bool:
+    return all(SAFE_NAME.fullmatch(part) for part in path.relative_to(folder).parts)
 
 
 def _page_or_scripted_svg(path: Path) -> bool:
-    """An HTML page or an SVG with script among the static files: served from the site's origin, it would run.
+    """A page (HTML, XML, XSLT) or an SVG with script among the static files: it would run from the site.
 
     The site's own scripts (``.js``) are code of the edition, reviewed as such; pages and images are not.
     """
     suffix = path.suffix.lower()
-    return suffix in PAGE_SUFFIXES or (suffix == ".svg" and svg_runs_script(path))
+    return suffix in RUNNABLE_SUFFIXES - SCRIPT_SUFFIXES or (suffix == ".svg" and svg_runs_script(path))
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
@@ -201,4 +244,6 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("builder-inited", check_static_files)
     # Before Sphinx's image collector (priority 500) rewrites each image's address.
     app.connect("doctree-read", check_page, priority=400)
+    # Last: after every extension has added its links.
+    app.connect("doctree-resolved", check_resolved_links, priority=900)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
