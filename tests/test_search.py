@@ -401,6 +401,18 @@ def test_filters_by_kind_and_year_and_the_address_keeps_them(reader: Reader) -> 
     assert all(hit["about"].startswith("Report text") for hit in texts)
 
 
+def test_a_year_inside_a_period_of_the_timeline_finds_that_period(reader: Reader, editions: Layout) -> None:
+    # A timeline entry of 1970 to 1989 went on in 1980: filtering by any year of a period finds the period.
+    registry: Registry = load_registry(REGISTRY)
+    periods = [event for event in registry.events.values() if event.until]
+    assert periods
+    for event in periods:
+        start = event.sort_key[0]
+        for year in {start, (start + event.until) // 2, event.until}:
+            found = reader.relative(reader.search("", kind="Event", year=str(year)))
+            assert f"timeline.html#event-{event.id}" in found, (event.id, year)
+
+
 def test_a_report_filter_on_the_two_report_site_returns_only_that_reports_pages(
     browser: object, two_reports: Layout
 ) -> None:

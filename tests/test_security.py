@@ -273,6 +273,16 @@ DATA_ATTACKS: dict[str, tuple[Path, Callable[[Path], None], str]] = {
         lambda path: _replace(path, b"{Established", b"{See \\url{javascript:alert(1)}. Established"),
         "registry/agreements.bib:{line}: entry 'treaty1884': note: link to 'javascript:alert(1)' refused",
     ),
+    "a value too long for any name or note": (
+        Path("registry/organisations.yaml"),
+        lambda path: _replace(path, b"id: lotte", b"id: lotte\n    note: " + b"w" * 100_000),
+        "registry/organisations.yaml:{line}: invalid YAML: a value of 100,000 characters (at most 5,000)",
+    ),
+    "a year no date can hold": (
+        Path("registry/events.yaml"),
+        lambda path: _replace(path, b"    until: 1989\n", b"    until: 99999999999999999999\n"),
+        "registry/events.yaml:{line}: events.2.until: Input should be less than or equal to 9999",
+    ),
     "metadata title that injects a directive": (
         METADATA,
         lambda path: path.write_bytes(

@@ -374,14 +374,26 @@ def _bibtex_entry(template: str) -> str:
     return str(BibliographyData({_bibtex_key(item): entry}).to_string("bibtex"))
 
 
-BIBTEX_SPECIAL = {"{": "\\textbraceleft{}", "}": "\\textbraceright{}", "\\": "\\textbackslash{}"}
-"""Characters written as commands: BibTeX counts braces even after a backslash, so ``\\}`` in a
-title would close the value early and let the rest of the title write fields of its own."""
+BIBTEX_SPECIAL = {"{": "\\{", "}": "\\}", "\\": "\\textbackslash{}"}
+UNBALANCED_BRACES = {"{": "\\textbraceleft{}", "}": "\\textbraceright{}"}
+"""Braces that do not pair up, written as commands: BibTeX counts braces even after a backslash,
+so a lone ``\\}`` in a title would close the value early and let the rest write fields of its own."""
+
+
+def _balanced(text: str) -> bool:
+    depth = 0
+    for character in text:
+        depth += {"{": 1, "}": -1}.get(character, 0)
+        if depth < 0:
+            return False
+    return depth == 0
 
 
 def _bibtex_text(text: str) -> str:
-    """Text as a BibTeX value: braces and backslashes as commands (pybtex escapes ``& % # _``), one line."""
-    return "".join(BIBTEX_SPECIAL.get(ch, ch) for ch in _tidy(text))
+    """Text as a BibTeX value: braces and backslashes escaped (pybtex escapes ``& % # _``), one line."""
+    tidy = _tidy(text)
+    special = BIBTEX_SPECIAL if _balanced(tidy) else BIBTEX_SPECIAL | UNBALANCED_BRACES
+    return "".join(special.get(ch, ch) for ch in tidy)
 
 
 def _bibtex_key(item: dict[str, Any]) -> str:

@@ -61,9 +61,18 @@ def _construct_mapping_once(loader: _Loader, node: yaml.MappingNode, deep: bool 
     return yaml.SafeLoader.construct_mapping(loader, node, deep=deep)
 
 
+LONGEST_VALUE = 5_000
+"""The most characters one value of a data file may hold: names, roles, notes and citations
+(the longest today has 593). A longer one is a mistake, or meant to break the PDF."""
+
+
 def _construct_clean_text(loader: _Loader, node: yaml.ScalarNode) -> str:
     r"""A string without control characters, even those YAML's escapes (``"\0"``, ``"\e"``) write."""
     value = loader.construct_scalar(node)
+    if len(value) > LONGEST_VALUE:
+        raise yaml.constructor.ConstructorError(
+            None, None, f"a value of {len(value):,} characters (at most {LONGEST_VALUE:,}): shorten it", node.start_mark
+        )
     control = CONTROL_CHARACTER.search(value)
     if control:
         raise yaml.constructor.ConstructorError(

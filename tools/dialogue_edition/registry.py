@@ -36,6 +36,8 @@ ID_PATTERN = r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$"
 
 Country = Literal["Russia", "Republic of Korea", "both"]
 SourceId = Annotated[str, Field(pattern=ID_PATTERN)]
+Year = Annotated[int, Field(ge=1, le=9999)]
+"""A year as a date can hold it (JSON-LD, the PDF and the timeline write it as one)."""
 
 
 class Source(BaseModel):
@@ -168,8 +170,8 @@ class Organisation(_Entry):
 class Event(_Entry):
     """A dated event a report names; ``name`` says what happened, in the report's words where it has them."""
 
-    date: datetime.date | int = Field(description="the day, or only the year where no day is known")
-    until: int | None = Field(default=None, description="the last year of a period")
+    date: datetime.date | Year = Field(description="the day, or only the year where no day is known")
+    until: Year | None = Field(default=None, description="the last year of a period")
     agreement: str | None = Field(default=None, description="the key of the agreement in agreements.bib")
 
     ADDED = ("date", "name", "agreement", "note")

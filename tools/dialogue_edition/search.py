@@ -87,6 +87,20 @@ KIND_EDITORIAL = "Editorial text"
 ENTRY_KINDS = {"person": "Person", "organisation": "Organisation", "event": "Event"}
 KIND_AGREEMENT = "Agreement"
 YEAR = re.compile(r"\b(1[5-9]\d\d|20\d\d)\b")
+YEARS = re.compile(rf"^{YEAR.pattern}\s*[–-]\s*{YEAR.pattern}")
+"""A period at the head of a timeline entry's title ("1970–1989: …")."""
+
+
+def event_years(title: str) -> list[str]:
+    """The years a timeline entry's title dates it to: its year, or every year of its period.
+
+    A reader who filters by 1980 finds what went on from 1970 to 1989.
+    """
+    period = YEARS.match(title)
+    if period and int(period.group(1)) <= int(period.group(2)):
+        return [str(year) for year in range(int(period.group(1)), int(period.group(2)) + 1)]
+    year = YEAR.search(title)
+    return [year.group(1)] if year else []
 
 
 class SearchIndexFailed(Exception):
@@ -200,9 +214,9 @@ def _entry_records(url: str, main: lxml_html.HtmlElement) -> Iterator[Record]:
         record = Record(f"{url}#{entry.get('id')}", title, ENTRY_KINDS[kind], names=[title])
         if kind == "event":
             record.add(title, WEIGHT_EVENT_TITLE)
-            year = YEAR.search(title)
-            if year:
-                record.filters["year"] = [year.group(1)]
+            years = event_years(title)
+            if years:
+                record.filters["year"] = years
         else:
             record.add(title, WEIGHT_NAME)
         for term in entry.xpath(f"./dl[{has_class('glossary-fields')}]/dt"):
