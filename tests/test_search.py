@@ -553,6 +553,9 @@ def test_every_paragraph_and_entry_is_one_record_at_an_existing_anchor(editions:
     urls = [record.url for record in found]
     assert len(urls) == len(set(urls))
     assert unresolved(site, urls) == []
+    # Each result's title tells it apart (a caption is not its page's heading).
+    titles = Counter(record.title for record in found)
+    assert [title for title, count in titles.items() if count > 1] == []
     kinds = {record.kind for record in found}
     assert kinds == {"Report text", "Editorial text", "Person", "Organisation", "Event", "Agreement"}
     registry: Registry = load_registry(REGISTRY)

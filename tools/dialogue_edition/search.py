@@ -286,6 +286,8 @@ def _paragraph_records(url: str, main: lxml_html.HtmlElement, report: str, year:
         editorial = not in_report_text or _inside(block, "editorial")
         number = anchor[1:] if re.fullmatch(r"p\d+", anchor) else ""
         title = f"{page_title}, ¶{number}" if number else page_title
+        if block.tag == "figcaption":
+            title = f"{page_title}, caption"  # not the page heading's own title, which has a record too
         record = Record(f"{url}#{anchor}", title, KIND_EDITORIAL if editorial else KIND_REPORT, context=report)
         record.add(text)
         if report:
