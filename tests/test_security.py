@@ -348,19 +348,29 @@ def test_a_data_file_attack_is_refused_at_its_file_and_line(data_project: Path, 
     assert editions_of(data_project) == before
 
 
+def refused_build(project: Path, undo: Callable[[], None]) -> str:
+    """Build every edition of a project just planted with something refused; undo the planting.
+
+    The build must fail without a traceback and leave the editions as they were; its error
+    output is returned for the message.
+    """
+    before = editions_of(project)
+    try:
+        result = run_build(project, "all")
+    finally:
+        undo()
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr + result.stdout
+    assert editions_of(project) == before
+    return result.stderr
+
+
 @pytest.mark.parametrize("where", ["docs/_static/leak", "docs/reports/leak.md"])
 def test_a_link_out_of_the_project_is_refused(data_project: Path, secret: Path, where: str) -> None:
     link = data_project / where
     link.symlink_to(secret.parent if where.endswith("leak") else secret)
-    before = editions_of(data_project)
-    try:
-        result = run_build(data_project, "all")
-    finally:
-        link.unlink()
-    assert result.returncode == 1
-    assert f"{link}: leads outside the project (to {secret.parent.resolve()}" in result.stderr
-    assert "Traceback" not in result.stderr + result.stdout
-    assert editions_of(data_project) == before
+    errors = refused_build(data_project, link.unlink)
+    assert f"{link}: leads outside the project (to {secret.parent.resolve()}" in errors
 
 
 @pytest.mark.parametrize(
@@ -378,32 +388,20 @@ def test_data_read_through_a_link_out_of_the_project_is_refused(data_project: Pa
     if link.exists():
         link.rename(moved)
     link.symlink_to(outside)
-    before = editions_of(data_project)
-    try:
-        result = run_build(data_project, "all")
-    finally:
+
+    def undo() -> None:
         link.unlink()
         if moved.exists():
             moved.rename(link)
-    assert result.returncode == 1
-    assert "leads outside the project" in result.stderr, result.stderr
-    assert "Traceback" not in result.stderr + result.stdout
-    assert editions_of(data_project) == before
+
+    assert "leads outside the project" in refused_build(data_project, undo)
 
 
 @pytest.mark.parametrize("name", ['x"><img src=x onerror=alert(7)>y.md', "javascript:alert(1).md", "a b.md"])
 def test_a_page_whose_file_name_would_be_markup_is_refused(data_project: Path, name: str) -> None:
     planted = data_project / "docs" / "reports" / name
     planted.write_text("# A page\n\nWords.\n", encoding="utf-8")
-    before = editions_of(data_project)
-    try:
-        result = run_build(data_project, "all")
-    finally:
-        planted.unlink()
-    assert result.returncode == 1
-    assert f"{planted}: a page's file name may hold only" in result.stderr, result.stderr
-    assert "Traceback" not in result.stderr + result.stdout
-    assert editions_of(data_project) == before
+    assert f"{planted}: a page's file name may hold only" in refused_build(data_project, planted.unlink)
 
 
 @pytest.mark.parametrize(
@@ -419,15 +417,8 @@ def test_a_page_whose_file_name_would_be_markup_is_refused(data_project: Path, n
 def test_a_static_file_that_would_run_is_refused(data_project: Path, name: str, content: str) -> None:
     planted = data_project / "docs" / "_static" / name
     planted.write_text(content, encoding="utf-8")
-    before = editions_of(data_project)
-    try:
-        result = run_build(data_project, "all")
-    finally:
-        planted.unlink()
-    assert result.returncode == 1
-    assert f"Content policy: {planted}: a static file the site would serve as a page" in result.stderr
-    assert "Traceback" not in result.stderr + result.stdout
-    assert editions_of(data_project) == before
+    errors = refused_build(data_project, planted.unlink)
+    assert f"Content policy: {planted}: a static file the site would serve as a page" in errors
 
 
 # -- Atomic editions: killed at the PDF step, then at the HTML step ------------------------------
