@@ -13,6 +13,7 @@
   const script = document.currentScript;
   const FILTERS = ["kind", "report", "person", "organisation", "year"];
   const PAGE = 10;
+  const CHECKED_WORDS = 8; // query words checked one by one (each costs a search and an excerpt)
   const $ = (id) => document.getElementById(id);
   const url = (attribute) => new URL(script.getAttribute(attribute), document.baseURI);
   const siteRoot = new URL(".", url("data-sphinx-index"));
@@ -100,6 +101,18 @@
       }
     };
 
+    /*
+     * Pagefind's searches on the page's own thread share its state: two at once give one of them
+     * the other's word positions (its hits then mark the other query's words; seen with Pagefind
+     * 1.5 when a query's words were checked in parallel). One search at a time, whoever asks.
+     */
+    let queue = Promise.resolve();
+    const searchOnce = (query, options) => {
+      const search = queue.then(() => pagefind.search(query, options));
+      queue = search.catch(() => undefined);
+      return search;
+    };
+
     /* A hit's data (its excerpt marks this search's words: kept per hit, never per page). */
     const loaded = new WeakMap();
     const dataOf = (result) => {
@@ -140,25 +153,25 @@
     /*
      * The hits of a query on the records' own words. Pagefind also matches the words of the
      * metadata shown with a hit (its title, the report's title): a paragraph is not found by
-     * words it does not hold, so a hit must hold a word of every query word. Returns the hits,
+     * words it does not hold, so a hit must hold every word of the query. Returns the hits,
      * and the query words found nowhere (misspelt, or only in titles), for "did you mean".
      */
     async function find(query, filters) {
-      const all = (await pagefind.search(query || null, { filters })).results;
+      const all = (await searchOnce(query || null, { filters })).results;
       if (!query) return { results: all, unknown: [] };
       let results = all.filter((result) => result.words.length);
-      const words = /["“”]/.test(query) ? [] : query.split(/\s+/).filter((word) => /[\p{L}\p{N}]/u.test(word));
-      const unknown = [];
+      const words = [...new Set(query.split(/\s+/).filter((word) => /[\p{L}\p{N}]/u.test(word)))];
+      // A phrase in quotes is matched as written; a long passage is narrow enough as it is.
+      if (/["“”]/.test(query) || words.length > CHECKED_WORDS) return { results, unknown: [] };
+      const checked = [];
       for (const word of words) {
-        const own = words.length === 1 ? all : (await pagefind.search(word, { filters })).results;
-        if (!(await foundAsTyped(word, own))) {
-          unknown.push(word);
-          continue;
-        }
-        if (words.length > 1) {
-          const holding = new Set(own.filter((result) => result.words.length).map((result) => result.id));
-          results = results.filter((result) => holding.has(result.id));
-        }
+        const own = words.length === 1 ? all : (await searchOnce(word, { filters })).results;
+        checked.push({ word, own, found: await foundAsTyped(word, own) });
+      }
+      const unknown = checked.filter((check) => !check.found).map((check) => check.word);
+      for (const { own } of words.length > 1 ? checked : []) {
+        const holding = new Set(own.filter((result) => result.words.length).map((result) => result.id));
+        results = results.filter((result) => holding.has(result.id));
       }
       return { results: unknown.length ? [] : results, unknown };
     }
