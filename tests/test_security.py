@@ -11,6 +11,7 @@ outside ``build/``, and the planted secret in no edition (HTML, EPUB, PDF text).
 
 from __future__ import annotations
 
+import base64
 import errno
 import hashlib
 import os
@@ -35,7 +36,7 @@ from dialogue_edition.checks.validators import CHROMIUM, CHROMIUM_FLAGS, served
 from dialogue_edition.errors import InputError
 from dialogue_edition.latex import latex_text
 from dialogue_edition.sphinxext import safety
-from dialogue_edition.sphinxext.content_security import policy_for, with_policy
+from dialogue_edition.sphinxext.content_security import policy_for, template_scripts, with_policy
 from dialogue_edition.sphinxext.safety import file_refusal, link_refusal, svg_runs_script
 from docutils import frontend, nodes
 from docutils.utils import new_document
@@ -150,6 +151,10 @@ def page_attacks(secret: Path) -> list[tuple[str, str]]:
         # Sphinx expands '*' in an image's address after the address is checked.
         ("```{image} ../../files/*.png\n```", "image '../../files/*.png' refused"),
         ("```{image} ../../files/animated.svg\n```", "animated.svg: this SVG holds script"),
+        # sphinx-design writes an icon's classes into its SVG unescaped.
+        ('An {octicon}`check;1em;x"/><script>alert(6)</script><svg class="` icon.', "icon refused"),
+        # Sphinx writes an image's file name into LaTeX unescaped.
+        ("```{image} ../../files/x}.png}\\textbf{INJECTED}.png\n```", "its name may hold only letters"),
     ]
 
 
@@ -373,6 +378,27 @@ def test_a_link_out_of_the_project_is_refused(data_project: Path, secret: Path, 
     assert f"{link}: leads outside the project (to {secret.parent.resolve()}" in errors
 
 
+@pytest.mark.parametrize("inside", ["docs/_static/more", "docs/more"])
+def test_a_link_out_of_the_project_through_a_linked_folder_is_refused(
+    data_project: Path, secret: Path, inside: str
+) -> None:
+    # A folder of the sources that is a link to another folder of the project is followed (as
+    # Sphinx follows it), and what that folder links to is held to the same rule.
+    extra = data_project / "extra"
+    extra.mkdir()
+    (extra / "out").symlink_to(secret.parent)
+    link = data_project / inside
+    link.symlink_to(extra)
+
+    def undo() -> None:
+        link.unlink()
+        shutil.rmtree(extra)
+
+    assert f"{link / 'out'}: leads outside the project (to {secret.parent.resolve()}" in refused_build(
+        data_project, undo
+    )
+
+
 @pytest.mark.parametrize(
     "where", ["registry/people.yaml", "source_reports/strategic-conference-2020", "source_reports/new-report"]
 )
@@ -412,6 +438,16 @@ def test_a_page_whose_file_name_would_be_markup_is_refused(data_project: Path, n
         ("animated.svg", SVG_ANIMATING_A_LINK),
         ("feed.xml", '<html xmlns="http://www.w3.org/1999/xhtml"><body><script>alert(1)</script></body></html>\n'),
         ("style.xsl", '<xsl:stylesheet xmlns:xsl="http://www.w3.org/1999/XSL/Transform" version="1.0"/>\n'),
+        ("schema.xsd", '<x xmlns:h="http://www.w3.org/1999/xhtml"><h:script>alert(1)</h:script></x>\n'),
+        (
+            "declared.svg",
+            '<!DOCTYPE svg [<!ATTLIST svg onload CDATA "alert(1)">]><svg xmlns="http://www.w3.org/2000/svg"/>',
+        ),
+        (
+            "refresh.svg",
+            '<svg xmlns="http://www.w3.org/2000/svg" xmlns:h="http://www.w3.org/1999/xhtml">'
+            '<h:meta http-equiv="refresh" content="0;url=https://example.org/"/></svg>\n',
+        ),
     ],
 )
 def test_a_static_file_that_would_run_is_refused(data_project: Path, name: str, content: str) -> None:
@@ -648,12 +684,23 @@ def test_a_control_character_in_a_text_file_names_its_line(tmp_path: Path) -> No
 # -- The Content-Security-Policy, in Chromium, on every page -------------------------------------
 
 
-def test_the_policy_lists_each_inline_script_by_its_hash() -> None:
-    page = '<html><head><meta charset="utf-8"><script>let a = 1;</script><script src="x.js"></script></head></html>'
-    secured = with_policy(page)
+def test_the_policy_lets_run_only_the_inline_scripts_a_template_writes(tmp_path: Path) -> None:
+    # A script in a page that no template holds is markup a page's text slipped in: it never runs.
+    (tmp_path / "layout.html").write_text(
+        "<script>let theme = 1;</script><script>let page = {{ pagename|tojson }};</script>", encoding="utf-8"
+    )
+    allowed = template_scripts([str(tmp_path)])
+    assert allowed == frozenset({"let theme = 1;"})
+    page = (
+        '<html><head><meta charset="utf-8"><script>let theme = 1;</script><script src="x.js"></script>'
+        '<script type="application/ld+json">{"a": 1}</script></head>'
+        "<body><p>Text<script>alert(1)</script></p></body></html>"
+    )
+    secured = with_policy(page, allowed)
     assert secured.index("Content-Security-Policy") < secured.index("<script>")
-    assert policy_for(page).count("'sha256-") == 1
-    assert with_policy(secured) == secured
+    digest = base64.b64encode(hashlib.sha256(b"let theme = 1;").digest()).decode()
+    assert re.findall(r"'sha256-([^']+)'", policy_for(page, allowed)) == [digest]
+    assert with_policy(secured, allowed) == secured
 
 
 def _violations(site: Path, pages: list[str]) -> Iterator[str]:

@@ -4,8 +4,9 @@ Even if a page's text slipped markup past the content policy (``safety``), a rea
 would refuse to run it: every page carries a ``<meta http-equiv="Content-Security-Policy">``
 (GitHub Pages sets no headers, so the policy travels in the page) that allows
 
-- script only from the site's own files, and the inline scripts the theme writes, each listed
-  by its SHA-256 (computed from the finished page, so a theme update cannot slip past);
+- script only from the site's own files, and the inline scripts the templates write as they are
+  (the theme's, the edition's), each listed by its SHA-256: a script in a page that no template
+  holds (markup a page's text slipped into it) does not run, whatever else let it in;
   ``'wasm-unsafe-eval'`` lets the search's WebAssembly (from the site's own files) compile;
 - images, fonts, styles and requests only from the site itself (``data:`` for the theme's icons
   in its style sheet; ``'unsafe-inline'`` styles for the ``style`` attributes the theme writes,
@@ -46,27 +47,46 @@ POLICY = (
     "form-action 'self'",
 )
 
-INLINE_SCRIPT = re.compile(r"<script\b(?![^>]*\bsrc\s*=)[^>]*>(.*?)</script\s*>", re.DOTALL | re.IGNORECASE)
+INLINE_SCRIPT = re.compile(r"<script\b(?![^>]*\bsrc\s*=)([^>]*)>(.*?)</script\s*>", re.DOTALL | re.IGNORECASE)
+DATA_TYPE = re.compile(r"""\btype\s*=\s*["']?application/(?:ld\+)?json""", re.IGNORECASE)
+"""Inline data a browser never runs (JSON-LD): no hash needed."""
 EXISTING_POLICY = re.compile(r'<meta http-equiv="Content-Security-Policy" content="[^"]*">\n?')
 CHARSET = re.compile(r"<meta charset=[\"']?utf-8[\"']?\s*/?>\n?", re.IGNORECASE)
 
 
-def policy_for(page: str) -> str:
-    """The policy of one page: the fixed one, with the hash of each inline script it holds."""
+def inline_scripts(text: str) -> list[str]:
+    """The bodies of the inline scripts a browser would run in a page or a template."""
+    return [body for attributes, body in INLINE_SCRIPT.findall(text) if not DATA_TYPE.search(attributes)]
+
+
+def template_scripts(folders: list[str]) -> frozenset[str]:
+    """The inline scripts the templates in ``folders`` write as they are (no template markup inside)."""
+    return frozenset(
+        body
+        for folder in folders
+        for template in sorted(Path(folder).rglob("*.html"))
+        for body in inline_scripts(template.read_text(encoding="utf-8", errors="replace"))
+        if "{{" not in body and "{%" not in body
+    )
+
+
+def policy_for(page: str, allowed: frozenset[str]) -> str:
+    """The policy of one page: the fixed one, with the hash of each of its inline scripts a template wrote."""
     digests = sorted(
         {
             base64.b64encode(hashlib.sha256(body.encode("utf-8")).digest()).decode()
-            for body in INLINE_SCRIPT.findall(page)
+            for body in inline_scripts(page)
+            if body in allowed
         }
     )
     hashes = "".join(f" 'sha256-{digest}'" for digest in digests)
     return "; ".join(POLICY).format(hashes=hashes)
 
 
-def with_policy(page: str) -> str:
+def with_policy(page: str, allowed: frozenset[str]) -> str:
     """The page with its policy as the first thing after its character set (before any script)."""
     page = EXISTING_POLICY.sub("", page)
-    meta = f'<meta http-equiv="Content-Security-Policy" content="{policy_for(page)}">\n'
+    meta = f'<meta http-equiv="Content-Security-Policy" content="{policy_for(page, allowed)}">\n'
     charset = CHARSET.search(page)
     if charset:
         return page[: charset.end()] + meta + page[charset.end() :]
@@ -95,11 +115,12 @@ def add_policy(app: Sphinx, exception: Exception | None) -> None:
     if exception is not None or app.builder.format != "html" or app.builder.name.startswith("epub"):
         return
     since = _STARTED.get(app, 0) - MARGIN_NS
+    allowed = template_scripts(list(getattr(app.builder.templates, "pathchain", [])))
     for page in Path(app.outdir).rglob("*.html"):
         if page.stat().st_mtime_ns < since:
             continue
         text = page.read_text(encoding="utf-8")
-        secured = with_policy(text)
+        secured = with_policy(text, allowed)
         if secured != text:
             write_new(page, secured)
 

@@ -24,6 +24,8 @@ and line (an error under ``-W``):
 
 from __future__ import annotations
 
+import mimetypes
+import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -36,13 +38,17 @@ from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.errors import SphinxError
 from sphinx.util import logging
+from sphinx_design.icons import sd_icon
 
 from ..link_policy import link_refusal, scheme_of
 
 logger = logging.getLogger(__name__)
 
 PAGE_SUFFIXES = frozenset({".html", ".htm", ".xhtml", ".xht", ".shtml"})
-RUNNABLE_SUFFIXES = frozenset({".html", ".htm", ".xhtml", ".xht", ".shtml", ".js", ".mjs", ".xml", ".xsl", ".svgz"})
+RUNNABLE_SUFFIXES = frozenset(
+    {".html", ".htm", ".xhtml", ".xht", ".shtml", ".js", ".mjs", ".xml", ".xsl", ".xslt", ".xsd", ".rng", ".rdf"}
+    | {".atom", ".rss", ".svgz", ".mht", ".mhtml", ".xul", ".wsdl", ".dtd", ".mml", ".kml", ".gpx", ".opf", ".ncx"}
+)
 """Files a browser would run as a page or a script if the site served them."""
 SCRIPT_SUFFIXES = frozenset({".js", ".mjs"})
 """Scripts: allowed among the static files only, where they are the edition's own code."""
@@ -57,14 +63,37 @@ class ContentPolicyError(SphinxError):
 def svg_runs_script(path: Path) -> bool:
     """Whether an SVG holds anything a browser would run: script, event handlers, embedded HTML, links to script."""
     try:
-        tree = etree.parse(str(path), etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False))
+        tree = etree.parse(str(path), _svg_parser())
     except (etree.XMLSyntaxError, OSError):
         return True  # what cannot be read cannot be shown to be harmless
+    return _tree_runs_script(tree)
+
+
+def svg_markup_runs_script(markup: str) -> bool:
+    """Whether SVG markup (an icon a role writes into the page) is not one harmless ``<svg>``."""
+    try:
+        root = etree.fromstring(markup.encode("utf-8"), _svg_parser())
+    except (etree.XMLSyntaxError, ValueError):
+        return True
+    return etree.QName(root).localname != "svg" or _tree_runs_script(root.getroottree())
+
+
+def _svg_parser() -> etree.XMLParser:
+    return etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
+
+
+def _tree_runs_script(tree: etree._ElementTree) -> bool:
+    # Entities and attribute defaults declared in the file itself: a browser applies them (an
+    # ATTLIST can give the root an onload), this reading does not.
+    if tree.docinfo.internalDTD is not None:
+        return True
     for element in tree.iter():
         if not isinstance(element.tag, str):
             continue
         name = etree.QName(element).localname.lower()
         if name in {"script", "foreignobject", "iframe", "embed", "object", "handler"}:
+            return True
+        if etree.QName(element).namespace == XHTML:  # HTML inside the SVG (a refresh, a form)
             return True
         # An animation can set a link's address (values="javascript:…"), whatever the link says.
         target = element.get("attributeName", "").lower()
@@ -77,6 +106,7 @@ def svg_runs_script(path: Path) -> bool:
     return False
 
 
+XHTML = "http://www.w3.org/1999/xhtml"
 ANIMATIONS = frozenset({"animate", "set", "animatemotion", "animatetransform", "animatecolor", "discard"})
 """SVG's animation elements: any of them may change another element's attributes."""
 
@@ -87,7 +117,7 @@ def file_refusal(path: Path, root: Path) -> str | None:
     if resolved != root and root not in resolved.parents:
         return f"{path} is outside the project: a page may only use files of the project"
     suffix = resolved.suffix.lower()
-    if suffix in RUNNABLE_SUFFIXES:
+    if runs_in_a_browser(suffix):
         return f"{path.name}: a {suffix} file would run in readers' browsers from the site; offer it another way"
     if suffix == ".svg" and resolved.is_file() and svg_runs_script(resolved):
         return (
@@ -148,9 +178,21 @@ def check_page(app: Sphinx, doctree: nodes.document) -> None:
             location=node,
         )
         node.replace_self(nodes.literal(node.astext(), node.astext()) if isinstance(node, nodes.math) else [])
+    for icon in list(doctree.findall(sd_icon)):
+        # sphinx-design writes an icon role's classes into the SVG unescaped ({octicon}`x;1em;"><…`).
+        if svg_markup_runs_script(str(icon.get("svg", ""))):
+            logger.warning("icon refused: its markup is not one plain SVG (markup in its classes?)", location=icon)
+            icon.replace_self([])
     for node, uri in list(_files(doctree)):
         if "*" in uri and isinstance(node, nodes.image):
             logger.warning("image %r refused: name the one file to show, without '*'", uri, location=node)
+            _withdraw(node)
+            continue
+        if scheme_of(uri) is None and not uri.startswith("//") and not _safe_address(uri):
+            # LaTeX gets an image's file name as it is: "x}.png}\textbf{…}" would be LaTeX.
+            logger.warning(
+                "file %r refused: its name may hold only letters, digits, '-', '_' and '.'", uri, location=node
+            )
             _withdraw(node)
             continue
         if scheme_of(uri) is not None or uri.startswith("//"):
@@ -204,11 +246,7 @@ def check_static_files(app: Sphinx) -> None:
     for folder in [Path(app.srcdir), *folders]:
         if not folder.exists():
             continue
-        for path in [folder, *folder.rglob("*")]:
-            resolved = path.resolve()
-            if resolved != root and root not in resolved.parents:
-                # Stop before Sphinx copies anything from it.
-                raise ContentPolicyError(f"{path}: leads outside the project (to {resolved}): remove the link")
+        for path in _every_path(folder, root):
             if folder in folders and path.is_file() and _page_or_scripted_svg(path):
                 raise ContentPolicyError(
                     f"{path}: a static file the site would serve as a page (or an SVG with script): remove it"
@@ -217,6 +255,26 @@ def check_static_files(app: Sphinx) -> None:
                 raise ContentPolicyError(
                     f"{path}: a page's file name may hold only letters, digits, '-', '_' and '.': rename it"
                 )
+
+
+def _every_path(folder: Path, root: Path) -> Iterator[Path]:
+    """Every folder and file under ``folder``, symbolic links to folders followed (as Sphinx follows them).
+
+    A link that leads outside ``root`` stops the build before anything is read or copied from it.
+    """
+    seen: set[Path] = set()
+    for current, folders, files in os.walk(folder, followlinks=True):
+        real = Path(current).resolve()
+        if real in seen:  # a link back up the tree: each real folder once
+            folders[:] = []
+            continue
+        seen.add(real)
+        for name in [*folders, *files, ""][::-1]:
+            path = Path(current) / name if name else Path(current)
+            resolved = path.resolve()
+            if resolved != root and root not in resolved.parents:
+                raise ContentPolicyError(f"{path}: leads outside the project (to {resolved}): remove the link")
+            yield path
 
 
 SAFE_NAME = re.compile(r"[\w.\-]+")
@@ -228,13 +286,31 @@ def _safe_name(path: Path, folder: Path) -> bool:
     return all(SAFE_NAME.fullmatch(part) for part in path.relative_to(folder).parts)
 
 
+def _safe_address(uri: str) -> bool:
+    """Whether a file a page names (``../files/x.png``, ``/_static/y.pdf``) has a plain name."""
+    return all(SAFE_NAME.fullmatch(part) for part in uri.lstrip("/").split("/"))
+
+
+def runs_in_a_browser(suffix: str) -> bool:
+    """Whether a file with this suffix would be served as a page, a script or XML.
+
+    XML runs the XHTML scripts it holds. The listed suffixes, and any the system knows as HTML, XML
+    or script.
+    """
+    suffix = suffix.lower()
+    if suffix in RUNNABLE_SUFFIXES:
+        return True
+    kind = mimetypes.guess_type(f"file{suffix}", strict=False)[0] or ""
+    return suffix != ".svg" and (kind.endswith("xml") or "html" in kind or "javascript" in kind)
+
+
 def _page_or_scripted_svg(path: Path) -> bool:
     """A page (HTML, XML, XSLT) or an SVG with script among the static files: it would run from the site.
 
     The site's own scripts (``.js``) are code of the edition, reviewed as such; pages and images are not.
     """
     suffix = path.suffix.lower()
-    return suffix in RUNNABLE_SUFFIXES - SCRIPT_SUFFIXES or (suffix == ".svg" and svg_runs_script(path))
+    return (runs_in_a_browser(suffix) and suffix not in SCRIPT_SUFFIXES) or (suffix == ".svg" and svg_runs_script(path))
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
