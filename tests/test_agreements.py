@@ -132,7 +132,7 @@ def _line(path: Path, text: str) -> int:
             "date        = {1990-09-30}",
             "date        = {30 September 1990}",
             "30 September 1990",
-            "entry 'communique1990': date (the date of signature): Input should be",
+            "entry 'communique1990': date (the date of signature): Value error, a day is written YYYY-MM-DD",
         ),
         ("  location    = {Seoul},\n", "", "@agreement{treaty1884", "entry 'treaty1884': location: Field required"),
         (

@@ -285,8 +285,55 @@ DATA_ATTACKS: dict[str, tuple[Path, Callable[[Path], None], str]] = {
     ),
     "a year no date can hold": (
         Path("registry/events.yaml"),
-        lambda path: _replace(path, b"    until: 1989\n", b"    until: 99999999999999999999\n"),
+        lambda path: _replace(path, b"    until: 1989\n", b"    until: 99999\n"),
         "registry/events.yaml:{line}: events.2.until: Input should be less than or equal to 9999",
+    ),
+    "a number of thousands of digits": (
+        Path("registry/events.yaml"),
+        lambda path: _replace(path, b"    until: 1989\n", b"    until: 1" + b"0" * 4400 + b"\n"),
+        "registry/events.yaml:{line}: invalid YAML: a number of 4,401 digits",
+    ),
+    "a day written as seconds since 1970": (
+        Path("registry/events.yaml"),
+        lambda path: _replace(path, b"    date: 1970\n", b"    date: 864000\n"),
+        "registry/events.yaml:{line}: events.2.date: Value error, a year is a number from 1 to 9999",
+    ),
+    "aliases that write out billions of values": (
+        Path("registry/organisations.yaml"),
+        lambda path: _replace(
+            path,
+            b"id: lotte",
+            b"id: lotte\n    note: [&a [x, x, x, x, x, x, x, x, x, x], &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a],"
+            b" &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b], &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c],"
+            b" &e [*d, *d, *d, *d, *d, *d, *d, *d, *d, *d], &f [*e, *e, *e, *e, *e, *e, *e, *e, *e, *e],"
+            b" &g [*f, *f, *f, *f, *f, *f, *f, *f, *f, *f]]",
+        ),
+        "registry/organisations.yaml:{line}: invalid YAML: its aliases write out more than 1,000,000 values",
+    ),
+    "an explicit YAML timestamp": (
+        Path("registry/events.yaml"),
+        lambda path: _replace(path, b"    date: 1970\n", b"    date: !!timestamp 2001-02-30\n"),
+        "registry/events.yaml:{line}: invalid YAML: the YAML tag 'timestamp' is not allowed",
+    ),
+    "an invisible character in a registry name": (
+        Path("registry/organisations.yaml"),
+        lambda path: _replace(path, b"id: lotte", "id: lotte\n    note: Lo\u00adtte".encode()),
+        "registry/organisations.yaml:{line}: invalid YAML: invisible character U+00AD in a value",
+    ),
+    "an invisible character in the editors' name": (
+        Path("CITATION.cff"),
+        lambda path: _replace(path, b'  - name: "Contributors', '  - name: "Con\u200btributors'.encode()),
+        "CITATION.cff:{line}: invalid YAML: invisible character U+200B in a value",
+    ),
+    "a percent sign in an agreement": (
+        Path("registry/agreements.bib"),
+        lambda path: _replace(path, b"{Established", b"{{100%} Established"),
+        "registry/agreements.bib:{line}: entry 'treaty1884': note: write a percent sign as \\%",
+    ),
+    "a link to javascript: split by braces in an agreement": (
+        Path("registry/agreements.bib"),
+        lambda path: _replace(path, b"{Established", b"{See \\url{java{}script:alert(2)}. Established"),
+        "registry/agreements.bib:{line}: entry 'treaty1884': note: link to 'javascript:alert(2)' refused",
     ),
     "metadata title that injects a directive": (
         METADATA,
@@ -332,7 +379,9 @@ DATA_ATTACKS: dict[str, tuple[Path, Callable[[Path], None], str]] = {
 @pytest.fixture(scope="module")
 def data_project(tmp_path_factory: pytest.TempPathFactory, editions: Layout) -> Path:
     """A copy of the project with the previous editions, shared by the data attacks (each restores its file)."""
-    return with_previous_editions(tmp_path_factory.mktemp("data-attacks"), editions)
+    root = with_previous_editions(tmp_path_factory.mktemp("data-attacks"), editions)
+    shutil.copy2(PROJECT_ROOT / "CITATION.cff", root / "CITATION.cff")
+    return root
 
 
 @pytest.mark.parametrize("case", DATA_ATTACKS)
@@ -400,7 +449,8 @@ def test_a_link_out_of_the_project_through_a_linked_folder_is_refused(
 
 
 @pytest.mark.parametrize(
-    "where", ["registry/people.yaml", "source_reports/strategic-conference-2020", "source_reports/new-report"]
+    "where",
+    ["registry/people.yaml", "source_reports/strategic-conference-2020", "source_reports/new-report", "CITATION.cff"],
 )
 def test_data_read_through_a_link_out_of_the_project_is_refused(data_project: Path, tmp_path: Path, where: str) -> None:
     # A report folder or a registry file that is a link to a copy elsewhere on the machine: the

@@ -57,7 +57,7 @@ def line_of(key: str) -> int:
         (
             "conference_date: 2020-11-05",
             "conference_date: 5 November",
-            rf"metadata\.yaml:{line_of('conference_date:')}: conference_date: Input should be",
+            rf"metadata\.yaml:{line_of('conference_date:')}: conference_date: Value error, a day is written YYYY-MM-DD",
         ),
         ("language: en", "language: English", r"metadata\.yaml:\d+: language: String should match"),
         ("publisher: St Petersburg University", "publisher: [unclosed", r"metadata\.yaml:\d+: invalid YAML"),

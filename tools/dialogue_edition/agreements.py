@@ -9,7 +9,6 @@ problem (a syntax error, an unknown type, a missing date of signature) is report
 from __future__ import annotations
 
 import codecs
-import datetime
 import re
 from pathlib import Path
 
@@ -19,7 +18,7 @@ from pybtex.exceptions import PybtexError
 from pybtex.scanner import PybtexSyntaxError
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from .data_files import read_text
+from .data_files import INVISIBLE, LONGEST_VALUE, IsoDate, read_text
 from .errors import InputError
 from .link_policy import link_refusal
 
@@ -33,7 +32,7 @@ class Agreement(BaseModel):
 
     kind: str = Field(min_length=1, description="treaty, armistice agreement, joint communiqué, ...")
     title: str = Field(min_length=1)
-    date: datetime.date = Field(description="the date of signature, YYYY-MM-DD")
+    date: IsoDate = Field(description="the date of signature, YYYY-MM-DD")
     location: str = Field(min_length=1, description="the place of signature")
     parties: str = Field(min_length=1)
     sources: str = Field(min_length=1, description="where the facts were checked")
@@ -81,20 +80,48 @@ def _fields(entry: Entry) -> dict[str, str]:
     return {name.lower(): codecs.decode(value, "ulatex") for name, value in entry.fields.items()}
 
 
-LINK = re.compile(r"\\(?:url|href)\s*\{([^}]*)\}")
+LINK = re.compile(r"\\(?:url|href)\s*")
 """A link written in a field (``\\url{…}``, ``\\href{…}{…}``): the bibliography makes it a link."""
+PERCENT = re.compile(r"(?<!\\)%")
+"""A percent sign not written ``\\%``: LaTeX and the bibliography read the rest of the line as a comment."""
 
 
-def _check_links(path: Path, text: str, key: str, entry: Entry) -> None:
-    """Refuse, at its field's line, a link the edition's link rule does not allow (``javascript:``)."""
+def _braced(text: str) -> str:
+    """The group ``{…}`` at the start of ``text`` (braces inside it kept), or ``text`` if there is none."""
+    depth = 0
+    for index, character in enumerate(text):
+        depth += {"{": 1, "}": -1}.get(character, 0)
+        if depth == 0:
+            return text[: index + 1]
+    return text
+
+
+def _field_problem(name: str, value: str) -> str | None:
+    """What is wrong with one field's raw value, or None."""
+    if len(value) > LONGEST_VALUE:
+        return f"{len(value):,} characters (at most {LONGEST_VALUE:,}): shorten it"
+    invisible = INVISIBLE.search(value)
+    if invisible:
+        return f"invisible character U+{ord(invisible.group()):04X}: remove it"
+    if PERCENT.search(value):
+        return "write a percent sign as \\%"
+    addresses = [_braced(value[match.end() :]) for match in LINK.finditer(value)]
+    if name.lower() in ("url", "doi"):
+        addresses.append(value)
+    for address in addresses:
+        # Braces are LaTeX's grouping, not part of the address: "java{}script:" is "javascript:".
+        refusal = link_refusal(re.sub(r"[{}]", "", address))
+        if refusal:
+            return refusal
+    return None
+
+
+def _check_fields(path: Path, text: str, key: str, entry: Entry) -> None:
+    """Refuse, at its field's line, a value the edition cannot print safely or a link it does not allow."""
     for name, value in entry.fields.items():
-        addresses = [match.group(1) for match in LINK.finditer(value)]
-        if name.lower() in ("url", "doi"):
-            addresses.append(value)
-        for address in addresses:
-            refusal = link_refusal(address)
-            if refusal:
-                raise InputError(path, field_line(text, key, name.lower()), f"entry {key!r}: {name}: {refusal}")
+        problem = _field_problem(name, value)
+        if problem:
+            raise InputError(path, field_line(text, key, name.lower()), f"entry {key!r}: {name}: {problem}")
 
 
 def load_agreements(path: Path) -> dict[str, Agreement]:
@@ -106,7 +133,7 @@ def load_agreements(path: Path) -> dict[str, Agreement]:
             raise InputError(
                 path, entry_line(text, key), f"entry {key!r} is @{entry.type}; agreements are @{ENTRY_TYPE}"
             )
-        _check_links(path, text, key, entry)
+        _check_fields(path, text, key, entry)
         try:
             agreements[key] = Agreement.model_validate(_fields(entry))
         except ValidationError as error:

@@ -14,7 +14,8 @@ import json
 import sys
 from pathlib import Path
 
-from .data_files import read_text
+from .citation_file import CITATION_FILE, editors_from_citation_file
+from .data_files import every_path, read_text
 from .errors import InputError
 from .project import find_project
 from .redirects import load_redirects
@@ -33,7 +34,7 @@ def check_pages(docs: Path) -> None:
     is not clean text is named with its line (Sphinx's own message names neither).
     """
     project = docs.resolve().parent
-    for path in sorted(docs.rglob("*")):
+    for path in every_path(docs):
         if project not in path.resolve().parents:
             raise InputError(path, None, f"leads outside the project (to {path.resolve()}): remove the link")
         if path.suffix in PAGE_SUFFIXES and path.is_file() and not path.name.startswith("."):
@@ -60,6 +61,7 @@ def check(project: Path, reviewed: Path | None = None, code: str = "") -> None:
     digest is unchanged is not reviewed again.
     """
     check_pages(project / "docs")
+    editors_from_citation_file(project / CITATION_FILE)
     reports = load_reports(project / "source_reports")
     registry = load_registry(project / "registry")
     load_redirects(project / "docs" / "redirects.yaml")

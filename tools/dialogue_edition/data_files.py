@@ -7,25 +7,61 @@ composer knows *where in the file* each value stands. Joining the two gives mess
 
 from __future__ import annotations
 
+import datetime
 import functools
+import os
 import re
+from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import yaml
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, BeforeValidator, ValidationError
 
 from .errors import InputError
 
 Model = TypeVar("Model", bound=BaseModel)
 
 CONTROL_CHARACTER = re.compile(
-    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b\u2028\u2029\u202a-\u202e\u2060\u2066-\u2069\ufffe\uffff]"
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufffe\uffff]"
 )
 """Characters no page or data file needs (tab, line feed and carriage return are allowed):
-NUL, escape sequences, line separators a reader cannot see, the bidirectional overrides and
-isolates that make text read otherwise than it is stored, and invisible word breaks (a name with
-one is another name to search and to the index). The joiners some scripts need stay allowed."""
+NUL, escape sequences, line separators a reader cannot see, and the bidirectional overrides and
+isolates that make text read otherwise than it is stored."""
+INVISIBLE = re.compile(
+    "[\xad\u061c\u115f\u1160\u180e\u200b\u200e\u200f\u2060-\u2064\u3164\ufeff\uffa0\U000e0000-\U000e007f]"
+)
+"""Characters a reader cannot see, refused in the values of data files: soft hyphens, zero-width
+spaces, direction marks, word joiners, Hangul fillers, tag characters. A name holding one is
+another name to search, to sort and to match, while it looks the same. (A received report's
+text may hold them: pages are not held to this; the joiners some scripts need stay allowed.)"""
+
+
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _iso_date(value: object) -> object:
+    """A day written ``YYYY-MM-DD``: never a number, which pydantic would read as seconds since 1970."""
+    if isinstance(value, datetime.date) or (isinstance(value, str) and ISO_DATE.fullmatch(value)):
+        return value
+    raise ValueError("a day is written YYYY-MM-DD")
+
+
+IsoDate = Annotated[datetime.date, BeforeValidator(_iso_date)]
+"""A date of a data file: ``1992-11-19``, and nothing pydantic would otherwise turn into one."""
+
+
+def _day_or_year(value: object) -> object:
+    """A day (``YYYY-MM-DD``) or a year (a number from 1 to 9999), before either is read."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        if not 1 <= value <= 9999:
+            raise ValueError("a year is a number from 1 to 9999 (a day is written YYYY-MM-DD)")
+        return value
+    return _iso_date(value)
+
+
+DayOrYear = Annotated[datetime.date | int, BeforeValidator(_day_or_year)]
+"""A date of the timeline: the day, or only the year where no day is known."""
 
 
 if TYPE_CHECKING:
@@ -69,6 +105,11 @@ LONGEST_VALUE = 5_000
 def _construct_clean_text(loader: _Loader, node: yaml.ScalarNode) -> str:
     r"""A string without control characters, even those YAML's escapes (``"\0"``, ``"\e"``) write."""
     value = loader.construct_scalar(node)
+    invisible = INVISIBLE.search(value)
+    if invisible:
+        raise yaml.constructor.ConstructorError(
+            None, None, f"invisible character U+{ord(invisible.group()):04X} in a value: remove it", node.start_mark
+        )
     if len(value) > LONGEST_VALUE:
         raise yaml.constructor.ConstructorError(
             None, None, f"a value of {len(value):,} characters (at most {LONGEST_VALUE:,}): shorten it", node.start_mark
@@ -79,6 +120,20 @@ def _construct_clean_text(loader: _Loader, node: yaml.ScalarNode) -> str:
             None, None, f"control character U+{ord(control.group()):04X} in a value: remove it", node.start_mark
         )
     return value
+
+
+LONGEST_NUMBER = 18
+"""Digits a number of a data file may have (a year has four; Python refuses to read 4,300)."""
+
+
+def _construct_number(loader: _Loader, node: yaml.ScalarNode) -> int:
+    digits = re.sub(r"[^0-9a-fA-F]", "", str(node.value))
+    if len(digits) > LONGEST_NUMBER:
+        raise yaml.constructor.ConstructorError(
+            None, None, f"a number of {len(digits):,} digits: no value of the edition has so many", node.start_mark
+        )
+    number: int = yaml.SafeLoader.construct_yaml_int(loader, node)
+    return number
 
 
 def _refuse_tag(loader: _Loader, node: yaml.Node) -> None:
@@ -94,7 +149,8 @@ def _refuse_tag(loader: _Loader, node: yaml.Node) -> None:
 
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping_once)
 _Loader.add_constructor("tag:yaml.org,2002:str", _construct_clean_text)
-for _tag in ("binary", "set", "omap", "pairs"):
+_Loader.add_constructor("tag:yaml.org,2002:int", _construct_number)
+for _tag in ("binary", "set", "omap", "pairs", "timestamp"):
     _Loader.add_constructor(f"tag:yaml.org,2002:{_tag}", _refuse_tag)
 _Loader.yaml_implicit_resolvers = {
     first: [resolver for resolver in resolvers if resolver[0] != "tag:yaml.org,2002:timestamp"]
@@ -102,11 +158,34 @@ _Loader.yaml_implicit_resolvers = {
 }
 
 
+LARGEST_DOCUMENT = 1_000_000
+"""Values a data file may hold once its aliases (``*name``) are written out. ``people.yaml`` holds
+1,162 for 35 people (about 33 each), so this allows some 30,000 people; aliases of aliases could
+otherwise make a file of a few lines hold billions (and take minutes and gigabytes to read)."""
+
+
+def _expanded_size(node: yaml.Node, sizes: dict[int, int]) -> int:
+    """How many nodes the tree under ``node`` has with every alias written out (each node counted once)."""
+    if id(node) not in sizes:
+        sizes[id(node)] = 0  # a node inside itself (a recursive alias) counts once
+        children: list[yaml.Node] = []
+        if isinstance(node, yaml.SequenceNode):
+            children = node.value
+        elif isinstance(node, yaml.MappingNode):
+            children = [item for pair in node.value for item in pair]
+        sizes[id(node)] = min(1 + sum(_expanded_size(child, sizes) for child in children), LARGEST_DOCUMENT + 1)
+    return sizes[id(node)]
+
+
 def _parse(text: str) -> tuple[object, yaml.Node | None]:
     """Compose the node tree once (it keeps the lines), then build the data from it."""
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
+        if node is not None and _expanded_size(node, {}) > LARGEST_DOCUMENT:
+            raise yaml.composer.ComposerError(
+                None, None, f"its aliases write out more than {LARGEST_DOCUMENT:,} values", node.start_mark
+            )
         return (loader.construct_document(node) if node is not None else None), node
     finally:
         loader.dispose()
@@ -158,6 +237,22 @@ def confined(path: Path, project: Path) -> Path:
     return path
 
 
+def every_path(folder: Path) -> Iterator[Path]:
+    """``folder``, then every folder and file under it, links to folders followed (as Sphinx does).
+
+    Each real folder is walked once; a caller checks where each path leads before using it.
+    """
+    seen: set[Path] = set()
+    for current, folders, files in os.walk(folder, followlinks=True):
+        real = Path(current).resolve()
+        if real in seen:  # a link back up the tree
+            folders[:] = []
+            continue
+        seen.add(real)
+        yield Path(current)
+        yield from (Path(current) / name for name in sorted([*folders, *files]))
+
+
 def read_text(path: Path) -> str:
     """A project file's text: UTF-8 without NUL or other control characters, else file and line named."""
     try:
@@ -165,7 +260,7 @@ def read_text(path: Path) -> str:
     except OSError as error:
         raise InputError(path, None, f"cannot be read ({error.strerror})") from None
     try:
-        text = data.decode("utf-8")
+        text = data.decode("utf-8").removeprefix("\ufeff")
     except UnicodeDecodeError as error:
         line = data[: error.start].count(b"\n") + 1
         raise InputError(path, line, f"not UTF-8 text: byte {data[error.start]:#04x} ({error.reason})") from None

@@ -24,7 +24,7 @@ from typing import Annotated, Any, ClassVar, Literal, TypeVar
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, field_validator, model_validator
 
 from .agreements import Agreement, entry_line, load_agreements
-from .data_files import confined, line_in, load_model, text_once
+from .data_files import DayOrYear, confined, line_in, load_model, text_once
 from .errors import InputError
 
 PEOPLE_FILE = "people.yaml"
@@ -170,7 +170,7 @@ class Organisation(_Entry):
 class Event(_Entry):
     """A dated event a report names; ``name`` says what happened, in the report's words where it has them."""
 
-    date: datetime.date | Year = Field(description="the day, or only the year where no day is known")
+    date: DayOrYear = Field(description="the day, or only the year where no day is known")
     until: Year | None = Field(default=None, description="the last year of a period")
     agreement: str | None = Field(default=None, description="the key of the agreement in agreements.bib")
 

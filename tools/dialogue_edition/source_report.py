@@ -15,7 +15,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, HttpUrl
 
-from .data_files import confined, line_in, load_model
+from .data_files import IsoDate, confined, line_in, load_model
 from .errors import InputError
 
 METADATA_FILE = "metadata.yaml"
@@ -79,7 +79,7 @@ class ReportDescription(BaseModel):
 
     slug: str = Field(pattern=SLUG_PATTERN)
     title: OneLine
-    conference_date: datetime.date
+    conference_date: IsoDate
     conference_format: Literal["online", "in person", "hybrid"]
     original_url: WebAddress
     language: str = Field(pattern=r"^[a-z]{2}(-[A-Z]{2})?$")

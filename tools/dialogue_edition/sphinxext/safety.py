@@ -25,7 +25,6 @@ and line (an error under ``-W``):
 from __future__ import annotations
 
 import mimetypes
-import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -40,6 +39,7 @@ from sphinx.errors import SphinxError
 from sphinx.util import logging
 from sphinx_design.icons import sd_icon
 
+from ..data_files import every_path
 from ..link_policy import link_refusal, scheme_of
 
 logger = logging.getLogger(__name__)
@@ -258,23 +258,15 @@ def check_static_files(app: Sphinx) -> None:
 
 
 def _every_path(folder: Path, root: Path) -> Iterator[Path]:
-    """Every folder and file under ``folder``, symbolic links to folders followed (as Sphinx follows them).
+    """Every folder and file under ``folder``, links to folders followed.
 
-    A link that leads outside ``root`` stops the build before anything is read or copied from it.
+    A link that leads out of ``root`` stops the build before anything is read or copied from it.
     """
-    seen: set[Path] = set()
-    for current, folders, files in os.walk(folder, followlinks=True):
-        real = Path(current).resolve()
-        if real in seen:  # a link back up the tree: each real folder once
-            folders[:] = []
-            continue
-        seen.add(real)
-        for name in [*folders, *files, ""][::-1]:
-            path = Path(current) / name if name else Path(current)
-            resolved = path.resolve()
-            if resolved != root and root not in resolved.parents:
-                raise ContentPolicyError(f"{path}: leads outside the project (to {resolved}): remove the link")
-            yield path
+    for path in every_path(folder):
+        resolved = path.resolve()
+        if resolved != root and root not in resolved.parents:
+            raise ContentPolicyError(f"{path}: leads outside the project (to {resolved}): remove the link")
+        yield path
 
 
 SAFE_NAME = re.compile(r"[\w.\-]+")
