@@ -105,6 +105,26 @@ def test_an_incremental_build_equals_a_clean_build_of_the_edited_sources(
     assert _differences(incremental, clean) == []
 
 
+def test_a_page_taken_out_of_the_sources_is_taken_out_of_the_site(
+    project: Layout, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # An edit starts from the published site: a page whose source is gone must not stay in it.
+    html = _site_built_clean(project, monkeypatch)
+    page = project.docs / "gone-soon.md"
+    page.write_text("---\norphan: true\n---\n# A page for a while\n\nIts only paragraph.\n", encoding="utf-8")
+    build(["html"], html)
+    assert (project.build / "html" / "gone-soon.html").is_file()
+    assert (project.build / "html" / "cite" / "gone-soon.json").is_file()
+    page.unlink()
+    build(["html"], html)
+    incremental = _outputs(project)
+    shutil.rmtree(project.build)
+    build(["html"], html)
+    clean = _outputs(project)
+    assert not (incremental / "html" / "gone-soon.html").exists()
+    assert _differences(incremental, clean) == []
+
+
 def test_a_parallel_build_equals_a_serial_one(project: Layout, monkeypatch: pytest.MonkeyPatch) -> None:
     # A large archive is built with -j auto (dialogue_edition.build.sphinx_jobs); what the
     # extensions gather while pages are written in other processes must still reach the site.

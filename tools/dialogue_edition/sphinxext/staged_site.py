@@ -14,6 +14,10 @@ new file:
 
 Everything else in the site (style sheets, scripts, images, downloads, Sphinx's search index)
 is copied, as before: Sphinx and other extensions may write those in place.
+
+A page whose source is gone would stay in a site that starts from the published one: once the
+pages are written, every page (and reference file) that is neither a page of the sources nor
+written by this build is removed (:func:`remove_pages_of_gone_sources`).
 """
 
 from __future__ import annotations
@@ -45,15 +49,51 @@ def write_new(path: Path, text: str) -> None:
     """Write ``text`` to ``path`` as a new file: a link to the published site's file there goes first."""
     path.unlink(missing_ok=True)
     path.write_text(text, encoding="utf-8")
+    _WRITTEN.add(path.resolve())
 
 
 def unlink_page(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: object) -> None:
     """Before Sphinx writes a page, remove the staged link to the published page (see the module)."""
     if isinstance(app.builder, StandaloneHTMLBuilder) and app.builder.name == "html":
-        Path(app.builder.get_outfilename(pagename)).unlink(missing_ok=True)
+        page = Path(app.builder.get_outfilename(pagename))
+        page.unlink(missing_ok=True)
+        _WRITTEN.add(page.resolve())
+
+
+_WRITTEN: set[Path] = set()
+"""The files this build wrote through :func:`write_new` or as Sphinx pages (emptied as it starts)."""
+
+
+def note_start(app: Sphinx) -> None:
+    """A new build: nothing written yet."""
+    _WRITTEN.clear()
+
+
+def remove_pages_of_gone_sources(app: Sphinx, exception: Exception | None) -> None:
+    """Remove the published site's pages and reference files whose source is gone.
+
+    Kept: the pages of the sources (written now or unchanged) and whatever this build wrote (the
+    index, the search page, the redirect stubs). Sphinx's own folders and the search index are
+    not pages of a source.
+    """
+    if exception is not None or not (isinstance(app.builder, StandaloneHTMLBuilder) and app.builder.name == "html"):
+        return
+    outdir = Path(app.outdir)
+    for path in [*outdir.rglob("*.html"), *(outdir / CITE_DATA_FOLDER).rglob("*.json")]:
+        relative = PurePosixPath(path.relative_to(outdir).as_posix())
+        if relative.parts[0].startswith("_") or path.resolve() in _WRITTEN:
+            continue
+        docname = str(relative.with_suffix(""))
+        if relative.parts[0] == CITE_DATA_FOLDER and relative.suffix == ".json":
+            docname = str(PurePosixPath(*relative.parts[1:]).with_suffix(""))
+        if docname not in app.env.found_docs:
+            path.unlink()
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
     # First of the page's handlers: some of them (the Cite panel's reference file) write files too.
     app.connect("html-page-context", unlink_page, priority=100)
+    app.connect("builder-inited", note_start)
+    # After the redirect stubs (500), before the policy is set on the pages (900).
+    app.connect("build-finished", remove_pages_of_gone_sources, priority=800)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
