@@ -39,7 +39,7 @@ from sphinx.errors import SphinxError
 from sphinx.util import logging
 from sphinx_design.icons import sd_icon
 
-from ..data_files import every_path
+from ..data_files import every_path, leads_outside
 from ..link_policy import link_refusal, scheme_of
 
 logger = logging.getLogger(__name__)
@@ -263,9 +263,9 @@ def _every_path(folder: Path, root: Path) -> Iterator[Path]:
     A link that leads out of ``root`` stops the build before anything is read or copied from it.
     """
     for path in every_path(folder):
-        resolved = path.resolve()
-        if resolved != root and root not in resolved.parents:
-            raise ContentPolicyError(f"{path}: leads outside the project (to {resolved}): remove the link")
+        target = path.resolve() if path == folder else leads_outside(path, root)
+        if target is not None and target != root and root not in target.parents:
+            raise ContentPolicyError(f"{path}: leads outside the project (to {target}): remove the link")
         yield path
 
 

@@ -81,12 +81,13 @@ def remove_pages_of_gone_sources(app: Sphinx, exception: Exception | None) -> No
     outdir = Path(app.outdir)
     for path in [*outdir.rglob("*.html"), *(outdir / CITE_DATA_FOLDER).rglob("*.json")]:
         relative = PurePosixPath(path.relative_to(outdir).as_posix())
-        if relative.parts[0].startswith("_") or path.resolve() in _WRITTEN:
+        if relative.parts[0].startswith("_"):
             continue
         docname = str(relative.with_suffix(""))
         if relative.parts[0] == CITE_DATA_FOLDER and relative.suffix == ".json":
             docname = str(PurePosixPath(*relative.parts[1:]).with_suffix(""))
-        if docname not in app.env.found_docs:
+        # Resolved only when not a page of the sources: most are, and resolving is slow.
+        if docname not in app.env.found_docs and path.resolve() not in _WRITTEN:
             path.unlink()
 
 
