@@ -21,13 +21,18 @@ def has_class(name: str) -> str:
     return f"contains(concat(' ', normalize-space(@class), ' '), ' {name} ')"
 
 
+def with_any_class(names: Iterable[str], axis: str = ".//") -> str:
+    """An XPath expression: every element under the context (``axis``) with one of the classes ``names``."""
+    return " | ".join(f"{axis}*[{has_class(name)}]" for name in names)
+
+
 def drop(element: lxml_html.HtmlElement, classes: Iterable[str] = FURNITURE_CLASSES) -> None:
     """Remove from ``element`` what has one of ``classes``, each with the white space before it.
 
     The space goes too because furniture follows the word it belongs to: "in 1884 [1884];" reads
     "in 1884;", not "in 1884 ;".
     """
-    for found in element.xpath(" | ".join(f".//*[{has_class(name)}]" for name in classes)):
+    for found in element.xpath(with_any_class(classes)):
         _drop_with_space_before(found)
 
 

@@ -24,7 +24,7 @@ from typing import Annotated, Any, ClassVar, Literal, TypeVar
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, field_validator, model_validator
 
 from .agreements import Agreement, entry_line, load_agreements
-from .data_files import DayOrYear, confined, line_in, load_model, text_once
+from .data_files import DayOrYear, Year, confined, line_in, load_model, text_once
 from .errors import InputError
 
 PEOPLE_FILE = "people.yaml"
@@ -36,8 +36,6 @@ ID_PATTERN = r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$"
 
 Country = Literal["Russia", "Republic of Korea", "both"]
 SourceId = Annotated[str, Field(pattern=ID_PATTERN)]
-Year = Annotated[int, Field(ge=1, le=9999)]
-"""A year as a date can hold it (JSON-LD, the PDF and the timeline write it as one)."""
 
 
 class Source(BaseModel):

@@ -46,7 +46,7 @@ from typing import Any
 from lxml import html as lxml_html
 
 from . import page_furniture
-from .page_furniture import FURNITURE_CLASSES, drop, has_class
+from .page_furniture import FURNITURE_CLASSES, drop, has_class, with_any_class
 from .pagefind_service import PagefindService, PagefindServiceError
 from .search_bundle import BundleFormatError, stabilise
 from .search_bundle import read as read_bundle_file
@@ -222,10 +222,7 @@ def _entry_records(url: str, main: lxml_html.HtmlElement) -> Iterator[Record]:
         for term in entry.xpath(f"./dl[{has_class('glossary-fields')}]/dt"):
             label = text_of(term).rstrip(":").strip()
             definition = term.getnext()
-            skipped_list = definition is not None and definition.xpath(
-                " | ".join(f".//*[{has_class(name)}]" for name in SKIPPED_LISTS)
-            )
-            if definition is None or label in SKIPPED_FIELDS or skipped_list:
+            if definition is None or label in SKIPPED_FIELDS or definition.xpath(with_any_class(SKIPPED_LISTS)):
                 continue
             record.add(text_of(definition), WEIGHT_NAME_FORM if label in FORM_FIELDS else WEIGHT_TEXT)
             if label in FORM_FIELDS:

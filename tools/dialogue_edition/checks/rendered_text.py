@@ -13,10 +13,10 @@ from pathlib import Path
 from lxml import etree
 from lxml import html as lxml_html
 
-from ..page_furniture import FURNITURE_CLASSES, drop, has_class
+from ..page_furniture import FURNITURE_CLASSES, drop, with_any_class
 
 BLOCK_TAGS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "figcaption", "li", "dt", "dd", "div", "section", "td", "th"}
-FURNITURE = " | ".join(f"//*[{has_class(name)}]" for name in FURNITURE_CLASSES)
+FURNITURE = with_any_class(FURNITURE_CLASSES, axis="//")
 """Every element of the page furniture in a document (``page_furniture``)."""
 
 

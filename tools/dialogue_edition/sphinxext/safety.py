@@ -39,12 +39,12 @@ from sphinx.errors import SphinxError
 from sphinx.util import logging
 from sphinx_design.icons import sd_icon
 
-from ..data_files import every_path, leads_outside
+from ..data_files import every_path
+from ..errors import InputError
 from ..link_policy import link_refusal, scheme_of
 
 logger = logging.getLogger(__name__)
 
-PAGE_SUFFIXES = frozenset({".html", ".htm", ".xhtml", ".xht", ".shtml"})
 RUNNABLE_SUFFIXES = frozenset(
     {".html", ".htm", ".xhtml", ".xht", ".shtml", ".js", ".mjs", ".xml", ".xsl", ".xslt", ".xsd", ".rng", ".rdf"}
     | {".atom", ".rss", ".svgz", ".mht", ".mhtml", ".xul", ".wsdl", ".dtd", ".mml", ".kml", ".gpx", ".opf", ".ncx"}
@@ -163,15 +163,8 @@ def _files(doctree: nodes.document) -> Iterator[tuple[nodes.Element, str]]:
 def check_page(app: Sphinx, doctree: nodes.document) -> None:
     """Refuse, at its page and line, every link, image or download the content policy does not allow."""
     root = project_root(app)
-    links = [node for node in doctree.findall(nodes.Element) if isinstance(node, (nodes.reference, nodes.target))]
-    for link in links:
-        refusal = link_refusal(link.get("refuri", ""))
-        if refusal:
-            logger.warning(refusal, location=link)
-            link["refuri"] = "#"
-    for node in list(doctree.findall(nodes.Element)):
-        if not _passes_to_latex(node):
-            continue
+    _refuse_links([node for node in doctree.findall(nodes.Element) if isinstance(node, LINKS)])
+    for node in [node for node in doctree.findall(nodes.Element) if type(node) in PASSED_TO_LATEX]:
         logger.warning(
             "%s refused: its text would go into the PDF's LaTeX as it is; write it as text",
             PASSED_TO_LATEX[type(node)],
@@ -210,6 +203,8 @@ def check_page(app: Sphinx, doctree: nodes.document) -> None:
             _withdraw(node)
 
 
+LINKS = (nodes.reference, nodes.target)
+"""What carries an address (``refuri``) in a page's tree."""
 PASSED_TO_LATEX: dict[type[nodes.Node], str] = {
     nodes.math: "math",
     nodes.math_block: "math",
@@ -218,16 +213,17 @@ PASSED_TO_LATEX: dict[type[nodes.Node], str] = {
 """What Sphinx writes into LaTeX unescaped (math is TeX; a column spec is LaTeX), and its name."""
 
 
-def _passes_to_latex(node: nodes.Node) -> bool:
-    return type(node) in PASSED_TO_LATEX
-
-
 def check_resolved_links(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     """The same rule for the links made after a page is read (the bibliography's, the glossaries')."""
-    for link in doctree.findall(nodes.reference):
+    _refuse_links(list(doctree.findall(nodes.reference)), docname)
+
+
+def _refuse_links(links: list[nodes.Element], docname: str | None = None) -> None:
+    """Warn of every link the rule refuses, at its line (else its page), and make it lead nowhere."""
+    for link in links:
         refusal = link_refusal(link.get("refuri", ""))
         if refusal:
-            logger.warning(refusal, location=link if link.source else docname)
+            logger.warning(refusal, location=link if link.source or docname is None else docname)
             link["refuri"] = "#"
 
 
@@ -251,22 +247,19 @@ def check_static_files(app: Sphinx) -> None:
                 raise ContentPolicyError(
                     f"{path}: a static file the site would serve as a page (or an SVG with script): remove it"
                 )
-            if folder == Path(app.srcdir) and path.suffix in app.config.source_suffix and not _safe_name(path, folder):
+            page = folder == Path(app.srcdir) and path.suffix in app.config.source_suffix
+            if page and not _safe_address(path.relative_to(folder).as_posix()):
                 raise ContentPolicyError(
                     f"{path}: a page's file name may hold only letters, digits, '-', '_' and '.': rename it"
                 )
 
 
 def _every_path(folder: Path, root: Path) -> Iterator[Path]:
-    """Every folder and file under ``folder``, links to folders followed.
-
-    A link that leads out of ``root`` stops the build before anything is read or copied from it.
-    """
-    for path in every_path(folder):
-        target = path.resolve() if path == folder else leads_outside(path, root)
-        if target is not None and target != root and root not in target.parents:
-            raise ContentPolicyError(f"{path}: leads outside the project (to {target}): remove the link")
-        yield path
+    """``data_files.every_path``, a link out of the project stopping the build as a content-policy error."""
+    try:
+        yield from every_path(folder, root)
+    except InputError as error:
+        raise ContentPolicyError(f"{error}") from None
 
 
 SAFE_NAME = re.compile(r"[\w.\-]+")
@@ -274,12 +267,8 @@ SAFE_NAME = re.compile(r"[\w.\-]+")
 file names, where quotes, angle brackets, colons or percent signs would be markup or break them."""
 
 
-def _safe_name(path: Path, folder: Path) -> bool:
-    return all(SAFE_NAME.fullmatch(part) for part in path.relative_to(folder).parts)
-
-
 def _safe_address(uri: str) -> bool:
-    """Whether a file a page names (``../files/x.png``, ``/_static/y.pdf``) has a plain name."""
+    """Whether a file a page names (``../files/x.png``, ``/_static/y.pdf``, ``reports/a.md``) has plain names."""
     return all(SAFE_NAME.fullmatch(part) for part in uri.lstrip("/").split("/"))
 
 
