@@ -84,6 +84,8 @@ extensions = [
     "dialogue_edition.sphinxext.downloads",
     "dialogue_edition.sphinxext.epub",
     "dialogue_edition.sphinxext.pdf_front_matter",
+    # Runs of characters too long for a line get break points in the PDF (TeX stalls on them).
+    "dialogue_edition.sphinxext.long_words",
     "dialogue_edition.sphinxext.safety",
     "dialogue_edition.sphinxext.html_writer",
     "dialogue_edition.sphinxext.page_assets",

@@ -11,6 +11,7 @@ of the two-report site.
 from __future__ import annotations
 
 import datetime
+import posixpath
 import re
 import zipfile
 from collections.abc import Iterator
@@ -339,6 +340,20 @@ EDITORIAL_BOX = """() => [...document.querySelectorAll('div.admonition.editorial
       && titleStyle.visibility !== 'hidden' && title.getBoundingClientRect().height > 0,
   };
 })"""
+
+
+def test_every_static_file_of_an_epub_is_named_by_a_page_or_a_stylesheet(
+    site: tuple[Layout, list[SourceReport]],
+) -> None:
+    """Sphinx copies the site's static files (search, icons, scripts) into the book: only used ones stay."""
+    for name, path in _epubs(site):
+        with zipfile.ZipFile(path) as archive:
+            names = archive.namelist()
+            texts = [archive.read(item).decode("utf-8") for item in names if item.endswith((".xhtml", ".css"))]
+        static = [item for item in names if item.startswith("_static/")]
+        unused = [item for item in static if not any(posixpath.basename(item) in text for text in texts)]
+        assert static, name
+        assert not unused, (name, unused)
 
 
 def test_editorial_boxes_keep_their_border_and_title_with_only_the_epub_s_stylesheet(

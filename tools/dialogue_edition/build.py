@@ -18,6 +18,7 @@ import json
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -35,6 +36,7 @@ from sphinx.cmd.build import build_main
 from .check_data import check
 from .errors import InputError
 from .file_links import link_or_copy
+from .latex_log import failure_place
 from .project import add_project_option, find_project, project_of
 from .search import BUNDLE, SearchIndexFailed, index_site
 from .sphinxext.staged_site import shared
@@ -252,19 +254,42 @@ def compile_latex(texdir: Path, layout: Layout) -> list[Path]:
     with ThreadPoolExecutor(max_workers=max(1, min(len(documents), usable_cores()))) as pool:
         results = list(pool.map(lambda tex: _run_latexmk(tex, layout), documents))
     for tex, result in zip(documents, results, strict=True):
+        if result is None:
+            raise BuildFailed(
+                f"LaTeX did not finish {tex.name} in {latex_time_limit(tex):.0f} s{failure_place(tex, layout.docs)}; "
+                f"its log so far is {layout.log(tex.stem + '-latex.log')}"
+            )
         if result.returncode != 0:
             if shutil.disk_usage(texdir).free < FULL_DISK:
                 # TeX says only that it cannot write a file, or nothing clear at all.
                 raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(texdir))
-            raise BuildFailed(f"LaTeX failed on {tex.name}:\n{latex_errors(tex.with_suffix('.log'))}")
+            raise BuildFailed(
+                f"LaTeX failed on {tex.name}{failure_place(tex, layout.docs)}:\n{latex_errors(tex.with_suffix('.log'))}"
+            )
         faults = silent_faults(tex.with_suffix(".log"))
         if faults:
             raise BuildFailed(f"LaTeX reported problems in {tex.name}:\n" + "\n".join(faults[:10]))
     return [tex.with_suffix(".pdf") for tex in documents]
 
 
-def _run_latexmk(tex: Path, layout: Layout) -> subprocess.CompletedProcess[str]:
-    """One document through latexmk; its log and contents kept in the build's logs."""
+LATEX_SECONDS = 300
+LATEX_SECONDS_PER_MEGABYTE = 300
+"""How long latexmk may take on a document before it is stopped: ten times what this project's
+machines need (one report's 0.2 MB ``.tex`` takes about 5 s, every pass included). TeX can run
+on without end on what a page holds (a run of letters wider than TeX can measure did)."""
+
+
+def latex_time_limit(tex: Path) -> float:
+    """Seconds latexmk may take on ``tex``, by its size."""
+    return LATEX_SECONDS + LATEX_SECONDS_PER_MEGABYTE * tex.stat().st_size / 1_000_000
+
+
+def _run_latexmk(tex: Path, layout: Layout) -> subprocess.CompletedProcess[str] | None:
+    """One document through latexmk; its log and contents kept in the build's logs.
+
+    ``None`` if it ran past :func:`latex_time_limit`: latexmk and the TeX it started are stopped
+    (they run in a process group of their own).
+    """
     command = [
         "latexmk",
         "-pdf",
@@ -276,7 +301,23 @@ def _run_latexmk(tex: Path, layout: Layout) -> subprocess.CompletedProcess[str]:
         "-no-shell-escape",
         tex.name,
     ]
-    result = subprocess.run(command, cwd=tex.parent, capture_output=True, text=True, env=tex_environment())
+    result: subprocess.CompletedProcess[str] | None
+    with subprocess.Popen(
+        command,
+        cwd=tex.parent,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=tex_environment(),
+        start_new_session=True,
+    ) as process:
+        try:
+            stdout, stderr = process.communicate(timeout=latex_time_limit(tex))
+            result = subprocess.CompletedProcess(command, process.returncode, stdout, stderr)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.communicate()
+            result = None
     for suffix in (".log", ".toc"):
         if tex.with_suffix(suffix).exists():
             shutil.copyfile(tex.with_suffix(suffix), layout.log(f"{tex.stem}-latex{suffix}"))

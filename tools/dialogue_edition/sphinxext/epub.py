@@ -269,8 +269,50 @@ def point_outside_links_to_the_web(page: str, data: bytes, pages: set[str], web:
     return data, used
 
 
+CSS_REFERENCE = re.compile(r"""url\(\s*['"]?([^'")]+?)['"]?\s*\)|@import\s+['"]([^'"]+)['"]""")
+"""A file a stylesheet loads: ``url(...)`` (images, fonts) or ``@import "..."``."""
+
+
+def files_in_use(folder: Path, referenced: set[str]) -> set[str]:
+    """``referenced`` (files the pages name) and every file the stylesheets among them load in turn."""
+    used = set(referenced)
+    sheets = [name for name in used if name.endswith(".css")]
+    while sheets:
+        sheet = sheets.pop()
+        path = folder / sheet
+        text = path.read_text(encoding="utf-8", errors="replace") if path.is_file() else ""
+        for match in CSS_REFERENCE.finditer(text):
+            reference = match.group(1) or match.group(2)
+            if urlsplit(reference).scheme or reference.startswith(("#", "/")):
+                continue
+            target = posixpath.normpath(posixpath.join(posixpath.dirname(sheet), urlsplit(reference).path))
+            if target not in used:
+                used.add(target)
+                if target.endswith(".css"):
+                    sheets.append(target)
+    return used
+
+
+def page_references(folder: Path, page: str) -> set[str]:
+    """The files of the book one page links to or loads (stylesheets, images), by their names in the book."""
+    return point_outside_links_to_the_web(page, (folder / page).read_bytes(), set(), "")[1]
+
+
+def remove_unused_static_files(folder: Path) -> None:
+    """Remove from ``_static/`` what no page of the book uses (the site's search, icons, scripts)."""
+    pages = [path.relative_to(folder).as_posix() for path in folder.rglob("*.xhtml")]
+    used = files_in_use(folder, set().union(*(page_references(folder, page) for page in pages)))
+    for path in (folder / "_static").rglob("*"):
+        if path.is_file() and path.relative_to(folder).as_posix() not in used:
+            path.unlink()
+
+
 def copy_book(site: Path, book: Path, pages: set[str], web: str) -> None:
-    """Copy one book's pages (links rewritten), the static files, and the images its pages use."""
+    """Copy one book's pages (links rewritten), the static files, and the images its pages use.
+
+    The static files are those the combined book kept (:func:`remove_unused_static_files`): the
+    cover page Sphinx writes into each book links every stylesheet of the site.
+    """
     used: set[str] = set()
     for page in sorted(pages):
         data, page_uses = point_outside_links_to_the_web(page, (site / page).read_bytes(), pages, web)
@@ -370,6 +412,10 @@ class ReproducibleEpubBuilder(Epub3Builder):
 
     def build_content(self) -> None:
         (Path(self.outdir) / COVER_IMAGE).write_text(cover_svg(self.edition), encoding="utf-8")
+        # Sphinx copies every static file of the site (search, icons, scripts) into the combined
+        # book; each report's book then takes what the combined one kept (copy_book).
+        if self.edition.basename == self.config.epub_basename:
+            remove_unused_static_files(Path(self.outdir))
         super().build_content()
         opf = Path(self.outdir) / "content.opf"
         opf.write_text(without_empty_creator(opf.read_text(encoding="utf-8")), encoding="utf-8")

@@ -11,6 +11,8 @@ from sphinx.application import Sphinx
 from sphinx.writers.html5 import HTML5Translator
 from sphinx.writers.latex import LaTeXTranslator
 
+from ...latex import with_break_points
+from ..long_words import breakable
 from .cards import card_html
 from .domain import forum_domain
 
@@ -128,7 +130,7 @@ def visit_mention_latex(self: LaTeXTranslator, node: mention) -> None:
     # A link inside \caption breaks LaTeX (a fragile command in a moving argument): a mention in
     # a caption is plain text in the PDF, its link kept everywhere else.
     if any(isinstance(ancestor, nodes.caption) for ancestor in _ancestors(node)):
-        self.body.append(self.encode(node.astext()))
+        self.body.append(breakable(self, node.astext()))
         raise nodes.SkipNode
     # A mention that links to its glossary entry is underlined word by word (the macros are in
     # conf.py's LaTeX preamble), so that the line still breaks between its words and two
@@ -137,13 +139,24 @@ def visit_mention_latex(self: LaTeXTranslator, node: mention) -> None:
     uri = reference.get("refuri", "") if reference is not None else ""
     if node["kind"] != "agreement" and uri.startswith("%") and "#" in uri:
         # Only ordinary spaces separate words: a no-break space keeps its words together.
-        words = [self.encode(word) for word in re.split(r"[ \t\r\n]+", node.astext().strip())]
-        underlined = r"\editionmentionspace{}".join(rf"\editionmentionword{{{word}}}" for word in words)
+        words = re.split(r"[ \t\r\n]+", node.astext().strip())
+        underlined = r"\editionmentionspace{}".join(_underlined_word(self, word) for word in words)
         self.body.append(self.hyperlink(uri[1:].replace("#", ":")) + underlined + "}}")
         raise nodes.SkipNode
     if node["kind"] == "agreement":
         # A citation label is the editors': set smaller than the report's words, as in HTML.
         self.body.append(r"{\small ")
+
+
+def _underlined_word(self: LaTeXTranslator, word: str) -> str:
+    """One word of a mention, underlined.
+
+    The underline is a box, which no line can break: a word too long for a line is boxed in
+    pieces, with break points between them (``long_words``).
+    """
+    return with_break_points(
+        word, lambda piece: rf"\editionmentionword{{{self.encode(piece)}}}", in_title=bool(self.in_title)
+    )
 
 
 def depart_mention_latex(self: LaTeXTranslator, node: mention) -> None:
