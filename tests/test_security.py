@@ -155,6 +155,11 @@ def page_attacks(secret: Path) -> list[tuple[str, str]]:
         ('An {octicon}`check;1em;x"/><script>alert(6)</script><svg class="` icon.', "icon refused"),
         # Sphinx writes an image's file name into LaTeX unescaped.
         ("```{image} ../../files/x}.png}\\textbf{INJECTED}.png\n```", "its name may hold only letters"),
+        # TeX cannot measure a run of some 3,000 letters: xelatex ran on without end.
+        ("A run of " + "x" * 3000 + " ends here.", "a word of 3,000 characters without a space"),
+        ("## A heading " + "T" * 1001, "a word of 1,001 characters without a space"),
+        ("```\n" + "c" * 5000 + "\n```", "a word of 5,000 characters without a space"),
+        ("[a link](https://example.org/" + "a" * 3000 + ")", "link to an address of 3,020 characters refused"),
     ]
 
 
@@ -282,6 +287,16 @@ DATA_ATTACKS: dict[str, tuple[Path, Callable[[Path], None], str]] = {
         Path("registry/organisations.yaml"),
         lambda path: _replace(path, b"id: lotte", b"id: lotte\n    note: " + b"w" * 100_000),
         "registry/organisations.yaml:{line}: invalid YAML: a value of 100,000 characters (at most 5,000)",
+    ),
+    "a word too long for any line": (
+        Path("registry/organisations.yaml"),
+        lambda path: _replace(path, b"id: lotte", b"id: lotte\n    note: " + b"w" * 1_500),
+        "registry/organisations.yaml:{line}: invalid YAML: a word of 1,500 characters without a space",
+    ),
+    "a word too long for any line in an agreement": (
+        Path("registry/agreements.bib"),
+        lambda path: _replace(path, b"{Established", b"{" + b"E" * 2_000 + b" Established"),
+        "registry/agreements.bib:{line}: entry 'treaty1884': note: a word of 2,000 characters without a space",
     ),
     "a year no date can hold": (
         Path("registry/events.yaml"),

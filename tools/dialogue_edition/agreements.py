@@ -18,7 +18,7 @@ from pybtex.exceptions import PybtexError
 from pybtex.scanner import PybtexSyntaxError
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from .data_files import INVISIBLE, LONGEST_VALUE, IsoDate, read_text
+from .data_files import INVISIBLE, LONGEST_VALUE, IsoDate, longest_word_problem, read_text
 from .errors import InputError
 from .link_policy import link_refusal
 
@@ -103,6 +103,9 @@ def _field_problem(name: str, value: str) -> str | None:
     invisible = INVISIBLE.search(value)
     if invisible:
         return f"invisible character U+{ord(invisible.group()):04X}: remove it"
+    long_word = longest_word_problem(value) if name.lower() not in ("url", "doi") else None
+    if long_word:
+        return long_word
     if PERCENT.search(value):
         return "write a percent sign as \\%"
     addresses = [_braced(value[match.end() :]) for match in LINK.finditer(value)]

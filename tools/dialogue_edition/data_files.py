@@ -102,6 +102,27 @@ def _construct_mapping_once(loader: _Loader, node: yaml.MappingNode, deep: bool 
     return yaml.SafeLoader.construct_mapping(loader, node, deep=deep)
 
 
+LONGEST_WORD = 1_000
+"""The most characters any text may hold without an ordinary space (``safety`` and ``data_files``
+refuse more). Other spaces (no-break, thin) do not count: TeX breaks no line at them. TeX cannot
+measure a box of some 3,000 letters, and a heading's running head costs the square of its length."""
+
+SPACES = " \t\r\n"
+"""The spaces TeX breaks a line at."""
+TOO_LONG_WORD = re.compile(rf"[^{SPACES}]{{{LONGEST_WORD + 1},}}")
+
+
+def longest_word_problem(text: str) -> str | None:
+    """Why ``text`` is refused, if it holds a run longer than ``LONGEST_WORD`` without a space."""
+    run = TOO_LONG_WORD.search(text)
+    if run is None:
+        return None
+    return (
+        f"a word of {len(run.group()):,} characters without a space (at most {LONGEST_WORD:,}; "
+        f"it begins {run.group()[:20]!r}): break it with spaces"
+    )
+
+
 LONGEST_VALUE = 5_000
 """The most characters one value of a data file may hold: names, roles, notes and citations
 (the longest today has 593). A longer one is a mistake, or meant to break the PDF."""
@@ -119,6 +140,9 @@ def _construct_clean_text(loader: _Loader, node: yaml.ScalarNode) -> str:
         raise yaml.constructor.ConstructorError(
             None, None, f"a value of {len(value):,} characters (at most {LONGEST_VALUE:,}): shorten it", node.start_mark
         )
+    long_word = longest_word_problem(value)
+    if long_word:
+        raise yaml.constructor.ConstructorError(None, None, f"{long_word} in a value", node.start_mark)
     control = CONTROL_CHARACTER.search(value)
     if control:
         raise yaml.constructor.ConstructorError(

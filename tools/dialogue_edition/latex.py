@@ -15,34 +15,32 @@ from collections.abc import Callable
 
 from sphinx.util.texescape import tex_replacements
 
+from .data_files import SPACES
+
 LATEX_SPECIALS = str.maketrans({char: replacement for char, replacement in tex_replacements if char.isascii()})
 """Sphinx's own replacements for the characters LaTeX gives a meaning (``\\ { } $ & % # _ ^ ~ [ ]``)."""
 
 
-LONGEST_UNBROKEN = 40
+LONGEST_UNBROKEN = 30
 """Characters a run without a space may have before it gets break points: longer than any word
-of the reports (their longest is 22 letters) and well inside a line (about 80 characters)."""
+of the reports (their longest is 22 letters) and short enough for a narrow column."""
 
-LONG_RUN = re.compile(rf"\S{{{LONGEST_UNBROKEN + 1},}}")
+LONG_RUN = re.compile(rf"[^{SPACES}]{{{LONGEST_UNBROKEN + 1},}}")
 
-BREAK_POINT = r"\hspace{0pt plus 6554sp}"
-"""A place to break: no width, and a little stretch (0.1 pt, written in TeX's scaled points, as
-inside inline code Sphinx makes the full stop a command) so a line of one long run is justified
-without spacing out the letters of a line that has spaces."""
-INSIDE_WORD = r"\penalty1000"
-"""Before a break point inside a word (between two letters, or before punctuation): a break there
-costs more than one after a slash, a hyphen or a full stop, so that an address breaks where a
-reader expects (``https://|russia-|korea``)."""
-
-
-def break_point(penalised: bool, in_title: bool) -> str:
-    """The break point to write: ``penalised`` inside a word, free after its punctuation.
-
-    In a heading it is hidden from hyperref, whose PDF bookmarks take no glue with stretch and
-    no penalty: it removes each with a warning, and 3,000 of them took 18 s a LaTeX pass.
-    """
-    point = INSIDE_WORD + BREAK_POINT if penalised else BREAK_POINT
-    return rf"\texorpdfstring{{{point}}}{{}}" if in_title else point
+BREAK_POINT = r"\editionbreak{}"
+"""A place to break after a word's punctuation (``https://|russia-|korea``): free."""
+INSIDE_WORD = r"\editionwordbreak{}"
+"""A place to break between two letters, or before punctuation: it costs more."""
+BREAK_MACROS = r"""
+% Break points in runs of characters too long for a line (dialogue_edition.latex): no width, a
+% little stretch (0.1 pt, in scaled points: inside inline code Sphinx makes "." a command), and
+% between letters a penalty; one robust command each, so that a heading's mark and its running
+% head hold one token per break point; nothing in the PDF's bookmarks.
+\DeclareRobustCommand{\editionbreak}{\hspace{0pt plus 6554sp}}
+\DeclareRobustCommand{\editionwordbreak}{\penalty1000\hspace{0pt plus 6554sp}}
+\pdfstringdefDisableCommands{\def\editionbreak{}\def\editionwordbreak{}}
+"""
+"""The LaTeX preamble the break points need (``long_words`` adds it to every document)."""
 
 
 JOINERS = {"\u200d", "\u2060"}
@@ -52,6 +50,11 @@ JOINERS = {"\u200d", "\u2060"}
 def _joined_to_previous(character: str) -> bool:
     """Whether a character belongs with the one before it (a combining accent, a joiner)."""
     return unicodedata.category(character).startswith("M") or character in JOINERS
+
+
+def _keeps_together(character: str) -> bool:
+    """Whether no break may follow ``character``: a joiner, or a no-break or other special space."""
+    return character in JOINERS or unicodedata.category(character) == "Zs"
 
 
 def breakable_pieces(text: str) -> list[str]:
@@ -64,20 +67,21 @@ def breakable_pieces(text: str) -> list[str]:
         position
         for run in LONG_RUN.finditer(text)
         for position in range(run.start() + 1, run.end())
-        if not (_joined_to_previous(text[position]) or text[position - 1] in JOINERS)
+        if not (_joined_to_previous(text[position]) or _keeps_together(text[position - 1]))
+        and unicodedata.category(text[position]) != "Zs"
     ]
     bounds = [0, *cuts, len(text)]
     return [text[start:end] for start, end in itertools.pairwise(bounds)]
 
 
-def with_break_points(text: str, encode: Callable[[str], str], in_title: bool = False) -> str:
+def with_break_points(text: str, encode: Callable[[str], str]) -> str:
     """``text`` through ``encode``, with a break point wherever :func:`breakable_pieces` cuts it."""
     pieces = breakable_pieces(text)
     written = [encode(pieces[0])]
     for before, after in itertools.pairwise(pieces):
         # Free only where punctuation ends and a letter follows: https://|russia-|korea.
         free = not before[-1].isalnum() and after[0].isalnum()
-        written += [break_point(not free, in_title), encode(after)]
+        written += [BREAK_POINT if free else INSIDE_WORD, encode(after)]
     return "".join(written)
 
 
@@ -88,7 +92,7 @@ def latex_text(text: str) -> str:
     and ``R&D 100% #1 a_b`` builds. Safe in running text and in hyperref's PDF strings alike. A
     run of characters too long for a line may break anywhere (:func:`breakable_pieces`).
     """
-    return with_break_points(text, lambda piece: piece.translate(LATEX_SPECIALS), in_title=True)
+    return with_break_points(text, lambda piece: piece.translate(LATEX_SPECIALS))
 
 
 def latex_url(url: str) -> str:

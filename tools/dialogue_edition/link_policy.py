@@ -23,8 +23,15 @@ def scheme_of(url: str) -> str | None:
     return match.group(1).lower() if match else None
 
 
+LONGEST_ADDRESS = 2_000
+"""The most characters an address may have: browsers and servers refuse longer ones, and TeX
+stalled on an address of 100,000."""
+
+
 def link_refusal(url: str) -> str | None:
     """Why a link to ``url`` is refused, or None if it is allowed."""
+    if len(url) > LONGEST_ADDRESS:
+        return f"link to an address of {len(url):,} characters refused (at most {LONGEST_ADDRESS:,})"
     scheme = scheme_of(url)
     if scheme is None or scheme in ALLOWED_SCHEMES:
         return None

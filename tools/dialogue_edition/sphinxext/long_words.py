@@ -19,9 +19,10 @@ from typing import Any
 
 from docutils import nodes
 from sphinx.application import Sphinx
+from sphinx.config import Config
 from sphinx.writers.latex import LaTeXTranslator
 
-from ..latex import LONG_RUN, with_break_points
+from ..latex import BREAK_MACROS, LONG_RUN, with_break_points
 
 
 class EditionLaTeXTranslator(LaTeXTranslator):
@@ -35,9 +36,17 @@ def breakable(translator: LaTeXTranslator, text: str) -> str:
     """``text`` escaped for LaTeX, with break points inside its long runs."""
     if not LONG_RUN.search(text):
         return translator.encode(text)
-    return with_break_points(text, translator.encode, in_title=bool(translator.in_title))
+    return with_break_points(text, translator.encode)
+
+
+def define_break_points(app: Sphinx, config: Config) -> None:
+    """Put the break points' commands in every LaTeX document's preamble."""
+    elements = dict(config.latex_elements)
+    elements["preamble"] = BREAK_MACROS + elements.get("preamble", "")
+    config.latex_elements = elements
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
     app.set_translator("latex", EditionLaTeXTranslator, override=True)
+    app.connect("config-inited", define_break_points)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

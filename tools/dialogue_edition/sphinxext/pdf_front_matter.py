@@ -112,4 +112,6 @@ def running_head(title: str) -> str:
 
 def setup(app: Sphinx) -> dict[str, Any]:
     app.add_builder(PerReportLaTeXBuilder, override=True)
+    # Its LaTeX text may hold break points, whose commands long_words defines.
+    app.setup_extension("dialogue_edition.sphinxext.long_words")
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

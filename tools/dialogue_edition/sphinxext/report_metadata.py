@@ -163,6 +163,8 @@ class ReportListDirective(SphinxDirective):
 
 def setup(app: Sphinx) -> dict[str, Any]:
     app.add_config_value("edition_reports", {}, "env", types=[dict])
+    # Its LaTeX text may hold break points, whose commands long_words defines.
+    app.setup_extension("dialogue_edition.sphinxext.long_words")
     app.add_directive("report-metadata", ReportMetadataDirective)
     app.add_directive("report-list", ReportListDirective)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -39,7 +39,7 @@ from sphinx.errors import SphinxError
 from sphinx.util import logging
 from sphinx_design.icons import sd_icon
 
-from ..data_files import every_path
+from ..data_files import TOO_LONG_WORD, every_path, longest_word_problem
 from ..errors import InputError
 from ..link_policy import link_refusal, scheme_of
 
@@ -171,6 +171,12 @@ def check_page(app: Sphinx, doctree: nodes.document) -> None:
             location=node,
         )
         node.replace_self(nodes.literal(node.astext(), node.astext()) if isinstance(node, nodes.math) else [])
+    for text in list(doctree.findall(nodes.Text)):
+        problem = longest_word_problem(text.astext())
+        if problem:
+            # TeX cannot set such a run (it ran on without end), and no reader reads one.
+            logger.warning("%s", problem, location=text.parent)
+            text.parent.replace(text, nodes.Text(TOO_LONG_WORD.sub("…", text.astext())))
     for icon in list(doctree.findall(sd_icon)):
         # sphinx-design writes an icon role's classes into the SVG unescaped ({octicon}`x;1em;"><…`).
         if svg_markup_runs_script(str(icon.get("svg", ""))):

@@ -154,9 +154,7 @@ def _underlined_word(self: LaTeXTranslator, word: str) -> str:
     The underline is a box, which no line can break: a word too long for a line is boxed in
     pieces, with break points between them (``long_words``).
     """
-    return with_break_points(
-        word, lambda piece: rf"\editionmentionword{{{self.encode(piece)}}}", in_title=bool(self.in_title)
-    )
+    return with_break_points(word, lambda piece: rf"\editionmentionword{{{self.encode(piece)}}}")
 
 
 def depart_mention_latex(self: LaTeXTranslator, node: mention) -> None:
