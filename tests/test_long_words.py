@@ -14,7 +14,7 @@ from types import SimpleNamespace
 
 import pytest
 from dialogue_edition import build as build_module
-from dialogue_edition.build import BuildFailed, Layout, build, compile_latex, copy_project
+from dialogue_edition.build import BuildFailed, Layout, build, compile_latex, copy_project, latex_errors
 from dialogue_edition.data_files import LONGEST_WORD
 from dialogue_edition.latex import LONGEST_UNBROKEN, breakable_pieces, latex_text
 from dialogue_edition.latex_log import failure_place
@@ -138,3 +138,11 @@ def test_a_long_word_of_a_mention_is_underlined_in_pieces_a_line_can_break_betwe
     underlined = _underlined_word(translator, "z" * 3000)
     assert underlined.count(r"\editionmentionword{z}") == 3000
     assert underlined.count(r"\editionwordbreak{}") == 2999
+
+
+def test_an_error_only_the_terminal_saw_is_given_when_the_log_has_none(tmp_path: Path) -> None:
+    log = tmp_path / "book.log"
+    log.write_text("This is XeTeX\n(./book.tex\n", encoding="utf-8")
+    output = "Latexmk: applying rule 'xelatex'...\n! Unable to read an entire line---bufsize=200000.\nLatexmk: Errors\n"
+    assert "! Unable to read an entire line---bufsize=200000." in latex_errors(log, output)
+    assert latex_errors(log) == "no error line found in the log"

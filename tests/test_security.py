@@ -159,6 +159,8 @@ def page_attacks(secret: Path) -> list[tuple[str, str]]:
         ("A run of " + "x" * 3000 + " ends here.", "a word of 3,000 characters without a space"),
         ("## A heading " + "T" * 1001, "a word of 1,001 characters without a space"),
         ("```\n" + "c" * 5000 + "\n```", "a word of 5,000 characters without a space"),
+        # One run in pieces of emphasis is still one run on the line.
+        ("Emphasis " + "x*y*" * 600 + " ends.", "a word of 1,200 characters without a space"),
         ("[a link](https://example.org/" + "a" * 3000 + ")", "link to an address of 3,020 characters refused"),
     ]
 

@@ -208,11 +208,20 @@ def missing_tex_tools() -> list[str]:
     return missing
 
 
-def latex_errors(log: Path) -> str:
-    """The error lines of a LaTeX log (``file:line: message`` with -file-line-error)."""
+def latex_errors(log: Path, output: str = "") -> str:
+    """The error lines of a LaTeX log (``file:line: message`` with -file-line-error).
+
+    Some errors reach only the terminal (a line longer than TeX's buffer, a crash of xelatex):
+    without an error in the log, the last lines of latexmk's ``output`` that say one are given.
+    """
     lines = log.read_text(encoding="utf-8", errors="replace").splitlines() if log.exists() else []
     errors = [line for line in lines if re.match(r"^(!|.*:\d+: )", line)]
+    if not errors:
+        errors = [line for line in output.splitlines() if TERMINAL_ERROR.search(line)][-3:]
     return "\n".join(errors[:10]) or "no error line found in the log"
+
+
+TERMINAL_ERROR = re.compile(r"^!|Unable to read an entire line|Segmentation fault|[Ee]rror")
 
 
 LATEX_SILENT_FAULTS = (
@@ -263,9 +272,8 @@ def compile_latex(texdir: Path, layout: Layout) -> list[Path]:
             if shutil.disk_usage(texdir).free < FULL_DISK:
                 # TeX says only that it cannot write a file, or nothing clear at all.
                 raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(texdir))
-            raise BuildFailed(
-                f"LaTeX failed on {tex.name}{failure_place(tex, layout.docs)}:\n{latex_errors(tex.with_suffix('.log'))}"
-            )
+            errors = latex_errors(tex.with_suffix(".log"), result.stdout)
+            raise BuildFailed(f"LaTeX failed on {tex.name}{failure_place(tex, layout.docs)}:\n{errors}")
         faults = silent_faults(tex.with_suffix(".log"))
         if faults:
             raise BuildFailed(f"LaTeX reported problems in {tex.name}:\n" + "\n".join(faults[:10]))
@@ -302,18 +310,19 @@ def _run_latexmk(tex: Path, layout: Layout) -> subprocess.CompletedProcess[str] 
         tex.name,
     ]
     result: subprocess.CompletedProcess[str] | None
+    # Bytes, decoded after: output cut off mid-character by the kill must not raise.
     with subprocess.Popen(
         command,
         cwd=tex.parent,
         stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
+        stderr=subprocess.STDOUT,
         env=tex_environment(),
         start_new_session=True,
     ) as process:
         try:
-            stdout, stderr = process.communicate(timeout=latex_time_limit(tex))
-            result = subprocess.CompletedProcess(command, process.returncode, stdout, stderr)
+            output, _ = process.communicate(timeout=latex_time_limit(tex))
+            text = output.decode("utf-8", "replace")
+            result = subprocess.CompletedProcess(command, process.returncode, text, "")
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)
             process.communicate()

@@ -171,12 +171,14 @@ def check_page(app: Sphinx, doctree: nodes.document) -> None:
             location=node,
         )
         node.replace_self(nodes.literal(node.astext(), node.astext()) if isinstance(node, nodes.math) else [])
-    for text in list(doctree.findall(nodes.Text)):
-        problem = longest_word_problem(text.astext())
+    for block in _text_blocks(doctree):
+        # TeX cannot set such a run (it ran on without end), and no reader reads one. A block's
+        # whole text is read: "x*y*x*y*…" is one run in several pieces of emphasis.
+        problem = longest_word_problem(block.astext())
         if problem:
-            # TeX cannot set such a run (it ran on without end), and no reader reads one.
-            logger.warning("%s", problem, location=text.parent)
-            text.parent.replace(text, nodes.Text(TOO_LONG_WORD.sub("…", text.astext())))
+            logger.warning("%s", problem, location=block)
+            for text in list(block.findall(nodes.Text)):
+                text.parent.replace(text, nodes.Text(TOO_LONG_WORD.sub("…", text.astext())))
     for icon in list(doctree.findall(sd_icon)):
         # sphinx-design writes an icon role's classes into the SVG unescaped ({octicon}`x;1em;"><…`).
         if svg_markup_runs_script(str(icon.get("svg", ""))):
@@ -207,6 +209,11 @@ def check_page(app: Sphinx, doctree: nodes.document) -> None:
         if refusal:
             logger.warning(refusal, location=node)
             _withdraw(node)
+
+
+def _text_blocks(doctree: nodes.document) -> list[nodes.Element]:
+    """The outermost elements holding text (paragraphs, headings, captions, code …)."""
+    return [node for node in doctree.findall(nodes.TextElement) if not isinstance(node.parent, nodes.TextElement)]
 
 
 LINKS = (nodes.reference, nodes.target)
