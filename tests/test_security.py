@@ -161,6 +161,7 @@ def page_attacks(secret: Path) -> list[tuple[str, str]]:
         ("```\n" + "c" * 5000 + "\n```", "a word of 5,000 characters without a space"),
         # One run in pieces of emphasis is still one run on the line.
         ("Emphasis " + "x*y*" * 600 + " ends.", "a word of 1,200 characters without a space"),
+        ("An {abbr}`RKDF (" + "R" * 1500 + ")` abbreviation.", "a word of 1,500 characters without a space"),
         ("[a link](https://example.org/" + "a" * 3000 + ")", "link to an address of 3,020 characters refused"),
     ]
 

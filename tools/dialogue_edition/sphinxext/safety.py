@@ -174,11 +174,15 @@ def check_page(app: Sphinx, doctree: nodes.document) -> None:
     for block in _text_blocks(doctree):
         # TeX cannot set such a run (it ran on without end), and no reader reads one. A block's
         # whole text is read: "x*y*x*y*…" is one run in several pieces of emphasis.
-        problem = longest_word_problem(block.astext())
+        # An abbreviation's explanation is printed after it in the PDF, but is not its text.
+        explanations = " ".join(str(node.get("explanation", "")) for node in block.findall(nodes.abbreviation))
+        problem = longest_word_problem(block.astext()) or longest_word_problem(explanations)
         if problem:
             logger.warning("%s", problem, location=block)
             for text in list(block.findall(nodes.Text)):
                 text.parent.replace(text, nodes.Text(TOO_LONG_WORD.sub("…", text.astext())))
+            for abbreviation in block.findall(nodes.abbreviation):
+                abbreviation["explanation"] = TOO_LONG_WORD.sub("…", str(abbreviation.get("explanation", "")))
     for icon in list(doctree.findall(sd_icon)):
         # sphinx-design writes an icon role's classes into the SVG unescaped ({octicon}`x;1em;"><…`).
         if svg_markup_runs_script(str(icon.get("svg", ""))):
