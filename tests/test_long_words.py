@@ -142,6 +142,12 @@ def test_a_latex_error_names_the_page_and_paragraph(tmp_path: Path) -> None:
     )
     (texdir / "book.log").write_text("./book.tex:3: Undefined control sequence.\n", encoding="utf-8")
     assert failure_place(tex, docs) == " (near docs/reports/a/close.md, paragraph 3)"
+    # Without -file-line-error TeX gives the line as "l.N"; its warnings wrap at 79 characters.
+    (texdir / "book.log").write_text("! Undefined control sequence.\nl.3 \\undefined\n", encoding="utf-8")
+    assert failure_place(tex, docs) == " (near docs/reports/a/close.md, paragraph 3)"
+    warning = "LaTeX Warning: Reference `x' on page 1 undefined on input line 4."
+    (texdir / "book.log").write_text(f"l.2 Fine.\n{warning[:79]}\n{warning[79:]}\n", encoding="utf-8")
+    assert failure_place(tex, docs) == " (near docs/reports/a/close.md, paragraph 4)"
     (texdir / "book.log").write_text("no line named\n", encoding="utf-8")
     assert failure_place(tex, docs) == ""
 

@@ -47,28 +47,28 @@ JOINERS = {"\u200d", "\u2060"}
 """Characters that join their neighbours (zero-width joiner, word joiner): never broken around."""
 
 
-def _joined_to_previous(character: str) -> bool:
-    """Whether a character belongs with the one before it (a combining accent, a joiner)."""
-    return unicodedata.category(character).startswith("M") or character in JOINERS
-
-
-def _keeps_together(character: str) -> bool:
-    """Whether no break may follow ``character``: a joiner, or a no-break or other special space."""
+def _holds_on(character: str) -> bool:
+    """Whether no break may fall beside ``character``: a joiner, or a no-break or other special space."""
     return character in JOINERS or unicodedata.category(character) == "Zs"
+
+
+def _may_break_between(before: str, after: str) -> bool:
+    """Whether a line may break between two characters of a long run (never before an accent)."""
+    return not (_holds_on(before) or _holds_on(after) or unicodedata.category(after).startswith("M"))
 
 
 def breakable_pieces(text: str) -> list[str]:
     """``text`` cut wherever a line may break inside a run longer than ``LONGEST_UNBROKEN``.
 
     Joining the pieces gives ``text`` back. A cut falls between two characters of a long run, never
-    before a combining mark or around a joiner, so that no letter is split from its accent.
+    before a combining mark or beside a joiner or a no-break space, so that no letter is split from
+    its accent and what is held together stays so.
     """
     cuts = [
         position
         for run in LONG_RUN.finditer(text)
         for position in range(run.start() + 1, run.end())
-        if not (_joined_to_previous(text[position]) or _keeps_together(text[position - 1]))
-        and unicodedata.category(text[position]) != "Zs"
+        if _may_break_between(text[position - 1], text[position])
     ]
     bounds = [0, *cuts, len(text)]
     return [text[start:end] for start, end in itertools.pairwise(bounds)]

@@ -8,6 +8,7 @@ file and the paragraph that TeX was setting.
 
 from __future__ import annotations
 
+import itertools
 import re
 from pathlib import Path
 
@@ -16,9 +17,23 @@ LOG_LINE = re.compile(r"(?:\.tex:(\d+): |^l\.(\d+) |on input line (\d+)\.)", re.
 PARAGRAPH = re.compile(r"p(\d+)")
 
 
+LOG_WIDTH = 79
+"""TeX wraps its log at this many characters (``max_print_line``): a full line goes on below."""
+
+
+def unwrapped(log_text: str) -> str:
+    """A TeX log with its wrapped lines joined again, so that each message is one line."""
+    lines = log_text.split("\n")
+    joined = [lines[0]]
+    for previous, line in itertools.pairwise(lines):
+        wrapped = len(previous) >= LOG_WIDTH or len(previous.encode("utf-8")) >= LOG_WIDTH
+        joined[-1:] = [joined[-1] + line] if wrapped else [joined[-1], line]
+    return "\n".join(joined)
+
+
 def last_line_reached(log: Path) -> int | None:
     """The last line of the ``.tex`` file the log names: where TeX failed, or where it stalled."""
-    text = log.read_text(encoding="utf-8", errors="replace").replace("\n", "") if log.exists() else ""
+    text = unwrapped(log.read_text(encoding="utf-8", errors="replace")) if log.exists() else ""
     numbers = [int(next(group for group in match.groups() if group)) for match in LOG_LINE.finditer(text)]
     return numbers[-1] if numbers else None
 

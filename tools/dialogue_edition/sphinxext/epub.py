@@ -247,23 +247,32 @@ def write_reproducibly(epub: Path, folder: Path, names: Iterable[str]) -> None:
             target.writestr(info, (folder / name).read_bytes())
 
 
-def point_outside_links_to_the_web(page: str, data: bytes, pages: set[str], web: str) -> tuple[bytes, set[str]]:
-    """Send links to pages the book lacks to the web edition; return the page and the files it uses."""
-    tree = etree.ElementTree(etree.fromstring(data, etree.XMLParser(resolve_entities=False)))
-    used, changed = set(), False
+def _local_references(tree: etree._ElementTree, page: str) -> Iterator[tuple[etree._Element, str, str, str]]:
+    """(element, attribute, file in the book, fragment) of each ``href`` and ``src`` naming a file of the book."""
     for element in tree.iter(etree.Element):
         for attribute in ("href", "src"):
             value = element.get(attribute)
             if not value or value.startswith("#") or urlsplit(value).scheme:
                 continue
             path, _, fragment = value.partition("#")
-            target = posixpath.normpath(posixpath.join(posixpath.dirname(page), path))
-            if target.endswith(".xhtml") and target not in pages:
-                address = urljoin(web, target.removesuffix(".xhtml") + ".html")
-                element.set(attribute, f"{address}#{fragment}" if fragment else address)
-                changed = True
-            else:
-                used.add(target)
+            yield element, attribute, posixpath.normpath(posixpath.join(posixpath.dirname(page), path)), fragment
+
+
+def _parse_page(data: bytes) -> etree._ElementTree:
+    return etree.ElementTree(etree.fromstring(data, etree.XMLParser(resolve_entities=False)))
+
+
+def point_outside_links_to_the_web(page: str, data: bytes, pages: set[str], web: str) -> tuple[bytes, set[str]]:
+    """Send links to pages the book lacks to the web edition; return the page and the files it uses."""
+    tree = _parse_page(data)
+    used, changed = set(), False
+    for element, attribute, target, fragment in _local_references(tree, page):
+        if target.endswith(".xhtml") and target not in pages:
+            address = urljoin(web, target.removesuffix(".xhtml") + ".html")
+            element.set(attribute, f"{address}#{fragment}" if fragment else address)
+            changed = True
+        else:
+            used.add(target)
     if changed:
         data = etree.tostring(tree, xml_declaration=True, encoding="utf-8", doctype=tree.docinfo.doctype)
     return data, used
@@ -295,7 +304,7 @@ def files_in_use(folder: Path, referenced: set[str]) -> set[str]:
 
 def page_references(folder: Path, page: str) -> set[str]:
     """The files of the book one page links to or loads (stylesheets, images), by their names in the book."""
-    return point_outside_links_to_the_web(page, (folder / page).read_bytes(), set(), "")[1]
+    return {target for _, _, target, _ in _local_references(_parse_page((folder / page).read_bytes()), page)}
 
 
 def remove_unused_static_files(folder: Path) -> None:

@@ -22,21 +22,14 @@ from sphinx.application import Sphinx
 from sphinx.config import Config
 from sphinx.writers.latex import LaTeXTranslator
 
-from ..latex import BREAK_MACROS, LONG_RUN, with_break_points
+from ..latex import BREAK_MACROS, with_break_points
 
 
 class EditionLaTeXTranslator(LaTeXTranslator):
     """Sphinx's LaTeX writer, with break points in runs of characters too long for a line."""
 
     def visit_Text(self, node: nodes.Text) -> None:
-        self.body.append(breakable(self, node.astext()))
-
-
-def breakable(translator: LaTeXTranslator, text: str) -> str:
-    """``text`` escaped for LaTeX, with break points inside its long runs."""
-    if not LONG_RUN.search(text):
-        return translator.encode(text)
-    return with_break_points(text, translator.encode)
+        self.body.append(with_break_points(node.astext(), self.encode))
 
 
 def define_break_points(app: Sphinx, config: Config) -> None:

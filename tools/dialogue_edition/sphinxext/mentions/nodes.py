@@ -11,8 +11,8 @@ from sphinx.application import Sphinx
 from sphinx.writers.html5 import HTML5Translator
 from sphinx.writers.latex import LaTeXTranslator
 
+from ...data_files import SPACES
 from ...latex import with_break_points
-from ..long_words import breakable
 from .cards import card_html
 from .domain import forum_domain
 
@@ -130,7 +130,7 @@ def visit_mention_latex(self: LaTeXTranslator, node: mention) -> None:
     # A link inside \caption breaks LaTeX (a fragile command in a moving argument): a mention in
     # a caption is plain text in the PDF, its link kept everywhere else.
     if any(isinstance(ancestor, nodes.caption) for ancestor in _ancestors(node)):
-        self.body.append(breakable(self, node.astext()))
+        self.body.append(with_break_points(node.astext(), self.encode))
         raise nodes.SkipNode
     # A mention that links to its glossary entry is underlined word by word (the macros are in
     # conf.py's LaTeX preamble), so that the line still breaks between its words and two
@@ -139,7 +139,7 @@ def visit_mention_latex(self: LaTeXTranslator, node: mention) -> None:
     uri = reference.get("refuri", "") if reference is not None else ""
     if node["kind"] != "agreement" and uri.startswith("%") and "#" in uri:
         # Only ordinary spaces separate words: a no-break space keeps its words together.
-        words = re.split(r"[ \t\r\n]+", node.astext().strip())
+        words = re.split(f"[{SPACES}]+", node.astext().strip())
         underlined = r"\editionmentionspace{}".join(_underlined_word(self, word) for word in words)
         self.body.append(self.hyperlink(uri[1:].replace("#", ":")) + underlined + "}}")
         raise nodes.SkipNode
