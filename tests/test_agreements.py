@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import shutil
+from importlib.metadata import entry_points
 from pathlib import Path
 
 import pytest
@@ -186,3 +187,33 @@ def test_bad_timeline_data_is_reported_at_its_line(bib_copy: Path, old: str, new
     assert failure.value.path == events
     assert message in str(failure.value)
     assert failure.value.line == _line(events, new.strip())
+
+
+def test_every_plugin_a_build_uses_is_registered_once_as_the_installed_one(monkeypatch: pytest.MonkeyPatch) -> None:
+    # pybtex_plugins fills pybtex's and sphinxcontrib-bibtex's stores so that no lookup reads the
+    # installed packages' entry points again (5 ms each): with the entry points gone, every plugin
+    # a build asks for is still found, and it is the class the entry point names.
+    import pybtex.plugin
+    from dialogue_edition import pybtex_plugins
+    from sphinxcontrib.bibtex import plugin as bibtex_plugin
+
+    def installed(group: str, name: str) -> type:
+        for search_group in (group, f"{group}.aliases"):
+            for entry_point in entry_points(group=search_group, name=name):
+                return entry_point.load()
+        raise LookupError(f"{group}.{name}")
+
+    expected = {(group, name): installed(group, name) for group, name in pybtex_plugins.USED_PLUGINS}
+    expected |= pybtex_plugins.OWN_PLUGINS
+    referencing = pybtex_plugins.REFERENCING_GROUP
+    styles = {name: installed(referencing, name) for name in pybtex_plugins.USED_REFERENCING_STYLES}
+    pybtex_plugins.register_referencing_styles()
+
+    def no_lookup(**_: object) -> object:
+        raise AssertionError("an entry-point lookup")
+
+    monkeypatch.setattr(pybtex.plugin, "entry_points", no_lookup)
+    monkeypatch.setattr(bibtex_plugin, "_entry_points", no_lookup)
+    assert {key: pybtex.plugin.find_plugin(*key) for key in expected} == expected
+    assert {name: bibtex_plugin.find_plugin(referencing, name) for name in styles} == styles
+    parse_string(BIB.read_text(encoding="utf-8"), "bibtex")  # a build's first lookup

@@ -25,6 +25,7 @@ from typing import Any
 from urllib.parse import urlencode, urlsplit
 
 import dialogue_edition.search as search_module
+import dialogue_edition.search_parts as search_parts
 import dialogue_edition.search_scratch as search_scratch
 import pytest
 from conftest import FICTIONAL_METADATA, PROJECT_ROOT, require_tool
@@ -438,6 +439,50 @@ def test_a_report_filter_on_the_two_report_site_returns_only_that_reports_pages(
         assert reader.outside == []
         assert reader.errors == []
         reader.context.close()
+
+
+@pytest.fixture(scope="module")
+def site_in_parts(two_reports: Layout, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The two-report site with its index in three parts: the site's own pages, and each report.
+
+    An archive has parts from ten reports on (``search_parts``); one unit per part makes them here.
+    """
+    site = shutil.copytree(two_reports.build / "html", tmp_path_factory.mktemp("parts") / "html")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(search_parts, "UNITS_PER_PART", 1)
+        index_site(site)
+    return site
+
+
+def test_an_index_in_parts_finds_what_one_index_finds(
+    browser: object, two_reports: Layout, site_in_parts: Path
+) -> None:
+    parts = json.loads((site_in_parts / BUNDLE / search_parts.PARTS_FILE).read_text(encoding="utf-8"))["parts"]
+    assert [part["folder"] for part in parts] == ["", "part-1/", "part-2/"]
+    queries = [query for query, _ in QUERIES] + ["Kurbanov", "ferries", "the", "Korea 1992"]
+    with validators.served(two_reports.build / "html") as whole, validators.served(site_in_parts) as in_parts:
+        readers = Reader(browser, whole), Reader(browser, in_parts)
+        requested: list[str] = []
+        readers[1].page.on("request", lambda request: requested.append(request.url))
+        for reader in readers:
+            reader.open()
+        options = "[...document.querySelectorAll('#edition-search-report option')].map(o => o.value)"
+        assert readers[1].page.evaluate(options) == readers[0].page.evaluate(options)
+        different = []
+        for query in queries:
+            one, many = (reader.relative(reader.search(query)) for reader in readers)
+            if one[:1] != many[:1] or sorted(one) != sorted(many):
+                different.append((query, one[:3], many[:3], len(one), len(many)))
+        for label in readers[0].page.evaluate(options)[1:]:
+            one, many = (sorted(reader.relative(reader.search("the", report=label))) for reader in readers)
+            if one != many:
+                different.append((label, len(one), len(many)))
+        assert different == []
+        assert {urlsplit(url).path.split("/")[2] for url in requested if "/part-" in url} == {"part-1", "part-2"}
+        for reader in readers:
+            assert reader.outside == []
+            assert reader.errors == []
+            reader.context.close()
 
 
 # -- The page: accessible, light and dark; the budget ----------------------------------------------

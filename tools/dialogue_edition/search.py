@@ -37,19 +37,22 @@ import shutil
 import time
 from collections import Counter
 from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from html import escape
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from lxml import html as lxml_html
 
-from . import page_furniture
+from . import page_furniture, pagefind_service, search_bundle
+from .file_links import link_or_copy
 from .page_furniture import FURNITURE_CLASSES, drop, has_class, with_any_class
 from .pagefind_service import PagefindService, PagefindServiceError
 from .search_bundle import BundleFormatError, stabilise
 from .search_bundle import read as read_bundle_file
+from .search_parts import PARTS_FILE, IndexPart, part_files, parts_data, published_digests, split_into_parts
 from .search_scratch import place, scratch_folder
 from .work_ahead import usable_cores
 
@@ -60,7 +63,8 @@ SKIPPED_PAGES = {"search.html", "genindex.html", "404.html"}
 REPORT_META = "edition-search-report"
 YEAR_META = "edition-search-year"
 """The report a page belongs to and its year, written into each page by the search_page extension."""
-KEPT_FILES = ("pagefind.js", "pagefind-entry.json")
+ENTRY_FILE = "pagefind-entry.json"
+KEPT_FILES = ("pagefind.js", ENTRY_FILE)
 """Of Pagefind's own files, those the edition's search page uses (besides the index and wasm)."""
 DROPPED = (*FURNITURE_CLASSES, "cite-this", "mentioned-in", "cited-in")
 """What a record never holds: the page furniture (cards, pilcrows, citation labels, Cite controls),
@@ -446,75 +450,162 @@ def records(site: Path, cache: Path | None = None) -> tuple[str, list[Record]]:
     return language, found
 
 
-def _write_index(bundle: Path, language: str, found: list[Record]) -> None:
+def _write_index(bundle: Path, language: str, found: list[Record], *, first: bool = True) -> None:
+    """Pagefind's bundle of ``found`` in ``bundle``; ``first``: with the script and WebAssembly."""
     with PagefindService({"force_language": language}) as service:
         service.add_html_files([(record.html(language), record.url) for record in found])
         service.write_files(bundle)
         # Pagefind answers "written" while its last writes may still be on their way to the disk,
         # and the service stops as soon as its input closes: wait until every file reads whole.
-        for _ in range(WRITE_CHECKS):
-            if bundle_complete(bundle, language):
-                return
-            time.sleep(WRITE_CHECK_INTERVAL)
-    raise SearchIndexFailed(f"Pagefind's files in {bundle} were still incomplete after writing")
+        deadline, interval = time.monotonic() + WRITE_WAIT, FIRST_WRITE_CHECK_INTERVAL
+        while not bundle_complete(bundle, language, first=first):
+            if time.monotonic() > deadline:
+                raise SearchIndexFailed(f"Pagefind's files in {bundle} were still incomplete after writing")
+            time.sleep(interval)
+            interval = min(interval * 2, LAST_WRITE_CHECK_INTERVAL)
 
 
-WRITE_CHECKS = 200
-WRITE_CHECK_INTERVAL = 0.05
+WRITE_WAIT = 10.0
+"""How long Pagefind's files may take to read whole after it answered "written" (seconds)."""
+FIRST_WRITE_CHECK_INTERVAL = 0.002
+LAST_WRITE_CHECK_INTERVAL = 0.05
+"""The checks start often (the last writes usually land within milliseconds) and slow down."""
 
 
-def bundle_complete(bundle: Path, language: str) -> bool:
-    """Whether every file the bundle's entry and metadata name is there and reads whole."""
+def _named_files(bundle: Path, language: str, *, first: bool) -> list[Path]:
+    """The files a bundle's entry and metadata name (``first``: and the WebAssembly and script)."""
+    entry = json.loads((bundle / ENTRY_FILE).read_text(encoding="utf-8"))
+    # [version, pages [[fragment, words]], chunks [[from, to, index]], filters [[name, file]], ...]
+    meta: Any = read_bundle_file(bundle / f"pagefind.{entry['languages'][language]['hash']}.pf_meta")
+    named = [bundle / "fragment" / f"{page[0]}.pf_fragment" for page in meta[1]]
+    named += [bundle / "index" / f"{chunk[2]}.pf_index" for chunk in meta[2]]
+    named += [bundle / "filter" / f"{item[1]}.pf_filter" for item in meta[3]]
+    return [*named, bundle / f"wasm.{language}.pagefind", bundle / "pagefind.js"] if first else named
+
+
+NAMED_FILE_PROBLEMS = (OSError, EOFError, ValueError, KeyError, IndexError, TypeError, BundleFormatError)
+
+
+def bundle_complete(bundle: Path, language: str, *, first: bool = True) -> bool:
+    """Whether every file the bundle's entry and metadata name is there and reads whole.
+
+    ``first``: also the WebAssembly and the script, which only the index's first part has.
+    """
     try:
-        entry = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
-        # [version, pages [[fragment, words]], chunks [[from, to, index]], filters [[name, file]], ...]
-        meta: Any = read_bundle_file(bundle / f"pagefind.{entry['languages'][language]['hash']}.pf_meta")
-        named = [bundle / "fragment" / f"{page[0]}.pf_fragment" for page in meta[1]]
-        named += [bundle / "index" / f"{chunk[2]}.pf_index" for chunk in meta[2]]
-        named += [bundle / "filter" / f"{item[1]}.pf_filter" for item in meta[3]]
-        for path in [*named, bundle / f"wasm.{language}.pagefind"]:
-            gzip.decompress(path.read_bytes())
-        script = (bundle / "pagefind.js").read_bytes()
-    except (OSError, EOFError, ValueError, KeyError, IndexError, TypeError, BundleFormatError):
+        for path in _named_files(bundle, language, first=first):
+            if path.suffix == ".js":
+                if b"export{" not in path.read_bytes()[-400:]:
+                    return False
+            else:
+                gzip.decompress(path.read_bytes())
+    except NAMED_FILE_PROBLEMS:
         return False
-    return b"export{" in script[-400:]
+    return True
+
+
+def part_present(bundle: Path, language: str, *, first: bool) -> bool:
+    """Whether a published part has every file its entry and metadata name.
+
+    A published bundle was read whole before it was placed, and its files are never written
+    again: that they are all there is enough to reuse them.
+    """
+    try:
+        return all(path.is_file() for path in _named_files(bundle, language, first=first))
+    except NAMED_FILE_PROBLEMS:
+        return False
+
+
+def _writer_version() -> str:
+    """What, besides its records, a part's bytes come from: this code and Pagefind's version."""
+    digest = hashlib.sha256(CACHE_VERSION.encode())
+    for module in (search_bundle.__file__, pagefind_service.__file__):
+        digest.update(Path(module).read_bytes())
+    try:
+        pagefind = version("pagefind_bin")
+    except PackageNotFoundError:
+        pagefind = str(pagefind_service.pagefind_executable())
+    return f"{digest.hexdigest()}:pagefind {pagefind}"
 
 
 def index_site(site: Path, cache: Path | None = None, previous: Path | None = None) -> int:
     """Write the search index of the built site into ``site/pagefind/``; return the records indexed.
 
-    The bundle is rebuilt from scratch each time (the site is staged, so a failure leaves the
-    published one as it was); only the files the search page uses are kept. ``cache``, a file
-    outside the site, keeps what each page gave the last build, so that only pages that changed
-    are read again. ``previous``, the published site's bundle, lends the files that did not
-    change (``search_scratch``).
+    The index is in parts (``search_parts``): a part whose digest the published bundle
+    ``previous`` lists is linked from there, the others are written by Pagefind (the site is
+    staged, so a failure leaves the published one as it was); only the files the search page
+    uses are kept. ``cache``, a file outside the site, keeps what each page gave the last build,
+    so that only pages that changed are read again. Written parts also share the files that did
+    not change with ``previous`` (``search_scratch``).
     """
     language, found = records(site, cache)
+    parts = split_into_parts(found, language, _writer_version())
     bundle = site / BUNDLE
     shutil.rmtree(bundle, ignore_errors=True)
-    with scratch_folder(previous) as scratch:
-        written = scratch / BUNDLE if scratch else bundle
-        try:
-            _write_index(written, language, found)
-        except PagefindServiceError as error:
-            raise SearchIndexFailed(f"Pagefind could not index {site}: {error}") from error
-        try:
-            stabilise(written, language)
-        except (BundleFormatError, OSError, KeyError, ValueError) as error:
-            raise SearchIndexFailed(
-                f"search index: Pagefind's bundle could not be made reproducible: {error}"
-            ) from None
-        _keep_used_files(written, language)
-        if scratch:
-            place(written, bundle, previous)
+    published = published_digests(previous)
+    unchanged = [
+        part
+        for part in parts
+        if previous
+        and published.get(part.folder) == part.digest
+        and part_present(previous / part.folder, language, first=not part.folder)
+    ]
+    for part in unchanged:
+        _link_part(cast(Path, previous) / part.folder, bundle / part.folder)
+    reused = {part.folder for part in unchanged}
+    changed = [part for part in parts if part.folder not in reused]
+    if changed:
+        _write_parts(changed, bundle, language, previous)
+    (bundle / PARTS_FILE).write_text(json.dumps(parts_data(parts), separators=(",", ":")), encoding="utf-8")
     return len(found)
 
 
-def _keep_used_files(bundle: Path, language: str) -> None:
-    """Remove Pagefind's files the search page does not use (other UIs, other languages' code)."""
+def _link_part(published: Path, target: Path) -> None:
+    """A published part's files, linked into ``target``: its bytes are what this build would write."""
+    for path in part_files(published):
+        destination = target / path.relative_to(published)
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        link_or_copy(path, destination)
+
+
+def _write_parts(parts: list[IndexPart], bundle: Path, language: str, previous: Path | None) -> None:
+    """Write the parts with Pagefind, each made reproducible and kept to the files the search page uses.
+
+    Pagefind reads one service's records one after another: several parts (a cold build of an
+    archive) are written by one service each, as many at once as there are cores.
+    """
+    with scratch_folder(previous) as scratch:
+        written = scratch / BUNDLE if scratch else bundle
+        if len(parts) > 1 and usable_cores() > 1:
+            with ThreadPoolExecutor(max_workers=usable_cores()) as pool:
+                list(pool.map(lambda part: _write_part(part, written, language), parts))
+        else:
+            for part in parts:
+                _write_part(part, written, language)
+        if scratch:
+            place(written, bundle, previous)
+
+
+def _write_part(part: IndexPart, written: Path, language: str) -> None:
+    folder = written / part.folder
+    try:
+        _write_index(folder, language, part.records, first=not part.folder)
+    except PagefindServiceError as error:
+        raise SearchIndexFailed(f"Pagefind could not index {written.parent}: {error}") from error
+    try:
+        stabilise(folder, language)
+    except (BundleFormatError, OSError, KeyError, ValueError) as error:
+        raise SearchIndexFailed(f"search index: Pagefind's bundle could not be made reproducible: {error}") from None
+    _keep_used_files(folder, language, first=not part.folder)
+
+
+def _keep_used_files(bundle: Path, language: str, *, first: bool = True) -> None:
+    """Remove Pagefind's files the search page does not use (other UIs, other languages' code).
+
+    A part other than the first keeps only its index: the search page runs the first's script.
+    """
     for path in bundle.iterdir():
-        keep = path.is_dir() or path.name in KEPT_FILES or path.suffix == ".pf_meta"
-        if path.name.startswith("wasm."):
-            keep = path.name == f"wasm.{language}.pagefind"
-        if not keep:
+        if path.is_dir():
+            continue
+        used = (*KEPT_FILES, f"wasm.{language}.pagefind") if first else (ENTRY_FILE,)
+        if not (path.name in used or path.suffix == ".pf_meta"):
             path.unlink()

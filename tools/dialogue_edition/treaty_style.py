@@ -1,10 +1,10 @@
 """A pybtex style for agreements between states, labelled and sorted by their date of signature.
 
 sphinxcontrib-bibtex formats entries with pybtex styles; the stock ones know books and
-articles, so an agreement would read like a book with a missing author. :func:`register_plugins`
-registers these plugins with pybtex under ``pybtex.style.formatting`` (``agreement``),
-``pybtex.style.labels`` (``year``) and ``pybtex.style.sorting`` (``date``) when the Sphinx
-extension loads: at run time, so a plain checkout finds them without installed entry points.
+articles, so an agreement would read like a book with a missing author. ``pybtex_plugins``
+registers these styles with pybtex under ``pybtex.style.formatting`` (``agreement``),
+``pybtex.style.labels`` (``year``) and ``pybtex.style.sorting`` (``date``) at run time, so a
+plain checkout finds them without installed entry points.
 
 A reference reads: *Title* (kind). Signed at Place, 7 July 1884 (note). Parties: ....
 Signatories: .... Note. Sources: ....
@@ -14,10 +14,8 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from importlib.metadata import entry_points
 
 from pybtex.database import Entry
-from pybtex.plugin import register_plugin
 from pybtex.richtext import Text
 from pybtex.style.formatting import BaseStyle, toplevel
 from pybtex.style.labels import BaseLabelStyle
@@ -73,48 +71,3 @@ class AgreementStyle(BaseStyle):
             optional[sentence[field("note")]],
             sentence[join["Sources: ", field("sources")]],
         ]
-
-
-PLUGINS = {
-    "pybtex.style.formatting": ("agreement", AgreementStyle),
-    "pybtex.style.labels": ("year", YearLabelStyle),
-    "pybtex.style.sorting": ("date", DateSortingStyle),
-}
-
-
-def register_plugins() -> None:
-    """Make the styles known to pybtex by name (``bibtex_default_style = "agreement"``).
-
-    ``force``: these classes win over any entry point an earlier install may have left behind.
-    """
-    for group, (name, plugin) in PLUGINS.items():
-        register_plugin(group, name, plugin, force=True)
-    register_used_plugins()
-
-
-USED_PLUGINS = (
-    ("pybtex.database.input", "bibtex"),
-    ("pybtex.database.output", "bibtex"),
-    ("pybtex.backends", "docutils"),
-    ("pybtex.backends", "plaintext"),
-    ("pybtex.style.names", "plain"),
-    ("pybtex.style.names", "last"),
-)
-"""The installed pybtex plugins a build looks up by name (the .bib parser and writer, the output
-backends, the name styles)."""
-
-
-def register_used_plugins() -> None:
-    """Register the installed plugins a build uses, found in one pass over the entry points.
-
-    pybtex looks a plugin up in the installed packages' entry points each time it is asked for
-    one, unless it was registered at run time: a one-report build asked 30 times (a quarter of a
-    second of its start-up). Registering them once gives pybtex the same classes.
-    """
-    installed = entry_points()
-    for group, name in USED_PLUGINS:
-        for search_group in (group, f"{group}.aliases"):
-            found = installed.select(group=search_group, name=name)
-            if found:
-                register_plugin(search_group, name, next(iter(found)).load(), force=True)
-                break

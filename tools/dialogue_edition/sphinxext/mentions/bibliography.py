@@ -12,8 +12,8 @@ from pybtex.database import BibliographyData
 from sphinx.application import Sphinx
 
 from ...agreements import parse
+from ...pybtex_plugins import register_referencing_styles
 from ...registry import AGREEMENTS_FILE
-from ...treaty_style import register_plugins
 from .domain import cite_domain, forum_domain
 from .nodes import folded, latex_anchor, mention_backrefs
 
@@ -62,5 +62,5 @@ def decorate_citations(app: Sphinx, doctree: nodes.document, docname: str) -> No
 
 def setup(app: Sphinx) -> None:
     """Register the agreements' pybtex styles; decorate the bibliography before the back-references are filled in."""
-    register_plugins()
+    register_referencing_styles()
     app.connect("doctree-resolved", decorate_citations, priority=400)

@@ -14,6 +14,7 @@
   const FILTERS = ["kind", "report", "person", "organisation", "year"];
   const PAGE = 10;
   const CHECKED_WORDS = 8; // query words checked one by one (each costs a search and an excerpt)
+  const PART = "edition-part"; // the filter naming the part of the index a page is in
   const $ = (id) => document.getElementById(id);
   const url = (attribute) => new URL(script.getAttribute(attribute), document.baseURI);
   const siteRoot = new URL(".", url("data-sphinx-index"));
@@ -52,16 +53,33 @@
     return row[b.length];
   }
 
+  /* The index's parts after the first (dialogue_edition.search_parts): their folders' addresses. */
+  async function otherParts() {
+    const listing = new URL("edition-parts.json", url("data-bundle"));
+    const response = await fetch(listing);
+    if (!response.ok) throw new Error(`${listing}: ${response.status}`);
+    const { parts } = await response.json();
+    return parts.slice(1).map((part) => new URL(part.folder, listing).pathname);
+  }
+
   async function pagefindSearch() {
-    const pagefind = await import(url("data-bundle").href);
+    const [pagefind, parts] = await Promise.all([import(url("data-bundle").href), otherParts()]);
     // No web worker (one file less to download); the metadata (titles, kinds, report titles) is
-    // for showing, not for ranking: the records' own weighted words rank them.
-    await pagefind.options({
-      noWorker: true,
+    // for showing, not for ranking: the records' own weighted words rank them. Every part is
+    // searched with the same options (Pagefind gives a merged part only those it is handed).
+    const options = {
       baseUrl: "/",
       excerptLength: 24,
       ranking: { metaWeights: { title: 0, kind: 0, context: 0, names: 0 } },
-    });
+    };
+    // An index in parts: each part's pages carry a filter naming their part, so that a word can be
+    // checked part by part (find, below). All at once: each part's entry and metadata are two
+    // requests, and an archive has dozens.
+    const inParts = parts.length > 0;
+    await pagefind.options({ noWorker: true, ...options, ...(inParts ? { mergeFilter: { [PART]: "0" } } : {}) });
+    await Promise.all(
+      parts.map((part, number) => pagefind.mergeIndex(part, { ...options, mergeFilter: { [PART]: String(number + 1) } })),
+    );
     const form = $("edition-search-form");
     const input = $("edition-search-q");
     const status = $("edition-search-status");
@@ -151,26 +169,44 @@
     }
 
     /*
+     * The hits of one word that hold it as typed. In one index, its first hit shows whether the
+     * word is indexed or Pagefind answered with a shorter one. An index in parts answers part by
+     * part, each with its own words: a part that lacks the word answers with a shorter one even
+     * when another part has it, so each part that answers is checked on its own first hit.
+     */
+    async function typedHits(word, filters) {
+      const response = await searchOnce(word, { filters });
+      const hits = response.results.filter((result) => result.words.length);
+      if (!inParts) return (await foundAsTyped(word, response.results)) ? hits : [];
+      const typed = new Set();
+      for (const [part, count] of Object.entries(response.filters[PART] || {})) {
+        if (!count) continue;
+        const own = (await searchOnce(word, { filters: { ...filters, [PART]: part } })).results;
+        if (await foundAsTyped(word, own)) own.forEach((result) => typed.add(result.id));
+      }
+      return hits.filter((result) => typed.has(result.id));
+    }
+
+    /*
      * The hits of a query on the records' own words. Pagefind also matches the words of the
      * metadata shown with a hit (its title, the report's title): a paragraph is not found by
-     * words it does not hold, so a hit must hold every word of the query. Returns the hits,
-     * and the query words found nowhere (misspelt, or only in titles), for "did you mean".
+     * words it does not hold, so a hit must hold every word of the query, as typed. Returns the
+     * hits, and the query words found nowhere (misspelt, or only in titles), for "did you mean".
+     * A phrase in quotes, or a long passage, is narrow enough as it is: in one index its hits
+     * are taken as they are; in parts, each word is still checked (a part may lack some).
      */
     async function find(query, filters) {
       const all = (await searchOnce(query || null, { filters })).results;
       if (!query) return { results: all, unknown: [] };
       let results = all.filter((result) => result.words.length);
       const words = [...new Set(query.split(/\s+/).filter((word) => /[\p{L}\p{N}]/u.test(word)))];
-      // A phrase in quotes is matched as written; a long passage is narrow enough as it is.
-      if (/["“”]/.test(query) || words.length > CHECKED_WORDS) return { results, unknown: [] };
+      const passage = /["“”]/.test(query) || words.length > CHECKED_WORDS;
+      if (passage && !inParts) return { results, unknown: [] };
       const checked = [];
-      for (const word of words) {
-        const own = words.length === 1 ? all : (await searchOnce(word, { filters })).results;
-        checked.push({ word, own, found: await foundAsTyped(word, own) });
-      }
-      const unknown = checked.filter((check) => !check.found).map((check) => check.word);
-      for (const { own } of words.length > 1 ? checked : []) {
-        const holding = new Set(own.filter((result) => result.words.length).map((result) => result.id));
+      for (const word of words) checked.push({ word, hits: await typedHits(word, filters) });
+      const unknown = passage ? [] : checked.filter((check) => !check.hits.length).map((check) => check.word);
+      for (const { hits } of checked) {
+        const holding = new Set(hits.map((result) => result.id));
         results = results.filter((result) => holding.has(result.id));
       }
       return { results: unknown.length ? [] : results, unknown };

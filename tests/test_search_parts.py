@@ -1,0 +1,158 @@
+"""The search index in parts (``dialogue_edition.search_parts``): an edit rewrites only its report's part.
+
+Small sites made of a few HTML pages, indexed by Pagefind itself: which records go into which
+part, which files an edit writes again and which it links from the published index, and that the
+result is the index a clean build writes, byte for byte.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import dialogue_edition.search as search_module
+import dialogue_edition.search_parts as search_parts
+import pytest
+from dialogue_edition.search import BUNDLE, Record, index_site
+from dialogue_edition.search_parts import PARTS_FILE, SITE_UNIT, split_into_parts, unit_of
+
+WRITER = "test"
+
+
+def _records(urls: list[str]) -> list[Record]:
+    return [Record(url, url, "Report text") for url in urls]
+
+
+def test_a_record_belongs_to_its_report_or_to_the_site() -> None:
+    assert unit_of("reports/a-report/close.html#p3") == "reports/a-report"
+    assert unit_of("reports/a-report/index.html") == "reports/a-report"
+    assert unit_of("people.html#person-x") == SITE_UNIT
+    assert unit_of("reports/index.html#p1") == SITE_UNIT  # a page of the folder itself, not of a report
+
+
+def test_a_small_site_is_one_part_in_the_site_order() -> None:
+    urls = ["agreements.html#a", "reports/b/x.html#p1", "people.html#p", "reports/a/y.html#p1", "timeline.html#e"]
+    parts = split_into_parts(_records(urls), "en", WRITER)
+    assert [part.folder for part in parts] == [""]
+    assert [record.url for record in parts[0].records] == urls
+
+
+def test_a_large_site_has_a_part_of_its_own_pages_then_parts_of_reports(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(search_parts, "UNITS_PER_PART", 2)
+    urls = [f"reports/r{number}/page.html#p{paragraph}" for number in (5, 1, 4, 2, 3) for paragraph in (1, 2)]
+    urls.insert(3, "people.html#person-x")
+    parts = split_into_parts(_records(urls), "en", WRITER)
+    assert [part.folder for part in parts] == ["", "part-1", "part-2", "part-3"]
+    assert [[record.url.split("/")[1] for record in part.records] for part in parts[1:]] == [
+        ["r1", "r1", "r2", "r2"],
+        ["r4", "r4", "r3", "r3"],  # reports 3 and 4 together, in the order of the site's records
+        ["r5", "r5"],
+    ]
+    assert [record.url for record in parts[0].records] == ["people.html#person-x"]
+
+
+def test_a_part_digest_changes_with_its_records_and_only_with_them() -> None:
+    urls = ["people.html#a", "reports/r1/page.html#p1"]
+    before = split_into_parts(_records(urls), "en", WRITER)[0].digest
+    assert split_into_parts(_records(urls), "en", WRITER)[0].digest == before
+    changed = _records(urls)
+    changed[1].add("One more word.")
+    assert split_into_parts(changed, "en", WRITER)[0].digest != before
+    assert split_into_parts(_records(urls), "en", "another writer")[0].digest != before
+    assert split_into_parts(_records(urls), "ko", WRITER)[0].digest != before
+
+
+def _page(words: str) -> str:
+    return (
+        '<html lang="en"><body><article role="main"><h1>Page</h1>'
+        f'<p><span class="target" id="p1"></span>{words}</p></article></body></html>'
+    )
+
+
+def _site(folder: Path, words: dict[str, str]) -> Path:
+    for name, text in words.items():
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_text(_page(text), encoding="utf-8")
+    return folder
+
+
+def _files(bundle: Path) -> dict[str, bytes]:
+    return {path.relative_to(bundle).as_posix(): path.read_bytes() for path in bundle.rglob("*") if path.is_file()}
+
+
+PAGES = {
+    "people.html": "Glossary words.",
+    "reports/first/page.html": "Words of the first report.",
+    "reports/second/page.html": "Words of the second report.",
+    "reports/third/page.html": "Words of the third report.",
+}
+
+
+def _written_parts(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The folders Pagefind writes a part into from now on (relative to the bundle, ``""`` the first)."""
+    written: list[str] = []
+    original = search_module._write_index
+
+    def write(bundle: Path, language: str, found: list[Record], *, first: bool = True) -> None:
+        written.append("" if first else bundle.name)
+        original(bundle, language, found, first=first)
+
+    monkeypatch.setattr(search_module, "_write_index", write)
+    return written
+
+
+def test_an_edit_writes_only_its_reports_part_and_equals_a_clean_index(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(search_parts, "UNITS_PER_PART", 1)
+    site = _site(tmp_path / "site", PAGES)
+    written = _written_parts(monkeypatch)
+    index_site(site)
+    assert written == ["", "part-1", "part-2", "part-3"]
+    parts = json.loads((site / BUNDLE / PARTS_FILE).read_text(encoding="utf-8"))["parts"]
+    assert [part["folder"] for part in parts] == ["", "part-1/", "part-2/", "part-3/"]
+    assert not (site / BUNDLE / "part-1" / "pagefind.js").exists()  # the first part's script runs them all
+    published = shutil.copytree(site / BUNDLE, tmp_path / "published")
+
+    written.clear()
+    _site(site, {"reports/second/page.html": "Other words of the second report."})
+    index_site(site, previous=published)
+    assert written == ["part-2"]
+    bundle = site / BUNDLE
+    for name in ("pagefind.js", "part-1/pagefind-entry.json", "part-3/pagefind-entry.json"):
+        assert (bundle / name).stat().st_ino == (published / name).stat().st_ino, name  # linked
+    edited = _files(bundle)
+    assert edited != _files(published)
+
+    shutil.rmtree(bundle)
+    index_site(site)
+    assert _files(bundle) == edited  # the clean build's index, byte for byte
+
+
+def test_a_published_part_with_a_missing_file_is_written_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(search_parts, "UNITS_PER_PART", 1)
+    site = _site(tmp_path / "site", PAGES)
+    index_site(site)
+    clean = _files(site / BUNDLE)
+    published = shutil.copytree(site / BUNDLE, tmp_path / "published")
+    next((published / "part-2" / "fragment").iterdir()).unlink()
+    written = _written_parts(monkeypatch)
+    index_site(site, previous=published)
+    assert written == ["part-2"]
+    assert _files(site / BUNDLE) == clean
+
+
+def test_a_published_parts_file_that_does_not_parse_reuses_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(search_parts, "UNITS_PER_PART", 1)
+    site = _site(tmp_path / "site", PAGES)
+    index_site(site)
+    clean = _files(site / BUNDLE)
+    published = shutil.copytree(site / BUNDLE, tmp_path / "published")
+    (published / PARTS_FILE).write_text('{"parts": [{"folder": 3}', encoding="utf-8")
+    written = _written_parts(monkeypatch)
+    index_site(site, previous=published)
+    assert written == ["", "part-1", "part-2", "part-3"]
+    assert _files(site / BUNDLE) == clean
