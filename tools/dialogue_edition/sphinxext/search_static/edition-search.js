@@ -178,12 +178,12 @@
       const response = await searchOnce(word, { filters });
       const hits = response.results.filter((result) => result.words.length);
       if (!inParts) return (await foundAsTyped(word, response.results)) ? hits : [];
-      const typed = new Set();
-      for (const [part, count] of Object.entries(response.filters[PART] || {})) {
-        if (!count) continue;
-        const own = (await searchOnce(word, { filters: { ...filters, [PART]: part } })).results;
-        if (await foundAsTyped(word, own)) own.forEach((result) => typed.add(result.id));
-      }
+      const answering = Object.entries(response.filters[PART] || {}).filter(([, count]) => count > 0);
+      const owns = [];
+      for (const [part] of answering) owns.push((await searchOnce(word, { filters: { ...filters, [PART]: part } })).results);
+      // The searches one at a time (searchOnce); their first hits' excerpts all at once.
+      const found = await Promise.all(owns.map((own) => foundAsTyped(word, own)));
+      const typed = new Set(owns.filter((_, number) => found[number]).flatMap((own) => own.map((result) => result.id)));
       return hits.filter((result) => typed.has(result.id));
     }
 
