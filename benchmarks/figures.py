@@ -17,6 +17,7 @@
 from __future__ import annotations
 
 import itertools
+import json
 import math
 import shutil
 import sys
@@ -198,7 +199,9 @@ def search_size(bench: Bench, project: Path, reports: int) -> Figures:
         run = ours(bench, project, "html", remove(project / "build"), f"search-{reports}").run_once(bench.env)
         progress(f"HTML cold, {count(reports)}, for the search figure: {run.wall_s:.2f} s ({run.cpu_s:.2f} s CPU)")
     figures: Figures = {
-        "fragments": sum(1 for _ in (site / "pagefind").glob("fragment/*")),
+        # Every part's fragments (dialogue_edition.search_parts): one per record.
+        "fragments": sum(1 for _ in (site / "pagefind").glob("**/fragment/*")),
+        "parts": len(json.loads((site / "pagefind" / "edition-parts.json").read_text(encoding="utf-8"))["parts"]),
         "queries": list(SEARCH_QUERIES),
     }
     for query in SEARCH_QUERIES:

@@ -224,12 +224,11 @@ def search_section(results: Figures) -> list[str]:
         if search and "error" not in search:
             for query in search.get("queries", []):
                 figures = search[query]
-                rows.append(
-                    (size["reports"], search["fragments"], query, figures["stored_kb"], figures["transferred_kb"])
-                )
+                kb = (figures["stored_kb"], figures["transferred_kb"])
+                rows.append((size["reports"], search.get("parts", 1), search["fragments"], query, *kb))
     if not rows:
         return []
-    header = ("reports", "index fragments", "query", "stored kB", "transferred kB (gzip)")
+    header = ("reports", "index parts", "index fragments", "query", "stored kB", "transferred kB (gzip)")
     return [
         "## Search (issue 16)",
         "",
