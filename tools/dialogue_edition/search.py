@@ -577,20 +577,21 @@ def _write_parts(parts: list[IndexPart], bundle: Path, language: str, previous: 
         written = scratch / BUNDLE if scratch else bundle
         if len(parts) > 1 and usable_cores() > 1:
             with ThreadPoolExecutor(max_workers=usable_cores()) as pool:
-                list(pool.map(lambda part: _write_part(part, written, language), parts))
+                list(pool.map(lambda part: _write_part(part, written, language, bundle.parent), parts))
         else:
             for part in parts:
-                _write_part(part, written, language)
+                _write_part(part, written, language, bundle.parent)
         if scratch:
             place(written, bundle, previous)
 
 
-def _write_part(part: IndexPart, written: Path, language: str) -> None:
+def _write_part(part: IndexPart, written: Path, language: str, site: Path) -> None:
+    """One part of the index into ``written`` (Pagefind's output folder), for ``site``'s messages."""
     folder = written / part.folder
     try:
         _write_index(folder, language, part.records, first=not part.folder)
     except PagefindServiceError as error:
-        raise SearchIndexFailed(f"Pagefind could not index {written.parent}: {error}") from error
+        raise SearchIndexFailed(f"Pagefind could not index {site}: {error}") from error
     try:
         stabilise(folder, language)
     except (BundleFormatError, OSError, KeyError, ValueError) as error:
