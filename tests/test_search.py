@@ -441,26 +441,42 @@ def test_a_report_filter_on_the_two_report_site_returns_only_that_reports_pages(
         reader.context.close()
 
 
+NEAR_WORDS = {"sakhalin-test": "Ferries to Sakhalin.", "sakha-test": "The Republic of Sakha."}
+"""Two reports of one page each, added to the two-report site: a word in one, the word it starts
+with in the other. In parts, the part without "Sakhalin" answers it with "Sakha"."""
+
+
 @pytest.fixture(scope="module")
-def site_in_parts(two_reports: Layout, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The two-report site with its index in three parts: the site's own pages, and each report.
+def sites_compared(two_reports: Layout, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """The two-report site and two one-page reports, indexed whole and in five parts (one a unit).
 
     An archive has parts from ten reports on (``search_parts``); one unit per part makes them here.
     """
-    site = shutil.copytree(two_reports.build / "html", tmp_path_factory.mktemp("parts") / "html")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(search_parts, "UNITS_PER_PART", 1)
-        index_site(site)
-    return site
+    folder = tmp_path_factory.mktemp("parts")
+    sites = []
+    for name, units in (("whole", search_parts.UNITS_PER_PART), ("in-parts", 1)):
+        site = shutil.copytree(two_reports.build / "html", folder / name)
+        for slug, words in NEAR_WORDS.items():
+            (site / "reports" / slug).mkdir()
+            (site / "reports" / slug / "index.html").write_text(
+                '<html lang="en"><body><article role="main"><h1>A test page</h1>'
+                f'<p><span class="target" id="p1"></span>{words}</p></article></body></html>',
+                encoding="utf-8",
+            )
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(search_parts, "UNITS_PER_PART", units)
+            index_site(site)
+        sites.append(site)
+    return sites[0], sites[1]
 
 
-def test_an_index_in_parts_finds_what_one_index_finds(
-    browser: object, two_reports: Layout, site_in_parts: Path
-) -> None:
+def test_an_index_in_parts_finds_what_one_index_finds(browser: object, sites_compared: tuple[Path, Path]) -> None:
+    whole_site, site_in_parts = sites_compared
     parts = json.loads((site_in_parts / BUNDLE / search_parts.PARTS_FILE).read_text(encoding="utf-8"))["parts"]
-    assert [part["folder"] for part in parts] == ["", "part-1/", "part-2/"]
-    queries = [query for query, _ in QUERIES] + ["Kurbanov", "ferries", "the", "Korea 1992"]
-    with validators.served(two_reports.build / "html") as whole, validators.served(site_in_parts) as in_parts:
+    assert [part["folder"] for part in parts] == ["", "part-1/", "part-2/", "part-3/", "part-4/"]
+    queries = [query for query, _ in QUERIES] + ["Kurbanov", "ferries", "the", "Korea 1992", "Sakhalin", "Sakha"]
+    queries += ['"the future of Russia"', "the future of relations between Russia and Korea in the Sakhalin region"]
+    with validators.served(whole_site) as whole, validators.served(site_in_parts) as in_parts:
         readers = Reader(browser, whole), Reader(browser, in_parts)
         requested: list[str] = []
         readers[1].page.on("request", lambda request: requested.append(request.url))
@@ -477,8 +493,11 @@ def test_an_index_in_parts_finds_what_one_index_finds(
             one, many = (sorted(reader.relative(reader.search("the", report=label))) for reader in readers)
             if one != many:
                 different.append((label, len(one), len(many)))
+        assert readers[1].relative(readers[1].search("Sakhalin")) == ["reports/sakhalin-test/index.html#p1"]
         assert different == []
-        assert {urlsplit(url).path.split("/")[2] for url in requested if "/part-" in url} == {"part-1", "part-2"}
+        assert {urlsplit(url).path.split("/")[2] for url in requested if "/part-" in url} == {
+            f"part-{number}" for number in range(1, 5)
+        }
         for reader in readers:
             assert reader.outside == []
             assert reader.errors == []

@@ -156,3 +156,62 @@ def test_a_published_parts_file_that_does_not_parse_reuses_nothing(
     index_site(site, previous=published)
     assert written == ["", "part-1", "part-2", "part-3"]
     assert _files(site / BUNDLE) == clean
+
+
+def test_a_site_whose_own_pages_give_no_records_starts_with_reports(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Pagefind writes no index for no records: the first part is then the first reports'.
+    monkeypatch.setattr(search_parts, "UNITS_PER_PART", 1)
+    parts = split_into_parts(_records(["reports/a/page.html#p1", "reports/b/page.html#p1"]), "en", WRITER)
+    assert [(part.folder, [record.url for record in part.records]) for part in parts] == [
+        ("", ["reports/a/page.html#p1"]),
+        ("part-1", ["reports/b/page.html#p1"]),
+    ]
+
+
+def test_only_the_files_a_published_part_names_are_reused_and_never_a_link(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Whatever else lies in the published index (a link out of the project, a stray file, a file
+    # where a part's folder goes) stays behind: the new index is the clean one.
+    monkeypatch.setattr(search_parts, "UNITS_PER_PART", 1)
+    site = _site(tmp_path / "site", PAGES)
+    index_site(site)
+    clean = _files(site / BUNDLE)
+    published = shutil.copytree(site / BUNDLE, tmp_path / "published")
+    outside = tmp_path / "outside.txt"
+    outside.write_text("not the project's", encoding="utf-8")
+    (published / "part-1" / "fragment" / "stray.pf_fragment").symlink_to(outside)
+    (published / "part-1" / "stray.txt").write_text("stray", encoding="utf-8")
+    shutil.rmtree(published / "part-3")
+    (published / "part-3").write_text("a file where a folder was", encoding="utf-8")
+    index_site(site, previous=published)
+    assert _files(site / BUNDLE) == clean
+    assert not any(path.is_symlink() for path in (site / BUNDLE).rglob("*"))
+
+    # A part whose named file is a link is written again, not linked.
+    named = next((published / "part-2" / "fragment").iterdir())
+    named.unlink()
+    named.symlink_to(outside)
+    written = _written_parts(monkeypatch)
+    index_site(site, previous=published)
+    assert written == ["part-2", "part-3"]
+    assert _files(site / BUNDLE) == clean
+
+
+@pytest.mark.parametrize(
+    "listing",
+    ["[" * 100_000, '{"parts": [{"folder": "../../", "digest": "x"}]}', '{"parts": null}', "\x00\xff"],
+)
+def test_a_published_parts_file_of_any_shape_reuses_nothing_it_should_not(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, listing: str
+) -> None:
+    monkeypatch.setattr(search_parts, "UNITS_PER_PART", 1)
+    site = _site(tmp_path / "site", PAGES)
+    index_site(site)
+    clean = _files(site / BUNDLE)
+    published = shutil.copytree(site / BUNDLE, tmp_path / "published")
+    (published / PARTS_FILE).write_text(listing, encoding="utf-8")
+    written = _written_parts(monkeypatch)
+    index_site(site, previous=published)
+    assert written == ["", "part-1", "part-2", "part-3"]
+    assert _files(site / BUNDLE) == clean

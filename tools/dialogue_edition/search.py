@@ -34,6 +34,7 @@ import json
 import multiprocessing
 import re
 import shutil
+import stat
 import time
 from collections import Counter
 from collections.abc import Iterator
@@ -42,7 +43,7 @@ from dataclasses import asdict, dataclass, field
 from html import escape
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 from lxml import html as lxml_html
 
@@ -52,7 +53,7 @@ from .page_furniture import FURNITURE_CLASSES, drop, has_class, with_any_class
 from .pagefind_service import PagefindService, PagefindServiceError
 from .search_bundle import BundleFormatError, stabilise
 from .search_bundle import read as read_bundle_file
-from .search_parts import PARTS_FILE, IndexPart, part_files, parts_data, published_digests, split_into_parts
+from .search_parts import PARTS_FILE, IndexPart, parts_data, published_digests, split_into_parts
 from .search_scratch import place, scratch_folder
 from .work_ahead import usable_cores
 
@@ -473,11 +474,13 @@ LAST_WRITE_CHECK_INTERVAL = 0.05
 
 
 def _named_files(bundle: Path, language: str, *, first: bool) -> list[Path]:
-    """The files a bundle's entry and metadata name (``first``: and the WebAssembly and script)."""
+    """A bundle's entry and metadata files, and every file they name (``first``: and the WebAssembly and script)."""
     entry = json.loads((bundle / ENTRY_FILE).read_text(encoding="utf-8"))
+    meta_file = bundle / f"pagefind.{entry['languages'][language]['hash']}.pf_meta"
     # [version, pages [[fragment, words]], chunks [[from, to, index]], filters [[name, file]], ...]
-    meta: Any = read_bundle_file(bundle / f"pagefind.{entry['languages'][language]['hash']}.pf_meta")
-    named = [bundle / "fragment" / f"{page[0]}.pf_fragment" for page in meta[1]]
+    meta: Any = read_bundle_file(meta_file)
+    named = [bundle / ENTRY_FILE, meta_file]
+    named += [bundle / "fragment" / f"{page[0]}.pf_fragment" for page in meta[1]]
     named += [bundle / "index" / f"{chunk[2]}.pf_index" for chunk in meta[2]]
     named += [bundle / "filter" / f"{item[1]}.pf_filter" for item in meta[3]]
     return [*named, bundle / f"wasm.{language}.pagefind", bundle / "pagefind.js"] if first else named
@@ -496,23 +499,27 @@ def bundle_complete(bundle: Path, language: str, *, first: bool = True) -> bool:
             if path.suffix == ".js":
                 if b"export{" not in path.read_bytes()[-400:]:
                     return False
-            else:
+            elif path.suffix != ".json":
                 gzip.decompress(path.read_bytes())
     except NAMED_FILE_PROBLEMS:
         return False
     return True
 
 
-def part_present(bundle: Path, language: str, *, first: bool) -> bool:
-    """Whether a published part has every file its entry and metadata name.
+def _published_part(bundle: Path, language: str, *, first: bool) -> list[Path] | None:
+    """A published part's files, if every one its entry and metadata name is a plain file; else ``None``.
 
     A published bundle was read whole before it was placed, and its files are never written
-    again: that they are all there is enough to reuse them.
+    again: that they are all there is enough to reuse them. Only the files the part names are
+    taken (never a link, a folder or anything else found beside them).
     """
     try:
-        return all(path.is_file() for path in _named_files(bundle, language, first=first))
+        files = _named_files(bundle, language, first=first)
+        if all(stat.S_ISREG(path.lstat().st_mode) for path in files):
+            return files
     except NAMED_FILE_PROBLEMS:
-        return False
+        pass
+    return None
 
 
 def _writer_version() -> str:
@@ -542,26 +549,24 @@ def index_site(site: Path, cache: Path | None = None, previous: Path | None = No
     bundle = site / BUNDLE
     shutil.rmtree(bundle, ignore_errors=True)
     published = published_digests(previous)
-    unchanged = [
-        part
-        for part in parts
-        if previous
-        and published.get(part.folder) == part.digest
-        and part_present(previous / part.folder, language, first=not part.folder)
-    ]
-    for part in unchanged:
-        _link_part(cast(Path, previous) / part.folder, bundle / part.folder)
-    reused = {part.folder for part in unchanged}
-    changed = [part for part in parts if part.folder not in reused]
+    changed = []
+    for part in parts:
+        files = None
+        if previous and published.get(part.folder) == part.digest:
+            files = _published_part(previous / part.folder, language, first=not part.folder)
+        if previous and files:
+            _link_files(previous / part.folder, files, bundle / part.folder)
+        else:
+            changed.append(part)
     if changed:
         _write_parts(changed, bundle, language, previous)
     (bundle / PARTS_FILE).write_text(json.dumps(parts_data(parts), separators=(",", ":")), encoding="utf-8")
     return len(found)
 
 
-def _link_part(published: Path, target: Path) -> None:
-    """A published part's files, linked into ``target``: its bytes are what this build would write."""
-    for path in part_files(published):
+def _link_files(published: Path, files: list[Path], target: Path) -> None:
+    """A published part's ``files``, linked into ``target``: their bytes are what this build would write."""
+    for path in files:
         destination = target / path.relative_to(published)
         destination.parent.mkdir(parents=True, exist_ok=True)
         link_or_copy(path, destination)

@@ -25,8 +25,11 @@ byte. Within a part, records keep the order of the whole site (the order of its 
 one-part index of a small site is the same as before the index had parts.
 
 Ranking: Pagefind ranks a query's hits in each part by that part's own word statistics and then
-merges them by score, so hits from different parts compare as equals only approximately; within
-a part (every glossary entry, agreement and event is in the first), the order is as it was.
+merges them by score, so hits compare as in one index only approximately, within a part as
+across parts (three agreements that all hold "the" may come in another order).
+
+Reports are grouped in the order of their slugs, so a report added, removed or renamed writes
+again every part from its own on (once); an edit writes only its own.
 """
 
 from __future__ import annotations
@@ -51,8 +54,6 @@ SITE_UNIT = ""
 PARTS_FILE = "edition-parts.json"
 """In the first part's folder: each part's folder (relative to it) and digest, in order."""
 PART_FOLDER = "part-{number}"
-PART_SUBFOLDERS = ("fragment", "index", "filter")
-"""A part's own files: its entry and metadata files, and the files of these folders."""
 
 
 @dataclass
@@ -90,8 +91,10 @@ def split_into_parts(found: list[Record], language: str, writer: str) -> list[In
     if len(units) <= UNITS_PER_PART:
         number_of = dict.fromkeys(units, 0)
     else:
+        # The site's own pages alone, if they give records: Pagefind writes no index for none.
+        first = 1 if any(unit_of(record.url) == SITE_UNIT for record in found) else 0
         reports = [unit for unit in units if unit != SITE_UNIT]
-        number_of = {SITE_UNIT: 0} | {unit: 1 + position // UNITS_PER_PART for position, unit in enumerate(reports)}
+        number_of = {SITE_UNIT: 0} | {unit: first + position // UNITS_PER_PART for position, unit in enumerate(reports)}
     grouped: list[list[Record]] = [[] for _ in range(max(number_of.values()) + 1)]
     for record in found:
         grouped[number_of[unit_of(record.url)]].append(record)
@@ -113,14 +116,5 @@ def published_digests(bundle: Path | None) -> dict[str, str]:
     try:
         data = json.loads((bundle / PARTS_FILE).read_text(encoding="utf-8"))
         return {str(part["folder"]).rstrip("/"): str(part["digest"]) for part in data["parts"]}
-    except (OSError, ValueError, KeyError, TypeError):
+    except (OSError, ValueError, KeyError, TypeError, RecursionError):  # RecursionError: nested past json's depth
         return {}
-
-
-def part_files(folder: Path) -> list[Path]:
-    """A part's own files in a bundle's ``folder``: the files directly in it and in its index folders."""
-    files = [path for path in folder.iterdir() if path.is_file() and path.name != PARTS_FILE]
-    for name in PART_SUBFOLDERS:
-        if (folder / name).is_dir():
-            files += [path for path in (folder / name).iterdir() if path.is_file()]
-    return sorted(files)

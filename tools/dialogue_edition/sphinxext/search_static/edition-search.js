@@ -13,7 +13,6 @@
   const script = document.currentScript;
   const FILTERS = ["kind", "report", "person", "organisation", "year"];
   const PAGE = 10;
-  const CHECKED_WORDS = 8; // query words checked one by one (each costs a search and an excerpt)
   const PART = "edition-part"; // the filter naming the part of the index a page is in
   const $ = (id) => document.getElementById(id);
   const url = (attribute) => new URL(script.getAttribute(attribute), document.baseURI);
@@ -56,7 +55,9 @@
   /* The index's parts after the first (dialogue_edition.search_parts): their folders' addresses. */
   async function otherParts() {
     const listing = new URL("edition-parts.json", url("data-bundle"));
-    const response = await fetch(listing);
+    // Asked of the server every time (Pagefind does the same for its entry file): a list kept
+    // from before a deploy would name parts that are gone, or miss new ones.
+    const response = await fetch(listing, { cache: "no-cache" });
     if (!response.ok) throw new Error(`${listing}: ${response.status}`);
     const { parts } = await response.json();
     return parts.slice(1).map((part) => new URL(part.folder, listing).pathname);
@@ -77,6 +78,8 @@
     // requests, and an archive has dozens.
     const inParts = parts.length > 0;
     await pagefind.options({ noWorker: true, ...options, ...(inParts ? { mergeFilter: { [PART]: "0" } } : {}) });
+    // A part that cannot be loaded stops the search with a message (Pagefind then fails every
+    // search): results without it would be missing without a word.
     await Promise.all(
       parts.map((part, number) => pagefind.mergeIndex(part, { ...options, mergeFilter: { [PART]: String(number + 1) } })),
     );
@@ -152,59 +155,86 @@
       return length;
     };
 
+    /* The words a search's first hit marks (none: it has no hit on the records' own words). */
+    async function markedWords(results) {
+      const hit = results.find((result) => result.words.length);
+      if (!hit) return null;
+      const excerpt = (await dataOf(hit)).excerpt;
+      return [...excerpt.matchAll(/<mark>([^<]*)<\/mark>/g)].map((match) => bare(match[1]));
+    }
+
     /*
      * Pagefind answers a word it has not indexed with the longest indexed word the query word
      * starts with ("as" for "Astafyev", "the" for "Thexqz"): such hits are not the word. A hit is
      * the word's when a word it marks shares the query word's start: all of it, or all but an
      * ending (stemming: "Koreans" finds "Korean", "studies" finds "study").
      */
-    async function foundAsTyped(word, results) {
-      const hit = results.find((result) => result.words.length);
-      if (!hit) return false;
-      const excerpt = (await dataOf(hit)).excerpt;
-      const marked = [...excerpt.matchAll(/<mark>([^<]*)<\/mark>/g)].map((match) => bare(match[1]));
+    function holdsTyped(word, marked) {
       const typed = bare(word);
       const enough = Math.min(typed.length, Math.max(4, typed.length - 3));
-      return !marked.length || marked.some((found) => shared(found, typed) >= enough);
+      return marked !== null && (!marked.length || marked.some((found) => shared(found, typed) >= enough));
     }
+
+    /* Whether a hit marks the word in full (or a longer form of it). */
+    const inFull = (word, marked) => marked !== null && marked.some((found) => found.startsWith(bare(word)));
+
+    /* Whether a hit marks only words the query word starts with: Pagefind's shorter answer. */
+    const onlyShorter = (word, marked) =>
+      marked !== null &&
+      marked.length > 0 &&
+      marked.every((found) => found.length < bare(word).length && bare(word).startsWith(found));
 
     /*
      * The hits of one word that hold it as typed. In one index, its first hit shows whether the
      * word is indexed or Pagefind answered with a shorter one. An index in parts answers part by
      * part, each with its own words: a part that lacks the word answers with a shorter one even
-     * when another part has it, so each part that answers is checked on its own first hit.
+     * when another part has it ("Sakha" for "Sakhalin"), so each part that answers is checked on
+     * its own first hit; where any part has the word in full, a part that answers only with a
+     * shorter word does not count, as one index would answer (a part that answers with another
+     * form, "study" for "studies", does). ``among``: the parts whose hits matter (null: all).
      */
-    async function typedHits(word, filters) {
+    async function typedHits(word, filters, among = null) {
       const response = await searchOnce(word, { filters });
       const hits = response.results.filter((result) => result.words.length);
-      if (!inParts) return (await foundAsTyped(word, response.results)) ? hits : [];
-      const answering = Object.entries(response.filters[PART] || {}).filter(([, count]) => count > 0);
+      if (!inParts) return holdsTyped(word, await markedWords(response.results)) ? hits : [];
+      const answering = Object.entries(response.filters[PART] || {})
+        .filter(([part, count]) => count > 0 && (!among || among.has(part)))
+        .map(([part]) => part);
       const owns = [];
-      for (const [part] of answering) owns.push((await searchOnce(word, { filters: { ...filters, [PART]: part } })).results);
+      for (const part of answering) owns.push((await searchOnce(word, { filters: { ...filters, [PART]: part } })).results);
       // The searches one at a time (searchOnce); their first hits' excerpts all at once.
-      const found = await Promise.all(owns.map((own) => foundAsTyped(word, own)));
-      const typed = new Set(owns.filter((_, number) => found[number]).flatMap((own) => own.map((result) => result.id)));
+      const marks = await Promise.all(owns.map(markedWords));
+      const full = marks.some((marked) => inFull(word, marked));
+      const typed = new Set(
+        owns
+          .filter((_, number) => holdsTyped(word, marks[number]) && !(full && onlyShorter(word, marks[number])))
+          .flatMap((own) => own.map((result) => result.id)),
+      );
       return hits.filter((result) => typed.has(result.id));
     }
+
+    /* The parts that answer a search (in one index: null). */
+    const partsOf = (response) =>
+      inParts ? new Set(Object.entries(response.filters[PART] || {}).filter(([, n]) => n > 0).map(([part]) => part)) : null;
 
     /*
      * The hits of a query on the records' own words. Pagefind also matches the words of the
      * metadata shown with a hit (its title, the report's title): a paragraph is not found by
-     * words it does not hold, so a hit must hold every word of the query, as typed. Returns the
-     * hits, and the query words found nowhere (misspelt, or only in titles), for "did you mean".
-     * A phrase in quotes, or a long passage, is narrow enough as it is: in one index its hits
-     * are taken as they are; in parts, each word is still checked (a part may lack some).
+     * words it does not hold, so a hit must hold every word of the query, as typed, whatever
+     * the query's length. Returns the hits, and the query words found nowhere (misspelt, or only
+     * in titles), for "did you mean". In parts, a query's words are checked in the parts that
+     * answer it; when none does, in every part, to tell which words are found nowhere.
      */
     async function find(query, filters) {
-      const all = (await searchOnce(query || null, { filters })).results;
+      const response = await searchOnce(query || null, { filters });
+      const all = response.results;
       if (!query) return { results: all, unknown: [] };
       let results = all.filter((result) => result.words.length);
       const words = [...new Set(query.split(/\s+/).filter((word) => /[\p{L}\p{N}]/u.test(word)))];
-      const passage = /["“”]/.test(query) || words.length > CHECKED_WORDS;
-      if (passage && !inParts) return { results, unknown: [] };
+      const among = results.length ? partsOf(response) : null;
       const checked = [];
-      for (const word of words) checked.push({ word, hits: await typedHits(word, filters) });
-      const unknown = passage ? [] : checked.filter((check) => !check.hits.length).map((check) => check.word);
+      for (const word of words) checked.push({ word, hits: await typedHits(word, filters, among) });
+      const unknown = checked.filter((check) => !check.hits.length).map((check) => check.word);
       for (const { hits } of checked) {
         const holding = new Set(hits.map((result) => result.id));
         results = results.filter((result) => holding.has(result.id));
