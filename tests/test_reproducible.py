@@ -112,16 +112,24 @@ def test_a_page_taken_out_of_the_sources_is_taken_out_of_the_site(
     html = _site_built_clean(project, monkeypatch)
     page = project.docs / "gone-soon.md"
     page.write_text("---\norphan: true\n---\n# A page for a while\n\nIts only paragraph.\n", encoding="utf-8")
+    # A page in a folder of its own, as a report's are: the folder goes with it.
+    folder_page = project.docs / "gone-folder" / "inside" / "page.md"
+    folder_page.parent.mkdir(parents=True)
+    folder_page.write_text(page.read_text(encoding="utf-8"), encoding="utf-8")
     build(["html"], html)
     assert (project.build / "html" / "gone-soon.html").is_file()
     assert (project.build / "html" / "cite" / "gone-soon.json").is_file()
+    assert (project.build / "html" / "gone-folder" / "inside" / "page.html").is_file()
     page.unlink()
+    shutil.rmtree(project.docs / "gone-folder")
     build(["html"], html)
     incremental = _outputs(project)
     shutil.rmtree(project.build)
     build(["html"], html)
     clean = _outputs(project)
     assert not (incremental / "html" / "gone-soon.html").exists()
+    assert not (incremental / "html" / "gone-folder").exists()
+    assert not (incremental / "html" / "cite" / "gone-folder").exists()
     assert _differences(incremental, clean) == []
 
 

@@ -89,6 +89,14 @@ def remove_pages_of_gone_sources(app: Sphinx, exception: Exception | None) -> No
         # Resolved only when not a page of the sources: most are, and resolving is slow.
         if docname not in app.env.found_docs and path.resolve() not in _WRITTEN:
             path.unlink()
+            _remove_emptied_folders(path.parent, outdir)
+
+
+def _remove_emptied_folders(folder: Path, outdir: Path) -> None:
+    """Remove ``folder`` and its parents below ``outdir`` while they are empty (a report's folder, say)."""
+    while folder != outdir and folder.is_relative_to(outdir) and not any(folder.iterdir()):
+        folder.rmdir()
+        folder = folder.parent
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
