@@ -99,7 +99,9 @@ def ours(bench: Bench, project: Path, edition: str, prepare: Callable[[], None],
     books = {"epub": [(project / "build", "*.epub")], "pdf": [(project / "build", "*.pdf")]}
     outputs = {"html": site, **books, "all": [*site, *books["epub"], *books["pdf"]]}[edition]
     # The search index is part of every HTML build (Pagefind, after Sphinx): this build's, not a copy.
-    index = project / "build" / "html" / "pagefind" / "pagefind-entry.json" if edition in ("html", "all") else None
+    # Its list of parts is written by every build; a part whose records did not change is linked
+    # from the published index (dialogue_edition.search_parts), so its files keep their times.
+    index = project / "build" / "html" / "pagefind" / "edition-parts.json" if edition in ("html", "all") else None
     return Side("ours", command, prepare, must_exist(*outputs, fresh=index), bench.logs / f"{label}-ours.log")
 
 
