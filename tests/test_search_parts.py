@@ -89,6 +89,14 @@ PAGES = {
 }
 
 
+def _published_in_parts(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, dict[str, bytes], Path]:
+    """``PAGES`` indexed one unit a part: the site, its index's files, and a copy as the published index."""
+    monkeypatch.setattr(search_parts, "UNITS_PER_PART", 1)
+    site = _site(tmp_path / "site", PAGES)
+    index_site(site)
+    return site, _files(site / BUNDLE), shutil.copytree(site / BUNDLE, tmp_path / "published")
+
+
 def _written_parts(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The folders Pagefind writes a part into from now on (relative to the bundle, ``""`` the first)."""
     written: list[str] = []
@@ -131,30 +139,11 @@ def test_an_edit_writes_only_its_reports_part_and_equals_a_clean_index(
 
 
 def test_a_published_part_with_a_missing_file_is_written_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(search_parts, "UNITS_PER_PART", 1)
-    site = _site(tmp_path / "site", PAGES)
-    index_site(site)
-    clean = _files(site / BUNDLE)
-    published = shutil.copytree(site / BUNDLE, tmp_path / "published")
+    site, clean, published = _published_in_parts(tmp_path, monkeypatch)
     next((published / "part-2" / "fragment").iterdir()).unlink()
     written = _written_parts(monkeypatch)
     index_site(site, previous=published)
     assert written == ["part-2"]
-    assert _files(site / BUNDLE) == clean
-
-
-def test_a_published_parts_file_that_does_not_parse_reuses_nothing(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(search_parts, "UNITS_PER_PART", 1)
-    site = _site(tmp_path / "site", PAGES)
-    index_site(site)
-    clean = _files(site / BUNDLE)
-    published = shutil.copytree(site / BUNDLE, tmp_path / "published")
-    (published / PARTS_FILE).write_text('{"parts": [{"folder": 3}', encoding="utf-8")
-    written = _written_parts(monkeypatch)
-    index_site(site, previous=published)
-    assert written == ["", "part-1", "part-2", "part-3"]
     assert _files(site / BUNDLE) == clean
 
 
@@ -173,11 +162,7 @@ def test_only_the_files_a_published_part_names_are_reused_and_never_a_link(
 ) -> None:
     # Whatever else lies in the published index (a link out of the project, a stray file, a file
     # where a part's folder goes) stays behind: the new index is the clean one.
-    monkeypatch.setattr(search_parts, "UNITS_PER_PART", 1)
-    site = _site(tmp_path / "site", PAGES)
-    index_site(site)
-    clean = _files(site / BUNDLE)
-    published = shutil.copytree(site / BUNDLE, tmp_path / "published")
+    site, clean, published = _published_in_parts(tmp_path, monkeypatch)
     outside = tmp_path / "outside.txt"
     outside.write_text("not the project's", encoding="utf-8")
     (published / "part-1" / "fragment" / "stray.pf_fragment").symlink_to(outside)
@@ -200,16 +185,18 @@ def test_only_the_files_a_published_part_names_are_reused_and_never_a_link(
 
 @pytest.mark.parametrize(
     "listing",
-    ["[" * 100_000, '{"parts": [{"folder": "../../", "digest": "x"}]}', '{"parts": null}', "\x00\xff"],
+    [
+        '{"parts": [{"folder": 3}',
+        "[" * 100_000,
+        '{"parts": [{"folder": "../../", "digest": "x"}]}',
+        '{"parts": null}',
+        "\x00\xff",
+    ],
 )
 def test_a_published_parts_file_of_any_shape_reuses_nothing_it_should_not(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, listing: str
 ) -> None:
-    monkeypatch.setattr(search_parts, "UNITS_PER_PART", 1)
-    site = _site(tmp_path / "site", PAGES)
-    index_site(site)
-    clean = _files(site / BUNDLE)
-    published = shutil.copytree(site / BUNDLE, tmp_path / "published")
+    site, clean, published = _published_in_parts(tmp_path, monkeypatch)
     (published / PARTS_FILE).write_text(listing, encoding="utf-8")
     written = _written_parts(monkeypatch)
     index_site(site, previous=published)
