@@ -15,7 +15,7 @@ import dialogue_edition.search as search_module
 import dialogue_edition.search_parts as search_parts
 import pytest
 from dialogue_edition.search import BUNDLE, Record, index_site
-from dialogue_edition.search_parts import PARTS_FILE, SITE_UNIT, split_into_parts, unit_of
+from dialogue_edition.search_parts import PARTS_FILE, SITE_UNIT, Document, split_into_parts, unit_of
 
 WRITER = "test"
 
@@ -35,7 +35,7 @@ def test_a_small_site_is_one_part_in_the_site_order() -> None:
     urls = ["agreements.html#a", "reports/b/x.html#p1", "people.html#p", "reports/a/y.html#p1", "timeline.html#e"]
     parts = split_into_parts(_records(urls), "en", WRITER)
     assert [part.folder for part in parts] == [""]
-    assert [record.url for record in parts[0].records] == urls
+    assert [url for _, url in parts[0].documents] == urls
 
 
 def test_a_large_site_has_a_part_of_its_own_pages_then_parts_of_reports(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -44,12 +44,12 @@ def test_a_large_site_has_a_part_of_its_own_pages_then_parts_of_reports(monkeypa
     urls.insert(3, "people.html#person-x")
     parts = split_into_parts(_records(urls), "en", WRITER)
     assert [part.folder for part in parts] == ["", "part-1", "part-2", "part-3"]
-    assert [[record.url.split("/")[1] for record in part.records] for part in parts[1:]] == [
+    assert [[url.split("/")[1] for _, url in part.documents] for part in parts[1:]] == [
         ["r1", "r1", "r2", "r2"],
         ["r4", "r4", "r3", "r3"],  # reports 3 and 4 together, in the order of the site's records
         ["r5", "r5"],
     ]
-    assert [record.url for record in parts[0].records] == ["people.html#person-x"]
+    assert [url for _, url in parts[0].documents] == ["people.html#person-x"]
 
 
 def test_a_part_digest_changes_with_its_records_and_only_with_them() -> None:
@@ -102,9 +102,9 @@ def _written_parts(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     written: list[str] = []
     original = search_module._write_index
 
-    def write(bundle: Path, language: str, found: list[Record], *, first: bool = True) -> None:
+    def write(bundle: Path, language: str, documents: list[Document], *, first: bool = True) -> None:
         written.append("" if first else bundle.name)
-        original(bundle, language, found, first=first)
+        original(bundle, language, documents, first=first)
 
     monkeypatch.setattr(search_module, "_write_index", write)
     return written
@@ -151,7 +151,7 @@ def test_a_site_whose_own_pages_give_no_records_starts_with_reports(monkeypatch:
     # Pagefind writes no index for no records: the first part is then the first reports'.
     monkeypatch.setattr(search_parts, "UNITS_PER_PART", 1)
     parts = split_into_parts(_records(["reports/a/page.html#p1", "reports/b/page.html#p1"]), "en", WRITER)
-    assert [(part.folder, [record.url for record in part.records]) for part in parts] == [
+    assert [(part.folder, [url for _, url in part.documents]) for part in parts] == [
         ("", ["reports/a/page.html#p1"]),
         ("part-1", ["reports/b/page.html#p1"]),
     ]

@@ -26,7 +26,8 @@ def unwrapped(log_text: str) -> str:
     lines = log_text.split("\n")
     joined = [lines[0]]
     for previous, line in itertools.pairwise(lines):
-        wrapped = len(previous) >= LOG_WIDTH or len(previous.encode("utf-8")) >= LOG_WIDTH
+        # TeX counts bytes: a line of accented letters wraps with fewer characters.
+        wrapped = len(previous.encode("utf-8")) >= LOG_WIDTH
         joined[-1:] = [joined[-1] + line] if wrapped else [joined[-1], line]
     return "\n".join(joined)
 

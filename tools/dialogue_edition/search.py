@@ -53,7 +53,7 @@ from .page_furniture import FURNITURE_CLASSES, drop, has_class, with_any_class
 from .pagefind_service import PagefindService, PagefindServiceError
 from .search_bundle import BundleFormatError, stabilise
 from .search_bundle import read as read_bundle_file
-from .search_parts import PARTS_FILE, IndexPart, parts_data, published_digests, split_into_parts
+from .search_parts import PARTS_FILE, Document, IndexPart, parts_data, published_digests, split_into_parts
 from .search_scratch import place, scratch_folder
 from .work_ahead import usable_cores
 
@@ -451,10 +451,10 @@ def records(site: Path, cache: Path | None = None) -> tuple[str, list[Record]]:
     return language, found
 
 
-def _write_index(bundle: Path, language: str, found: list[Record], *, first: bool = True) -> None:
-    """Pagefind's bundle of ``found`` in ``bundle``; ``first``: with the script and WebAssembly."""
+def _write_index(bundle: Path, language: str, documents: list[Document], *, first: bool = True) -> None:
+    """Pagefind's bundle of ``documents`` in ``bundle``; ``first``: with the script and WebAssembly."""
     with PagefindService({"force_language": language}) as service:
-        service.add_html_files([(record.html(language), record.url) for record in found])
+        service.add_html_files(documents)
         service.write_files(bundle)
         # Pagefind answers "written" while its last writes may still be on their way to the disk,
         # and the service stops as soon as its input closes: wait until every file reads whole.
@@ -594,7 +594,7 @@ def _write_part(part: IndexPart, written: Path, language: str, site: Path) -> No
     """One part of the index into ``written`` (Pagefind's output folder), for ``site``'s messages."""
     folder = written / part.folder
     try:
-        _write_index(folder, language, part.records, first=not part.folder)
+        _write_index(folder, language, part.documents, first=not part.folder)
     except PagefindServiceError as error:
         raise SearchIndexFailed(f"Pagefind could not index {site}: {error}") from error
     try:

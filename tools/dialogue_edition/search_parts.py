@@ -56,13 +56,17 @@ PARTS_FILE = "edition-parts.json"
 PART_FOLDER = "part-{number}"
 
 
+Document = tuple[str, str]
+"""A record as Pagefind is given it: its small HTML document, and its URL."""
+
+
 @dataclass
 class IndexPart:
-    """One part of the search index: its folder in the bundle, its records, and their digest."""
+    """One part of the search index: its folder in the bundle, its records as Pagefind gets them, their digest."""
 
     folder: str
     """Relative to the bundle: ``""`` for the first part, else ``part-<n>``."""
-    records: list[Record]
+    documents: list[Document]
     digest: str
 
 
@@ -72,16 +76,16 @@ def unit_of(url: str) -> str:
     return "/".join(parts[:2]) if len(parts) > 2 and parts[0] == REPORTS_FOLDER else SITE_UNIT
 
 
-def part_digest(records: list[Record], language: str, writer: str) -> str:
-    """What a part's bytes come from: ``writer`` (the code and binary that write it) and its records."""
+def part_digest(documents: list[Document], language: str, writer: str) -> str:
+    """What a part's bytes come from: ``writer`` (the code and binary that write it) and its documents."""
     digest = hashlib.sha256(f"{writer}\0{language}\0".encode())
-    for record in records:
-        digest.update(f"{record.url}\0{record.html(language)}\0".encode())
+    for html, url in documents:
+        digest.update(f"{url}\0{html}\0".encode())
     return digest.hexdigest()
 
 
 def split_into_parts(found: list[Record], language: str, writer: str) -> list[IndexPart]:
-    """The index's parts, records in their site order in each.
+    """The index's parts, records in their site order in each (written once as Pagefind's documents).
 
     Up to ``UNITS_PER_PART`` units make one part. More make a part of the site's own pages, then
     parts of ``UNITS_PER_PART`` reports each: the glossaries grow with the archive, and an edit
@@ -95,12 +99,13 @@ def split_into_parts(found: list[Record], language: str, writer: str) -> list[In
         first = 1 if any(unit_of(record.url) == SITE_UNIT for record in found) else 0
         reports = [unit for unit in units if unit != SITE_UNIT]
         number_of = {SITE_UNIT: 0} | {unit: first + position // UNITS_PER_PART for position, unit in enumerate(reports)}
-    grouped: list[list[Record]] = [[] for _ in range(max(number_of.values()) + 1)]
+    grouped: list[list[Document]] = [[] for _ in range(max(number_of.values()) + 1)]
     for record in found:
-        grouped[number_of[unit_of(record.url)]].append(record)
+        grouped[number_of[unit_of(record.url)]].append((record.html(language), record.url))
+    folders = [PART_FOLDER.format(number=number) if number else "" for number in range(len(grouped))]
     return [
-        IndexPart(PART_FOLDER.format(number=number) if number else "", records, part_digest(records, language, writer))
-        for number, records in enumerate(grouped)
+        IndexPart(folder, documents, part_digest(documents, language, writer))
+        for folder, documents in zip(folders, grouped, strict=True)
     ]
 
 

@@ -191,10 +191,11 @@
      * when another part has it ("Sakha" for "Sakhalin"), so each part that answers is checked on
      * its own first hit; where any part has the word in full, a part that answers only with a
      * shorter word does not count, as one index would answer (a part that answers with another
-     * form, "study" for "studies", does). ``among``: the parts whose hits matter (null: all).
+     * form, "study" for "studies", does). ``among``: the parts whose hits matter (null: all);
+     * ``searched``: the word's search, when the query was the word alone.
      */
-    async function typedHits(word, filters, among = null) {
-      const response = await searchOnce(word, { filters });
+    async function typedHits(word, filters, among = null, searched = null) {
+      const response = searched || (await searchOnce(word, { filters }));
       const hits = response.results.filter((result) => result.words.length);
       if (!inParts) return holdsTyped(word, await markedWords(response.results)) ? hits : [];
       const answering = Object.entries(response.filters[PART] || {})
@@ -233,7 +234,8 @@
       const words = [...new Set(query.split(/\s+/).filter((word) => /[\p{L}\p{N}]/u.test(word)))];
       const among = results.length ? partsOf(response) : null;
       const checked = [];
-      for (const word of words) checked.push({ word, hits: await typedHits(word, filters, among) });
+      const alone = words.length === 1 && words[0] === query ? response : null;
+      for (const word of words) checked.push({ word, hits: await typedHits(word, filters, among, alone) });
       const unknown = checked.filter((check) => !check.hits.length).map((check) => check.word);
       for (const { hits } of checked) {
         const holding = new Set(hits.map((result) => result.id));
