@@ -101,8 +101,8 @@ extensions = [
     # Pages written as new files: an edit's staged site shares its unchanged pages with the
     # published site (dialogue_edition.build links them), which writing must never change.
     "dialogue_edition.sphinxext.staged_site",
-    # An edit's few pages written in one process, even where a large archive builds with -j auto.
-    "dialogue_edition.sphinxext.write_jobs",
+    # An edit's few pages read and written in one process, even where a large archive builds with -j auto.
+    "dialogue_edition.sphinxext.parallel_jobs",
     # The page templates' compiled code kept between builds (Sphinx compiles them in every build).
     "dialogue_edition.sphinxext.template_cache",
     "dialogue_edition.sphinxext.mentions",

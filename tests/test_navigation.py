@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -75,6 +76,16 @@ def test_every_page_of_the_two_report_site_has_the_sidebar_it_had(two_reports: L
         assert found[page] == tree, page
     changed = [page for page, tree in found.items() if digest(tree) != expected["sha256"][page]]
     assert changed == []
+
+
+def test_the_404_pages_sidebar_is_collapsed_with_absolute_addresses(two_reports: Layout) -> None:
+    # sphinx-notfound-page's toctree() expanded every report's every page on the 404 page
+    # (navigation.collapse_added_navigation); its addresses stay absolute, as it is served anywhere.
+    tree = sidebar((two_reports.build / "html" / "404.html").read_text("utf-8"))
+    assert tree is not None
+    addresses = re.findall(r'href="([^"]*)"', tree)
+    assert len(addresses) == tree.count('class="toctree-l1') > 2  # the reports and the glossaries, no more
+    assert all(address.startswith("/") for address in addresses)
 
 
 @pytest.mark.sphinx("html", testroot="navigation")

@@ -7,12 +7,14 @@ import filecmp
 import shutil
 from collections.abc import Iterator, Sequence
 from pathlib import Path
+from types import SimpleNamespace
+from typing import Any, cast
 
 import dialogue_edition.build as build_module
 import pytest
 from dialogue_edition.build import EDITIONS, Layout, build, copy_project
 from dialogue_edition.source_report import load_reports
-from dialogue_edition.sphinxext import write_jobs
+from dialogue_edition.sphinxext import parallel_jobs
 from dialogue_edition.sphinxext.epub import COMBINED_NAME
 from sphinx.builders import Builder
 
@@ -189,26 +191,31 @@ def test_an_edit_that_fails_after_sphinx_leaves_the_published_site_as_it_was(
     assert {path: path.read_bytes() for path in sorted(published.rglob("*")) if path.is_file()} == before
 
 
-def test_an_edit_in_a_parallel_build_is_written_in_one_process_and_equals_a_clean_build(
+def test_an_edit_in_a_parallel_build_is_read_and_written_in_one_process_and_equals_a_clean_build(
     project: Layout, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # With -j auto (a large archive) Sphinx would fork to write even an edit's few pages;
-    # dialogue_edition.sphinxext.write_jobs has it write them itself, with the same result.
+    # With -j auto (a large archive) Sphinx would fork to read and write even an edit's few
+    # pages; dialogue_edition.sphinxext.parallel_jobs has it do both itself, with the same result.
     monkeypatch.setenv("EDITION_JOBS", "2")
-    monkeypatch.setattr(write_jobs, "SERIAL_BELOW", 6)  # this site has 11 pages, an edit writes fewer than 6
-    forks: list[int] = []
-    write_parallel = Builder._write_parallel
+    monkeypatch.setattr(parallel_jobs, "SERIAL_BELOW", 6)  # this site has 11 pages, an edit writes fewer than 6
+    forks: list[str] = []
+    read_parallel, write_parallel = Builder._read_parallel, Builder._write_parallel
 
-    def counted(builder: Builder, docnames: Sequence[str], nproc: int) -> None:
-        forks.append(len(docnames))
+    def counted_reading(builder: Builder, docnames: list[str], nproc: int) -> None:
+        forks.append("read")
+        read_parallel(builder, docnames, nproc)
+
+    def counted_writing(builder: Builder, docnames: Sequence[str], nproc: int) -> None:
+        forks.append("write")
         write_parallel(builder, docnames, nproc)
 
-    monkeypatch.setattr(Builder, "_write_parallel", counted)
+    monkeypatch.setattr(Builder, "_read_parallel", counted_reading)
+    monkeypatch.setattr(Builder, "_write_parallel", counted_writing)
     html = _site_built_clean(project, monkeypatch)
-    assert len(forks) == 1  # every page: written in parallel
+    assert forks == ["read", "write"]  # every page: read and written in parallel
     with _editorial_edit(project, "(parallel)"):
         build(["html"], html)
-        assert len(forks) == 1  # the edit's few pages: in this process
+        assert forks == ["read", "write"]  # the edit's few pages: in this process
         incremental = _outputs(project)
         shutil.rmtree(project.build)
         build(["html"], html)
@@ -217,3 +224,14 @@ def test_an_edit_in_a_parallel_build_is_written_in_one_process_and_equals_a_clea
         encoding="utf-8"
     )
     assert _differences(incremental, clean) == []
+
+
+def test_few_pages_to_read_lower_the_process_count_only_while_reading() -> None:
+    app: Any = SimpleNamespace(parallel=2)
+    reading = parallel_jobs.ReadingJobs()
+    reading.before_reading(app, cast(Any, None), ["a"] * (parallel_jobs.SERIAL_BELOW - 1))
+    assert app.parallel == 1
+    reading.after_reading(app, cast(Any, None))
+    assert app.parallel == 2  # writing decides for itself
+    reading.before_reading(app, cast(Any, None), ["a"] * parallel_jobs.SERIAL_BELOW)
+    assert app.parallel == 2

@@ -781,7 +781,7 @@ def test_the_bundle_shares_unchanged_files_with_the_previous_one_and_equals_a_bu
 ) -> None:
     # Pagefind writes into memory and the staged bundle links what the published one already has
     # (dialogue_edition.search_scratch); without a memory folder it writes into the site itself.
-    if search_scratch.memory_folder(None) is None:
+    if search_scratch.memory_folder(0) is None:
         pytest.skip("this machine has no /dev/shm with room: the bundle is written in place")
     site = tmp_path / "site"
     site.mkdir()
@@ -802,6 +802,27 @@ def test_the_bundle_shares_unchanged_files_with_the_previous_one_and_equals_a_bu
     index_site(site, previous=published)
     assert not any(path.stat().st_nlink > 1 for path in (site / BUNDLE).rglob("*.*"))
     assert {path.relative_to(site / BUNDLE): path.read_bytes() for path in (site / BUNDLE).rglob("*.*")} == in_memory
+
+
+def test_the_room_asked_for_in_memory_holds_what_pagefind_writes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The scratch folder goes to memory only with room for Pagefind's whole output, all of it
+    # (search_scratch.room_for): estimated from the records, as measuring the last bundle cost an edit.
+    site = tmp_path / "site"
+    site.mkdir()
+    for number in range(12):
+        (site / f"page-{number}.html").write_text(_page_saying(f"Words of page {number}. " * 40), encoding="utf-8")
+    monkeypatch.setattr(search_scratch, "MEMORY", tmp_path / "no-such-folder")  # Pagefind writes in place
+    monkeypatch.setattr(search_module, "_keep_used_files", lambda *arguments, **options: None)  # all it wrote
+    index_site(site)
+    language, found = records(site)
+    [part] = search_parts.split_into_parts(found, language, "any version")
+    written = [path.stat().st_size for path in (site / BUNDLE).rglob("*") if path.is_file()]
+    assert len(written) > len(found)  # a fragment per record, and more
+    taken = sum(max(size, search_scratch.FILE_ROOM) for size in written)
+    assert taken <= search_scratch.room_for(part.documents)
+    assert search_scratch.memory_folder(1 << 60) is None  # no room: written in place
 
 
 def test_place_links_only_files_with_the_same_bytes(tmp_path: Path) -> None:

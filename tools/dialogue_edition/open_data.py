@@ -390,5 +390,24 @@ def _cell(value: object) -> str:
 
 
 def to_json(records: list[dict[str, Any]]) -> str:
-    """The rows as a JSON array of objects, keys in the table's order."""
-    return json.dumps(records, ensure_ascii=False, indent=1) + "\n"
+    """The rows as a JSON array of objects, keys in the table's order: ``json.dumps(indent=1)``'s bytes.
+
+    With an indent, ``json`` encodes in Python, not in C: 0.3 s for the mentions of 200 reports.
+    Rows whose values are all scalars (every table's, today) are encoded in C instead, each item
+    followed by a line break and two spaces; a line break in a value is escaped, so a comma, a
+    line break and a brace can only be where one row ends and the next begins, and that is where
+    the rows get ``indent=1``'s line breaks and spaces. Any other rows are left to ``indent=1``
+    (``tests/test_open_data.py`` compares both ways).
+    """
+    flat = (
+        all(isinstance(record, dict) and record for record in records)
+        and {type(value) for record in records for value in record.values()} <= JSON_SCALARS
+    )
+    if not records or not flat:
+        return json.dumps(records, ensure_ascii=False, indent=1) + "\n"
+    encoded = json.JSONEncoder(ensure_ascii=False, separators=(",\n  ", ": ")).encode(records)
+    return "[\n {\n  " + encoded[2:-2].replace("},\n  {", "\n },\n {\n  ") + "\n }\n]\n"
+
+
+JSON_SCALARS = {str, int, float, bool, type(None)}
+"""The types of value a row's JSON writes on one line (exact types: a subclass might encode otherwise)."""

@@ -54,7 +54,7 @@ from .pagefind_service import PagefindService, PagefindServiceError
 from .search_bundle import BundleFormatError, stabilise
 from .search_bundle import read as read_bundle_file
 from .search_parts import PARTS_FILE, Document, IndexPart, parts_data, published_digests, split_into_parts
-from .search_scratch import place, scratch_folder
+from .search_scratch import place, room_for, scratch_folder
 from .work_ahead import usable_cores
 
 BUNDLE = "pagefind"
@@ -578,7 +578,7 @@ def _write_parts(parts: list[IndexPart], bundle: Path, language: str, previous: 
     Pagefind reads one service's records one after another: several parts (a cold build of an
     archive) are written by one service each, as many at once as there are cores.
     """
-    with scratch_folder(previous) as scratch:
+    with scratch_folder(room_for([document for part in parts for document in part.documents])) as scratch:
         written = scratch / BUNDLE if scratch else bundle
         if len(parts) > 1 and usable_cores() > 1:
             with ThreadPoolExecutor(max_workers=usable_cores()) as pool:

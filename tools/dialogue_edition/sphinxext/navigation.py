@@ -26,8 +26,9 @@ The result is byte for byte what Sphinx and Furo make (``tests/test_navigation.p
 page of the two-report site with the sidebars made before this design, and a tiny project built
 with ``edition_navigation_check = True``, which builds every sidebar both ways and fails on any
 difference). The shapes this does not cover are left to Sphinx and Furo, page by page: a page
-in more than one branch, another extension's ``toctree()`` (the 404 page's absolute links),
-another builder or theme; and the whole site if the pieces, put together, do not give Furo's tree.
+in more than one branch, another extension's ``toctree()`` (the 404 page's absolute links, which
+is collapsed all the same), another builder or theme; and the whole site if the pieces, put
+together, do not give Furo's tree.
 """
 
 from __future__ import annotations
@@ -63,10 +64,14 @@ LIST_END = "</ul>\n"
 
 
 class CollapsedToctree:
-    """The template's ``toctree()`` with branches away from the current page collapsed."""
+    """The template's ``toctree()`` with branches away from the current page collapsed.
 
-    def __init__(self, toctree: Callable[..., str]) -> None:
-        self.toctree = toctree
+    ``own``: Sphinx's own ``toctree()``, relative to the page, whose sidebar this extension
+    builds from the site's; not another extension's (the 404 page's, with absolute addresses).
+    """
+
+    def __init__(self, toctree: Callable[..., str], *, own: bool = True) -> None:
+        self.toctree, self.own = toctree, own
 
     def __call__(self, **options: bool | int) -> str:
         return self.toctree(**{**options, "collapse": True})
@@ -332,6 +337,20 @@ def collapse_navigation(
         context["toctree"] = collapsed(context["toctree"])
 
 
+def collapse_added_navigation(
+    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: nodes.document | None
+) -> None:
+    """Collapse a ``toctree()`` another extension put in the context after ours: the 404 page's.
+
+    sphinx-notfound-page gives the 404 page a ``toctree()`` with absolute addresses (the page is
+    served at any address) that expands every branch: at 200 reports, every page of every report
+    in a 311 kB page. Collapsed, its sidebar is every other page's, unmarked.
+    """
+    toctree = context.get("toctree")
+    if toctree is not None and not isinstance(toctree, CollapsedToctree):
+        context["toctree"] = CollapsedToctree(toctree, own=False)
+
+
 def prepare_sidebar(
     app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: nodes.document | None
 ) -> None:
@@ -342,7 +361,12 @@ def prepare_sidebar(
     """
     toctree = context.get("toctree")
     theme = getattr(getattr(app.builder, "theme", None), "name", None)
-    if not isinstance(toctree, CollapsedToctree) or theme != "furo" or app.builder.name not in SIDEBAR_BUILDERS:
+    if (
+        not isinstance(toctree, CollapsedToctree)
+        or not toctree.own
+        or theme != "furo"
+        or app.builder.name not in SIDEBAR_BUILDERS
+    ):
         return  # another extension's toctree(), another theme or builder: Furo's own way
     tree = site_navigation(app).sidebar(pagename)
     if tree is None:
@@ -368,6 +392,8 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_config_value("edition_navigation_check", False, "", types=frozenset({bool}))
     site_navigation.setup(app)
     app.connect("html-page-context", collapse_navigation, priority=400)
+    # After the extensions that replace toctree() at 400 (sphinx-notfound-page), before Furo.
+    app.connect("html-page-context", collapse_added_navigation, priority=450)
     # Furo computes its sidebar at the default priority, 500: just before it and just after it.
     app.connect("html-page-context", prepare_sidebar, priority=499)
     app.connect("html-page-context", place_sidebar, priority=501)
