@@ -10,7 +10,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 from dialogue_edition.build import Layout
-from dialogue_edition.open_data import TABLES
+from dialogue_edition.open_data import TABLES, to_json
 from dialogue_edition.registry import load_registry
 from frictionless import Package
 from lxml import html as lxml_html
@@ -149,3 +149,21 @@ def test_the_data_dictionary_lists_every_field_of_every_table(editions: Layout) 
         section = document.xpath(f"//section[@id='data-{table.name}']")[0]
         names = [code.text_content().strip() for code in section.xpath(".//dl/dt/code")]
         assert names == [column.name for column in table.columns]
+
+
+JSON_ROWS = [
+    [],
+    [{}],
+    [{"name": "Ким", "note": None, "editorial": True, "paragraph": 3, "share": 0.5}],
+    [{"text": 'a line\nbreak, "quotes", \\ and },\n  { inside a value'}, {"text": "</script>\u2028\x00"}],
+    [{"a": 1}, {}],
+    [{"forms": ["a", "b"]}, {"forms": []}],  # not all scalars: indent=1 itself
+    [{"nested": {"key": "value"}}],
+    ["not a row", {"a": 1}],
+]
+
+
+@pytest.mark.parametrize("rows", JSON_ROWS)
+def test_the_tables_json_is_what_indent_1_writes(rows: list[dict[str, object]]) -> None:
+    # to_json encodes flat rows in C and puts indent=1's line breaks in (open_data.to_json).
+    assert to_json(rows) == json.dumps(rows, ensure_ascii=False, indent=1) + "\n"
