@@ -157,6 +157,16 @@ ogp_enable_meta_description = True
 # A 404 page that helps: it links the reports, glossaries and search. Its links are absolute
 # from the site's root, which on GitHub Pages is the repository's folder.
 notfound_urls_prefix = "/" + SITE_URL.rstrip("/").rsplit("/", 1)[-1] + "/"
+# On a phone the sidebar is folded away: the page itself says what happened and where to go.
+notfound_context = {
+    "title": "Page not found",
+    "body": (
+        "<h1>Page not found</h1>\n"
+        "<p>No page of the edition has this address: it may be mistyped, or the page may have moved.</p>\n"
+        f'<p><a href="{notfound_urls_prefix}index.html">The reports and glossaries</a> · '
+        f'<a href="{notfound_urls_prefix}search.html">Search the edition</a></p>\n'
+    ),
+}
 html_last_updated_fmt = None
 
 # -- Editions and their downloads (dialogue_edition.sphinxext.downloads) ------------------------

@@ -65,6 +65,8 @@ def test_the_404_page_helps_the_reader_on(editions: Layout) -> None:
     prefix = urlsplit(URLS["Homepage"]).path
     assert page.xpath(f"//link[@href='{prefix}_static/styles/furo.css?v=' or starts-with(@href, '{prefix}_static/')]")
     assert page.xpath(f"//a[@href='{prefix}people.html']")
+    # In the page itself, not only in the sidebar (folded away on a phone):
+    assert page.xpath(f"//article//a[@href='{prefix}index.html'] and //article//a[@href='{prefix}search.html']")
     assert Path(editions.build / "html" / "404.html").exists()
 
 
