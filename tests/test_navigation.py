@@ -20,12 +20,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
+import time
 from pathlib import Path
 
 import pytest
 from dialogue_edition.build import Layout
-from dialogue_edition.sphinxext.navigation import site_navigation
+from dialogue_edition.sphinxext.navigation import SiteNavigation, Toctree, site_navigation
 from sphinx.testing.util import SphinxTestApp
 
 REFERENCE = Path(__file__).parent / "fixtures" / "sidebars" / "two-reports.json"
@@ -98,3 +100,36 @@ def test_sidebars_built_once_per_site_are_furos_on_every_page(app: SphinxTestApp
     assert leaf is not None
     assert '<li class="toctree-l3 current current-page"><a class="current reference internal" href="#">Leaf</a>' in leaf
     assert 'href="../../special.html">The "special" &amp; co</a>' in leaf
+
+
+@pytest.mark.sphinx("html", testroot="navigation", srcdir="navigation-kept")
+def test_the_pieces_are_rendered_again_only_when_what_they_show_changes(
+    app: SphinxTestApp, make_app: type[SphinxTestApp], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The pieces are kept between builds while the pages keep their titles and tables of contents
+    # (navigation_cache); edition_navigation_check fails any build whose sidebars are not Furo's.
+    rendered: list[str] = []
+    render_entries = SiteNavigation.render_entries
+
+    def counted(navigation: SiteNavigation) -> list[Toctree]:
+        rendered.append("rendered")
+        return render_entries(navigation)
+
+    monkeypatch.setattr(SiteNavigation, "render_entries", counted)
+    app.build()
+    page = Path(app.srcdir) / "a" / "one.md"
+
+    def edited(old: str, new: str) -> str:
+        page.write_text(page.read_text(encoding="utf-8").replace(old, new, 1), encoding="utf-8")
+        later = time.time() + 10  # newer than the last build's reading, whatever the clock's grain
+        os.utime(page, (later, later))
+        again = make_app("html", srcdir=app.srcdir, builddir=Path(app.outdir).parent)
+        again.build()  # a sidebar that is not Furo's raises here
+        return (Path(again.outdir) / "a" / "one.html").read_text("utf-8")  # the edited page, rewritten
+
+    assert rendered == ["rendered"]
+    edited("Text.", "Other words.")
+    assert rendered == ["rendered"]  # a paragraph: the last build's pieces
+    branch = edited("# One, first part", "# One, renamed")
+    assert rendered == ["rendered", "rendered"]  # a title: rendered again
+    assert "One, renamed" in (sidebar(branch) or "")

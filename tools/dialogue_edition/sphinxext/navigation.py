@@ -36,7 +36,7 @@ from __future__ import annotations
 import re
 import secrets
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import Any, cast
 
 from docutils import nodes
@@ -50,6 +50,7 @@ from sphinx.util import logging, url_re
 from sphinx.util.osutil import relative_uri
 from sphinx.util.tags import Tags
 
+from .navigation_cache import Pieces, inputs_digest, keep_pieces, kept_pieces
 from .per_build import OncePerBuild
 
 logger = logging.getLogger(__name__)
@@ -127,23 +128,51 @@ class SiteNavigation:
         self.nobody = f"edition-navigation-{secrets.token_hex(8)}"
         self.targets: dict[tuple[str, str], str] = {}
         """The placeholder of each (document, anchor) a sidebar links to."""
-        self.placeholder = re.compile(rf'href="({re.escape(self.nobody)}-\d+)"')
         self.branches: dict[str, set[tuple[int, int]]] = {}
         """Each page's branches: (toctree, entry) pairs whose tree links to it."""
         self.filled: dict[tuple[str, ...], list[list[str]]] = {}
         """The entries' list items with the addresses as seen from one folder of pages."""
         self.left_to_furo: list[str] = []
         """Pages whose sidebar Sphinx and Furo build as before (see the module's docstring)."""
-        try:
-            self.toctrees = self.render_entries()
-            self.usable = True
-        except PiecesDoNotFit as reason:
-            logger.info("navigation: every page's sidebar is built by Sphinx and Furo (%s)", reason)
-            self.toctrees, self.usable = [], False
+        self.toctrees: list[Toctree] = []
+        self.unusable = ""
+        """Why the pieces do not give Furo's tree (then every sidebar is Furo's), if they do not."""
+        inputs = inputs_digest(app)
+        kept = kept_pieces(app, inputs)
+        if kept is not None:
+            self.take_back(kept)  # the last build's: the same inputs (navigation_cache)
+        else:
+            try:
+                self.toctrees = self.render_entries()
+            except PiecesDoNotFit as reason:
+                self.toctrees, self.unusable = [], str(reason)
+            keep_pieces(app, self.pieces(inputs))
+        if self.unusable:
+            logger.info("navigation: every page's sidebar is built by Sphinx and Furo (%s)", self.unusable)
+        self.usable = not self.unusable
+        self.placeholder = re.compile(rf'href="({re.escape(self.nobody)}-\d+)"')
         self.uris: dict[str, set[str]] = {}
         """The pages the sidebar links to, by address."""
         for document, _anchor in self.targets:
             self.uris.setdefault(self.builder.get_target_uri(document).partition("#")[0], set()).add(document)
+
+    def pieces(self, inputs: str) -> Pieces:
+        """What was rendered once for the site, as data for the next build."""
+        return Pieces(
+            nobody=self.nobody,
+            toctrees=[asdict(toctree) for toctree in self.toctrees],
+            targets=[(document, anchor, placeholder) for (document, anchor), placeholder in self.targets.items()],
+            branches={page: sorted(pairs) for page, pairs in sorted(self.branches.items())},
+            unusable=self.unusable,
+            inputs=inputs,
+        )
+
+    def take_back(self, kept: Pieces) -> None:
+        """The pieces a build with the same inputs rendered."""
+        self.nobody, self.unusable = kept.nobody, kept.unusable
+        self.toctrees = [Toctree(**toctree) for toctree in kept.toctrees]
+        self.targets = {(document, anchor): placeholder for document, anchor, placeholder in kept.targets}
+        self.branches = {page: set(pairs) for page, pairs in kept.branches.items()}
 
     # -- Once per build ------------------------------------------------------------------------
 

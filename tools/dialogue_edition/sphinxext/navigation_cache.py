@@ -1,0 +1,127 @@
+"""The sidebar's pieces kept from one build to the next, while the pages keep their tables of contents.
+
+``navigation.py`` renders every entry of the root page's toctrees once per build (through
+Sphinx's writer and Furo's parser) and works out which entry holds each page: at 200 reports,
+about 0.4 s of an edit that changes one word. Yet the pieces depend only on what Sphinx keeps of
+each page for toctrees (its titles, its table of contents with the toctrees in it, the pages it
+includes, its ``tocdepth``), on the set of pages and their section numbers, and on the code,
+versions and configuration that render them; an edit of a paragraph changes none of these.
+
+So the pieces are written beside the doctrees (``CACHE_FILE``, JSON) with a digest of all of
+that (:func:`inputs_digest`: 80 ms at 200 reports), and a build takes them back only if the
+digest is the same; otherwise they are rendered again. ``tests/test_navigation.py`` builds a
+tiny project again after an edit of a paragraph (reused) and of a title (rendered again), and
+compares every sidebar with Furo's (``edition_navigation_check``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+from typing import Any, cast
+
+from docutils import nodes
+from sphinx.application import Sphinx
+from sphinx.builders.html import StandaloneHTMLBuilder
+
+CACHE_FILE = "edition-navigation.json"
+"""In the builder's doctree folder, beside Sphinx's own record of the pages."""
+VERSIONED = ("sphinx", "docutils", "furo")
+"""The packages whose code renders the pieces, besides this package's."""
+
+
+@dataclass
+class Pieces:
+    """What ``SiteNavigation`` renders once per site (see ``navigation.py``), as plain data."""
+
+    nobody: str
+    """The placeholder prefix the entries' addresses use."""
+    toctrees: list[dict[str, Any]]
+    """Each root toctree: caption, opening, entries, present (``navigation.Toctree``)."""
+    targets: list[tuple[str, str, str]]
+    """(document, anchor, placeholder), in the order the placeholders were given."""
+    branches: dict[str, list[tuple[int, int]]]
+    """Each page's (toctree, entry) branches."""
+    unusable: str
+    """Why the pieces do not give Furo's tree, if they do not (each sidebar is then Furo's)."""
+    inputs: str
+    """:func:`inputs_digest` of the build that rendered them."""
+
+
+def _package_version(name: str) -> str:
+    try:
+        return version(name)
+    except PackageNotFoundError:
+        return "none"
+
+
+def inputs_digest(app: Sphinx) -> str:
+    """A digest of everything the pieces are rendered from (see the module's docstring).
+
+    Each page's nodes count as docutils prints them (``pformat``): their names, attributes and
+    text, not where they sit in memory or in the source (a pickle of the same title differs
+    before and after Sphinx has stored it).
+    """
+    env, builder = app.env, cast(StandaloneHTMLBuilder, app.builder)
+    digest = hashlib.sha256()
+    for module in (__file__, str(Path(__file__).with_name("navigation.py"))):
+        digest.update(Path(module).read_bytes())
+    shares = [
+        *(f"{name} {_package_version(name)}" for name in VERSIONED),
+        builder.name,
+        app.config.root_doc,
+        builder.build_info.config_hash,
+        builder.build_info.tags_hash,
+        json.dumps(sorted(env.glob_toctrees)),
+        repr(sorted(env.toc_secnumbers.items())),
+    ]
+    digest.update("\0".join(shares).encode())
+    for page in sorted(env.all_docs):
+        shares = [
+            page,
+            _text(env.titles.get(page)),
+            _text(env.longtitles.get(page)),
+            _text(env.tocs.get(page)),
+            json.dumps(env.toctree_includes.get(page)),
+            repr(env.metadata.get(page, {}).get("tocdepth")),
+        ]
+        digest.update("\0".join(shares).encode() + b"\1")
+    return digest.hexdigest()
+
+
+def _text(node: nodes.Node | None) -> str:
+    return node.pformat() if node is not None else ""
+
+
+def _cache_path(app: Sphinx) -> Path:
+    return Path(app.doctreedir) / CACHE_FILE
+
+
+def kept_pieces(app: Sphinx, digest: str) -> Pieces | None:
+    """The last build's pieces, if they were rendered from inputs with this ``digest``; else ``None``."""
+    try:
+        data = json.loads(_cache_path(app).read_text(encoding="utf-8"))
+        if data.get("inputs") != digest:
+            return None
+        return Pieces(
+            nobody=str(data["nobody"]),
+            toctrees=[dict(toctree) for toctree in data["toctrees"]],
+            targets=[
+                (str(document), str(anchor), str(placeholder)) for document, anchor, placeholder in data["targets"]
+            ],
+            branches={str(page): [(int(a), int(b)) for a, b in pairs] for page, pairs in data["branches"].items()},
+            unusable=str(data["unusable"]),
+            inputs=digest,
+        )
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None  # none, or not this code's: rendered again
+
+
+def keep_pieces(app: Sphinx, pieces: Pieces) -> None:
+    """Write this build's pieces for the next build, with the digest of their inputs."""
+    path = _cache_path(app)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(asdict(pieces), separators=(",", ":")), encoding="utf-8")
