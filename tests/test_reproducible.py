@@ -13,7 +13,9 @@ from typing import Any, cast
 import dialogue_edition.build as build_module
 import pytest
 from dialogue_edition.build import EDITIONS, Layout, build, copy_project
+from dialogue_edition.open_data import Table
 from dialogue_edition.source_report import load_reports
+from dialogue_edition.sphinxext import open_data as open_data_extension
 from dialogue_edition.sphinxext import parallel_jobs
 from dialogue_edition.sphinxext.epub import COMBINED_NAME
 from sphinx.builders import Builder
@@ -163,6 +165,46 @@ def test_an_edit_that_changes_the_mentions_rewrites_the_glossaries(
     clean = _outputs(project)
     people = (incremental / "html" / "people.html").read_text(encoding="utf-8")
     assert people.count("reports/strategic-conference-2020/index.html#") > 0
+    assert _differences(incremental, clean) == []
+
+
+def _fail_after_sphinx(site: Path, cache: Path, previous: Path) -> None:
+    raise build_module.BuildFailed("stopped after Sphinx, for this test")
+
+
+def test_the_open_data_is_written_again_only_when_it_changes(project: Layout, monkeypatch: pytest.MonkeyPatch) -> None:
+    # data/ is kept from the published site while its digest is the same
+    # (dialogue_edition.sphinxext.open_data.write_data); a changed mention writes it again.
+    html = _site_built_clean(project, monkeypatch)
+    written: list[str] = []
+    to_csv = open_data_extension.to_csv
+
+    def counted(table: Table, rows: list[dict[str, Any]]) -> str:
+        written.append(table.name)
+        return to_csv(table, rows)
+
+    monkeypatch.setattr(open_data_extension, "to_csv", counted)
+    with _editorial_edit(project, "(the same data)"):
+        build(["html"], html)
+    assert written == []
+    landing = project.docs / "reports" / "strategic-conference-2020" / "index.md"
+    original = landing.read_text(encoding="utf-8")
+    landing.write_text(original + "\nSee {org}`the Forum <dialogue-forum>`.\n", encoding="utf-8")
+    try:
+        # A build that wrote the new data and its digest, then failed: the published data is the old.
+        with monkeypatch.context() as failing:
+            failing.setattr(build_module, "index_site_or_fail", _fail_after_sphinx)
+            with pytest.raises(build_module.BuildFailed):
+                build(["html"], html)
+        written.clear()
+        build(["html"], html)
+        assert "mentions" in written
+        incremental = _outputs(project)
+        shutil.rmtree(project.build)
+        build(["html"], html)
+        clean = _outputs(project)
+    finally:
+        landing.write_text(original, encoding="utf-8")
     assert _differences(incremental, clean) == []
 
 
