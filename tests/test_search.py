@@ -771,6 +771,39 @@ def test_the_record_cache_reads_again_only_pages_that_changed(tmp_path: Path, mo
     assert sorted(read) == ["a.html", "b.html"]
 
 
+def test_a_page_whose_file_is_the_same_is_taken_from_the_cache_unread(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The cache keeps each page's file identity (device, inode, size, modification time) with
+    # its digest (search._known_key): the staged site's unchanged pages are the published files.
+    site, cache = tmp_path / "site", tmp_path / "cache.json"
+    site.mkdir()
+    page = site / "a.html"
+
+    def words() -> str:
+        return " ".join(text for record in records(site, cache)[1] for text, _ in record.parts)
+
+    def rewrite(text: str, modified_ns: int) -> None:  # in place, as the pipeline never writes a page
+        page.write_text(_page_saying(text), encoding="utf-8")
+        os.utime(page, ns=(modified_ns, modified_ns))
+
+    long_ago = time.time_ns() - 60 * 1_000_000_000
+    rewrite("First words.", long_ago)
+    assert words() == "First words."
+    rewrite("Other words.", long_ago)  # the same size and time: the same file, as far as the cache can tell
+    assert words() == "First words."  # not read
+    with monkeypatch.context() as other_code:
+        other_code.setattr(search_module, "CACHE_VERSION", "another version of the reading")
+        assert words() == "Other words."  # identities taken by other code: digested again
+    rewrite("Other words.", long_ago + 1)  # a new time: read again
+    assert words() == "Other words."
+    just_now = time.time_ns()
+    rewrite("Other words.", just_now)
+    assert words() == "Other words."
+    rewrite("Third words.", just_now)  # changed within the clock's tick of the cache's writing
+    assert words() == "Third words."  # read again all the same
+
+
 def test_a_request_the_pagefind_service_refuses_is_one_clear_error() -> None:
     with PagefindService({"force_language": "en"}) as service, pytest.raises(PagefindServiceError, match="pagefind"):
         service.send({"type": "NoSuchRequest"})

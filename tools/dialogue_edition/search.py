@@ -32,6 +32,7 @@ import gzip
 import hashlib
 import json
 import multiprocessing
+import os
 import re
 import shutil
 import stat
@@ -382,26 +383,71 @@ def _cached_parts(site: Path, pages: list[Path], cache: Path | None) -> list[Pag
 
     The cache maps a digest of a page's URL and bytes (and this module's version of the parts)
     to its parts, as JSON in the build's cache folder; a page that changed gets a new digest.
+    Reading and digesting every page took 0.16 s at 200 reports, and an edit's staged site
+    links the published site's unchanged pages: so the cache also keeps each page's file
+    identity (device, inode, size, modification time) with its digest, and a page whose file is
+    the one the digest was taken from is not read again (:func:`_known_key`).
     """
-    known: dict[str, Any] = {}
+    pages_known: dict[str, Any] = {}
+    identities: dict[str, Any] = {}
+    saved_ns = 0
     if cache and cache.is_file():
-        with contextlib.suppress(OSError, ValueError):
-            known = json.loads(cache.read_text(encoding="utf-8"))
+        with contextlib.suppress(OSError, ValueError, TypeError, AttributeError):
+            data = json.loads(cache.read_text(encoding="utf-8"))
+            pages_known, identities, saved_ns = dict(data["pages"]), dict(data["files"]), int(data["saved_ns"])
+            if data["version"] != CACHE_VERSION:
+                identities = {}  # digests taken by other code: each page is digested again
     keys: list[str] = []
     unread: dict[str, tuple[bytes, str]] = {}
+    files: dict[str, list[Any]] = {}
     for page in pages:
-        url, content = page.relative_to(site).as_posix(), page.read_bytes()
-        key = hashlib.sha256(f"{CACHE_VERSION}\0{url}\0".encode() + content).hexdigest()
+        url = page.relative_to(site).as_posix()
+        key = _known_key(page, identities.get(url), saved_ns, pages_known)
+        if key is None:
+            with page.open("rb") as handle:
+                identity, content = _identity(os.fstat(handle.fileno())), handle.read()
+            key = hashlib.sha256(f"{CACHE_VERSION}\0{url}\0".encode() + content).hexdigest()
+            if key not in pages_known:
+                unread[key] = (content, url)
+        else:
+            identity = identities[url][:4]
         keys.append(key)
-        if key not in known:
-            unread[key] = (content, url)
-    known.update(zip(unread, _read_pages(list(unread.values())), strict=True))
-    kept = {key: known[key] for key in keys}
+        files[url] = [*identity, key]
+    pages_known.update(zip(unread, _read_pages(list(unread.values())), strict=True))
+    kept = {key: pages_known[key] for key in keys}
     found = [_parts_from(kept[key]) for key in keys]
     if cache:
         cache.parent.mkdir(parents=True, exist_ok=True)
-        cache.write_text(json.dumps(kept), encoding="utf-8")
+        data = {"version": CACHE_VERSION, "pages": kept, "files": files, "saved_ns": time.time_ns()}
+        cache.write_text(json.dumps(data), encoding="utf-8")
     return found
+
+
+def _identity(status: os.stat_result) -> list[int]:
+    return [status.st_dev, status.st_ino, status.st_size, status.st_mtime_ns]
+
+
+RACY_NS = 2_000_000_000
+"""A file changed this close to the cache's writing may have changed again within the same tick
+of the file system's clock (a few milliseconds), keeping its identity: it is read again."""
+
+
+def _known_key(page: Path, known: object, saved_ns: int, pages_known: dict[str, Any]) -> str | None:
+    """The digest of a page, if its file is the one the cache took it from; else ``None``.
+
+    The same device, inode, size and modification time, well before the cache was written: the
+    staged site's pages are links to the published ones, and a page is only ever written as a new
+    file, never in place (``sphinxext.staged_site``).
+    """
+    if not isinstance(known, list) or len(known) != 5 or known[4] not in pages_known:
+        return None
+    try:
+        identity = _identity(page.stat())
+    except OSError:
+        return None
+    if identity != known[:4] or identity[3] > saved_ns - RACY_NS:
+        return None
+    return str(known[4])
 
 
 PARALLEL_FROM = 100
