@@ -753,10 +753,11 @@ def test_the_record_cache_reads_again_only_pages_that_changed(tmp_path: Path, mo
     assert read == ["b.html"]
     words = {record.url: " ".join(text for text, _ in record.parts) for record in found}
     assert words == {"a.html#p1": "First words.", "b.html#p1": "Second words."}
-    cache.write_text("{not json", encoding="utf-8")
-    read.clear()
-    assert records(site, cache)[1] == found
-    assert sorted(read) == ["a.html", "b.html"]
+    for damaged in ("{not json", '{"a key": {"records": []}}', "[1, 2]", '{"pages": {}, "files": []}', "[" * 100_000):
+        cache.write_text(damaged, encoding="utf-8")
+        read.clear()
+        assert records(site, cache)[1] == found
+        assert sorted(read) == ["a.html", "b.html"]
 
     # Parts cached by other code (another version of the reading, or of the furniture list) are
     # read again: the digest of that code is part of every key.

@@ -392,7 +392,8 @@ def _cached_parts(site: Path, pages: list[Path], cache: Path | None) -> list[Pag
     identities: dict[str, Any] = {}
     saved_ns = 0
     if cache and cache.is_file():
-        with contextlib.suppress(OSError, ValueError, TypeError, AttributeError):
+        # Any other shape (an older cache, a damaged file, nesting past json's depth) is as good as none.
+        with contextlib.suppress(OSError, ValueError, TypeError, AttributeError, KeyError, RecursionError):
             data = json.loads(cache.read_text(encoding="utf-8"))
             pages_known, identities, saved_ns = dict(data["pages"]), dict(data["files"]), int(data["saved_ns"])
             if data["version"] != CACHE_VERSION:
