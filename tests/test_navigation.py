@@ -28,6 +28,7 @@ from pathlib import Path
 import pytest
 from dialogue_edition.build import Layout
 from dialogue_edition.sphinxext.navigation import SiteNavigation, Toctree, site_navigation
+from dialogue_edition.sphinxext.navigation_cache import CACHE_FILE
 from sphinx.testing.util import SphinxTestApp
 
 REFERENCE = Path(__file__).parent / "fixtures" / "sidebars" / "two-reports.json"
@@ -133,3 +134,8 @@ def test_the_pieces_are_rendered_again_only_when_what_they_show_changes(
     branch = edited("# One, first part", "# One, renamed")
     assert rendered == ["rendered", "rendered"]  # a title: rendered again
     assert "One, renamed" in (sidebar(branch) or "")
+    for damaged in ("{not json", '{"inputs": 1}', "[" * 100_000):  # another shape: rendered again
+        (Path(app.doctreedir) / CACHE_FILE).write_text(damaged, encoding="utf-8")
+        edited("Other words.", "Other words, again.")
+        assert len(rendered) == 3
+        rendered.pop()

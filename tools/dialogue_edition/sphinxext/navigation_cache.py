@@ -116,8 +116,8 @@ def kept_pieces(app: Sphinx, digest: str) -> Pieces | None:
             unusable=str(data["unusable"]),
             inputs=digest,
         )
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
-        return None  # none, or not this code's: rendered again
+    except (OSError, ValueError, KeyError, TypeError, AttributeError, RecursionError):
+        return None  # none, another shape (older code, a damaged file, nesting past json's depth): rendered again
 
 
 def keep_pieces(app: Sphinx, pieces: Pieces) -> None:
