@@ -40,6 +40,7 @@ import time
 from collections import Counter
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from copy import deepcopy
 from dataclasses import asdict, dataclass, field
 from html import escape
 from importlib.metadata import PackageNotFoundError, version
@@ -154,7 +155,7 @@ class Record:
 
 def text_of(element: lxml_html.HtmlElement) -> str:
     """The words a reader sees in an element, without cards, pilcrows, BibTeX or labels."""
-    copy = lxml_html.fromstring(lxml_html.tostring(element, encoding="unicode", with_tail=False))
+    copy = deepcopy(element)  # what is dropped goes from the copy; the page stays whole
     drop(copy, DROPPED)
     for item in copy.xpath(".//li[following-sibling::li]"):
         item.tail = "; " + (item.tail or "")  # list items read as a list, not run together
@@ -184,9 +185,14 @@ def _anchor_of(block: lxml_html.HtmlElement) -> str | None:
     return str(anchor) if anchor else None
 
 
-def _inside(block: lxml_html.HtmlElement, css_class: str) -> bool:
-    """Whether the block has the class, or sits inside an element that has it."""
-    return any(css_class in (element.get("class") or "").split() for element in (block, *block.iterancestors()))
+NOT_PARAGRAPHS = {"glossary-entry", "citation", "glossary-jump", "report-metadata", "sidebar", "sd-card"}
+"""Blocks inside these are not a page's paragraphs: entries (which have records of their own),
+jump lists, the report's metadata, sidebars and cards."""
+
+
+def classes_around(block: lxml_html.HtmlElement) -> set[str]:
+    """The classes of the block and of every element it sits inside (one walk up, for every question)."""
+    return {name for element in (block, *block.iterancestors()) for name in (element.get("class") or "").split()}
 
 
 def page_names(tree: lxml_html.HtmlElement) -> tuple[dict[str, str], dict[str, str]]:
@@ -275,10 +281,8 @@ def _paragraph_records(url: str, main: lxml_html.HtmlElement, report: str, year:
     page_title = text_of(headings[0]) if headings else ""
     in_report_text = bool(report) and not url.endswith("/index.html")
     for block in main.xpath(".//p | .//figcaption"):
-        if any(
-            _inside(block, css_class)
-            for css_class in ("glossary-entry", "citation", "glossary-jump", "report-metadata", "sidebar", "sd-card")
-        ):
+        around = classes_around(block)
+        if around & NOT_PARAGRAPHS:
             continue
         if "admonition-title" in (block.get("class") or "").split() or "rubric" in (block.get("class") or ""):
             continue
@@ -286,7 +290,7 @@ def _paragraph_records(url: str, main: lxml_html.HtmlElement, report: str, year:
         text = text_of(block)
         if not anchor or not text:
             continue
-        editorial = not in_report_text or _inside(block, "editorial")
+        editorial = not in_report_text or "editorial" in around
         number = anchor[1:] if re.fullmatch(r"p\d+", anchor) else ""
         title = f"{page_title}, ¶{number}" if number else page_title
         if block.tag == "figcaption":
