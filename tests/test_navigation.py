@@ -24,6 +24,7 @@ import os
 import re
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 from dialogue_edition.build import Layout
@@ -120,11 +121,11 @@ def test_the_pieces_are_rendered_again_only_when_what_they_show_changes(
     app.build()
     page = Path(app.srcdir) / "a" / "one.md"
 
-    def edited(old: str, new: str) -> str:
+    def edited(old: str, new: str, **options: Any) -> str:
         page.write_text(page.read_text(encoding="utf-8").replace(old, new, 1), encoding="utf-8")
         later = time.time() + 10  # newer than the last build's reading, whatever the clock's grain
         os.utime(page, (later, later))
-        again = make_app("html", srcdir=app.srcdir, builddir=Path(app.outdir).parent)
+        again = make_app("html", srcdir=app.srcdir, builddir=Path(app.outdir).parent, **options)
         again.build()  # a sidebar that is not Furo's raises here
         return (Path(again.outdir) / "a" / "one.html").read_text("utf-8")  # the edited page, rewritten
 
@@ -134,8 +135,20 @@ def test_the_pieces_are_rendered_again_only_when_what_they_show_changes(
     branch = edited("# One, first part", "# One, renamed")
     assert rendered == ["rendered", "rendered"]  # a title: rendered again
     assert "One, renamed" in (sidebar(branch) or "")
+    rendered.clear()
     for damaged in ("{not json", '{"inputs": 1}', "[" * 100_000):  # another shape: rendered again
         (Path(app.doctreedir) / CACHE_FILE).write_text(damaged, encoding="utf-8")
-        edited("Other words.", "Other words, again.")
-        assert len(rendered) == 3
-        rendered.pop()
+        edited("Other words.", "Other words.")
+        assert rendered.pop() == "rendered"
+    # Rendered again, though no page changed: in a build that reads every page afresh (the
+    # pipeline asks for one when its code changed), and after a change of the configuration
+    # that Sphinx reads every page again for (the language translates generated entries).
+    edited("Other words.", "Other words.")
+    assert rendered == []
+    edited("Other words.", "Other words.", freshenv=True)
+    assert rendered.pop() == "rendered"
+    titled = {"html_title": "A title the language does not change"}
+    edited("Other words.", "Other words.", confoverrides=titled)
+    rendered.clear()
+    edited("Other words.", "Other words.", confoverrides={**titled, "language": "de"})
+    assert rendered.pop() == "rendered"

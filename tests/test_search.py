@@ -753,11 +753,28 @@ def test_the_record_cache_reads_again_only_pages_that_changed(tmp_path: Path, mo
     assert read == ["b.html"]
     words = {record.url: " ".join(text for text, _ in record.parts) for record in found}
     assert words == {"a.html#p1": "First words.", "b.html#p1": "Second words."}
-    for damaged in ("{not json", '{"a key": {"records": []}}', "[1, 2]", '{"pages": {}, "files": []}', "[" * 100_000):
+    damaged_files = [
+        "{not json",
+        '{"a key": {"records": []}}',
+        "[1, 2]",
+        '{"pages": {}, "files": []}',
+        "[" * 100_000,
+        '{"version": "x", "pages": {}, "files": {}, "saved_ns": 1e400}',
+        '{"version": "x", "pages": {}, "files": {"a.html": [1, 2, 3, 4, [5]]}, "saved_ns": 0}',
+    ]
+    for damaged in damaged_files:
         cache.write_text(damaged, encoding="utf-8")
         read.clear()
         assert records(site, cache)[1] == found
         assert sorted(read) == ["a.html", "b.html"]
+    # A damaged entry of a page that is otherwise unchanged: that page is read again.
+    good = json.loads(cache.read_text(encoding="utf-8"))
+    key = good["files"]["a.html"][4]
+    for entry in ({"x": 1}, {**good["pages"][key], "records": [{"url": 5}]}, {**good["pages"][key], "language": None}):
+        cache.write_text(json.dumps({**good, "pages": {**good["pages"], key: entry}}), encoding="utf-8")
+        read.clear()
+        assert records(site, cache)[1] == found
+        assert read == ["a.html"]
 
     # Parts cached by other code (another version of the reading, or of the furniture list) are
     # read again: the digest of that code is part of every key.

@@ -13,7 +13,6 @@ import contextlib
 import errno
 import fcntl
 import gc
-import hashlib
 import json
 import os
 import re
@@ -34,6 +33,7 @@ import sphinx._cli.util.errors as sphinx_errors
 from sphinx.cmd.build import build_main
 
 from .check_data import check
+from .code_version import code_digest
 from .errors import InputError
 from .file_links import link_or_copy
 from .latex_log import failure_place
@@ -104,16 +104,6 @@ def source_date_epoch(project: Path) -> str:
         return result.stdout.strip() or str(int(time.time()))
     except (OSError, subprocess.CalledProcessError):
         return str(int(time.time()))
-
-
-def code_digest() -> str:
-    """A digest of the pipeline's own code: Sphinx cannot tell when an extension changes."""
-    package = Path(__file__).parent
-    digest = hashlib.sha256()
-    for path in sorted(package.rglob("*")):
-        if path.is_file() and path.suffix in {".py", ".html", ".css", ".js"}:
-            digest.update(path.relative_to(package).as_posix().encode() + path.read_bytes())
-    return digest.hexdigest()
 
 
 CODE_STAMP = "code-digest"

@@ -45,7 +45,7 @@ from dataclasses import asdict, dataclass, field
 from html import escape
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from lxml import html as lxml_html
 
@@ -397,30 +397,41 @@ def _cached_parts(site: Path, pages: list[Path], cache: Path | None) -> list[Pag
     saved_ns = 0
     if cache and cache.is_file():
         # Any other shape (an older cache, a damaged file, nesting past json's depth) is as good as none.
-        with contextlib.suppress(OSError, ValueError, TypeError, AttributeError, KeyError, RecursionError):
+        with contextlib.suppress(
+            OSError, ValueError, TypeError, AttributeError, KeyError, RecursionError, OverflowError
+        ):
             data = json.loads(cache.read_text(encoding="utf-8"))
             pages_known, identities, saved_ns = dict(data["pages"]), dict(data["files"]), int(data["saved_ns"])
             if data["version"] != CACHE_VERSION:
                 identities = {}  # digests taken by other code: each page is digested again
+    parsed: dict[str, PageParts] = {}
+
+    def usable(key: str) -> bool:
+        """Whether the cache has the page's parts, whole (a damaged entry is read again)."""
+        if key not in parsed and (parts := _parts_or_none(pages_known.get(key))) is not None:
+            parsed[key] = parts
+        return key in parsed
+
     keys: list[str] = []
     unread: dict[str, tuple[bytes, str]] = {}
     files: dict[str, list[Any]] = {}
     for page in pages:
         url = page.relative_to(site).as_posix()
-        key = _known_key(page, identities.get(url), saved_ns, pages_known)
-        if key is None:
+        key = _known_key(page, identities.get(url), saved_ns)
+        if key is None or not usable(key):
             with page.open("rb") as handle:
                 identity, content = _identity(os.fstat(handle.fileno())), handle.read()
             key = hashlib.sha256(f"{CACHE_VERSION}\0{url}\0".encode() + content).hexdigest()
-            if key not in pages_known:
+            if not usable(key):
                 unread[key] = (content, url)
         else:
             identity = identities[url][:4]
         keys.append(key)
         files[url] = [*identity, key]
-    pages_known.update(zip(unread, _read_pages(list(unread.values())), strict=True))
+    for key, data in zip(unread, _read_pages(list(unread.values())), strict=True):
+        pages_known[key], parsed[key] = data, _parts_from(data)
     kept = {key: pages_known[key] for key in keys}
-    found = [_parts_from(kept[key]) for key in keys]
+    found = [parsed[key] for key in keys]
     if cache:
         cache.parent.mkdir(parents=True, exist_ok=True)
         data = {"version": CACHE_VERSION, "pages": kept, "files": files, "saved_ns": time.time_ns()}
@@ -437,14 +448,14 @@ RACY_NS = 2_000_000_000
 of the file system's clock (a few milliseconds), keeping its identity: it is read again."""
 
 
-def _known_key(page: Path, known: object, saved_ns: int, pages_known: dict[str, Any]) -> str | None:
+def _known_key(page: Path, known: object, saved_ns: int) -> str | None:
     """The digest of a page, if its file is the one the cache took it from; else ``None``.
 
     The same device, inode, size and modification time, well before the cache was written: the
     staged site's pages are links to the published ones, and a page is only ever written as a new
     file, never in place (``sphinxext.staged_site``).
     """
-    if not isinstance(known, list) or len(known) != 5 or known[4] not in pages_known:
+    if not isinstance(known, list) or len(known) != 5 or not isinstance(known[4], str):
         return None
     try:
         identity = _identity(page.stat())
@@ -477,9 +488,48 @@ def _read_pages(pages: list[tuple[bytes, str]]) -> list[dict[str, Any]]:
         return list(pool.map(_page_parts_data, pages, chunksize=16))
 
 
+def _parts_or_none(data: object) -> PageParts | None:
+    """A cached page's parts, or ``None`` if the entry is missing or not of this shape."""
+    try:
+        return _parts_from(cast(dict[str, Any], data))
+    except (KeyError, TypeError, ValueError, AttributeError, OverflowError):
+        return None
+
+
 def _parts_from(data: dict[str, Any]) -> PageParts:
-    records = [Record(**{**record, "parts": [tuple(part) for part in record["parts"]]}) for record in data["records"]]
-    return PageParts(data["language"], data["names"], data["written"], records)
+    """A page's parts from the cache's JSON, each value of the type it was written as (else ``TypeError``)."""
+    records = [
+        Record(
+            url=_text(record["url"]),
+            title=_text(record["title"]),
+            kind=_text(record["kind"]),
+            context=_text(record["context"]),
+            parts=[(_text(text), _number(weight)) for text, weight in record["parts"]],
+            filters=_lists_by_name(record["filters"]),
+            names=[_text(name) for name in record["names"]],
+            mentioned=_lists_by_name(record["mentioned"]),
+        )
+        for record in data["records"]
+    ]
+    names = {_text(key): _text(name) for key, name in data["names"].items()}
+    written = {_text(key): _text(name) for key, name in data["written"].items()}
+    return PageParts(_text(data["language"]), names, written, records)
+
+
+def _text(value: object) -> str:
+    if not isinstance(value, str):
+        raise TypeError(f"not text: {value!r}")
+    return value
+
+
+def _number(value: object) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise TypeError(f"not a number: {value!r}")
+    return value
+
+
+def _lists_by_name(value: dict[str, Any]) -> dict[str, list[str]]:
+    return {_text(name): [_text(item) for item in items] for name, items in value.items()}
 
 
 def records(site: Path, cache: Path | None = None) -> tuple[str, list[Record]]:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import sys
 from dataclasses import asdict, dataclass
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -27,10 +28,15 @@ from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.builders.html import StandaloneHTMLBuilder
 
+# Sphinx's digest of configuration values by category (what its .buildinfo records); no public name.
+from sphinx.builders.html._build_info import BuildInfo
+
+from ..code_version import code_digest
+
 CACHE_FILE = "edition-navigation.json"
 """In the builder's doctree folder, beside Sphinx's own record of the pages."""
-VERSIONED = ("sphinx", "docutils", "furo")
-"""The packages whose code renders the pieces, besides this package's."""
+VERSIONED = ("sphinx", "docutils", "furo", "beautifulsoup4")
+"""The packages whose code renders the pieces, besides this package's (Furo parses with BeautifulSoup)."""
 
 
 @dataclass
@@ -40,7 +46,7 @@ class Pieces:
     nobody: str
     """The placeholder prefix the entries' addresses use."""
     toctrees: list[dict[str, Any]]
-    """Each root toctree: caption, opening, entries, present (``navigation.Toctree``)."""
+    """Each root toctree: caption, opening, entries, present (``navigation.Toctree``'s fields)."""
     targets: list[tuple[str, str, str]]
     """(document, anchor, placeholder), in the order the placeholders were given."""
     branches: dict[str, list[tuple[int, int]]]
@@ -63,17 +69,21 @@ def inputs_digest(app: Sphinx) -> str:
 
     Each page's nodes count as docutils prints them (``pformat``): their names, attributes and
     text, not where they sit in memory or in the source (a pickle of the same title differs
-    before and after Sphinx has stored it).
+    before and after Sphinx has stored it). The configuration counts whole, the values that make
+    Sphinx read every page and those that make it write every page (``language`` is of the
+    first kind, and translates the labels of generated entries such as the index).
     """
     env, builder = app.env, cast(StandaloneHTMLBuilder, app.builder)
     digest = hashlib.sha256()
-    for module in (__file__, str(Path(__file__).with_name("navigation.py"))):
-        digest.update(Path(module).read_bytes())
+    translator = builder.get_translator_class()
     shares = [
+        code_digest(),
         *(f"{name} {_package_version(name)}" for name in VERSIONED),
+        sys.version,
+        f"{translator.__module__}.{translator.__qualname__}",
         builder.name,
         app.config.root_doc,
-        builder.build_info.config_hash,
+        BuildInfo(app.config, builder.tags, frozenset({"env", "html"})).config_hash,
         builder.build_info.tags_hash,
         json.dumps(sorted(env.glob_toctrees)),
         repr(sorted(env.toc_secnumbers.items())),
@@ -101,14 +111,28 @@ def _cache_path(app: Sphinx) -> Path:
 
 
 def kept_pieces(app: Sphinx, digest: str) -> Pieces | None:
-    """The last build's pieces, if they were rendered from inputs with this ``digest``; else ``None``."""
+    """The last build's pieces, if they were rendered from inputs with this ``digest``; else ``None``.
+
+    Never in a build that read every page afresh (``-E``, or no environment kept): the pipeline
+    asks for one whenever its code changed or the last build did not finish.
+    """
+    if app.fresh_env_used:
+        return None
     try:
         data = json.loads(_cache_path(app).read_text(encoding="utf-8"))
         if data.get("inputs") != digest:
             return None
         return Pieces(
             nobody=str(data["nobody"]),
-            toctrees=[dict(toctree) for toctree in data["toctrees"]],
+            toctrees=[
+                {
+                    "caption": str(toctree["caption"]),
+                    "opening": str(toctree["opening"]),
+                    "entries": [str(entry) for entry in toctree["entries"]],
+                    "present": bool(toctree["present"]),
+                }
+                for toctree in data["toctrees"]
+            ],
             targets=[
                 (str(document), str(anchor), str(placeholder)) for document, anchor, placeholder in data["targets"]
             ],
@@ -116,7 +140,7 @@ def kept_pieces(app: Sphinx, digest: str) -> Pieces | None:
             unusable=str(data["unusable"]),
             inputs=digest,
         )
-    except (OSError, ValueError, KeyError, TypeError, AttributeError, RecursionError):
+    except (OSError, ValueError, KeyError, TypeError, AttributeError, RecursionError, OverflowError):
         return None  # none, another shape (older code, a damaged file, nesting past json's depth): rendered again
 
 

@@ -68,6 +68,8 @@ class ReadingJobs:
 def setup(app: Sphinx) -> dict[str, Any]:
     reading = ReadingJobs()
     app.connect("env-before-read-docs", reading.before_reading)
-    app.connect("env-updated", reading.after_reading)
+    # Before any other handler of env-updated: some read app.parallel there (the Cite panel's
+    # formatting ahead, sphinxext.cite), and must see the count writing will use.
+    app.connect("env-updated", reading.after_reading, priority=100)
     app.connect("builder-inited", decide_writing_by_pages)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
