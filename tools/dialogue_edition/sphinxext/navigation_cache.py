@@ -9,9 +9,10 @@ versions and configuration that render them; an edit of a paragraph changes none
 
 So the pieces are written beside the doctrees (``CACHE_FILE``, JSON) with a digest of all of
 that (:func:`inputs_digest`: 80 ms at 200 reports), and a build takes them back only if the
-digest is the same; otherwise they are rendered again. ``tests/test_navigation.py`` builds a
-tiny project again after an edit of a paragraph (reused) and of a title (rendered again), and
-compares every sidebar with Furo's (``edition_navigation_check``).
+digest is the same, and never in a build that reads every page afresh; otherwise they are
+rendered again. ``tests/test_navigation.py`` builds a tiny project again after an edit of a
+paragraph (reused), of a title, of the language, afresh and with a damaged cache (rendered
+again), and compares every sidebar with Furo's (``edition_navigation_check``).
 """
 
 from __future__ import annotations
