@@ -28,8 +28,8 @@ from typing import Any
 
 import pytest
 from dialogue_edition.build import Layout
-from dialogue_edition.sphinxext.navigation import SiteNavigation, Toctree, site_navigation
-from dialogue_edition.sphinxext.navigation_cache import CACHE_FILE
+from dialogue_edition.sphinxext.navigation import SiteNavigation, site_navigation
+from dialogue_edition.sphinxext.navigation_cache import CACHE_FILE, Toctree
 from sphinx.testing.util import SphinxTestApp
 
 REFERENCE = Path(__file__).parent / "fixtures" / "sidebars" / "two-reports.json"
@@ -136,8 +136,17 @@ def test_the_pieces_are_rendered_again_only_when_what_they_show_changes(
     assert rendered == ["rendered", "rendered"]  # a title: rendered again
     assert "One, renamed" in (sidebar(branch) or "")
     rendered.clear()
-    for damaged in ("{not json", '{"inputs": 1}', "[" * 100_000):  # another shape: rendered again
-        (Path(app.doctreedir) / CACHE_FILE).write_text(damaged, encoding="utf-8")
+    cache = Path(app.doctreedir) / CACHE_FILE
+    kept = json.loads(cache.read_text(encoding="utf-8"))
+    damaged_files = [
+        "{not json",
+        '{"inputs": 1}',
+        "[" * 100_000,
+        json.dumps({**kept, "toctrees": [{"bogus": 1}]}),  # the same inputs, pieces of another shape
+        json.dumps({**kept, "branches": {"a/one": [[1e400, 0]]}}),
+    ]
+    for damaged in damaged_files:  # rendered again
+        cache.write_text(damaged, encoding="utf-8")
         edited("Other words.", "Other words.")
         assert rendered.pop() == "rendered"
     # Rendered again, though no page changed: in a build that reads every page afresh (the

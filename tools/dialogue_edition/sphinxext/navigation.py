@@ -36,7 +36,6 @@ from __future__ import annotations
 import re
 import secrets
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
 from typing import Any, cast
 
 from docutils import nodes
@@ -50,7 +49,7 @@ from sphinx.util import logging, url_re
 from sphinx.util.osutil import relative_uri
 from sphinx.util.tags import Tags
 
-from .navigation_cache import Pieces, inputs_digest, keep_pieces, kept_pieces
+from .navigation_cache import Pieces, Toctree, inputs_digest, keep_pieces, kept_pieces
 from .per_build import OncePerBuild
 
 logger = logging.getLogger(__name__)
@@ -102,18 +101,6 @@ class Unrelative:
         return to
 
 
-@dataclass
-class Toctree:
-    """One of the root page's toctrees: its caption, its list's opening tag, one template per entry."""
-
-    caption: str = ""
-    opening: str = ""
-    entries: list[str] = field(default_factory=list)
-    """Each entry's list items, collapsed and unmarked, with placeholders for the addresses."""
-    present: bool = False
-    """False for a toctree that shows nothing (no entry has a title): Sphinx leaves it out."""
-
-
 class PiecesDoNotFit(Exception):
     """The pieces rendered once do not give what Sphinx and Furo give for the whole tree."""
 
@@ -160,7 +147,7 @@ class SiteNavigation:
         """What was rendered once for the site, as data for the next build."""
         return Pieces(
             nobody=self.nobody,
-            toctrees=[asdict(toctree) for toctree in self.toctrees],
+            toctrees=self.toctrees,
             targets=[(document, anchor, placeholder) for (document, anchor), placeholder in self.targets.items()],
             branches={page: sorted(pairs) for page, pairs in sorted(self.branches.items())},
             unusable=self.unusable,
@@ -170,7 +157,7 @@ class SiteNavigation:
     def take_back(self, kept: Pieces) -> None:
         """The pieces a build with the same inputs rendered."""
         self.nobody, self.unusable = kept.nobody, kept.unusable
-        self.toctrees = [Toctree(**toctree) for toctree in kept.toctrees]
+        self.toctrees = kept.toctrees
         self.targets = {(document, anchor): placeholder for document, anchor, placeholder in kept.targets}
         self.branches = {page: set(pairs) for page, pairs in kept.branches.items()}
 

@@ -20,12 +20,13 @@ from __future__ import annotations
 import hashlib
 import json
 import sys
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, field
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
-from typing import Any, cast
+from typing import cast
 
 from docutils import nodes
+from pydantic import ConfigDict, TypeAdapter, ValidationError
 from sphinx.application import Sphinx
 from sphinx.builders.html import StandaloneHTMLBuilder
 
@@ -41,13 +42,27 @@ VERSIONED = ("sphinx", "docutils", "furo", "beautifulsoup4")
 
 
 @dataclass
+class Toctree:
+    """One of the root page's toctrees: its caption, its list's opening tag, one template per entry."""
+
+    caption: str = ""
+    opening: str = ""
+    entries: list[str] = field(default_factory=list)
+    """Each entry's list items, collapsed and unmarked, with placeholders for the addresses."""
+    present: bool = False
+    """False for a toctree that shows nothing (no entry has a title): Sphinx leaves it out."""
+    # Read back from the cache: a field this code does not know makes the file another shape.
+    __pydantic_config__ = ConfigDict(extra="forbid")
+
+
+@dataclass
 class Pieces:
     """What ``SiteNavigation`` renders once per site (see ``navigation.py``), as plain data."""
 
     nobody: str
     """The placeholder prefix the entries' addresses use."""
-    toctrees: list[dict[str, Any]]
-    """Each root toctree: caption, opening, entries, present (``navigation.Toctree``'s fields)."""
+    toctrees: list[Toctree]
+    """The root page's toctrees."""
     targets: list[tuple[str, str, str]]
     """(document, anchor, placeholder), in the order the placeholders were given."""
     branches: dict[str, list[tuple[int, int]]]
@@ -56,6 +71,11 @@ class Pieces:
     """Why the pieces do not give Furo's tree, if they do not (each sidebar is then Furo's)."""
     inputs: str
     """:func:`inputs_digest` of the build that rendered them."""
+    __pydantic_config__ = ConfigDict(extra="forbid")
+
+
+PIECES = TypeAdapter(Pieces)
+"""Reads the cache's JSON back into pieces: every value of its type, no unknown field (pydantic, strict)."""
 
 
 def _package_version(name: str) -> str:
@@ -120,33 +140,14 @@ def kept_pieces(app: Sphinx, digest: str) -> Pieces | None:
     if app.fresh_env_used:
         return None
     try:
-        data = json.loads(_cache_path(app).read_text(encoding="utf-8"))
-        if data.get("inputs") != digest:
-            return None
-        return Pieces(
-            nobody=str(data["nobody"]),
-            toctrees=[
-                {
-                    "caption": str(toctree["caption"]),
-                    "opening": str(toctree["opening"]),
-                    "entries": [str(entry) for entry in toctree["entries"]],
-                    "present": bool(toctree["present"]),
-                }
-                for toctree in data["toctrees"]
-            ],
-            targets=[
-                (str(document), str(anchor), str(placeholder)) for document, anchor, placeholder in data["targets"]
-            ],
-            branches={str(page): [(int(a), int(b)) for a, b in pairs] for page, pairs in data["branches"].items()},
-            unusable=str(data["unusable"]),
-            inputs=digest,
-        )
-    except (OSError, ValueError, KeyError, TypeError, AttributeError, RecursionError, OverflowError):
-        return None  # none, another shape (older code, a damaged file, nesting past json's depth): rendered again
+        kept = PIECES.validate_json(_cache_path(app).read_bytes(), strict=True)
+    except (OSError, ValidationError):
+        return None  # none, or another shape (older code, a damaged file): rendered again
+    return kept if kept.inputs == digest else None
 
 
 def keep_pieces(app: Sphinx, pieces: Pieces) -> None:
     """Write this build's pieces for the next build, with the digest of their inputs."""
     path = _cache_path(app)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(asdict(pieces), separators=(",", ":")), encoding="utf-8")
+    path.write_bytes(PIECES.dump_json(pieces))

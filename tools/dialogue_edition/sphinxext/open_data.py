@@ -8,8 +8,10 @@ CSV files: from the registry and the mentions the build collected, nothing writt
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, cast
 
@@ -17,7 +19,7 @@ from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxDirective
 
-from .. import open_data
+from ..code_version import code_digest
 from ..open_data import TABLES, MentionRow, Table, datapackage, json_schema, rows, to_csv, to_json
 from .cite import citable_paragraphs, page_url, report_slug
 from .jsonld import Describer
@@ -81,16 +83,30 @@ def write_data(app: Sphinx, exception: Exception | None) -> None:
     tables = rows(describer.registry, mention_rows(app), describer.entity_id)
     package = datapackage(app.config.project, site, app.config.release or app.config.version)
     folder = Path(app.outdir) / FOLDER
+    files = data_files(tables, package, site)
     digest = data_digest(tables, package, site)
-    if _written_already(app, folder, digest):
+    if _written_already(app, [folder / name for name in files], digest):
         return
-    for table in TABLES:
-        _write(folder / f"{table.name}.csv", to_csv(table, tables[table.name]))
-        _write(folder / f"{table.name}.json", to_json(tables[table.name]))
-        schema = json.dumps(json_schema(table, site), ensure_ascii=False, indent=1)
-        _write(folder / f"{table.name}.schema.json", schema + "\n")
-    _write(folder / "datapackage.json", json.dumps(package, ensure_ascii=False, indent=1) + "\n")
+    for name, text in files.items():
+        _write(folder / name, text())
     _write(Path(app.doctreedir) / DIGEST_FILE, digest)
+
+
+def data_files(
+    tables: dict[str, list[dict[str, Any]]], package: dict[str, Any], site: str
+) -> dict[str, Callable[[], str]]:
+    """Each file of ``data/`` by name, and what writes its text (called only when it is written)."""
+    files: dict[str, Callable[[], str]] = {}
+    for table in TABLES:
+        files[f"{table.name}.csv"] = functools.partial(to_csv, table, tables[table.name])
+        files[f"{table.name}.json"] = functools.partial(to_json, tables[table.name])
+        files[f"{table.name}.schema.json"] = functools.partial(_json_text, json_schema(table, site))
+    files["datapackage.json"] = functools.partial(_json_text, package)
+    return files
+
+
+def _json_text(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False, indent=1) + "\n"
 
 
 DIGEST_FILE = "edition-open-data.digest"
@@ -98,21 +114,19 @@ DIGEST_FILE = "edition-open-data.digest"
 
 
 def data_digest(tables: dict[str, list[dict[str, Any]]], package: dict[str, Any], site: str) -> str:
-    """A digest of everything ``data/`` is written from: the rows, the descriptor, the site, this code.
+    """A digest of everything ``data/`` is written from: the rows, the descriptor, the site, the code.
 
     The rows are plain values (text, numbers, booleans, none) in lists and dictionaries: JSON
     writes equal rows as the same text (a pickle does not: it writes an object met twice as a
     reference, and which equal strings are one object differs from build to build).
     """
-    digest = hashlib.sha256()
-    for module in (__file__, open_data.__file__):
-        digest.update(Path(module).read_bytes())
+    digest = hashlib.sha256(code_digest().encode())
     digest.update(json.dumps([tables, package, site], ensure_ascii=False, separators=(",", ":")).encode())
     return digest.hexdigest()
 
 
-def _written_already(app: Sphinx, folder: Path, digest: str) -> bool:
-    """Whether ``folder`` holds the files of data with this digest.
+def _written_already(app: Sphinx, files: list[Path], digest: str) -> bool:
+    """Whether ``files`` are all there, written from data with this digest.
 
     Only in a build that kept Sphinx's last environment: ``dialogue_edition.build`` starts with
     a fresh one after any build that did not place its outputs (``-E``), so that the digest file
@@ -120,14 +134,11 @@ def _written_already(app: Sphinx, folder: Path, digest: str) -> bool:
     """
     if app.fresh_env_used:
         return False
-    expected = [folder / "datapackage.json"]
-    for table in TABLES:
-        expected += [folder / f"{table.name}{suffix}" for suffix in (".csv", ".json", ".schema.json")]
     try:
         recorded = (Path(app.doctreedir) / DIGEST_FILE).read_text(encoding="utf-8")
     except OSError:
         return False
-    return recorded == digest and all(path.is_file() for path in expected)
+    return recorded == digest and all(path.is_file() for path in files)
 
 
 class DataDictionaryDirective(SphinxDirective):
