@@ -8,7 +8,9 @@ result is the index a clean build writes, byte for byte.
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import time
 from pathlib import Path
 
 import dialogue_edition.search as search_module
@@ -202,3 +204,160 @@ def test_a_published_parts_file_of_any_shape_reuses_nothing_it_should_not(
     index_site(site, previous=published)
     assert written == ["", "part-1", "part-2", "part-3"]
     assert _files(site / BUNDLE) == clean
+
+
+# -- What an edit reads ------------------------------------------------------------------------
+# The record cache (search.RecordCache) keeps, for each part, the digest of what it was written
+# from: its pages' keys and the names every part shares. A part whose inputs are unchanged is
+# linked from the published index without its records being read at all.
+
+
+def _mentioning(entity: str) -> str:
+    return (
+        '<html lang="en"><head><meta name="edition-search-report" content="First report"></head>'
+        '<body><article role="main"><h1>Page</h1><p><span class="target" id="p1"></span>'
+        f'Words about <span class="mention-text" data-kind="person" data-entity="{entity}">someone</span>.'
+        "</p></article></body></html>"
+    )
+
+
+def _glossary(name: str) -> str:
+    return (
+        '<html lang="en"><body><article role="main"><h1>People</h1>'
+        f'<section class="glossary-entry person" id="person-x"><h2>{name}</h2><p>An entry.</p></section>'
+        "</article></body></html>"
+    )
+
+
+def _records_read(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The pages whose records the index is built from from now on (taken from the cache or read)."""
+    read: list[str] = []
+    original = search_module.RecordCache.records
+
+    def records(self: search_module.RecordCache, page: search_module.CachedPage) -> list[Record]:
+        read.append(page.url)
+        return original(self, page)
+
+    monkeypatch.setattr(search_module.RecordCache, "records", records)
+    return read
+
+
+def test_an_edit_reads_the_records_of_its_own_part_only(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(search_parts, "UNITS_PER_PART", 1)
+    site, cache = _site(tmp_path / "site", PAGES), tmp_path / "cache" / "search-pages.json"
+    index_site(site, cache)
+    published = shutil.copytree(site / BUNDLE, tmp_path / "published")
+    read, written = _records_read(monkeypatch), _written_parts(monkeypatch)
+    _site(site, {"reports/second/page.html": "Other words of the second report."})
+    index_site(site, cache, previous=published)
+    assert read == ["reports/second/page.html"]
+    assert written == ["part-2"]
+    edited = _files(site / BUNDLE)
+    shutil.rmtree(site / BUNDLE)
+    index_site(site)
+    assert _files(site / BUNDLE) == edited  # the clean build's index, byte for byte
+
+    # Nothing changed: no part's records are needed.
+    read.clear()
+    index_site(site, cache, previous=shutil.copytree(site / BUNDLE, tmp_path / "published-2"))
+    assert read == []
+
+
+def test_a_changed_name_rewrites_the_parts_that_mention_it_though_their_pages_are_unchanged(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A paragraph's "mentions" filter names a person as the site's other pages do: a new name in
+    # the glossary changes the records of every page that mentions them.
+    monkeypatch.setattr(search_parts, "UNITS_PER_PART", 1)
+    site, cache = tmp_path / "site", tmp_path / "cache" / "search-pages.json"
+    site.mkdir()
+    (site / "people.html").write_text(_glossary("First Name"), encoding="utf-8")
+    (site / "reports" / "first").mkdir(parents=True)
+    (site / "reports" / "first" / "page.html").write_text(_mentioning("x"), encoding="utf-8")
+    _site(site, {"reports/second/page.html": "Words that mention nobody."})
+    index_site(site, cache)
+    published = shutil.copytree(site / BUNDLE, tmp_path / "published")
+    written = _written_parts(monkeypatch)
+    (site / "people.html").write_text(_glossary("Second Name"), encoding="utf-8")
+    index_site(site, cache, previous=published)
+    assert written == ["", "part-1"]  # the glossary's part and the part that mentions them
+    edited = _files(site / BUNDLE)
+    shutil.rmtree(site / BUNDLE)
+    index_site(site)
+    assert _files(site / BUNDLE) == edited
+
+
+@pytest.mark.parametrize(
+    "damage",
+    ["missing", "not JSON", "another count", "another shape", "a link out of the project"],
+)
+def test_a_damaged_records_file_is_read_again_from_its_page(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, damage: str
+) -> None:
+    monkeypatch.setattr(search_parts, "UNITS_PER_PART", 1)
+    site, cache = _site(tmp_path / "site", PAGES), tmp_path / "cache" / "search-pages.json"
+    index_site(site, cache)
+    clean = _files(site / BUNDLE)
+    key = json.loads(cache.read_text(encoding="utf-8"))["files"]["reports/second/page.html"][4]
+    records_file = cache.parent / "search-pages-records" / f"{key}.json"
+    outside = tmp_path / "outside.json"
+    # Whole records, written otherwise: read through a link they would do; written through it, they would change.
+    outside_records = json.dumps(json.loads(records_file.read_text(encoding="utf-8")), indent=2)
+    outside.write_text(outside_records, encoding="utf-8")
+    if damage == "missing":
+        records_file.unlink()
+    elif damage == "not JSON":
+        records_file.write_text("[{", encoding="utf-8")
+    elif damage == "another count":
+        records_file.write_text("[]", encoding="utf-8")
+    elif damage == "another shape":
+        records_file.write_text('[{"url": 5}]', encoding="utf-8")
+    else:
+        records_file.unlink()
+        records_file.symlink_to(outside)
+    parts = json.loads(cache.read_text(encoding="utf-8"))
+    parts["parts"] = {}  # every part's documents are needed again
+    cache.write_text(json.dumps(parts), encoding="utf-8")
+    pages_read: list[str] = []
+    original = search_module.page_parts
+    monkeypatch.setattr(search_module, "page_parts", lambda page, url: pages_read.append(url) or original(page, url))
+    shutil.rmtree(site / BUNDLE)
+    index_site(site, cache)
+    assert _files(site / BUNDLE) == clean
+    assert pages_read == ["reports/second/page.html"]
+    assert not records_file.is_symlink()
+    assert json.loads(records_file.read_text(encoding="utf-8"))
+    assert outside.read_text(encoding="utf-8") == outside_records
+
+
+def test_the_cache_names_no_file_but_its_own_and_keeps_none_it_no_longer_needs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site, cache = _site(tmp_path / "site", PAGES), tmp_path / "cache" / "search-pages.json"
+    long_ago = time.time_ns() - 60 * 1_000_000_000
+    for page in site.rglob("*.html"):  # files the cache trusts by their identity (search._known_key)
+        os.utime(page, ns=(long_ago, long_ago))
+    index_site(site, cache)
+    clean = _files(site / BUNDLE)
+    records = cache.parent / "search-pages-records"
+    assert len(list(records.iterdir())) == len(PAGES)
+    # A key that is not a digest (a damaged or planted cache) is never a file's name.
+    data = json.loads(cache.read_text(encoding="utf-8"))
+    victim = tmp_path / "victim.json"
+    victim.write_text("[]", encoding="utf-8")
+    bad_key = "../../victim"
+    url = "reports/first/page.html"
+    data["pages"][bad_key] = data["pages"][data["files"][url][4]]
+    data["files"][url][4] = bad_key
+    cache.write_text(json.dumps(data), encoding="utf-8")
+    shutil.rmtree(site / BUNDLE)
+    index_site(site, cache)
+    assert _files(site / BUNDLE) == clean
+    assert victim.read_text(encoding="utf-8") == "[]"
+    # A page gone, or changed: its old records file goes.
+    (site / "reports" / "third" / "page.html").unlink()
+    _site(site, {"reports/second/page.html": "Changed words."})
+    index_site(site, cache)
+    kept = json.loads(cache.read_text(encoding="utf-8"))
+    assert sorted(path.name for path in records.iterdir()) == sorted(f"{key}.json" for key in kept["pages"])
+    assert len(kept["pages"]) == len(PAGES) - 1

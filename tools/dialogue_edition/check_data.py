@@ -63,7 +63,8 @@ def check(project: Path, reviewed: Path | None = None, code: str = "") -> None:
     reports = load_reports(project / "source_reports")
     registry = load_registry(project / "registry")
     load_redirects(project / "docs" / "redirects.yaml")
-    digests = {report.slug: review_digest(project, report.slug, code) for report in reports} if reviewed else {}
+    shared = folder_digest(project, [project / "registry"], code) if reviewed else ""
+    digests = {report.slug: review_digest(project, report.slug, shared) for report in reports} if reviewed else {}
     passed = _passed(reviewed)
     unchanged = {slug for slug, digest in digests.items() if passed.get(slug) == digest}
     problems = all_problems(project, reports, registry, skip=unchanged)
@@ -74,10 +75,19 @@ def check(project: Path, reviewed: Path | None = None, code: str = "") -> None:
         reviewed.write_text(json.dumps(digests, sort_keys=True), encoding="utf-8")
 
 
-def review_digest(project: Path, slug: str, code: str) -> str:
-    """A digest of what a report's review reads: its source, its pages, the registry, the code."""
-    digest = hashlib.sha256(code.encode())
-    folders = (project / "source_reports" / slug, project / "docs" / "reports" / slug, project / "registry")
+def review_digest(project: Path, slug: str, shared: str) -> str:
+    """A digest of what a report's review reads: its source, its pages, and ``shared``.
+
+    ``shared`` is :func:`folder_digest` of the registry and the code, which every report's review
+    reads: worked out once, not once a report.
+    """
+    folders = [project / "source_reports" / slug, project / "docs" / "reports" / slug]
+    return folder_digest(project, folders, shared)
+
+
+def folder_digest(project: Path, folders: list[Path], seed: str) -> str:
+    """A digest of ``seed`` and every file under ``folders``: its path in ``project`` and its bytes."""
+    digest = hashlib.sha256(seed.encode())
     for folder in folders:
         for path in sorted(folder.rglob("*")) if folder.is_dir() else ():
             if path.is_file():

@@ -7,6 +7,7 @@ count it among their inputs.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from pathlib import Path
 
@@ -14,8 +15,13 @@ CODE_SUFFIXES = {".py", ".html", ".css", ".js"}
 """The package's files that are code: modules, page templates, style sheets, scripts."""
 
 
+@functools.cache
 def code_digest() -> str:
-    """A digest of every code file of the ``dialogue_edition`` package."""
+    """A digest of every code file of the ``dialogue_edition`` package, worked out once per process.
+
+    The code a process runs is the code it imported: a file changed on disk later is not what
+    this process runs, so its digest is not this process's either. Several steps of a build ask.
+    """
     package = Path(__file__).parent
     digest = hashlib.sha256()
     for path in sorted(package.rglob("*")):

@@ -357,7 +357,8 @@ def load_model(path: Path, model: type[Model]) -> Model:
     return validated
 
 
-@functools.lru_cache(maxsize=256)
+# Room for every report's metadata and the registry: a cache smaller than an archive misses every time.
+@functools.lru_cache(maxsize=4096)
 def _validated(path: Path, model: type[Model], text: str) -> Model:
     data, node = _parse_file_text(path, text)
     try:

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import os
 import shutil
-from pathlib import Path
 
 
-def link_or_copy(source: Path, target: Path) -> None:
+def link_or_copy(source: str | os.PathLike[str], target: str | os.PathLike[str]) -> None:
     """Make ``target`` the file ``source`` (bytes, mode, times): a hard link, or a copy where links are refused."""
     try:
         os.link(source, target)

@@ -14,6 +14,7 @@ line; a field that is not known is left out.
 from __future__ import annotations
 
 import datetime
+import functools
 import hashlib
 import re
 from collections.abc import Iterable, Iterator, Mapping
@@ -386,9 +387,19 @@ def load_registry(folder: Path, reports: set[str] | None = None) -> Registry:
     the project that holds ``folder``).
     """
     reports = report_slugs(folder.parent) if reports is None else reports
-    paths = {kind: folder / name for kind, (name, _) in FILES.items()}
-    for path in (folder, *paths.values(), folder / AGREEMENTS_FILE, folder / SOURCES_FILE):
+    files = [*(folder / name for name, _ in FILES.values()), folder / AGREEMENTS_FILE, folder / SOURCES_FILE]
+    for path in (folder, *files):
         confined(path, folder.parent)
+    contents = tuple((path, path.read_bytes() if path.is_file() else None) for path in files)
+    return _load_registry(folder, frozenset(reports), contents)
+
+
+# A build loads the registry more than once (the data check, the configuration, the mentions
+# extension): the same files' bytes give the same registry, validated once. Failures are not kept.
+@functools.lru_cache(maxsize=8)
+def _load_registry(folder: Path, reports: frozenset[str], contents: tuple[tuple[Path, bytes | None], ...]) -> Registry:
+    """:func:`load_registry` of the files whose bytes are ``contents`` (the cache's key)."""
+    paths = {kind: folder / name for kind, (name, _) in FILES.items()}
     organisations = dict(
         _unique(
             paths["organisation"],
@@ -417,7 +428,7 @@ def load_registry(folder: Path, reports: set[str] | None = None) -> Registry:
     )
     _check_order(paths["event"], event_list)
     sources_path = folder / SOURCES_FILE
-    sources = _load_sources(sources_path, reports)
+    sources = _load_sources(sources_path, set(reports))
     known = set(sources) | reports
     cited: set[str] = set()
     by_kind: dict[str, Mapping[str, Person | Organisation | Event]] = {

@@ -55,7 +55,17 @@ from .page_furniture import FURNITURE_CLASSES, drop, has_class, with_any_class
 from .pagefind_service import PagefindService, PagefindServiceError
 from .search_bundle import BundleFormatError, stabilise
 from .search_bundle import read as read_bundle_file
-from .search_parts import PARTS_FILE, Document, IndexPart, parts_data, published_digests, split_into_parts
+from .search_parts import (
+    PARTS_FILE,
+    Document,
+    IndexPart,
+    part_digest,
+    part_folder,
+    part_numbers,
+    parts_data,
+    published_digests,
+    unit_of,
+)
 from .search_scratch import place, room_for, scratch_folder
 from .work_ahead import usable_cores
 
@@ -382,61 +392,151 @@ CACHE_VERSION = _code_digest()
 """What a cached page's parts were read by; parts read by other code are read again."""
 
 
-def _cached_parts(site: Path, pages: list[Path], cache: Path | None) -> list[PageParts]:
-    """Each page's parts: read again only for pages whose bytes changed since the last build.
+@dataclass
+class CachedPage:
+    """A page as the record cache knows it: its digest, what it names, and its records (read when wanted)."""
 
-    The cache maps a digest of a page's URL and bytes (and this module's version of the parts)
-    to its parts, as JSON in the build's cache folder; a page that changed gets a new digest.
-    Reading and digesting every page took 0.16 s at 200 reports, and an edit's staged site
-    links the published site's unchanged pages: so the cache also keeps each page's file
-    identity (device, inode, size, modification time) with its digest, and a page whose file is
-    the one the digest was taken from is not read again (:func:`_known_key`).
+    path: Path
+    url: str
+    key: str
+    """A digest of this code's version, the page's URL and its bytes: the same key, the same parts."""
+    identity: list[int]
+    """The file's identity when its key was taken (:func:`_identity`)."""
+    language: str
+    names: dict[str, str]
+    written: dict[str, str]
+    count: int
+    """How many records the page gives."""
+    records: list[Record] | None = None
+    """``None`` until wanted: an edit needs the records of the changed parts of the index only."""
+
+
+RECORD_FILES = "{stem}-records"
+"""The folder, beside the cache file, of one JSON file of records a page (``<key>.json``)."""
+KEY = re.compile(r"[0-9a-f]{64}")
+"""A page's key as this code writes it; any other (a damaged cache) never names a file."""
+ENTRY_FIELDS = {"language", "names", "written", "count"}
+"""A page's entry in the cache file: what it names (for every part's filters) and how many records it gives."""
+
+
+class RecordCache:
+    """What each page gave the index in the last build, kept in ``cache`` (a file of the build's cache).
+
+    The file maps a digest of each page's URL and bytes (and this module's version of the parts)
+    to what the page names and how many records it gives; the records are in a file a page
+    beside it (:data:`RECORD_FILES`), read only for the parts of the index that changed. Reading
+    and digesting every page took 0.16 s at 200 reports, and an edit's staged site links the
+    published site's unchanged pages: so the cache also keeps each page's file identity (device,
+    inode, size, modification time) with its digest, and a page whose file is the one the digest
+    was taken from is not read again (:func:`_known_key`). It also keeps, for each part of the
+    index, the digest of what the part was written from and the part's own (``parts``).
     """
-    pages_known: dict[str, Any] = {}
-    identities: dict[str, Any] = {}
-    saved_ns = 0
-    if cache and cache.is_file():
-        # Any other shape (an older cache, a damaged file, nesting past json's depth) is as good as none.
-        with contextlib.suppress(
-            OSError, ValueError, TypeError, AttributeError, KeyError, RecursionError, OverflowError
-        ):
-            data = json.loads(cache.read_text(encoding="utf-8"))
-            pages_known, identities, saved_ns = dict(data["pages"]), dict(data["files"]), int(data["saved_ns"])
-            if data["version"] != CACHE_VERSION:
-                identities = {}  # digests taken by other code: each page is digested again
-    parsed: dict[str, PageParts] = {}
 
-    def usable(key: str) -> bool:
-        """Whether the cache has the page's parts, whole (a damaged entry is read again)."""
-        if key not in parsed and (parts := _parts_or_none(pages_known.get(key))) is not None:
-            parsed[key] = parts
-        return key in parsed
+    def __init__(self, cache: Path | None) -> None:
+        self.cache = cache
+        self.folder = cache.parent / RECORD_FILES.format(stem=cache.stem) if cache else None
+        self.entries: dict[str, Any] = {}
+        self.identities: dict[str, Any] = {}
+        self.parts: dict[str, tuple[str, str]] = {}
+        self.saved_ns = 0
+        if cache and cache.is_file():
+            # Any other shape (an older cache, a damaged file, nesting past json's depth) is as good as none.
+            with contextlib.suppress(
+                OSError, ValueError, TypeError, AttributeError, KeyError, RecursionError, OverflowError
+            ):
+                data = json.loads(cache.read_text(encoding="utf-8"))
+                entries, identities, saved_ns = dict(data["pages"]), dict(data["files"]), int(data["saved_ns"])
+                parts = {_text(folder): _pair(value) for folder, value in dict(data["parts"]).items()}
+                if data["version"] == CACHE_VERSION:  # else digests taken by other code: every page is read again
+                    self.entries, self.identities, self.saved_ns, self.parts = entries, identities, saved_ns, parts
 
-    keys: list[str] = []
-    unread: dict[str, tuple[bytes, str]] = {}
-    files: dict[str, list[Any]] = {}
-    for page in pages:
-        url = page.relative_to(site).as_posix()
-        key = _known_key(page, identities.get(url), saved_ns)
-        if key is None or not usable(key):
-            with page.open("rb") as handle:
-                identity, content = _identity(os.fstat(handle.fileno())), handle.read()
-            key = hashlib.sha256(f"{CACHE_VERSION}\0{url}\0".encode() + content).hexdigest()
-            if not usable(key):
-                unread[key] = (content, url)
-        else:
-            identity = identities[url][:4]
-        keys.append(key)
-        files[url] = [*identity, key]
-    for key, data in zip(unread, _read_pages(list(unread.values())), strict=True):
-        pages_known[key], parsed[key] = data, _parts_from(data)
-    kept = {key: pages_known[key] for key in keys}
-    found = [parsed[key] for key in keys]
-    if cache:
-        cache.parent.mkdir(parents=True, exist_ok=True)
-        data = {"version": CACHE_VERSION, "pages": kept, "files": files, "saved_ns": time.time_ns()}
-        cache.write_text(json.dumps(data), encoding="utf-8")
-    return found
+    def pages(self, site: Path, paths: list[Path]) -> list[CachedPage]:
+        """The pages of ``site`` at ``paths``: taken from the cache where it knows them, else read now."""
+        known: dict[int, CachedPage] = {}
+        unread: list[tuple[int, str, str, list[int], bytes]] = []
+        for index, path in enumerate(paths):
+            url = path.relative_to(site).as_posix()
+            identity = _identity(path.stat())
+            key = _known_key(identity, self.identities.get(url), self.saved_ns)
+            page = self._known_page(path, url, key, identity) if key else None
+            if page is None:
+                with path.open("rb") as handle:
+                    identity, content = _identity(os.fstat(handle.fileno())), handle.read()
+                key = hashlib.sha256(f"{CACHE_VERSION}\0{url}\0".encode() + content).hexdigest()
+                page = self._known_page(path, url, key, identity)
+                if page is None:
+                    unread.append((index, url, key, identity, content))
+                    continue
+            known[index] = page
+        read = _read_pages([(content, url) for _, url, _, _, content in unread])
+        for (index, url, key, identity, _), data in zip(unread, read, strict=True):
+            known[index] = self._remember(CachedPage(paths[index], url, key, identity, "", {}, {}, 0), data)
+        return [known[index] for index in range(len(paths))]
+
+    def _known_page(self, path: Path, url: str, key: str, identity: list[int]) -> CachedPage | None:
+        """The page under ``key`` as the cache has it, or ``None`` if it has no entry of this shape."""
+        entry = self.entries.get(key)
+        if not isinstance(entry, dict) or set(entry) != ENTRY_FIELDS or not KEY.fullmatch(key):
+            return None
+        try:
+            language, count = _text(entry["language"]), _count(entry["count"])
+            names, written = _names_by_key(entry["names"]), _names_by_key(entry["written"])
+        except (TypeError, ValueError, AttributeError):
+            return None
+        return CachedPage(path, url, key, identity, language, names, written, count)
+
+    def _remember(self, page: CachedPage, data: dict[str, Any]) -> CachedPage:
+        """``page`` as just read (``data``, a page's parts as data), kept for the next builds."""
+        parts = _parts_from(data)
+        page.language, page.names, page.written = parts.language, parts.names, parts.written
+        page.count, page.records = len(parts.records), parts.records
+        self.entries[page.key] = {
+            "language": page.language,
+            "names": page.names,
+            "written": page.written,
+            "count": page.count,
+        }
+        if self.folder:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            written = self.folder / f"{page.key}.json"
+            written.unlink(missing_ok=True)  # a new file: never through a link found in its place
+            written.write_text(json.dumps(data["records"]), encoding="utf-8")
+        return page
+
+    def records(self, page: CachedPage) -> list[Record]:
+        """A page's records: from its file in the cache, or read from the page again if that is not whole."""
+        if page.records is None and self.folder:
+            with contextlib.suppress(OSError, ValueError, TypeError, KeyError, AttributeError, RecursionError):
+                found = _records_from(json.loads(_read_no_link(self.folder / f"{page.key}.json")))
+                page.records = found if len(found) == page.count else None
+        if page.records is None:
+            self._remember(page, _read_pages([(page.path.read_bytes(), page.url)])[0])
+        return cast(list[Record], page.records)
+
+    def save(self, pages: list[CachedPage], parts: dict[str, tuple[str, str]]) -> None:
+        """Keep what ``pages`` gave and the ``parts``' digests for the next build; drop the rest."""
+        if not self.cache:
+            return
+        keys = {page.key for page in pages}
+        data = {
+            "version": CACHE_VERSION,
+            "pages": {key: self.entries[key] for key in sorted(keys)},
+            "files": {page.url: [*page.identity, page.key] for page in pages},
+            "parts": parts,
+            "saved_ns": time.time_ns(),
+        }
+        self.cache.parent.mkdir(parents=True, exist_ok=True)
+        self.cache.write_text(json.dumps(data), encoding="utf-8")
+        for path in self.folder.iterdir() if self.folder and self.folder.is_dir() else ():
+            if path.name.removesuffix(".json") not in keys:
+                path.unlink()
+
+
+def _read_no_link(path: Path) -> bytes:
+    """A file's bytes, unless it is a link (``OSError``): the cache's files are its own."""
+    handle = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
+    with os.fdopen(handle, "rb") as file:
+        return file.read()
 
 
 def _identity(status: os.stat_result) -> list[int]:
@@ -448,18 +548,14 @@ RACY_NS = 2_000_000_000
 of the file system's clock (a few milliseconds), keeping its identity: it is read again."""
 
 
-def _known_key(page: Path, known: object, saved_ns: int) -> str | None:
-    """The digest of a page, if its file is the one the cache took it from; else ``None``.
+def _known_key(identity: list[int], known: object, saved_ns: int) -> str | None:
+    """The digest of a page, if its file (``identity``) is the one the cache took it from; else ``None``.
 
     The same device, inode, size and modification time, well before the cache was written: the
     staged site's pages are links to the published ones, and a page is only ever written as a new
     file, never in place (``sphinxext.staged_site``).
     """
     if not isinstance(known, list) or len(known) != 5 or not isinstance(known[4], str):
-        return None
-    try:
-        identity = _identity(page.stat())
-    except OSError:
         return None
     if identity != known[:4] or identity[3] > saved_ns - RACY_NS:
         return None
@@ -488,17 +584,15 @@ def _read_pages(pages: list[tuple[bytes, str]]) -> list[dict[str, Any]]:
         return list(pool.map(_page_parts_data, pages, chunksize=16))
 
 
-def _parts_or_none(data: object) -> PageParts | None:
-    """A cached page's parts, or ``None`` if the entry is missing or not of this shape."""
-    try:
-        return _parts_from(cast(dict[str, Any], data))
-    except (KeyError, TypeError, ValueError, AttributeError, OverflowError):
-        return None
-
-
 def _parts_from(data: dict[str, Any]) -> PageParts:
-    """A page's parts from the cache's JSON, each value of the type it was written as (else ``TypeError``)."""
-    records = [
+    """A page's parts from their data, each value of the type it was written as (else ``TypeError``)."""
+    names, written = _names_by_key(data["names"]), _names_by_key(data["written"])
+    return PageParts(_text(data["language"]), names, written, _records_from(data["records"]))
+
+
+def _records_from(data: list[Any]) -> list[Record]:
+    """Records from their JSON, each value of the type it was written as (else ``TypeError``)."""
+    return [
         Record(
             url=_text(record["url"]),
             title=_text(record["title"]),
@@ -509,11 +603,8 @@ def _parts_from(data: dict[str, Any]) -> PageParts:
             names=[_text(name) for name in record["names"]],
             mentioned=_lists_by_name(record["mentioned"]),
         )
-        for record in data["records"]
+        for record in data
     ]
-    names = {_text(key): _text(name) for key, name in data["names"].items()}
-    written = {_text(key): _text(name) for key, name in data["written"].items()}
-    return PageParts(_text(data["language"]), names, written, records)
 
 
 def _text(value: object) -> str:
@@ -528,8 +619,47 @@ def _number(value: object) -> float:
     return value
 
 
+def _count(value: object) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise TypeError(f"not a count: {value!r}")
+    return value
+
+
+def _pair(value: object) -> tuple[str, str]:
+    if not isinstance(value, list) or len(value) != 2:
+        raise TypeError(f"not a pair: {value!r}")
+    return _text(value[0]), _text(value[1])
+
+
+def _names_by_key(value: dict[str, Any]) -> dict[str, str]:
+    return {_text(key): _text(name) for key, name in value.items()}
+
+
 def _lists_by_name(value: dict[str, Any]) -> dict[str, list[str]]:
     return {_text(name): [_text(item) for item in items] for name, items in value.items()}
+
+
+def _language(pages: list[CachedPage]) -> str:
+    """The site's language: the last page's that states one."""
+    return next((page.language for page in reversed(pages) if page.language), "en")
+
+
+def _all_names(pages: list[CachedPage]) -> dict[str, str]:
+    """Every entity's name by ``kind:id``: as the reports write it (mention cards), else as its glossary heads it."""
+    names = {key: name for page in pages for key, name in page.names.items()}
+    names.update({key: name for page in pages for key, name in page.written.items()})
+    return names
+
+
+def _named(found: list[Record], names: dict[str, str]) -> list[Record]:
+    """``found``, the people and organisations each mentions named in its filters (once every page is read)."""
+    for record in found:
+        for filter_name, entities in record.mentioned.items():
+            record.filters[filter_name] = sorted({names.get(key, key.split(":", 1)[1]) for key in entities})
+    duplicates = sorted(url for url, count in Counter(record.url for record in found).items() if count > 1)
+    if duplicates:
+        raise SearchIndexFailed(f"two search records share an anchor: {', '.join(duplicates[:5])}")
+    return found
 
 
 def records(site: Path, cache: Path | None = None) -> tuple[str, list[Record]]:
@@ -538,18 +668,11 @@ def records(site: Path, cache: Path | None = None) -> tuple[str, list[Record]]:
     Each page is read once (or taken from ``cache``); the people and organisations a paragraph
     mentions are named once every page is read, as the glossaries and mention cards name them.
     """
-    parts = _cached_parts(site, site_pages(site), cache)
-    language = next((part.language for part in reversed(parts) if part.language), "en")
-    names = {key: name for part in parts for key, name in part.names.items()}
-    names.update({key: name for part in parts for key, name in part.written.items()})
-    found = [record for part in parts for record in part.records]
-    for record in found:
-        for filter_name, entities in record.mentioned.items():
-            record.filters[filter_name] = sorted({names.get(key, key.split(":", 1)[1]) for key in entities})
-    duplicates = sorted(url for url, count in Counter(record.url for record in found).items() if count > 1)
-    if duplicates:
-        raise SearchIndexFailed(f"two search records share an anchor: {', '.join(duplicates[:5])}")
-    return language, found
+    kept = RecordCache(cache)
+    pages = kept.pages(site, site_pages(site))
+    found = _named([record for page in pages for record in kept.records(page)], _all_names(pages))
+    kept.save(pages, kept.parts)
+    return _language(pages), found
 
 
 def _write_index(bundle: Path, language: str, documents: list[Document], *, first: bool = True) -> None:
@@ -576,15 +699,20 @@ LAST_WRITE_CHECK_INTERVAL = 0.05
 
 def _named_files(bundle: Path, language: str, *, first: bool) -> list[Path]:
     """A bundle's entry and metadata files, and every file they name (``first``: and the WebAssembly and script)."""
+    return [bundle / name for name in _named_names(bundle, language, first=first)]
+
+
+def _named_names(bundle: Path, language: str, *, first: bool) -> list[str]:
+    """:func:`_named_files` as names relative to ``bundle`` (thousands of files: no path objects)."""
     entry = json.loads((bundle / ENTRY_FILE).read_text(encoding="utf-8"))
-    meta_file = bundle / f"pagefind.{entry['languages'][language]['hash']}.pf_meta"
+    meta_name = f"pagefind.{entry['languages'][language]['hash']}.pf_meta"
     # [version, pages [[fragment, words]], chunks [[from, to, index]], filters [[name, file]], ...]
-    meta: Any = read_bundle_file(meta_file)
-    named = [bundle / ENTRY_FILE, meta_file]
-    named += [bundle / "fragment" / f"{page[0]}.pf_fragment" for page in meta[1]]
-    named += [bundle / "index" / f"{chunk[2]}.pf_index" for chunk in meta[2]]
-    named += [bundle / "filter" / f"{item[1]}.pf_filter" for item in meta[3]]
-    return [*named, bundle / f"wasm.{language}.pagefind", bundle / "pagefind.js"] if first else named
+    meta: Any = read_bundle_file(bundle / meta_name)
+    named = [ENTRY_FILE, meta_name]
+    named += [f"fragment/{page[0]}.pf_fragment" for page in meta[1]]
+    named += [f"index/{chunk[2]}.pf_index" for chunk in meta[2]]
+    named += [f"filter/{item[1]}.pf_filter" for item in meta[3]]
+    return [*named, f"wasm.{language}.pagefind", "pagefind.js"] if first else named
 
 
 NAMED_FILE_PROBLEMS = (OSError, EOFError, ValueError, KeyError, IndexError, TypeError, BundleFormatError)
@@ -607,17 +735,17 @@ def bundle_complete(bundle: Path, language: str, *, first: bool = True) -> bool:
     return True
 
 
-def _published_part(bundle: Path, language: str, *, first: bool) -> list[Path] | None:
-    """A published part's files, if every one its entry and metadata name is a plain file; else ``None``.
+def _published_part(bundle: Path, language: str, *, first: bool) -> list[str] | None:
+    """A published part's files (relative to it), if every one its entry and metadata name is a plain file.
 
     A published bundle was read whole before it was placed, and its files are never written
     again: that they are all there is enough to reuse them. Only the files the part names are
-    taken (never a link, a folder or anything else found beside them).
+    taken (never a link, a folder or anything else found beside them); ``None`` if any is not.
     """
     try:
-        files = _named_files(bundle, language, first=first)
-        if all(stat.S_ISREG(path.lstat().st_mode) for path in files):
-            return files
+        names = _named_names(bundle, language, first=first)
+        if all(stat.S_ISREG(os.lstat(f"{bundle}/{name}").st_mode) for name in names):
+            return names
     except NAMED_FILE_PROBLEMS:
         pass
     return None
@@ -645,32 +773,68 @@ def index_site(site: Path, cache: Path | None = None, previous: Path | None = No
     so that only pages that changed are read again. Written parts also share the files that did
     not change with ``previous`` (``search_scratch``).
     """
-    language, found = records(site, cache)
-    parts = split_into_parts(found, language, _writer_version())
+    kept = RecordCache(cache)
+    pages = kept.pages(site, site_pages(site))
+    language, names, writer = _language(pages), _all_names(pages), _writer_version()
+    shared = json.dumps([writer, language, sorted(names.items())])
     bundle = site / BUNDLE
     shutil.rmtree(bundle, ignore_errors=True)
     published = published_digests(previous)
+    digests: dict[str, tuple[str, str]] = {}
     changed = []
-    for part in parts:
-        files = None
-        if previous and published.get(part.folder) == part.digest:
-            files = _published_part(previous / part.folder, language, first=not part.folder)
-        if previous and files:
-            _link_files(previous / part.folder, files, bundle / part.folder)
-        else:
-            changed.append(part)
+    for folder, members in _pages_by_part(pages):
+        # What the part is written from: its pages (by key) and what every part shares.
+        inputs = hashlib.sha256((shared + "".join(f"\0{page.key}" for page in members)).encode()).hexdigest()
+        known = kept.parts.get(folder)
+        digest = known[1] if known and known[0] == inputs else ""
+        files = _reusable(previous, folder, language, digest, published)
+        if files is None:  # its documents are needed: to compare with the published part's, or to write
+            found = _named([record for page in members for record in kept.records(page)], names)
+            documents = [(record.html(language), record.url) for record in found]
+            part = IndexPart(folder, documents, part_digest(documents, language, writer))
+            digest = part.digest
+            files = _reusable(previous, folder, language, digest, published)
+            if files is None:
+                changed.append(part)
+        if previous and files is not None:
+            _link_files(previous / folder, files, bundle / folder)
+        digests[folder] = (inputs, digest)
     if changed:
         _write_parts(changed, bundle, language, previous)
-    (bundle / PARTS_FILE).write_text(json.dumps(parts_data(parts), separators=(",", ":")), encoding="utf-8")
-    return len(found)
+    listing = parts_data({folder: digest for folder, (_, digest) in digests.items()})
+    (bundle / PARTS_FILE).write_text(json.dumps(listing, separators=(",", ":")), encoding="utf-8")
+    kept.save(pages, digests)
+    return sum(page.count for page in pages)
 
 
-def _link_files(published: Path, files: list[Path], target: Path) -> None:
-    """A published part's ``files``, linked into ``target``: their bytes are what this build would write."""
-    for path in files:
-        destination = target / path.relative_to(published)
-        destination.parent.mkdir(parents=True, exist_ok=True)
-        link_or_copy(path, destination)
+def _pages_by_part(pages: list[CachedPage]) -> list[tuple[str, list[CachedPage]]]:
+    """Each part's folder and the pages whose records it holds, in site order (as ``split_into_parts``)."""
+    giving = [page for page in pages if page.count]
+    number_of = part_numbers({unit_of(page.url) for page in giving})
+    grouped: list[list[CachedPage]] = [[] for _ in range(max(number_of.values()) + 1)]
+    for page in giving:
+        grouped[number_of[unit_of(page.url)]].append(page)
+    return [(part_folder(number), members) for number, members in enumerate(grouped)]
+
+
+def _reusable(
+    previous: Path | None, folder: str, language: str, digest: str, published: dict[str, str]
+) -> list[str] | None:
+    """The files of the published part in ``folder``, if its digest is ``digest`` and they are whole."""
+    if previous is None or not digest or published.get(folder) != digest:
+        return None
+    return _published_part(previous / folder, language, first=not folder)
+
+
+def _link_files(published: Path, names: list[str], target: Path) -> None:
+    """A published part's files (``names`` relative to it), linked into ``target``: their bytes are this build's."""
+    folders: set[Path] = set()
+    for name in names:
+        destination = target / name
+        if destination.parent not in folders:  # thousands of files in a few folders: each made once
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            folders.add(destination.parent)
+        link_or_copy(published / name, destination)
 
 
 def _write_parts(parts: list[IndexPart], bundle: Path, language: str, previous: Path | None) -> None:

@@ -84,34 +84,44 @@ def part_digest(documents: list[Document], language: str, writer: str) -> str:
     return digest.hexdigest()
 
 
-def split_into_parts(found: list[Record], language: str, writer: str) -> list[IndexPart]:
-    """The index's parts, records in their site order in each (written once as Pagefind's documents).
+def part_numbers(units: set[str]) -> dict[str, int]:
+    """The part of each unit that gives records, and of ``SITE_UNIT``: 0 for the first, then 1, 2 and on.
 
     Up to ``UNITS_PER_PART`` units make one part. More make a part of the site's own pages, then
     parts of ``UNITS_PER_PART`` reports each: the glossaries grow with the archive, and an edit
-    of a report then rewrites only reports.
+    of a report then rewrites only reports. The site's own pages are a part of their own only if
+    they give records: Pagefind writes no index for none.
     """
-    units = sorted({unit_of(record.url) for record in found} | {SITE_UNIT})
-    if len(units) <= UNITS_PER_PART:
-        number_of = dict.fromkeys(units, 0)
-    else:
-        # The site's own pages alone, if they give records: Pagefind writes no index for none.
-        first = 1 if any(unit_of(record.url) == SITE_UNIT for record in found) else 0
-        reports = [unit for unit in units if unit != SITE_UNIT]
-        number_of = {SITE_UNIT: 0} | {unit: first + position // UNITS_PER_PART for position, unit in enumerate(reports)}
+    every = sorted(units | {SITE_UNIT})
+    if len(every) <= UNITS_PER_PART:
+        return dict.fromkeys(every, 0)
+    first = 1 if SITE_UNIT in units else 0
+    reports = [unit for unit in every if unit != SITE_UNIT]
+    return {SITE_UNIT: 0} | {unit: first + position // UNITS_PER_PART for position, unit in enumerate(reports)}
+
+
+def part_folder(number: int) -> str:
+    """A part's folder in the bundle: ``""`` for the first, else ``part-<n>``."""
+    return PART_FOLDER.format(number=number) if number else ""
+
+
+def split_into_parts(found: list[Record], language: str, writer: str) -> list[IndexPart]:
+    """The index's parts (:func:`part_numbers`), records in their site order in each (as Pagefind's documents)."""
+    number_of = part_numbers({unit_of(record.url) for record in found})
     grouped: list[list[Document]] = [[] for _ in range(max(number_of.values()) + 1)]
     for record in found:
         grouped[number_of[unit_of(record.url)]].append((record.html(language), record.url))
-    folders = [PART_FOLDER.format(number=number) if number else "" for number in range(len(grouped))]
     return [
-        IndexPart(folder, documents, part_digest(documents, language, writer))
-        for folder, documents in zip(folders, grouped, strict=True)
+        IndexPart(part_folder(number), documents, part_digest(documents, language, writer))
+        for number, documents in enumerate(grouped)
     ]
 
 
-def parts_data(parts: list[IndexPart]) -> dict[str, Any]:
-    """The parts file's content: each part's folder (``""`` or ``part-<n>/``) and digest."""
-    return {"parts": [{"folder": f"{part.folder}/" if part.folder else "", "digest": part.digest} for part in parts]}
+def parts_data(digests: dict[str, str]) -> dict[str, Any]:
+    """The parts file's content: each part's folder (``""`` or ``part-<n>/``) and digest, in order."""
+    return {
+        "parts": [{"folder": f"{folder}/" if folder else "", "digest": digest} for folder, digest in digests.items()]
+    }
 
 
 def published_digests(bundle: Path | None) -> dict[str, str]:

@@ -146,7 +146,8 @@ def load_report(folder: Path) -> SourceReport:
         raise InputError(
             metadata_path, line_in(metadata_path, ("text", "file")), f"text file {metadata.text.file!r} is missing"
         )
-    actual = sha256_of(text_path)
+    data = text_path.read_bytes()
+    actual = hashlib.sha256(data).hexdigest()
     if actual != metadata.text.sha256:
         raise InputError(
             text_path,
@@ -154,7 +155,6 @@ def load_report(folder: Path) -> SourceReport:
             f"SHA-256 is {actual}, but {METADATA_FILE} records {metadata.text.sha256}: the archival text "
             "has changed. Source reports are never edited; put corrections in the edition.",
         )
-    data = text_path.read_bytes()
     try:
         # A byte-order mark is kept in the archived bytes but is not part of the report's text.
         text = data.decode("utf-8-sig")

@@ -349,6 +349,7 @@ class ReproducibleEpubBuilder(Epub3Builder):
     """Sphinx's EPUB 3 builder: a valid NCX identifier, reproducible archives, one book per report."""
 
     edition: EpubEdition
+    _naming_refnodes = False
 
     def init(self) -> None:
         super().init()
@@ -454,7 +455,14 @@ class ReproducibleEpubBuilder(Epub3Builder):
         A toctree may give a page another label ("First session: ..."); the book's contents name
         each page as the page itself does, as the PDF's bookmarks do.
         """
-        refnodes = super().get_refnodes(doctree, result)
+        if self._naming_refnodes:  # Sphinx's recursion into a toctree's entries
+            return super().get_refnodes(doctree, result)
+        self._naming_refnodes = True
+        try:
+            refnodes = super().get_refnodes(doctree, result)
+        finally:
+            self._naming_refnodes = False
+        # Once, for the whole list: at each level of Sphinx's recursion this was quadratic in the pages.
         titles = {html.escape(self.get_target_uri(name)): name for name in self.env.titles}
         for item in refnodes:
             name = titles.get(item["refuri"])
