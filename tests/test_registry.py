@@ -5,11 +5,12 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import dialogue_edition.registry as registry_module
 import pytest
 from conftest import PROJECT_ROOT
 from dialogue_edition.errors import InputError
 from dialogue_edition.fidelity import normalise
-from dialogue_edition.registry import Registry, load_registry, name_words
+from dialogue_edition.registry import Registry, load_registry, name_words, report_slugs
 from dialogue_edition.source_report import SourceReport
 
 REGISTRY = PROJECT_ROOT / "registry"
@@ -139,3 +140,29 @@ def test_bad_registry_data_is_reported_at_its_line(
 def test_the_spell_check_knows_every_name(registry: Registry) -> None:
     words = (PROJECT_ROOT / ".codespell-words.txt").read_text(encoding="utf-8").split()
     assert words == name_words(registry), "regenerate it: .venv/bin/nox -s baselines"
+
+
+def test_a_registry_is_validated_once_for_the_same_bytes_and_never_kept_for_other_ones(
+    registry_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A build loads the registry several times (the data check, the configuration, the mentions):
+    # the same bytes give the very same registry; other bytes, a registry of their own.
+    reports = report_slugs(PROJECT_ROOT)
+    first = load_registry(registry_copy, reports)
+    assert load_registry(registry_copy, reports) is first
+    people = registry_copy / "people.yaml"
+    people.write_text(people.read_text(encoding="utf-8") + "\n# a comment\n", encoding="utf-8")
+    assert load_registry(registry_copy, reports) is not first
+    # A file that changes while it is read is one clear error, and what was read is not kept.
+    original = registry_module._load_registry
+
+    def load_then_change(*arguments: object) -> Registry:
+        loaded = original(*arguments)  # type: ignore[arg-type]
+        people.write_text(people.read_text(encoding="utf-8") + "# another\n", encoding="utf-8")
+        return loaded
+
+    load_then_change.cache_clear = original.cache_clear  # type: ignore[attr-defined]
+    monkeypatch.setattr(registry_module, "_load_registry", load_then_change)
+    with pytest.raises(InputError, match="changed while it was being read"):
+        load_registry(registry_copy, reports)
+    assert original.cache_info().currsize == 0

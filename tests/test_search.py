@@ -11,6 +11,7 @@ import errno
 import fcntl
 import filecmp
 import functools
+import hashlib
 import json
 import os
 import re
@@ -763,18 +764,29 @@ def test_the_record_cache_reads_again_only_pages_that_changed(tmp_path: Path, mo
         '{"version": "x", "pages": {}, "files": {"a.html": [1, 2, 3, 4, [5]]}, "saved_ns": 0}',
     ]
     for damaged in damaged_files:
-        cache.write_text(damaged, encoding="utf-8")
-        read.clear()
-        assert records(site, cache)[1] == found
-        assert sorted(read) == ["a.html", "b.html"]
+        # As written (its first line no digest of the rest), and behind a digest that matches.
+        for text in (damaged, f"{hashlib.sha256(damaged.encode()).hexdigest()}\n{damaged}"):
+            cache.write_text(text, encoding="utf-8")
+            read.clear()
+            assert records(site, cache)[1] == found
+            assert sorted(read) == ["a.html", "b.html"]
     # A damaged entry of a page that is otherwise unchanged: that page is read again.
-    good = json.loads(cache.read_text(encoding="utf-8"))
+    good = search_module.unsealed(cache.read_text(encoding="utf-8"))
     key = good["files"]["a.html"][4]
     for entry in ({"x": 1}, {**good["pages"][key], "records": [{"url": 5}]}, {**good["pages"][key], "language": None}):
-        cache.write_text(json.dumps({**good, "pages": {**good["pages"], key: entry}}), encoding="utf-8")
+        cache.write_text(search_module.sealed({**good, "pages": {**good["pages"], key: entry}}), encoding="utf-8")
         read.clear()
         assert records(site, cache)[1] == found
         assert read == ["a.html"]
+    # A value of the right type but not the one written (no page's records counted, say): the
+    # digest on the first line no longer matches, and every page is read again.
+    seal, _, body = cache.read_text(encoding="utf-8").partition("\n")
+    kept = json.loads(body)
+    kept["pages"][kept["files"]["a.html"][4]]["count"] = 0
+    cache.write_text(f"{seal}\n{json.dumps(kept)}", encoding="utf-8")
+    read.clear()
+    assert records(site, cache)[1] == found
+    assert sorted(read) == ["a.html", "b.html"]
 
     # Parts cached by other code (another version of the reading, or of the furniture list) are
     # read again: the digest of that code is part of every key.
@@ -927,7 +939,7 @@ def test_a_build_with_no_room_in_memory_writes_the_index_in_place(
         raise OSError(errno.ENOSPC, "No space left on device")
 
     monkeypatch.setattr(search_scratch.tempfile, "mkdtemp", full)
-    assert index_site(tmp_path) == 1
+    assert index_site(tmp_path).records == 1
     assert (tmp_path / BUNDLE / "pagefind-entry.json").is_file()
 
 

@@ -12,6 +12,7 @@ import os
 import shutil
 import time
 from pathlib import Path
+from typing import Any
 
 import dialogue_edition.search as search_module
 import dialogue_edition.search_parts as search_parts
@@ -298,7 +299,7 @@ def test_a_damaged_records_file_is_read_again_from_its_page(
     site, cache = _site(tmp_path / "site", PAGES), tmp_path / "cache" / "search-pages.json"
     index_site(site, cache)
     clean = _files(site / BUNDLE)
-    key = json.loads(cache.read_text(encoding="utf-8"))["files"]["reports/second/page.html"][4]
+    key = search_module.unsealed(cache.read_text(encoding="utf-8"))["files"]["reports/second/page.html"][4]
     records_file = cache.parent / "search-pages-records" / f"{key}.json"
     outside = tmp_path / "outside.json"
     # Whole records, written otherwise: read through a link they would do; written through it, they would change.
@@ -315,9 +316,9 @@ def test_a_damaged_records_file_is_read_again_from_its_page(
     else:
         records_file.unlink()
         records_file.symlink_to(outside)
-    parts = json.loads(cache.read_text(encoding="utf-8"))
+    parts = search_module.unsealed(cache.read_text(encoding="utf-8"))
     parts["parts"] = {}  # every part's documents are needed again
-    cache.write_text(json.dumps(parts), encoding="utf-8")
+    cache.write_text(search_module.sealed(parts), encoding="utf-8")
     pages_read: list[str] = []
     original = search_module.page_parts
     monkeypatch.setattr(search_module, "page_parts", lambda page, url: pages_read.append(url) or original(page, url))
@@ -342,14 +343,14 @@ def test_the_cache_names_no_file_but_its_own_and_keeps_none_it_no_longer_needs(
     records = cache.parent / "search-pages-records"
     assert len(list(records.iterdir())) == len(PAGES)
     # A key that is not a digest (a damaged or planted cache) is never a file's name.
-    data = json.loads(cache.read_text(encoding="utf-8"))
+    data = search_module.unsealed(cache.read_text(encoding="utf-8"))
     victim = tmp_path / "victim.json"
     victim.write_text("[]", encoding="utf-8")
     bad_key = "../../victim"
     url = "reports/first/page.html"
     data["pages"][bad_key] = data["pages"][data["files"][url][4]]
     data["files"][url][4] = bad_key
-    cache.write_text(json.dumps(data), encoding="utf-8")
+    cache.write_text(search_module.sealed(data), encoding="utf-8")
     shutil.rmtree(site / BUNDLE)
     index_site(site, cache)
     assert _files(site / BUNDLE) == clean
@@ -358,6 +359,114 @@ def test_the_cache_names_no_file_but_its_own_and_keeps_none_it_no_longer_needs(
     (site / "reports" / "third" / "page.html").unlink()
     _site(site, {"reports/second/page.html": "Changed words."})
     index_site(site, cache)
-    kept = json.loads(cache.read_text(encoding="utf-8"))
+    kept = search_module.unsealed(cache.read_text(encoding="utf-8"))
     assert sorted(path.name for path in records.iterdir()) == sorted(f"{key}.json" for key in kept["pages"])
     assert len(kept["pages"]) == len(PAGES) - 1
+
+
+def test_unchanged_parts_are_left_for_the_placing_to_carry_over(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # build.place_all moves a carried folder from the published site into the new one: the
+    # result is the clean build's index. A folder with anything beside its files is linked instead.
+    site, _, published = _published_in_parts(tmp_path, monkeypatch)
+    (published / "part-3" / "stray.txt").write_text("stray", encoding="utf-8")
+    written = _written_parts(monkeypatch)
+    _site(site, {"reports/second/page.html": "Other words of the second report."})
+    index = index_site(site, previous=published, carry=True)
+    assert written == ["part-2"]
+    assert index.carried == ["part-1"]  # never the first part (the bundle itself), nor part-3
+    assert not (site / BUNDLE / "part-1").exists()
+    assert (site / BUNDLE / "part-3" / "pagefind-entry.json").stat().st_ino == (
+        (published / "part-3" / "pagefind-entry.json").stat().st_ino
+    )
+    (published / "part-1").rename(site / BUNDLE / "part-1")
+    edited = _files(site / BUNDLE)
+    shutil.rmtree(site / BUNDLE)
+    index_site(site)
+    assert _files(site / BUNDLE) == edited
+
+
+@pytest.mark.parametrize(
+    "oddity",
+    ["folder a link", "folder a file", "a folder in it", "a folder for a records file", "a pipe for a records file"],
+)
+def test_whatever_is_found_in_the_records_folder_the_index_is_the_clean_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, oddity: str
+) -> None:
+    # Nothing outside the folder is written, removed or waited on, and no traceback.
+    monkeypatch.setattr(search_parts, "UNITS_PER_PART", 1)
+    site, cache = _site(tmp_path / "site", PAGES), tmp_path / "cache" / "search-pages.json"
+    index_site(site, cache)
+    clean = _files(site / BUNDLE)
+    folder = cache.parent / "search-pages-records"
+    key = search_module.unsealed(cache.read_text(encoding="utf-8"))["files"]["reports/second/page.html"][4]
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "precious.txt").write_text("precious", encoding="utf-8")
+    if oddity == "folder a link":
+        shutil.rmtree(folder)
+        folder.symlink_to(outside)
+    elif oddity == "folder a file":
+        shutil.rmtree(folder)
+        folder.write_text("not a folder", encoding="utf-8")
+    elif oddity == "a folder in it":
+        (folder / "stray").mkdir()
+    elif oddity == "a folder for a records file":
+        (folder / f"{key}.json").unlink()
+        (folder / f"{key}.json").mkdir()
+    else:
+        (folder / f"{key}.json").unlink()
+        os.mkfifo(folder / f"{key}.json")
+    data = search_module.unsealed(cache.read_text(encoding="utf-8"))
+    data["parts"] = {}  # every part's records are needed
+    cache.write_text(search_module.sealed(data), encoding="utf-8")
+    shutil.rmtree(site / BUNDLE)
+    index_site(site, cache)
+    assert _files(site / BUNDLE) == clean
+    assert sorted(path.name for path in outside.iterdir()) == ["precious.txt"]
+    assert folder.is_dir()
+    assert not folder.is_symlink()
+    shutil.rmtree(site / BUNDLE)
+    index_site(site, cache)  # and the next build too
+    assert _files(site / BUNDLE) == clean
+
+
+def test_records_of_another_page_are_not_taken_for_a_pages_own(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(search_parts, "UNITS_PER_PART", 1)
+    site, cache = _site(tmp_path / "site", PAGES), tmp_path / "cache" / "search-pages.json"
+    index_site(site, cache)
+    clean = _files(site / BUNDLE)
+    data = search_module.unsealed(cache.read_text(encoding="utf-8"))
+    first, second = (data["files"][f"reports/{name}/page.html"][4] for name in ("first", "second"))
+    folder = cache.parent / "search-pages-records"
+    texts = {key: (folder / f"{key}.json").read_text(encoding="utf-8") for key in (first, second)}
+    (folder / f"{first}.json").write_text(texts[second], encoding="utf-8")
+    (folder / f"{second}.json").write_text(texts[first], encoding="utf-8")
+    data["parts"] = {}
+    cache.write_text(search_module.sealed(data), encoding="utf-8")
+    shutil.rmtree(site / BUNDLE)
+    index_site(site, cache)
+    assert _files(site / BUNDLE) == clean
+
+
+def test_a_page_that_changes_while_the_index_is_written_stops_the_build(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Its records would otherwise be kept under the digest of the bytes it had before.
+    site, cache = _site(tmp_path / "site", PAGES), tmp_path / "cache" / "search-pages.json"
+    index_site(site, cache)
+    data = search_module.unsealed(cache.read_text(encoding="utf-8"))
+    data["parts"] = {}
+    cache.write_text(search_module.sealed(data), encoding="utf-8")
+    shutil.rmtree(cache.parent / "search-pages-records")
+    original = search_module.RecordCache.pages
+
+    def pages_then_change(self: search_module.RecordCache, *arguments: Any) -> list[search_module.CachedPage]:
+        found = original(self, *arguments)
+        _site(site, {"reports/second/page.html": "Words written meanwhile."})
+        return found
+
+    monkeypatch.setattr(search_module.RecordCache, "pages", pages_then_change)
+    with pytest.raises(search_module.SearchIndexFailed, match=r"second/page\.html changed while"):
+        index_site(site, cache)

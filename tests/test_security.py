@@ -14,6 +14,7 @@ from __future__ import annotations
 import base64
 import errno
 import hashlib
+import json
 import os
 import re
 import shutil
@@ -608,6 +609,53 @@ def test_an_interrupted_placing_is_undone_by_the_next_build(tmp_path: Path, monk
     assert (layout.build / "html" / "index.html").read_text() == "old site"
     assert (layout.build / "a.pdf").read_text() == "old pdf"
     assert not (layout.build / "b.epub").exists()
+    assert not list(layout.staging.iterdir())
+
+
+def _sites_with_a_carried_part(layout: Layout) -> Path:
+    """A published site whose index part ``part-1`` the staged site takes over when placed."""
+    old_part = layout.build / "html" / "pagefind" / "part-1"
+    old_part.mkdir(parents=True)
+    (old_part / "pagefind-entry.json").write_text("old part")
+    (layout.build / "html" / "index.html").write_text("old site")
+    staged = layout.staging / "build-x" / "outputs"
+    (staged / "html" / "pagefind").mkdir(parents=True)
+    (staged / "html" / "index.html").write_text("new site")
+    (staged.parent / build_module.CARRIED).write_text(json.dumps(["html/pagefind/part-1"]))
+    return staged
+
+
+def test_a_carried_part_moves_into_the_new_site(tmp_path: Path) -> None:
+    layout = Layout(docs=tmp_path / "docs", build=tmp_path / "build")
+    place_all(_sites_with_a_carried_part(layout), layout)
+    assert (layout.build / "html" / "index.html").read_text() == "new site"
+    assert (layout.build / "html" / "pagefind" / "part-1" / "pagefind-entry.json").read_text() == "old part"
+
+
+@pytest.mark.parametrize("killed_after", [2, 3])
+def test_a_placing_interrupted_while_carrying_is_undone_with_what_it_carried(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, killed_after: int
+) -> None:
+    layout = Layout(docs=tmp_path / "docs", build=tmp_path / "build")
+    staged = _sites_with_a_carried_part(layout)
+    renames = 0
+    original_rename = Path.rename
+
+    def rename_then_die(self: Path, target: Path) -> Path:
+        nonlocal renames
+        renames += 1
+        renamed = original_rename(self, target)
+        if renames == killed_after:  # 2: the new site placed, its part not yet carried; 3: carried
+            raise KeyboardInterrupt
+        return renamed
+
+    monkeypatch.setattr(Path, "rename", rename_then_die)
+    with pytest.raises(KeyboardInterrupt):
+        place_all(staged, layout)
+    monkeypatch.setattr(Path, "rename", original_rename)
+    remove_stale_staging(layout)
+    assert (layout.build / "html" / "index.html").read_text() == "old site"
+    assert (layout.build / "html" / "pagefind" / "part-1" / "pagefind-entry.json").read_text() == "old part"
     assert not list(layout.staging.iterdir())
 
 

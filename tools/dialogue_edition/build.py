@@ -383,7 +383,10 @@ def build_html(layout: Layout, staging: Path, outputs: Path) -> list[Path]:
         "edition_scratch_dir": str(layout.staging / "scratch"),
     }
     run_sphinx("html", layout, outdir, overrides)
-    index_site_or_fail(outdir, layout.cache("search-pages.json"), previous / BUNDLE)
+    carried = index_site_or_fail(outdir, layout.cache("search-pages.json"), previous / BUNDLE)
+    if carried:
+        listed = [(outdir / BUNDLE / folder).relative_to(outputs).as_posix() for folder in carried]
+        (outputs.parent / CARRIED).write_text(json.dumps(listed), encoding="utf-8")
     return [outdir]
 
 
@@ -407,13 +410,14 @@ def stage_previous_site(previous: Path, staged: Path) -> None:
         shutil.copystat(previous / Path(folder).relative_to(staged), folder)
 
 
-def index_site_or_fail(site: Path, cache: Path, previous: Path) -> None:
+def index_site_or_fail(site: Path, cache: Path, previous: Path) -> list[str]:
     """The site's search index (``dialogue_edition.search``), written into the staged site.
 
-    ``previous`` is the published site's index, whose unchanged files the new one shares.
+    ``previous`` is the published site's index, whose unchanged files the new one shares; the
+    folders of its unchanged parts are returned, to be carried into the new site when it is placed.
     """
     try:
-        index_site(site, cache, previous if previous.is_dir() else None)
+        return index_site(site, cache, previous if previous.is_dir() else None, carry=True).carried
     except SearchIndexFailed as error:
         raise BuildFailed(str(error)) from None
 
@@ -434,6 +438,9 @@ def check_inputs(layout: Layout) -> None:
 
 JOURNAL = "placing.json"
 """While staged outputs replace the previous ones: which moves are under way (see :func:`place_all`)."""
+CARRIED = "carried.json"
+"""Beside a build's staged outputs: what the new outputs take from the previous ones when placed
+(paths relative to ``build/``: the search index's unchanged parts, ``search.WrittenIndex.carried``)."""
 
 
 def restore_interrupted(layout: Layout) -> None:
@@ -441,7 +448,14 @@ def restore_interrupted(layout: Layout) -> None:
     journal = layout.staging / JOURNAL
     if not journal.exists():
         return
-    for final_name, existed in json.loads(journal.read_text(encoding="utf-8")).items():
+    moves = json.loads(journal.read_text(encoding="utf-8"))
+    if "outputs" not in moves:  # a journal of the pipeline before it carried anything: the outputs alone
+        moves = {"outputs": moves, "carried": []}
+    retired = layout.staging / "previous"
+    for carried in moves["carried"]:  # back into the previous outputs first
+        if (layout.build / carried).exists() and not (retired / carried).exists():
+            (layout.build / carried).rename(retired / carried)
+    for final_name, existed in moves["outputs"].items():
         final = layout.build / final_name
         retired = layout.staging / "previous" / final_name
         if retired.exists() or not existed:
@@ -472,23 +486,33 @@ def place_all(outputs: Path, layout: Layout) -> list[Path]:
 
     Each move is a rename within one file system. The journal written first lists them, so that
     a build killed while placing is undone by the next one (:func:`restore_interrupted`): the
-    editions in ``build/`` are then either all the previous ones or all the new ones.
+    editions in ``build/`` are then either all the previous ones or all the new ones. Last, what
+    the new outputs take from the previous ones (:data:`CARRIED`) is moved across.
     """
     names = sorted(path.name for path in outputs.iterdir())
     retired = layout.staging / "previous"
     retired.mkdir()
     journal = layout.staging / JOURNAL
     existed = {name: (layout.build / name).exists() for name in names}
-    journal.write_text(json.dumps(existed), encoding="utf-8")
+    carried = _carried(outputs)
+    journal.write_text(json.dumps({"outputs": existed, "carried": carried}), encoding="utf-8")
     for name in names:
         final = layout.build / name
         if final.exists():
             final.rename(retired / name)
     for name in names:
         (outputs / name).rename(layout.build / name)
+    for path in carried:
+        (retired / path).rename(layout.build / path)
     journal.unlink()
     shutil.rmtree(retired)
     return [layout.build / name for name in names]
+
+
+def _carried(outputs: Path) -> list[str]:
+    """What the staged ``outputs`` take from the previous ones when placed (:data:`CARRIED`)."""
+    listing = outputs.parent / CARRIED
+    return [str(path) for path in json.loads(listing.read_text(encoding="utf-8"))] if listing.exists() else []
 
 
 def build(editions: Sequence[str], layout: Layout) -> list[Path]:

@@ -391,7 +391,11 @@ def load_registry(folder: Path, reports: set[str] | None = None) -> Registry:
     for path in (folder, *files):
         confined(path, folder.parent)
     contents = tuple((path, path.read_bytes() if path.is_file() else None) for path in files)
-    return _load_registry(folder, frozenset(reports), contents)
+    registry = _load_registry(folder, frozenset(reports), contents)
+    if any((path.read_bytes() if path.is_file() else None) != data for path, data in contents):
+        _load_registry.cache_clear()  # a file changed while it was read: what is kept may not be its bytes'
+        raise InputError(folder, None, "changed while it was being read: build again")
+    return registry
 
 
 # A build loads the registry more than once (the data check, the configuration, the mentions
