@@ -470,3 +470,30 @@ def test_a_page_that_changes_while_the_index_is_written_stops_the_build(
     monkeypatch.setattr(search_module.RecordCache, "pages", pages_then_change)
     with pytest.raises(search_module.SearchIndexFailed, match=r"second/page\.html changed while"):
         index_site(site, cache)
+    monkeypatch.undo()
+    assert not cache.exists()  # the next build digests every page afresh, and succeeds
+    assert index_site(site, cache).records == len(PAGES)
+
+
+def test_a_published_index_reached_through_a_link_is_never_moved(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A site folder that is a link may be another site's (a web server's root): its parts are linked.
+    site, clean, published = _published_in_parts(tmp_path, monkeypatch)
+    (tmp_path / "site-link").symlink_to(published.parent)
+    index = index_site(site, previous=tmp_path / "site-link" / published.name, carry=True)
+    assert index.carried == []
+    assert _files(site / BUNDLE) == clean
+    assert all((published / "part-1").iterdir())  # still there
+
+
+def test_the_cache_file_is_never_written_through_a_link(tmp_path: Path) -> None:
+    site, cache = _site(tmp_path / "site", PAGES), tmp_path / "cache" / "search-pages.json"
+    outside = tmp_path / "outside.json"
+    outside.write_text("precious", encoding="utf-8")
+    cache.parent.mkdir()
+    cache.symlink_to(outside)
+    index_site(site, cache)
+    assert outside.read_text(encoding="utf-8") == "precious"
+    assert not cache.is_symlink()
+    assert search_module.unsealed(cache.read_text(encoding="utf-8"))

@@ -602,9 +602,10 @@ def test_an_interrupted_placing_is_undone_by_the_next_build(tmp_path: Path, monk
         return original_rename(self, target)
 
     monkeypatch.setattr(Path, "rename", rename_then_die)
+    monkeypatch.setattr(build_module, "restore_interrupted", lambda layout: None)  # killed: nothing runs
     with pytest.raises(KeyboardInterrupt):
         place_all(staged, layout)
-    monkeypatch.setattr(Path, "rename", original_rename)
+    monkeypatch.undo()
     remove_stale_staging(layout)
     assert (layout.build / "html" / "index.html").read_text() == "old site"
     assert (layout.build / "a.pdf").read_text() == "old pdf"
@@ -632,30 +633,67 @@ def test_a_carried_part_moves_into_the_new_site(tmp_path: Path) -> None:
     assert (layout.build / "html" / "pagefind" / "part-1" / "pagefind-entry.json").read_text() == "old part"
 
 
-@pytest.mark.parametrize("killed_after", [2, 3])
+@pytest.mark.parametrize(
+    ("how", "killed_after"),
+    [("killed", 0), ("killed", 1), ("killed", 2), ("killed", 3), ("a move refused", 1), ("a move refused", 2)],
+)
 def test_a_placing_interrupted_while_carrying_is_undone_with_what_it_carried(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, killed_after: int
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, killed_after: int, how: str
 ) -> None:
+    # Killed (nothing runs: the next build undoes it) or a move refused (undone at once), after
+    # 0: the journal alone; 1: the old site set aside; 2: the new one placed; 3: its part carried
+    # (the journal not yet removed).
     layout = Layout(docs=tmp_path / "docs", build=tmp_path / "build")
     staged = _sites_with_a_carried_part(layout)
     renames = 0
-    original_rename = Path.rename
+    original_rename, original_unlink = Path.rename, Path.unlink
 
-    def rename_then_die(self: Path, target: Path) -> Path:
+    def stop() -> None:
         nonlocal renames
-        renames += 1
-        renamed = original_rename(self, target)
-        if renames == killed_after:  # 2: the new site placed, its part not yet carried; 3: carried
-            raise KeyboardInterrupt
-        return renamed
+        renames += 1  # once: what undoes the placing moves as it likes
+        raise KeyboardInterrupt if how == "killed" else OSError(errno.EXDEV, "refused")
 
-    monkeypatch.setattr(Path, "rename", rename_then_die)
-    with pytest.raises(KeyboardInterrupt):
+    def rename_or_stop(self: Path, target: Path) -> Path:
+        nonlocal renames
+        if renames == killed_after:
+            stop()
+        renames += 1
+        return original_rename(self, target)
+
+    def unlink_or_stop(self: Path, missing_ok: bool = False) -> None:
+        if renames == killed_after == 3 and self.name == build_module.JOURNAL:
+            stop()
+        original_unlink(self, missing_ok=missing_ok)
+
+    monkeypatch.setattr(Path, "rename", rename_or_stop)
+    monkeypatch.setattr(Path, "unlink", unlink_or_stop)
+    if how == "killed":
+        monkeypatch.setattr(build_module, "restore_interrupted", lambda layout: None)
+    with pytest.raises((KeyboardInterrupt, OSError)):
         place_all(staged, layout)
-    monkeypatch.setattr(Path, "rename", original_rename)
+    monkeypatch.undo()
+    assert (layout.staging / build_module.JOURNAL).exists() == (how == "killed")
     remove_stale_staging(layout)
     assert (layout.build / "html" / "index.html").read_text() == "old site"
     assert (layout.build / "html" / "pagefind" / "part-1" / "pagefind-entry.json").read_text() == "old part"
+    assert not list(layout.staging.iterdir())
+
+
+@pytest.mark.parametrize(
+    "journal", ["", "[1, 2]", '{"outputs": {"../victim": false}, "carried": ["../victim/x", "/victim"]}']
+)
+def test_a_journal_that_cannot_be_read_moves_nothing_and_names_nothing_outside(tmp_path: Path, journal: str) -> None:
+    # A journal is written whole before anything moves: one that cannot be read was never written.
+    layout = Layout(docs=tmp_path / "docs", build=tmp_path / "build")
+    (layout.build / "html").mkdir(parents=True)
+    (layout.build / "html" / "index.html").write_text("site")
+    victim = tmp_path / "victim"
+    (victim / "x").mkdir(parents=True)
+    layout.staging.mkdir(parents=True)
+    (layout.staging / build_module.JOURNAL).write_text(journal)
+    remove_stale_staging(layout)
+    assert (layout.build / "html" / "index.html").read_text() == "site"
+    assert (victim / "x").is_dir()
     assert not list(layout.staging.iterdir())
 
 

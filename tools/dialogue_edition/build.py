@@ -444,28 +444,58 @@ CARRIED = "carried.json"
 
 
 def restore_interrupted(layout: Layout) -> None:
-    """Undo a placing step a kill interrupted, so that ``build/`` holds the previous editions again."""
+    """Undo a placing step a kill interrupted, so that ``build/`` holds the previous editions again.
+
+    The journal is written whole before anything moves (:func:`place_all`): one that cannot be
+    read was never written whole, and nothing moved.
+    """
     journal = layout.staging / JOURNAL
     if not journal.exists():
         return
-    moves = json.loads(journal.read_text(encoding="utf-8"))
-    if "outputs" not in moves:  # a journal of the pipeline before it carried anything: the outputs alone
-        moves = {"outputs": moves, "carried": []}
+    outputs, carried = _journal(journal)
     retired = layout.staging / "previous"
-    for carried in moves["carried"]:  # back into the previous outputs first
-        if (layout.build / carried).exists() and not (retired / carried).exists():
-            (layout.build / carried).rename(retired / carried)
-    for final_name, existed in moves["outputs"].items():
+    for path in carried:  # back into the previous outputs, once they were set aside and the new ones placed
+        top = PurePosixPath(path).parts[0]
+        if (retired / top).is_dir() and (layout.build / path).exists() and not (retired / path).exists():
+            (layout.build / path).rename(retired / path)
+    for final_name, existed in outputs.items():
         final = layout.build / final_name
-        retired = layout.staging / "previous" / final_name
-        if retired.exists() or not existed:
+        set_aside = retired / final_name
+        if set_aside.exists() or not existed:
             if final.is_dir() and not final.is_symlink():
                 shutil.rmtree(final)
             else:
                 final.unlink(missing_ok=True)
-        if retired.exists():
-            retired.rename(final)
+        if set_aside.exists():
+            set_aside.rename(final)
     journal.unlink()
+
+
+def _journal(journal: Path) -> tuple[dict[str, bool], list[str]]:
+    """The outputs a placing moved (and whether each existed before), and what it carried across.
+
+    Only names of one output (``html``, ``a.pdf``) and paths below one (``html/pagefind/part-1``)
+    are taken: nothing a damaged journal names outside ``build/`` is moved or removed.
+    """
+    try:
+        moves = json.loads(journal.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}, []
+    if isinstance(moves, dict) and "outputs" not in moves:  # the pipeline's journal before it carried anything
+        moves = {"outputs": moves, "carried": []}
+    if not isinstance(moves, dict) or not isinstance(moves.get("outputs"), dict):
+        return {}, []
+    outputs = {name: bool(existed) for name, existed in moves["outputs"].items() if _below(name, parts=1)}
+    carried = [path for path in moves.get("carried") or [] if isinstance(path, str) and _below(path, parts=2)]
+    return outputs, carried
+
+
+def _below(path: object, parts: int) -> bool:
+    """Whether ``path`` is a relative path of at least ``parts`` plain names (no ``..``, nothing absolute)."""
+    if not isinstance(path, str) or not path or "\\" in path:
+        return False
+    pure = PurePosixPath(path)
+    return not pure.is_absolute() and len(pure.parts) >= parts and all(part not in ("..", ".") for part in pure.parts)
 
 
 def remove_stale_staging(layout: Layout) -> None:
@@ -495,15 +525,21 @@ def place_all(outputs: Path, layout: Layout) -> list[Path]:
     journal = layout.staging / JOURNAL
     existed = {name: (layout.build / name).exists() for name in names}
     carried = _carried(outputs)
-    journal.write_text(json.dumps({"outputs": existed, "carried": carried}), encoding="utf-8")
-    for name in names:
-        final = layout.build / name
-        if final.exists():
-            final.rename(retired / name)
-    for name in names:
-        (outputs / name).rename(layout.build / name)
-    for path in carried:
-        (retired / path).rename(layout.build / path)
+    written = journal.with_suffix(".new")  # whole, then renamed: a journal is never half written
+    written.write_text(json.dumps({"outputs": existed, "carried": carried}), encoding="utf-8")
+    written.replace(journal)
+    try:
+        for name in names:
+            final = layout.build / name
+            if final.exists() or final.is_symlink():
+                final.rename(retired / name)
+        for name in names:
+            (outputs / name).rename(layout.build / name)
+        for path in carried:
+            (retired / path).rename(layout.build / path)
+    except BaseException:  # a move refused midway (or Ctrl-C): the previous outputs go back at once
+        restore_interrupted(layout)
+        raise
     journal.unlink()
     shutil.rmtree(retired)
     return [layout.build / name for name in names]

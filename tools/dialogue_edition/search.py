@@ -518,6 +518,8 @@ class RecordCache:
         if page.records is None:
             content = page.path.read_bytes()
             if hashlib.sha256(f"{CACHE_VERSION}\0{page.url}\0".encode() + content).hexdigest() != page.key:
+                if self.cache:
+                    _remove(self.cache)  # the next build digests every page afresh
                 raise SearchIndexFailed(f"{page.path} changed while the search index was written: build again")
             self._remember(page, _read_pages([(content, page.url)])[0])
         return cast(list[Record], page.records)
@@ -535,7 +537,10 @@ class RecordCache:
             "saved_ns": time.time_ns(),
         }
         self.cache.parent.mkdir(parents=True, exist_ok=True)
-        self.cache.write_text(sealed(data), encoding="utf-8")
+        written = self.cache.with_name(f"{self.cache.name}.new")
+        _remove(written)
+        written.write_text(sealed(data), encoding="utf-8")
+        written.replace(self.cache)  # whole, and never through a link found in its place
         for path in self.folder.iterdir() if self.folder and _own_folder(self.folder) else ():
             if path.name.removesuffix(".json") not in keys:
                 _remove(path)
@@ -853,7 +858,7 @@ def index_site(
             if files is None:
                 changed.append(part)
         if previous and files is not None:
-            if carry and folder and _holds_only(previous / folder, files):
+            if carry and folder and _movable(previous, folder) and _holds_only(previous / folder, files):
                 carried.append(folder)
             else:
                 _link_files(previous / folder, files, bundle / folder)
@@ -883,6 +888,14 @@ def _reusable(
     if previous is None or not digest or published.get(folder) != digest:
         return None
     return _published_part(previous / folder, language, first=not folder)
+
+
+def _movable(previous: Path, folder: str) -> bool:
+    """Whether the published part's folder is the site's own: neither it nor the site nor its index a link.
+
+    A folder reached through a link may be another site's (a web server's root): it is never moved.
+    """
+    return not any(path.is_symlink() for path in (previous.parent, previous, previous / folder))
 
 
 def _holds_only(folder: Path, names: list[str]) -> bool:
