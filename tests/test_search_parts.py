@@ -210,6 +210,22 @@ def test_a_published_parts_file_of_any_shape_reuses_nothing_it_should_not(
     assert _files(site / BUNDLE) == clean
 
 
+def _assert_as_clean(site: Path) -> None:
+    """The site's index is the one a clean build writes, byte for byte."""
+    edited = _files(site / BUNDLE)
+    shutil.rmtree(site / BUNDLE)
+    index_site(site)
+    assert _files(site / BUNDLE) == edited
+
+
+def _indexed_with_a_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, Path, dict[str, bytes]]:
+    """``PAGES`` indexed one unit a part with a record cache: the site, the cache file, the index's files."""
+    monkeypatch.setattr(search_parts, "UNITS_PER_PART", 1)
+    site, cache = _site(tmp_path / "site", PAGES), tmp_path / "cache" / "search-pages.json"
+    index_site(site, cache)
+    return site, cache, _files(site / BUNDLE)
+
+
 # -- What an edit reads ------------------------------------------------------------------------
 # The record cache (search.RecordCache) keeps, for each part, the digest of what it was written
 # from: its pages' keys and the names every part shares. A part whose inputs are unchanged is
@@ -256,10 +272,7 @@ def test_an_edit_reads_the_records_of_its_own_part_only(tmp_path: Path, monkeypa
     index_site(site, cache, previous=published)
     assert read == ["reports/second/page.html"]
     assert sorted(written) == ["part-2"]
-    edited = _files(site / BUNDLE)
-    shutil.rmtree(site / BUNDLE)
-    index_site(site)
-    assert _files(site / BUNDLE) == edited  # the clean build's index, byte for byte
+    _assert_as_clean(site)  # the clean build's index, byte for byte
 
     # Nothing changed: no part's records are needed.
     read.clear()
@@ -285,53 +298,80 @@ def test_a_changed_name_rewrites_the_parts_that_mention_it_though_their_pages_ar
     (site / "people.html").write_text(_glossary("Second Name"), encoding="utf-8")
     index_site(site, cache, previous=published)
     assert sorted(written) == ["", "part-1"]  # the glossary's part and the part that mentions them
-    edited = _files(site / BUNDLE)
-    shutil.rmtree(site / BUNDLE)
-    index_site(site)
-    assert _files(site / BUNDLE) == edited
+    _assert_as_clean(site)
 
 
 @pytest.mark.parametrize(
-    "damage",
-    ["missing", "not JSON", "another count", "another shape", "a link out of the project"],
+    ("damage", "read_again"),
+    [
+        ("a records file missing", "its page"),
+        ("a records file not JSON", "its page"),
+        ("a records file of another count", "its page"),
+        ("a records file of another shape", "its page"),
+        ("a records file a link out of the project", "its page"),
+        ("a records file a pipe", "its page"),
+        ("a records file a folder", "its page"),
+        ("a folder in the folder", "none"),
+        ("the folder a link out of the project", "every page"),
+        ("the folder a file", "every page"),
+    ],
 )
-def test_a_damaged_records_file_is_read_again_from_its_page(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, damage: str
+def test_whatever_is_wrong_in_the_records_folder_the_index_is_the_clean_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, damage: str, read_again: str
 ) -> None:
-    monkeypatch.setattr(search_parts, "UNITS_PER_PART", 1)
-    site, cache = _site(tmp_path / "site", PAGES), tmp_path / "cache" / "search-pages.json"
-    index_site(site, cache)
-    clean = _files(site / BUNDLE)
+    # The page is read again where its records are not whole; nothing outside the folder is
+    # read, written, removed or waited on; no traceback, in this build or the next.
+    site, cache, clean = _indexed_with_a_cache(tmp_path, monkeypatch)
+    folder = cache.parent / "search-pages-records"
     key = search_module.unsealed(cache.read_text(encoding="utf-8"))["files"]["reports/second/page.html"][4]
-    records_file = cache.parent / "search-pages-records" / f"{key}.json"
-    outside = tmp_path / "outside.json"
+    records_file = folder / f"{key}.json"
+    outside = tmp_path / "outside"
+    outside.mkdir()
     # Whole records, written otherwise: read through a link they would do; written through it, they would change.
     outside_records = json.dumps(json.loads(records_file.read_text(encoding="utf-8")), indent=2)
-    outside.write_text(outside_records, encoding="utf-8")
-    if damage == "missing":
+    (outside / "records.json").write_text(outside_records, encoding="utf-8")
+    if damage.startswith("a records file"):
         records_file.unlink()
-    elif damage == "not JSON":
+    if damage == "a records file not JSON":
         records_file.write_text("[{", encoding="utf-8")
-    elif damage == "another count":
+    elif damage == "a records file of another count":
         records_file.write_text("[]", encoding="utf-8")
-    elif damage == "another shape":
+    elif damage == "a records file of another shape":
         records_file.write_text('[{"url": 5}]', encoding="utf-8")
-    else:
-        records_file.unlink()
-        records_file.symlink_to(outside)
-    parts = search_module.unsealed(cache.read_text(encoding="utf-8"))
-    parts["parts"] = {}  # every part's documents are needed again
-    cache.write_text(search_module.sealed(parts), encoding="utf-8")
+    elif damage == "a records file a link out of the project":
+        records_file.symlink_to(outside / "records.json")
+    elif damage == "a records file a pipe":
+        os.mkfifo(records_file)
+    elif damage == "a records file a folder":
+        records_file.mkdir()
+    elif damage == "a folder in the folder":
+        (folder / "stray").mkdir()
+    elif damage == "the folder a link out of the project":
+        shutil.rmtree(folder)
+        folder.symlink_to(outside)
+    elif damage == "the folder a file":
+        shutil.rmtree(folder)
+        folder.write_text("not a folder", encoding="utf-8")
+    data = search_module.unsealed(cache.read_text(encoding="utf-8"))
+    data["parts"] = {}  # every part's records are needed
+    cache.write_text(search_module.sealed(data), encoding="utf-8")
     pages_read: list[str] = []
     original = search_module.page_parts
     monkeypatch.setattr(search_module, "page_parts", lambda page, url: pages_read.append(url) or original(page, url))
     shutil.rmtree(site / BUNDLE)
     index_site(site, cache)
     assert _files(site / BUNDLE) == clean
-    assert pages_read == ["reports/second/page.html"]
+    expected = {"its page": ["reports/second/page.html"], "none": [], "every page": sorted(PAGES)}
+    assert sorted(pages_read) == expected[read_again]
+    assert sorted(path.name for path in outside.iterdir()) == ["records.json"]
+    assert (outside / "records.json").read_text(encoding="utf-8") == outside_records
+    assert folder.is_dir()
+    assert not folder.is_symlink()
     assert not records_file.is_symlink()
     assert json.loads(records_file.read_text(encoding="utf-8"))
-    assert outside.read_text(encoding="utf-8") == outside_records
+    shutil.rmtree(site / BUNDLE)
+    index_site(site, cache)  # and the next build too
+    assert _files(site / BUNDLE) == clean
 
 
 def test_the_cache_names_no_file_but_its_own_and_keeps_none_it_no_longer_needs(
@@ -384,62 +424,11 @@ def test_unchanged_parts_are_left_for_the_placing_to_carry_over(
         (published / "part-3" / "pagefind-entry.json").stat().st_ino
     )
     (published / "part-1").rename(site / BUNDLE / "part-1")
-    edited = _files(site / BUNDLE)
-    shutil.rmtree(site / BUNDLE)
-    index_site(site)
-    assert _files(site / BUNDLE) == edited
-
-
-@pytest.mark.parametrize(
-    "oddity",
-    ["folder a link", "folder a file", "a folder in it", "a folder for a records file", "a pipe for a records file"],
-)
-def test_whatever_is_found_in_the_records_folder_the_index_is_the_clean_one(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, oddity: str
-) -> None:
-    # Nothing outside the folder is written, removed or waited on, and no traceback.
-    monkeypatch.setattr(search_parts, "UNITS_PER_PART", 1)
-    site, cache = _site(tmp_path / "site", PAGES), tmp_path / "cache" / "search-pages.json"
-    index_site(site, cache)
-    clean = _files(site / BUNDLE)
-    folder = cache.parent / "search-pages-records"
-    key = search_module.unsealed(cache.read_text(encoding="utf-8"))["files"]["reports/second/page.html"][4]
-    outside = tmp_path / "outside"
-    outside.mkdir()
-    (outside / "precious.txt").write_text("precious", encoding="utf-8")
-    if oddity == "folder a link":
-        shutil.rmtree(folder)
-        folder.symlink_to(outside)
-    elif oddity == "folder a file":
-        shutil.rmtree(folder)
-        folder.write_text("not a folder", encoding="utf-8")
-    elif oddity == "a folder in it":
-        (folder / "stray").mkdir()
-    elif oddity == "a folder for a records file":
-        (folder / f"{key}.json").unlink()
-        (folder / f"{key}.json").mkdir()
-    else:
-        (folder / f"{key}.json").unlink()
-        os.mkfifo(folder / f"{key}.json")
-    data = search_module.unsealed(cache.read_text(encoding="utf-8"))
-    data["parts"] = {}  # every part's records are needed
-    cache.write_text(search_module.sealed(data), encoding="utf-8")
-    shutil.rmtree(site / BUNDLE)
-    index_site(site, cache)
-    assert _files(site / BUNDLE) == clean
-    assert sorted(path.name for path in outside.iterdir()) == ["precious.txt"]
-    assert folder.is_dir()
-    assert not folder.is_symlink()
-    shutil.rmtree(site / BUNDLE)
-    index_site(site, cache)  # and the next build too
-    assert _files(site / BUNDLE) == clean
+    _assert_as_clean(site)
 
 
 def test_records_of_another_page_are_not_taken_for_a_pages_own(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(search_parts, "UNITS_PER_PART", 1)
-    site, cache = _site(tmp_path / "site", PAGES), tmp_path / "cache" / "search-pages.json"
-    index_site(site, cache)
-    clean = _files(site / BUNDLE)
+    site, cache, clean = _indexed_with_a_cache(tmp_path, monkeypatch)
     data = search_module.unsealed(cache.read_text(encoding="utf-8"))
     first, second = (data["files"][f"reports/{name}/page.html"][4] for name in ("first", "second"))
     folder = cache.parent / "search-pages-records"
