@@ -12,6 +12,7 @@ from typing import Any, cast
 
 import dialogue_edition.build as build_module
 import pytest
+from dialogue_edition import search_parts
 from dialogue_edition.build import EDITIONS, Layout, build, copy_project
 from dialogue_edition.open_data import Table
 from dialogue_edition.source_report import load_reports
@@ -205,6 +206,37 @@ def test_the_open_data_is_written_again_only_when_it_changes(project: Layout, mo
         clean = _outputs(project)
     finally:
         landing.write_text(original, encoding="utf-8")
+    assert _differences(incremental, clean) == []
+
+
+def test_an_edit_carries_the_index_parts_it_left_alone_into_the_new_site_and_equals_a_clean_build(
+    project: Layout, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # One unit a part: the site's own pages, then the report. An edit of the landing page leaves
+    # the report's part alone: it is moved from the published site into the new one when placed.
+    monkeypatch.setattr(search_parts, "UNITS_PER_PART", 1)
+    html = _site_built_clean(project, monkeypatch)
+    assert (project.build / "html" / "pagefind" / "part-1" / "pagefind-entry.json").is_file()
+    carried: list[list[str]] = []
+    original = build_module.index_site_or_fail
+
+    def index_and_note(site: Path, cache: Path, previous: Path) -> list[str]:
+        carried.append(original(site, cache, previous))
+        return carried[-1]
+
+    monkeypatch.setattr(build_module, "index_site_or_fail", index_and_note)
+    landing = project.docs / "index.md"
+    text = landing.read_text(encoding="utf-8")
+    try:
+        landing.write_text(text.replace("Each report is also published", "Each report is also (carried) published"))
+        build(["html"], html)
+        incremental = _outputs(project)
+        _site_built_clean(project, monkeypatch)
+        clean = _outputs(project)
+    finally:
+        landing.write_text(text, encoding="utf-8")
+    assert carried[0] == ["part-1"]
+    assert "(carried)" in (incremental / "html" / "index.html").read_text(encoding="utf-8")
     assert _differences(incremental, clean) == []
 
 
