@@ -35,7 +35,7 @@ from sphinx.cmd.build import build_main
 from .check_data import check
 from .code_version import code_digest
 from .errors import InputError
-from .file_links import link_or_copy
+from .file_links import link_or_copy, remove
 from .latex_log import failure_place
 from .project import add_project_option, find_project, project_of
 from .search import BUNDLE, SearchIndexFailed, index_site
@@ -462,10 +462,7 @@ def restore_interrupted(layout: Layout) -> None:
         final = layout.build / final_name
         set_aside = retired / final_name
         if set_aside.exists() or not existed:
-            if final.is_dir() and not final.is_symlink():
-                shutil.rmtree(final)
-            else:
-                final.unlink(missing_ok=True)
+            remove(final)
         if set_aside.exists():
             set_aside.rename(final)
     journal.unlink()
@@ -505,10 +502,7 @@ def remove_stale_staging(layout: Layout) -> None:
         pending.unlink()
     if layout.staging.is_dir():
         for leftover in layout.staging.iterdir():
-            if leftover.is_dir() and not leftover.is_symlink():
-                shutil.rmtree(leftover)
-            else:
-                leftover.unlink()
+            remove(leftover)
 
 
 def place_all(outputs: Path, layout: Layout) -> list[Path]:

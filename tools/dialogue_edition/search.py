@@ -51,22 +51,12 @@ from lxml import etree as lxml_etree
 from lxml import html as lxml_html
 
 from . import page_furniture, pagefind_service, search_bundle
-from .file_links import link_or_copy
+from .file_links import link_or_copy, remove
 from .page_furniture import FURNITURE_CLASSES, drop, has_class, with_any_class
 from .pagefind_service import PagefindService, PagefindServiceError
 from .search_bundle import BundleFormatError, stabilise
 from .search_bundle import read as read_bundle_file
-from .search_parts import (
-    PARTS_FILE,
-    Document,
-    IndexPart,
-    part_digest,
-    part_folder,
-    part_numbers,
-    parts_data,
-    published_digests,
-    unit_of,
-)
+from .search_parts import PARTS_FILE, Document, IndexPart, by_part, index_part, parts_data, published_digests
 from .search_scratch import place, room_for, scratch_folder
 from .work_ahead import usable_cores
 
@@ -465,7 +455,7 @@ class RecordCache:
             if page is None:
                 with path.open("rb") as handle:
                     identity, content = _identity(os.fstat(handle.fileno())), handle.read()
-                key = hashlib.sha256(f"{CACHE_VERSION}\0{url}\0".encode() + content).hexdigest()
+                key = _page_key(url, content)
                 page = self._known_page(path, url, key, identity)
                 if page is None:
                     unread.append((index, url, key, identity, content))
@@ -501,10 +491,10 @@ class RecordCache:
         }
         if self.folder:
             if not _own_folder(self.folder):
-                _remove(self.folder)
+                remove(self.folder)
                 self.folder.mkdir(parents=True)
             written = self.folder / f"{page.key}.json"
-            _remove(written)  # a new file: never through a link (or into anything else) found in its place
+            remove(written)  # a new file: never through a link (or into anything else) found in its place
             written.write_text(json.dumps(data["records"]), encoding="utf-8")
         return page
 
@@ -517,9 +507,9 @@ class RecordCache:
                 page.records = found if own and len(found) == page.count else None
         if page.records is None:
             content = page.path.read_bytes()
-            if hashlib.sha256(f"{CACHE_VERSION}\0{page.url}\0".encode() + content).hexdigest() != page.key:
+            if _page_key(page.url, content) != page.key:
                 if self.cache:
-                    _remove(self.cache)  # the next build digests every page afresh
+                    remove(self.cache)  # the next build digests every page afresh
                 raise SearchIndexFailed(f"{page.path} changed while the search index was written: build again")
             self._remember(page, _read_pages([(content, page.url)])[0])
         return cast(list[Record], page.records)
@@ -538,12 +528,12 @@ class RecordCache:
         }
         self.cache.parent.mkdir(parents=True, exist_ok=True)
         written = self.cache.with_name(f"{self.cache.name}.new")
-        _remove(written)
+        remove(written)
         written.write_text(sealed(data), encoding="utf-8")
         written.replace(self.cache)  # whole, and never through a link found in its place
         for path in self.folder.iterdir() if self.folder and _own_folder(self.folder) else ():
             if path.name.removesuffix(".json") not in keys:
-                _remove(path)
+                remove(path)
 
 
 def sealed(data: object) -> str:
@@ -565,14 +555,6 @@ def _own_folder(folder: Path) -> bool:
     return folder.is_dir() and not folder.is_symlink()
 
 
-def _remove(path: Path) -> None:
-    """Remove whatever is at ``path`` (a file, a link, a folder), never what a link leads to."""
-    if path.is_dir() and not path.is_symlink():
-        shutil.rmtree(path)
-    else:
-        path.unlink(missing_ok=True)
-
-
 def _read_own_file(path: Path) -> bytes:
     """A plain file's bytes; a link, a pipe or anything else is an ``OSError`` (and is never waited on)."""
     handle = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
@@ -580,6 +562,11 @@ def _read_own_file(path: Path) -> bytes:
         if not stat.S_ISREG(os.fstat(file.fileno()).st_mode):
             raise OSError(f"{path} is not a plain file")
         return file.read()
+
+
+def _page_key(url: str, content: bytes) -> str:
+    """A page's key in the cache: a digest of the code that reads it, its URL and its bytes."""
+    return hashlib.sha256(f"{CACHE_VERSION}\0{url}\0".encode() + content).hexdigest()
 
 
 def _identity(status: os.stat_result) -> list[int]:
@@ -843,7 +830,7 @@ def index_site(
     published = published_digests(previous)
     digests: dict[str, tuple[str, str]] = {}
     changed, carried = [], []
-    for folder, members in _pages_by_part(pages):
+    for folder, members in by_part([page for page in pages if page.count], _page_url):
         # What the part is written from: its pages (by key) and what every part shares.
         inputs = hashlib.sha256((shared + "".join(f"\0{page.key}" for page in members)).encode()).hexdigest()
         known = kept.parts.get(folder)
@@ -851,8 +838,7 @@ def index_site(
         files = _reusable(previous, folder, language, digest, published)
         if files is None:  # its documents are needed: to compare with the published part's, or to write
             found = _named([record for page in members for record in kept.records(page)], names)
-            documents = [(record.html(language), record.url) for record in found]
-            part = IndexPart(folder, documents, part_digest(documents, language, writer))
+            part = index_part(folder, found, language, writer)
             digest = part.digest
             files = _reusable(previous, folder, language, digest, published)
             if files is None:
@@ -871,14 +857,8 @@ def index_site(
     return WrittenIndex(sum(page.count for page in pages), carried)
 
 
-def _pages_by_part(pages: list[CachedPage]) -> list[tuple[str, list[CachedPage]]]:
-    """Each part's folder and the pages whose records it holds, in site order (as ``split_into_parts``)."""
-    giving = [page for page in pages if page.count]
-    number_of = part_numbers({unit_of(page.url) for page in giving})
-    grouped: list[list[CachedPage]] = [[] for _ in range(max(number_of.values()) + 1)]
-    for page in giving:
-        grouped[number_of[unit_of(page.url)]].append(page)
-    return [(part_folder(number), members) for number, members in enumerate(grouped)]
+def _page_url(page: CachedPage) -> str:
+    return page.url
 
 
 def _reusable(

@@ -36,12 +36,15 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
     from .search import Record
+
+Item = TypeVar("Item")
 
 UNITS_PER_PART = 10
 """Units (the site's own pages count as one, each report as one) per part of the index. Ten keeps
@@ -105,16 +108,31 @@ def part_folder(number: int) -> str:
     return PART_FOLDER.format(number=number) if number else ""
 
 
+def by_part(items: list[Item], url_of: Callable[[Item], str]) -> list[tuple[str, list[Item]]]:
+    """Each part's folder and its ``items`` (records, or the pages that give them), in their order.
+
+    An item belongs to the part of its URL's unit (:func:`part_numbers`).
+    """
+    number_of = part_numbers({unit_of(url_of(item)) for item in items})
+    grouped: list[list[Item]] = [[] for _ in range(max(number_of.values()) + 1)]
+    for item in items:
+        grouped[number_of[unit_of(url_of(item))]].append(item)
+    return [(part_folder(number), members) for number, members in enumerate(grouped)]
+
+
+def index_part(folder: str, found: list[Record], language: str, writer: str) -> IndexPart:
+    """The part in ``folder`` of the records ``found``, as Pagefind's documents, and their digest."""
+    documents = [(record.html(language), record.url) for record in found]
+    return IndexPart(folder, documents, part_digest(documents, language, writer))
+
+
 def split_into_parts(found: list[Record], language: str, writer: str) -> list[IndexPart]:
-    """The index's parts (:func:`part_numbers`), records in their site order in each (as Pagefind's documents)."""
-    number_of = part_numbers({unit_of(record.url) for record in found})
-    grouped: list[list[Document]] = [[] for _ in range(max(number_of.values()) + 1)]
-    for record in found:
-        grouped[number_of[unit_of(record.url)]].append((record.html(language), record.url))
-    return [
-        IndexPart(part_folder(number), documents, part_digest(documents, language, writer))
-        for number, documents in enumerate(grouped)
-    ]
+    """The index's parts, records in their site order in each (:func:`by_part`, :func:`index_part`)."""
+    return [index_part(folder, records, language, writer) for folder, records in by_part(found, _record_url)]
+
+
+def _record_url(record: Record) -> str:
+    return record.url
 
 
 def parts_data(digests: dict[str, str]) -> dict[str, Any]:
