@@ -29,6 +29,8 @@ from pathlib import Path
 from typing import Any, cast
 
 import pytest
+import sphinx._cli.util.errors as sphinx_errors
+import sphinx.cmd.build
 from conftest import PROJECT_ROOT, require_tool
 from dialogue_edition import build as build_module
 from dialogue_edition import data_files
@@ -720,10 +722,10 @@ def test_a_disk_that_fills_while_sphinx_writes_is_one_clear_line(
 ) -> None:
     def full_disk(arguments: list[str]) -> int:
         error = OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), arguments[-1] + "/index.html")
-        build_module.sphinx_errors.handle_exception(error)
+        sphinx_errors.handle_exception(error)
         return 2
 
-    monkeypatch.setattr(build_module, "build_main", full_disk)
+    monkeypatch.setattr(sphinx.cmd.build, "build_main", full_disk)  # imported where the build runs Sphinx
     status = build_module.main(["html", "--draft", "--build-dir", str(tmp_path / "build")])
     errors = capsys.readouterr().err
     assert status == 1

@@ -23,24 +23,23 @@ import sys
 import tempfile
 import time
 import traceback
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import NoReturn, TextIO
 
-import sphinx._cli.util.errors as sphinx_errors
-from sphinx.cmd.build import build_main
-
-from .check_data import check
+from .check_ahead import DataCheck, DataCheckCrashed
 from .code_version import code_digest
 from .errors import InputError
 from .file_links import link_or_copy, remove
 from .latex_log import failure_place
 from .project import add_project_option, find_project, project_of
-from .search import BUNDLE, SearchIndexFailed, index_site
-from .sphinxext.staged_site import shared
 from .work_ahead import usable_cores
+
+# Sphinx, the search index and the extensions are imported where they are first used, not here:
+# the data check (check_ahead) runs in a process forked when the build starts, and the imports
+# are what the build does meanwhile (0.2 s of them).
 
 EDITIONS = ("epub", "pdf", "html")
 """Build order for ``all``: the HTML site carries the PDF and EPUB, so it comes last."""
@@ -106,26 +105,36 @@ def source_date_epoch(project: Path) -> str:
         return str(int(time.time()))
 
 
+Ready = Callable[[], None]
+"""Waits for the data check, and stops the build (:class:`BuildFailed`) if the data are not right."""
+
 CODE_STAMP = "code-digest"
 PENDING_STAMP = "code-digest.pending"
 
 
 @contextlib.contextmanager
-def concise_errors(log: Path) -> Iterator[list[OSError]]:
+def concise_errors(log: Path, ready: Ready) -> Iterator[list[Exception]]:
     """While Sphinx runs, report an exception that stops it in one line, the traceback in ``log``.
 
     Sphinx prints a full report with a traceback for any error, even a misspelt theme name;
     readers of this pipeline get the message, developers the traceback in the log file. Sphinx
     offers no setting for this (its own report, a page with versions, extensions and a traceback,
     is what tests/test_build_output.py shows), so its (private) error hook is replaced for the
-    duration. A file system that refuses to be written is not reported here but handed back (the
-    list yielded), for :func:`build` to say so in one line.
+    duration. Two failures are not reported here but handed back (the list yielded), for
+    :func:`build` to say them in its own words: bad data (the data check's verdict, ``ready``,
+    comes first: whatever Sphinx stumbled on, bad data are what a reader is told), and a file
+    system that refuses to be written.
     """
-    unwritable: list[OSError] = []
+    stopped: list[Exception] = []
 
     def report(exception: BaseException, /, *, stderr: TextIO = sys.stderr, **_: object) -> None:
+        try:
+            ready()
+        except BuildFailed as bad_data:
+            stopped.append(bad_data)
+            return
         if isinstance(exception, OSError) and exception.errno in UNWRITABLE:
-            unwritable.append(exception)
+            stopped.append(exception)
             return
         category = getattr(exception, "category", type(exception).__name__)
         log.parent.mkdir(parents=True, exist_ok=True)
@@ -134,10 +143,12 @@ def concise_errors(log: Path) -> Iterator[list[OSError]]:
 
     # Swapped by hand, not with unittest.mock: that module (and asyncio with it) would add a tenth
     # of a second to every build's start.
+    import sphinx._cli.util.errors as sphinx_errors
+
     original = sphinx_errors.handle_exception
     sphinx_errors.handle_exception = report  # type: ignore[assignment]
     try:
-        yield unwritable
+        yield stopped
     finally:
         sphinx_errors.handle_exception = original
 
@@ -159,13 +170,24 @@ def sphinx_jobs(docs: Path) -> str:
     return "auto" if pages >= PARALLEL_FROM_PAGES and usable_cores() > 1 else "1"
 
 
-def run_sphinx(builder: str, layout: Layout, outdir: Path, overrides: dict[str, str] | None = None) -> None:
-    """One nitpicky Sphinx build with warnings as errors; the warnings also go to a log file."""
+def run_sphinx(
+    builder: str, layout: Layout, outdir: Path, ready: Ready, overrides: dict[str, str] | None = None
+) -> None:
+    """One nitpicky Sphinx build with warnings as errors; the warnings also go to a log file.
+
+    Sphinx starts while the data check may still run: it reads nothing before ``ready`` passed
+    (``sphinxext.data_check``), which it calls once its builder is set up.
+    """
+    from sphinx.cmd.build import build_main
+
+    from .sphinxext.data_check import waiting_for
+
     warnings_log = layout.log(f"{builder}-warnings.log")
     warnings_log.parent.mkdir(parents=True, exist_ok=True)
     arguments = ["-b", builder, "-n", "-W", "--keep-going", "-q", "-j", sphinx_jobs(layout.docs)]
     stamp, current = layout.doctrees(builder) / CODE_STAMP, code_digest()
-    if not stamp.exists() or stamp.read_text() != current:
+    stamped = stamp.exists() and stamp.read_text() == current
+    if not stamped:
         arguments.append("-E")
     arguments += ["-d", str(layout.doctrees(builder)), "-w", str(warnings_log)]
     for name, value in (overrides or {}).items():
@@ -174,7 +196,7 @@ def run_sphinx(builder: str, layout: Layout, outdir: Path, overrides: dict[str, 
     # the stamp goes now and comes back only once everything is placed (see :func:`build`), so a
     # build after a failed or killed one reads every page again.
     stamp.unlink(missing_ok=True)
-    with concise_errors(layout.log(f"{builder}-crash.log")) as unwritable:
+    with concise_errors(layout.log(f"{builder}-crash.log"), ready) as stopped, waiting_for(ready):
         try:
             status = build_main([*arguments, str(layout.docs), str(outdir)])
         finally:
@@ -182,8 +204,11 @@ def run_sphinx(builder: str, layout: Layout, outdir: Path, overrides: dict[str, 
             from .citation import stop_formatting_ahead
 
             stop_formatting_ahead()
-    if unwritable:
-        raise unwritable[0]
+    if stopped:
+        if stamped and isinstance(stopped[0], BuildFailed):  # stopped by bad data before reading anything
+            stamp.write_text(current)
+        raise stopped[0]
+    ready()  # passed already, unless the project's configuration leaves out sphinxext.data_check
     if status != 0:
         raise BuildFailed(f"Sphinx's {builder} builder reported errors (above; also in {warnings_log}).")
     stamp.with_name(PENDING_STAMP).write_text(current)
@@ -323,7 +348,7 @@ def _run_latexmk(tex: Path, layout: Layout) -> subprocess.CompletedProcess[str] 
     return result
 
 
-def build_pdf(layout: Layout, staging: Path, outputs: Path) -> list[Path]:
+def build_pdf(layout: Layout, staging: Path, outputs: Path, ready: Ready) -> list[Path]:
     """The PDF edition of each report, through Sphinx's LaTeX builder, xelatex and latexmk."""
     missing = missing_tex_tools()
     if missing:
@@ -333,17 +358,17 @@ def build_pdf(layout: Layout, staging: Path, outputs: Path) -> list[Path]:
             "which installs whatever is missing), then build again."
         )
     texdir = staging / "latex"
-    run_sphinx("latex", layout, texdir)
+    run_sphinx("latex", layout, texdir, ready)
     pdfs = compile_latex(texdir, layout)
     for pdf in pdfs:
         pdf.replace(outputs / pdf.name)
     return [outputs / pdf.name for pdf in pdfs]
 
 
-def build_epub(layout: Layout, staging: Path, outputs: Path) -> list[Path]:
+def build_epub(layout: Layout, staging: Path, outputs: Path, ready: Ready) -> list[Path]:
     """The EPUB edition."""
     outdir = staging / "epub"
-    run_sphinx("epub", layout, outdir)
+    run_sphinx("epub", layout, outdir, ready)
     epubs = sorted(outdir.glob("*.epub"))
     for epub in epubs:
         epub.replace(outputs / epub.name)
@@ -368,8 +393,10 @@ def downloads_folder(layout: Layout, outputs: Path) -> Path:
     return folder
 
 
-def build_html(layout: Layout, staging: Path, outputs: Path) -> list[Path]:
+def build_html(layout: Layout, staging: Path, outputs: Path, ready: Ready) -> list[Path]:
     """The HTML site, carrying the PDF and EPUB editions of this build (or those already built)."""
+    from .search import BUNDLE
+
     outdir = outputs / "html"
     previous = layout.build / "html"
     if previous.is_dir():
@@ -382,7 +409,7 @@ def build_html(layout: Layout, staging: Path, outputs: Path) -> list[Path]:
         # Sphinx records in the site (.buildinfo).
         "edition_scratch_dir": str(layout.staging / "scratch"),
     }
-    run_sphinx("html", layout, outdir, overrides)
+    run_sphinx("html", layout, outdir, ready, overrides)
     carried = index_site_or_fail(outdir, layout.cache("search-pages.json"), previous / BUNDLE)
     if carried:
         listed = [(outdir / BUNDLE / folder).relative_to(outputs).as_posix() for folder in carried]
@@ -398,6 +425,9 @@ def stage_previous_site(previous: Path, staged: Path) -> None:
     index is left out: it is written anew after Sphinx (``index_site``), and its files are most of
     the site's (50 reports: 2,142 of 2,810).
     """
+    from .search import BUNDLE
+    from .sphinxext.staged_site import shared
+
     for folder, subfolders, files in os.walk(previous):
         relative = Path(folder).relative_to(previous)
         if relative == Path():
@@ -416,6 +446,8 @@ def index_site_or_fail(site: Path, cache: Path, previous: Path) -> list[str]:
     ``previous`` is the published site's index, whose unchanged files the new one shares; the
     folders of its unchanged parts are returned, to be carried into the new site when it is placed.
     """
+    from .search import SearchIndexFailed, index_site
+
     try:
         return index_site(site, cache, previous if previous.is_dir() else None, carry=True).carried
     except SearchIndexFailed as error:
@@ -425,15 +457,23 @@ def index_site_or_fail(site: Path, cache: Path, previous: Path) -> list[str]:
 BUILDERS = {"html": build_html, "pdf": build_pdf, "epub": build_epub}
 
 
-def check_inputs(layout: Layout) -> None:
-    """Validate the data the configuration reads, before Sphinx starts.
+def start_data_check(layout: Layout) -> DataCheck:
+    """Start validating the data the configuration reads, in a process of its own (``check_ahead``).
 
-    A bad file is then reported as ``file:line: problem`` rather than inside Sphinx's crash report.
+    Sphinx starts only once it passed (:func:`passed`): a bad file is then reported as
+    ``file:line: problem`` rather than inside Sphinx's crash report.
     """
+    return DataCheck(layout.docs.parent, layout.cache("reviewed.json"))
+
+
+def passed(check: DataCheck) -> None:
+    """Wait for the data check; stop the build with what it found if the data are not right."""
     try:
-        check(layout.docs.parent, layout.cache("reviewed.json"), code_digest())
-    except InputError as error:
-        raise BuildFailed(str(error)) from None
+        problems = check.problems()
+    except DataCheckCrashed as crash:
+        raise RuntimeError(f"the data check crashed:\n{crash}") from None
+    if problems:
+        raise BuildFailed(problems)
 
 
 JOURNAL = "placing.json"
@@ -551,26 +591,28 @@ def build(editions: Sequence[str], layout: Layout) -> list[Path]:
     Nothing in ``build/`` changes until every edition is built: a failed or killed build leaves
     every previous edition (and the site's checksums of them) exactly as it was.
     """
-    check_inputs(layout)
-    os.environ["SOURCE_DATE_EPOCH"] = source_date_epoch(layout.docs.parent)
-    try:
-        layout.build.mkdir(parents=True, exist_ok=True)
-        # The build folder itself is the lock (no file of its own beside the editions).
-        folder = os.open(layout.build, os.O_RDONLY)
-    except OSError as error:
-        raise BuildFailed(unwritable(error)) from None
-    try:
+    with start_data_check(layout) as check:  # forked before anything else: no lock or thread of this build in it
+        os.environ["SOURCE_DATE_EPOCH"] = source_date_epoch(layout.docs.parent)
         try:
-            fcntl.flock(folder, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
-            raise BuildFailed(f"another build is writing to {layout.build}; wait for it to finish.") from None
-        return build_locked(editions, layout)
-    finally:
-        os.close(folder)
+            layout.build.mkdir(parents=True, exist_ok=True)
+            # The build folder itself is the lock (no file of its own beside the editions).
+            folder = os.open(layout.build, os.O_RDONLY)
+        except OSError as error:
+            passed(check)  # bad data are named first, whatever else is wrong
+            raise BuildFailed(unwritable(error)) from None
+        try:
+            try:
+                fcntl.flock(folder, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                passed(check)
+                raise BuildFailed(f"another build is writing to {layout.build}; wait for it to finish.") from None
+            return build_locked(editions, layout, lambda: passed(check))
+        finally:
+            os.close(folder)
 
 
-def build_locked(editions: Sequence[str], layout: Layout) -> list[Path]:
-    """:func:`build`, once this process alone writes to the build folder."""
+def build_locked(editions: Sequence[str], layout: Layout, ready: Ready) -> list[Path]:
+    """:func:`build`, once this process alone writes to the build folder; Sphinx starts once ``ready``."""
     try:
         remove_stale_staging(layout)
         layout.staging.mkdir(parents=True, exist_ok=True)
@@ -581,7 +623,7 @@ def build_locked(editions: Sequence[str], layout: Layout) -> list[Path]:
             for edition in editions:
                 work = staging / edition
                 work.mkdir()
-                BUILDERS[edition](layout, work, outputs)
+                BUILDERS[edition](layout, work, outputs, ready)
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
             raise

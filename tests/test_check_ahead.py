@@ -1,0 +1,166 @@
+"""The data check runs beside the build's start, and Sphinx reads nothing before its verdict (``check_ahead``).
+
+The check is replaced by stand-ins (the child process is forked, so it runs what the test put
+in place); the build around them is the real one, in process.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import shutil
+import threading
+import time
+from pathlib import Path
+
+import pytest
+import sphinx.builders
+from dialogue_edition import check_data
+from dialogue_edition.build import CODE_STAMP, BuildFailed, Layout, build, copy_project
+from dialogue_edition.check_ahead import DataCheck, DataCheckCrashed
+from dialogue_edition.errors import InputError
+from sphinx.application import Sphinx
+
+
+@pytest.fixture(scope="module")
+def built_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of the project with its draft site built."""
+    root = copy_project(tmp_path_factory.mktemp("checked"))
+    build(["html"], layout_of(root))
+    return root
+
+
+@pytest.fixture
+def project(tmp_path: Path, built_project: Path) -> Path:
+    root = tmp_path / "project"
+    shutil.copytree(built_project, root, symlinks=True)
+    return root
+
+
+def layout_of(root: Path) -> Layout:
+    return Layout(docs=root / "docs", build=root / "build", draft=True)
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    """Every file under ``folder`` but the staging folder's (scratch, removed by the next build)."""
+    files = (path for path in sorted(folder.rglob("*")) if path.is_file())
+    return {path.relative_to(folder).as_posix(): path.read_bytes() for path in files if ".staging" not in path.parts}
+
+
+def test_sphinx_starts_beside_the_check_and_reads_nothing_before_bad_data_stop_the_build(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    started = project / "sphinx-started"
+    read: list[str] = []
+    sphinx_init, builder_read = Sphinx.__init__, sphinx.builders.Builder.read
+
+    def starting(app: Sphinx, *arguments: object, **options: object) -> None:
+        started.touch()
+        sphinx_init(app, *arguments, **options)  # type: ignore[arg-type]
+
+    def reading(builder: sphinx.builders.Builder) -> list[str]:
+        read.append("read")
+        return builder_read(builder)
+
+    def check_until_sphinx_started(root: Path, reviewed: Path | None = None, code: str = "") -> None:
+        # Run serially, this check would wait for Sphinx forever: it gives up after 20 s.
+        deadline = time.monotonic() + 20
+        while not started.exists() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        raise InputError(root / "registry" / "people.yaml", 3, "found only once Sphinx had started")
+
+    monkeypatch.setattr(Sphinx, "__init__", starting)
+    monkeypatch.setattr(sphinx.builders.Builder, "read", reading)
+    monkeypatch.setattr(check_data, "check", check_until_sphinx_started)
+    before = snapshot(project / "build")
+    with pytest.raises(BuildFailed) as failure:
+        build(["html"], layout_of(project))
+    assert str(failure.value) == f"{project / 'registry' / 'people.yaml'}:3: found only once Sphinx had started"
+    assert started.exists()
+    assert read == []
+    # Every edition and cache as it was, the stamp that lets the next build be incremental included.
+    assert snapshot(project / "build") == before
+    assert (project / "build" / ".doctrees" / "html" / CODE_STAMP).exists()
+
+
+def test_bad_data_are_named_before_a_busy_build_folder(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def bad(root: Path, reviewed: Path | None = None, code: str = "") -> None:
+        raise InputError(root / "registry" / "people.yaml", 7, "bad")
+
+    monkeypatch.setattr(check_data, "check", bad)
+    folder = os.open(project / "build", os.O_RDONLY)
+    try:
+        fcntl.flock(folder, fcntl.LOCK_EX)  # another build holds the folder
+        with pytest.raises(BuildFailed, match=r"people\.yaml:7: bad"):
+            build(["html"], layout_of(project))
+    finally:
+        os.close(folder)
+
+
+def test_a_crash_of_the_check_is_reported_as_one_not_as_bad_data(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def crash(root: Path, reviewed: Path | None = None, code: str = "") -> None:
+        raise ZeroDivisionError("a defect of the check")
+
+    monkeypatch.setattr(check_data, "check", crash)
+    with pytest.raises(RuntimeError, match=r"(?s)the data check crashed:.*ZeroDivisionError: a defect of the check"):
+        build(["html"], layout_of(project))
+
+
+def test_a_check_still_running_when_the_build_ends_is_stopped_and_reaped(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def endless(root: Path, reviewed: Path | None = None, code: str = "") -> None:
+        time.sleep(600)
+
+    monkeypatch.setattr(check_data, "check", endless)
+    check = DataCheck(tmp_path, None)
+    pid = check._pid
+    assert pid is not None
+    check.close()
+    with pytest.raises(ChildProcessError):  # reaped: no such child any more
+        os.waitpid(pid, os.WNOHANG)
+
+
+def test_the_verdict_is_given_once_and_kept(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    calls = tmp_path / "calls"
+
+    def counted(root: Path, reviewed: Path | None = None, code: str = "") -> None:
+        with calls.open("a") as out:
+            out.write("checked\n")
+        raise InputError(root / "a.yaml", 1, "bad")
+
+    monkeypatch.setattr(check_data, "check", counted)
+    with DataCheck(tmp_path, None) as check:
+        assert check.problems() == f"{tmp_path / 'a.yaml'}:1: bad"
+        assert check.problems() == f"{tmp_path / 'a.yaml'}:1: bad"
+    assert calls.read_text() == "checked\n"
+
+
+def test_a_check_killed_before_its_verdict_is_a_crash(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def killed(root: Path, reviewed: Path | None = None, code: str = "") -> None:
+        os._exit(9)
+
+    monkeypatch.setattr(check_data, "check", killed)
+    with DataCheck(tmp_path, None) as check, pytest.raises(DataCheckCrashed, match="without a verdict"):
+        check.problems()
+
+
+def test_a_process_running_threads_checks_in_process_not_in_a_fork(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def bad(root: Path, reviewed: Path | None = None, code: str = "") -> None:
+        raise InputError(root / "a.yaml", 2, "bad")
+
+    monkeypatch.setattr(check_data, "check", bad)
+    monkeypatch.setattr(os, "fork", lambda: pytest.fail("forked beside another thread"))
+    release = threading.Event()
+    other = threading.Thread(target=release.wait)
+    other.start()
+    try:
+        with DataCheck(tmp_path, None) as check:
+            assert check.problems() == f"{tmp_path / 'a.yaml'}:2: bad"
+    finally:
+        release.set()
+        other.join()
