@@ -6,17 +6,21 @@ in place); the build around them is the real one, in process.
 
 from __future__ import annotations
 
+import errno
 import fcntl
 import os
 import shutil
+import subprocess
+import sys
 import threading
 import time
 from pathlib import Path
 
 import pytest
 import sphinx.builders
+from dialogue_edition import build as build_module
 from dialogue_edition import check_data
-from dialogue_edition.build import CODE_STAMP, BuildFailed, Layout, build, copy_project
+from dialogue_edition.build import CODE_STAMP, BuildFailed, Layout, build, copy_project, main
 from dialogue_edition.check_ahead import DataCheck, DataCheckCrashed
 from dialogue_edition.errors import InputError
 from sphinx.application import Sphinx
@@ -63,11 +67,12 @@ def test_sphinx_starts_beside_the_check_and_reads_nothing_before_bad_data_stop_t
         return builder_read(builder)
 
     def check_until_sphinx_started(root: Path, reviewed: Path | None = None, code: str = "") -> None:
-        # Run serially, this check would wait for Sphinx forever: it gives up after 20 s.
+        # Run before Sphinx, this check would wait for it forever: it gives up after 20 s, and says so.
         deadline = time.monotonic() + 20
         while not started.exists() and time.monotonic() < deadline:
             time.sleep(0.01)
-        raise InputError(root / "registry" / "people.yaml", 3, "found only once Sphinx had started")
+        found = "found only once Sphinx had started" if started.exists() else "Sphinx never started beside the check"
+        raise InputError(root / "registry" / "people.yaml", 3, found)
 
     monkeypatch.setattr(Sphinx, "__init__", starting)
     monkeypatch.setattr(sphinx.builders.Builder, "read", reading)
@@ -164,3 +169,80 @@ def test_a_process_running_threads_checks_in_process_not_in_a_fork(
     finally:
         release.set()
         other.join()
+
+
+def test_bad_redirects_are_the_check_s_line_alone(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    redirects = project / "docs" / "redirects.yaml"
+    redirects.write_text(
+        redirects.read_text(encoding="utf-8").replace(
+            "redirects: []", "redirects:\n  - from: /people.html\n    to: people.html\n    reason: moved"
+        ),
+        encoding="utf-8",
+    )
+    assert "from: /people.html" in redirects.read_text(encoding="utf-8")
+    status = main(["html", "--draft", "--project", str(project)])
+    errors = capsys.readouterr().err
+    assert status == 1
+    assert f"edition-build: {redirects}:" in errors
+    assert "WARNING" not in errors  # the redirects extension reads the file only once the check passed
+
+
+def test_bad_data_are_named_before_a_machine_without_tex(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def bad(root: Path, reviewed: Path | None = None, code: str = "") -> None:
+        raise InputError(root / "registry" / "people.yaml", 5, "bad")
+
+    monkeypatch.setattr(check_data, "check", bad)
+    monkeypatch.setattr(build_module, "missing_tex_tools", lambda: ["xelatex"])
+    with pytest.raises(BuildFailed, match=r"people\.yaml:5: bad"):
+        build(["pdf"], layout_of(project))
+
+
+def test_a_fork_refused_checks_in_process_and_leaves_no_descriptor_open(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def bad(root: Path, reviewed: Path | None = None, code: str = "") -> None:
+        raise InputError(root / "a.yaml", 4, "bad")
+
+    def refused() -> int:
+        raise BlockingIOError(errno.EAGAIN, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(check_data, "check", bad)
+    monkeypatch.setattr(os, "fork", refused)
+    before = sorted(path.name for path in Path("/proc/self/fd").iterdir())
+    with DataCheck(tmp_path, None) as check:
+        assert check.problems() == f"{tmp_path / 'a.yaml'}:4: bad"
+    assert sorted(path.name for path in Path("/proc/self/fd").iterdir()) == before
+
+
+def test_the_check_ends_with_the_build_however_it_ends(tmp_path: Path) -> None:
+    # A build killed at once (SIGKILL): its check, still running, is killed with it, not left behind.
+    script = (
+        "import os, sys, time\n"
+        "from pathlib import Path\n"
+        "from dialogue_edition import check_data\n"
+        "from dialogue_edition.check_ahead import DataCheck\n"
+        "check_data.check = lambda *arguments: time.sleep(600)\n"
+        "check = DataCheck(Path(sys.argv[1]), None)\n"
+        "print(check._pid, flush=True)\n"
+        "time.sleep(600)\n"
+    )
+    environment = {**os.environ, "PYTHONPATH": str(Path(build_module.__file__).parent.parent)}
+    with subprocess.Popen(
+        [sys.executable, "-c", script, str(tmp_path)], stdout=subprocess.PIPE, text=True, env=environment
+    ) as builder:
+        assert builder.stdout is not None
+        child = int(builder.stdout.readline())
+        builder.kill()
+    deadline = time.monotonic() + 30
+    while _alive(child) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not _alive(child)
+
+
+def _alive(pid: int) -> bool:
+    """Whether a process runs (an orphan is reaped by init; a zombie counts as ended)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"

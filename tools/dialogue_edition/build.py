@@ -129,7 +129,8 @@ def concise_errors(log: Path, ready: Ready) -> Iterator[list[Exception]]:
 
     def report(exception: BaseException, /, *, stderr: TextIO = sys.stderr, **_: object) -> None:
         try:
-            ready()
+            if not isinstance(exception, KeyboardInterrupt):  # Ctrl-C is said as Sphinx says it
+                ready()
         except BuildFailed as bad_data:
             stopped.append(bad_data)
             return
@@ -180,8 +181,10 @@ def run_sphinx(
     """
     from sphinx.cmd.build import build_main
 
-    from .sphinxext.data_check import waiting_for
+    from .sphinxext.data_check import waiting_for, waits_for_data_check
 
+    if not waits_for_data_check(layout.docs / "conf.py"):
+        ready()  # a configuration without sphinxext.data_check: Sphinx starts once the data passed
     warnings_log = layout.log(f"{builder}-warnings.log")
     warnings_log.parent.mkdir(parents=True, exist_ok=True)
     arguments = ["-b", builder, "-n", "-W", "--keep-going", "-q", "-j", sphinx_jobs(layout.docs)]
@@ -208,7 +211,6 @@ def run_sphinx(
         if stamped and isinstance(stopped[0], BuildFailed):  # stopped by bad data before reading anything
             stamp.write_text(current)
         raise stopped[0]
-    ready()  # passed already, unless the project's configuration leaves out sphinxext.data_check
     if status != 0:
         raise BuildFailed(f"Sphinx's {builder} builder reported errors (above; also in {warnings_log}).")
     stamp.with_name(PENDING_STAMP).write_text(current)
@@ -607,6 +609,9 @@ def build(editions: Sequence[str], layout: Layout) -> list[Path]:
                 passed(check)
                 raise BuildFailed(f"another build is writing to {layout.build}; wait for it to finish.") from None
             return build_locked(editions, layout, lambda: passed(check))
+        except BuildFailed:
+            passed(check)  # whatever else stopped the build (no TeX, a full disk), bad data are named first
+            raise
         finally:
             os.close(folder)
 

@@ -15,6 +15,7 @@ traceback of a crash. It never outlives the build: :meth:`DataCheck.close` stops
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import json
 import os
 import signal
@@ -44,10 +45,22 @@ class DataCheck:
             self._verdict = _verdict(project, reviewed)
             return
         read, write = os.pipe()
-        pid = os.fork()
-        if pid == 0:  # the child: check, say the verdict, exit (nothing of the parent's runs on)
+        parent = os.getpid()
+        try:
+            pid = os.fork()
+        except OSError:  # no process to spare (EAGAIN, ENOMEM): the check runs here, first
             os.close(read)
-            _check_in_child(write, project, reviewed)
+            os.close(write)
+            self._verdict = _verdict(project, reviewed)
+            return
+        if pid == 0:  # the child: check, say the verdict, exit (nothing of the parent's runs on)
+            try:
+                signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the build's to report
+                _end_with_parent(parent)
+                os.close(read)
+                _check_in_child(write, project, reviewed)
+            finally:
+                os._exit(1)
         os.close(write)
         self._pid, self._pipe = pid, os.fdopen(read, "rb")
 
@@ -97,15 +110,27 @@ class DataCheck:
 def _check_in_child(pipe: int, project: Path, reviewed: Path | None) -> None:
     """Run the check and write its verdict to ``pipe``; then end the process at once, whatever happened."""
     try:
-        try:
-            verdict = _verdict(project, reviewed)
-        except BaseException:  # Ctrl-C: the parent stops too, and says so
-            verdict = {"crash": traceback.format_exc()}
+        verdict = _verdict(project, reviewed)
         with os.fdopen(pipe, "wb") as out:
             out.write(json.dumps(verdict).encode("utf-8"))
     finally:
         # No cleanup of the parent's: no atexit handlers, no flushing of buffers it inherited.
         os._exit(0)
+
+
+PR_SET_PDEATHSIG = 1
+"""Linux's ``prctl`` option: the signal a process gets when its parent ends."""
+
+
+def _end_with_parent(parent: int) -> None:
+    """In the child: be killed when the build's process ends, however it ends (a kill included).
+
+    Linux only (as the build's lock is); elsewhere the child ends by itself once checked.
+    """
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:  # the build ended before that was set
+        os._exit(1)
 
 
 def _verdict(project: Path, reviewed: Path | None) -> dict[str, str]:

@@ -72,7 +72,9 @@ def check(project: Path, reviewed: Path | None = None, code: str = "") -> None:
         raise ReviewIncomplete(problems)
     if reviewed:  # only a review without problems is remembered
         reviewed.parent.mkdir(parents=True, exist_ok=True)
-        reviewed.write_text(json.dumps(digests, sort_keys=True), encoding="utf-8")
+        written = reviewed.with_name(reviewed.name + ".new")  # whole, then renamed: never half written
+        written.write_text(json.dumps(digests, sort_keys=True), encoding="utf-8")
+        written.replace(reviewed)
 
 
 def review_digest(project: Path, slug: str, shared: str) -> str:
