@@ -42,8 +42,9 @@ def mention_rows(app: Sphinx) -> list[MentionRow]:
     for docname, mentions in domain.data["mentions"].items():
         slug = report_slug(docname)
         blocks = {number: (anchor, editorial) for number, anchor, editorial in citable.get(docname, [])}
+        part_page = slug is not None and not docname.endswith("/index")
+        url = page_url(app, docname)  # once a page: 19,482 mentions on 1,206 pages at 200 reports
         for mention in mentions:
-            part_page = slug is not None and not docname.endswith("/index")
             cite_anchor, cite_editorial = blocks.get(mention.paragraph, ("", True))
             editorial = mention.editorial or not part_page or cite_editorial
             # An editorial note's paragraph has no anchor of the mentions' own: the cite anchor, if any.
@@ -57,7 +58,7 @@ def mention_rows(app: Sphinx) -> list[MentionRow]:
                     paragraph_anchor=anchor,
                     paragraph_number=mention.paragraph,
                     editorial=editorial,
-                    url=page_url(app, docname) + (f"#{anchor}" if anchor else ""),
+                    url=url + (f"#{anchor}" if anchor else ""),
                 )
             )
     return sorted(found, key=lambda m: (order.get(m.page, len(order)), m.page, m.paragraph_number, m.kind, m.entity_id))
