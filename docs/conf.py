@@ -73,8 +73,6 @@ release = version = PROJECT_METADATA["version"]
 
 # -- Extensions ------------------------------------------------------------------------------
 extensions = [
-    # Nothing is read before the data check passed (edition-build runs it beside Sphinx's start).
-    "dialogue_edition.sphinxext.data_check",
     "myst_parser",
     "sphinx_design",
     "sphinx_copybutton",

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import errno
 import fcntl
+import json
 import os
 import shutil
 import subprocess
 import sys
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -246,3 +248,45 @@ def _alive(pid: int) -> bool:
     except OSError:
         return False
     return state != "Z"
+
+
+def test_ctrl_c_stops_the_build_at_once_without_waiting_for_the_check(
+    project: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    finished = project / "check-finished"
+
+    def slow(root: Path, reviewed: Path | None = None, code: str = "") -> None:
+        time.sleep(30)
+        finished.touch()  # reached only if the build waited for the check
+
+    def interrupted(app: Sphinx, *arguments: object, **options: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(check_data, "check", slow)
+    monkeypatch.setattr(Sphinx, "__init__", interrupted)
+    before = snapshot(project / "build")
+    assert main(["html", "--draft", "--project", str(project)]) == build_module.INTERRUPTED
+    errors = capsys.readouterr().err
+    assert errors.strip().splitlines() == [
+        f"edition-build: interrupted. The editions already in {project / 'build'} are unchanged."
+    ]
+    assert not finished.exists()
+    # The editions as they were (the caches may not be: an interrupted build is followed by a full one).
+    assert editions(snapshot(project / "build")) == editions(before)
+
+
+def editions(files: dict[str, bytes]) -> dict[str, bytes]:
+    return {name: data for name, data in files.items() if not name.startswith(".doctrees/")}
+
+
+def test_the_review_cache_is_written_whole_and_a_write_refused_is_no_failure(tmp_path: Path) -> None:
+    reviewed = tmp_path / "cache" / "reviewed.json"
+    # Two checks at once (two builds started together) each write a file of their own first.
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        list(pool.map(lambda n: check_data.remember(reviewed, {"report": str(n)}), range(200)))
+    assert json.loads(reviewed.read_text(encoding="utf-8"))["report"] in {str(n) for n in range(200)}
+    assert sorted(path.name for path in reviewed.parent.iterdir()) == ["reviewed.json"]
+    blocked = tmp_path / "a-file"
+    blocked.write_text("", encoding="utf-8")
+    check_data.remember(blocked / "reviewed.json", {"report": "1"})  # its folder cannot be made: nothing kept
+    assert blocked.read_text(encoding="utf-8") == ""

@@ -113,24 +113,26 @@ PENDING_STAMP = "code-digest.pending"
 
 
 @contextlib.contextmanager
-def concise_errors(log: Path, ready: Ready) -> Iterator[list[Exception]]:
+def concise_errors(log: Path, ready: Ready) -> Iterator[list[BaseException]]:
     """While Sphinx runs, report an exception that stops it in one line, the traceback in ``log``.
 
     Sphinx prints a full report with a traceback for any error, even a misspelt theme name;
     readers of this pipeline get the message, developers the traceback in the log file. Sphinx
     offers no setting for this (its own report, a page with versions, extensions and a traceback,
     is what tests/test_build_output.py shows), so its (private) error hook is replaced for the
-    duration. Two failures are not reported here but handed back (the list yielded), for
-    :func:`build` to say them in its own words: bad data (the data check's verdict, ``ready``,
-    comes first: whatever Sphinx stumbled on, bad data are what a reader is told), and a file
-    system that refuses to be written.
+    duration. Three failures are not reported here but handed back (the list yielded), for
+    :func:`build` to say them in its own words: Ctrl-C; bad data (the data check's verdict,
+    ``ready``, comes first: whatever Sphinx stumbled on, bad data are what a reader is told); and
+    a file system that refuses to be written.
     """
-    stopped: list[Exception] = []
+    stopped: list[BaseException] = []
 
     def report(exception: BaseException, /, *, stderr: TextIO = sys.stderr, **_: object) -> None:
+        if isinstance(exception, KeyboardInterrupt):  # Ctrl-C: the build stops at once (main says so)
+            stopped.append(exception)
+            return
         try:
-            if not isinstance(exception, KeyboardInterrupt):  # Ctrl-C is said as Sphinx says it
-                ready()
+            ready()
         except BuildFailed as bad_data:
             stopped.append(bad_data)
             return
@@ -181,10 +183,8 @@ def run_sphinx(
     """
     from sphinx.cmd.build import build_main
 
-    from .sphinxext.data_check import waiting_for, waits_for_data_check
+    from .sphinxext.data_check import waiting_for
 
-    if not waits_for_data_check(layout.docs / "conf.py"):
-        ready()  # a configuration without sphinxext.data_check: Sphinx starts once the data passed
     warnings_log = layout.log(f"{builder}-warnings.log")
     warnings_log.parent.mkdir(parents=True, exist_ok=True)
     arguments = ["-b", builder, "-n", "-W", "--keep-going", "-q", "-j", sphinx_jobs(layout.docs)]
@@ -661,6 +661,10 @@ def unwritable(error: OSError) -> str:
     )
 
 
+INTERRUPTED = 130
+"""The exit status of a build stopped by Ctrl-C (a shell's, for a process ended by SIGINT)."""
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Command line: build one edition or all of them."""
     parser = argparse.ArgumentParser(prog="edition-build", description=__doc__.splitlines()[0])
@@ -683,6 +687,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BuildFailed as error:
         print(f"\nedition-build: {error}\nThe editions already in {layout.build} are unchanged.", file=sys.stderr)
         return 1
+    except KeyboardInterrupt:
+        print(f"\nedition-build: interrupted. The editions already in {layout.build} are unchanged.", file=sys.stderr)
+        return INTERRUPTED
     for output in outputs:
         print(f"built {output}")
     return 0

@@ -44,19 +44,13 @@ class DataCheck:
             # in the child: a process that runs threads (a test session, say) checks here, first.
             self._verdict = _verdict(project, reviewed)
             return
-        read, write = os.pipe()
-        parent = os.getpid()
-        try:
-            pid = os.fork()
-        except OSError:  # no process to spare (EAGAIN, ENOMEM): the check runs here, first
-            os.close(read)
-            os.close(write)
+        started = _fork()
+        if started is None:  # no process or pipe to spare (EAGAIN, ENOMEM, EMFILE): the check runs here, first
             self._verdict = _verdict(project, reviewed)
             return
+        pid, read, write = started
         if pid == 0:  # the child: check, say the verdict, exit (nothing of the parent's runs on)
             try:
-                signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the build's to report
-                _end_with_parent(parent)
                 os.close(read)
                 _check_in_child(write, project, reviewed)
             finally:
@@ -105,6 +99,36 @@ class DataCheck:
                 os.kill(self._pid, signal.SIGKILL)
         os.waitpid(self._pid, 0)
         self._pid = None
+
+
+def _fork() -> tuple[int, int, int] | None:
+    """Fork with a pipe from the child: (pid, read end, write end), or ``None`` if the system refuses.
+
+    Ctrl-C is held back while forking, then ignored in the child (it is the build's to report)
+    and let through again in the parent: it cannot reach the child before the child ignores it.
+    The child is set to end with the parent, however the parent ends.
+    """
+    parent = os.getpid()
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        read, write = os.pipe()
+        try:
+            pid = os.fork()
+        except OSError:
+            os.close(read)
+            os.close(write)
+            raise
+        if pid == 0:
+            try:
+                signal.signal(signal.SIGINT, signal.SIG_IGN)
+                _end_with_parent(parent)
+            except BaseException:
+                os._exit(1)
+        return pid, read, write
+    except OSError:
+        return None
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
 
 
 def _check_in_child(pipe: int, project: Path, reviewed: Path | None) -> None:

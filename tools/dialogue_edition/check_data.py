@@ -9,9 +9,12 @@ names marked or reviewed, its captions captions, its event named; all that remai
 from __future__ import annotations
 
 import argparse
+import contextlib
 import hashlib
 import json
+import os
 import sys
+import tempfile
 from pathlib import Path
 
 from .citation_file import CITATION_FILE, editors_from_citation_file
@@ -71,10 +74,28 @@ def check(project: Path, reviewed: Path | None = None, code: str = "") -> None:
     if problems:
         raise ReviewIncomplete(problems)
     if reviewed:  # only a review without problems is remembered
+        remember(reviewed, digests)
+
+
+def remember(reviewed: Path, digests: dict[str, str]) -> None:
+    """Keep the digests of the reports that passed, in ``reviewed``: written whole, then renamed into place.
+
+    A cache: if it cannot be written (a full disk, a build folder not ours), the next build only
+    reviews every report again, and the build itself says what is wrong with its folder. Each
+    check writes a file of its own first, so that two at once (two builds started together: the
+    check runs before the build's lock) never take each other's.
+    """
+    temporary = ""
+    try:
         reviewed.parent.mkdir(parents=True, exist_ok=True)
-        written = reviewed.with_name(reviewed.name + ".new")  # whole, then renamed: never half written
-        written.write_text(json.dumps(digests, sort_keys=True), encoding="utf-8")
-        written.replace(reviewed)
+        handle, temporary = tempfile.mkstemp(dir=reviewed.parent, prefix=f".{reviewed.name}.", suffix=".new")
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            out.write(json.dumps(digests, sort_keys=True))
+        Path(temporary).replace(reviewed)
+    except OSError:
+        if temporary:
+            with contextlib.suppress(OSError):
+                Path(temporary).unlink()
 
 
 def review_digest(project: Path, slug: str, shared: str) -> str:

@@ -5,17 +5,18 @@ the configuration, the extensions): this extension waits for the check's verdict
 anything is read, so that bad data stop the build with the check's ``file:line: problem``
 lines and nothing else. It waits when the configuration is read, before any extension reads a
 data file (the redirects, the registry); the configuration itself stops on a bad report with a
-message the build replaces by the check's. A Sphinx run started another way (``sphinx-build``,
-the tests' Sphinx apps) has no check to wait for.
+message the build replaces by the check's. The build loads this extension itself, first,
+whatever the configuration lists (:func:`waiting_for`); a Sphinx run started another way
+(``sphinx-build``, the tests' Sphinx apps) has no check to wait for.
 """
 
 from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable, Iterator
-from pathlib import Path
 from typing import Any
 
+import sphinx.application
 from sphinx.application import Sphinx
 from sphinx.config import Config
 
@@ -24,11 +25,18 @@ _waiting: list[Callable[[], None]] = []
 
 @contextlib.contextmanager
 def waiting_for(ready: Callable[[], None]) -> Iterator[None]:
-    """While Sphinx runs in this context, it calls ``ready`` before reading (which may stop the build)."""
+    """While Sphinx runs in this context, it calls ``ready`` before reading (which may stop the build).
+
+    This extension is loaded with Sphinx's own for the duration, before the configuration's:
+    whatever a project's ``conf.py`` lists (or leaves out), nothing is read before the verdict.
+    """
+    extensions = sphinx.application.builtin_extensions
     _waiting.append(ready)
+    sphinx.application.builtin_extensions = (*extensions, __name__)
     try:
         yield
     finally:
+        sphinx.application.builtin_extensions = extensions
         _waiting.remove(ready)
 
 
@@ -36,14 +44,6 @@ def wait_for_data_check(app: Sphinx, config: Config) -> None:
     """Before any extension reads data: the verdict of the check that runs beside this build."""
     for ready in list(_waiting):
         ready()
-
-
-def waits_for_data_check(conf: Path) -> bool:
-    """Whether a project's configuration file loads this extension (else the build waits before Sphinx starts)."""
-    try:
-        return __name__ in conf.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
-        return False
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
