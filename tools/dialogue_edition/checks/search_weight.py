@@ -12,6 +12,7 @@ archives of 1, 10 and 50 reports (``search_download_kb``).
 from __future__ import annotations
 
 import gzip
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlencode
@@ -45,8 +46,19 @@ def downloads_for_query(page: Page, origin: str, query: str) -> dict[str, tuple[
     page.on("response", note)
     page.goto(f"{origin}search.html?{urlencode({'q': query})}")
     page.wait_for_selector("body[data-search-done]")
+    # Playwright hands a response to ``note`` on its own time: the search may be done before the
+    # last fragments' responses were handed over. The page knows what it fetched; wait for those.
+    fetched = page.evaluate("performance.getEntriesByType('resource').map((entry) => entry.name)")
+    wanted = {url for url in fetched if any(part in url for part in SEARCH_FILES)}
+    deadline = time.monotonic() + RESPONSES_WAIT
+    while not wanted <= sizes.keys() and time.monotonic() < deadline:
+        page.wait_for_timeout(20)
     page.remove_listener("response", note)
     return sizes
+
+
+RESPONSES_WAIT = 10.0
+"""Seconds to wait for the responses a finished search fetched to be handed over (a few milliseconds, as a rule)."""
 
 
 def search_download_kb(site: Path, query: str = "Kurbanov") -> dict[str, float]:
