@@ -126,3 +126,19 @@ def two_reports(tmp_path_factory: pytest.TempPathFactory) -> Layout:
     layout = Layout(docs=project / "docs", build=project / "build")
     build(EDITIONS, layout)
     return layout
+
+
+@pytest.fixture(scope="session")
+def built_draft(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of the project with its draft HTML site built, for cases that each break one thing of it."""
+    root = copy_project(tmp_path_factory.mktemp("built-draft"))
+    build(["html"], Layout(docs=root / "docs", build=root / "build", draft=True))
+    return root
+
+
+@pytest.fixture
+def draft_project(tmp_path: Path, built_draft: Path) -> Path:
+    """A fresh copy of ``built_draft`` (its built site included) for one case to break."""
+    root = tmp_path / "project"
+    shutil.copytree(built_draft, root, symlinks=True)
+    return root

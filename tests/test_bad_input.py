@@ -13,27 +13,10 @@ from pathlib import Path
 
 import pytest
 from conftest import PROJECT_ROOT
-from dialogue_edition.build import BuildFailed, Layout, build, copy_project
+from dialogue_edition.build import BuildFailed, Layout, build
 
 REPORT = "strategic-conference-2020"
 PAGES = Path("docs") / "reports" / REPORT
-
-
-@pytest.fixture(scope="module")
-def good_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A copy of the project with a good draft HTML site already built."""
-    root = tmp_path_factory.mktemp("project")
-    copy_project(root)
-    assert run_build(root).returncode == 0
-    return root
-
-
-@pytest.fixture
-def project(tmp_path: Path, good_project: Path) -> Path:
-    """A fresh copy of the good project (with its built site) for one case to break."""
-    root = tmp_path / "project"
-    shutil.copytree(good_project, root, symlinks=True)
-    return root
 
 
 def run_build(root: Path) -> subprocess.CompletedProcess[str]:
@@ -172,8 +155,9 @@ CASES = {
 
 
 @pytest.mark.parametrize("case", CASES)
-def test_bad_input_fails_clearly_and_keeps_the_last_good_edition(project: Path, case: str) -> None:
+def test_bad_input_fails_clearly_and_keeps_the_last_good_edition(draft_project: Path, case: str) -> None:
     breakage, expected = CASES[case]
+    project = draft_project
     site = project / "build" / "html"
     before = {path: path.read_bytes() for path in site.rglob("*") if path.is_file()}
     breakage(project)

@@ -10,37 +10,37 @@ import errno
 import fcntl
 import json
 import os
-import shutil
 import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import closing
 from pathlib import Path
 
 import pytest
 import sphinx.builders
 from dialogue_edition import build as build_module
 from dialogue_edition import check_data
-from dialogue_edition.build import CODE_STAMP, BuildFailed, Layout, build, copy_project, main
+from dialogue_edition.build import CODE_STAMP, BuildFailed, Layout, build, main
 from dialogue_edition.check_ahead import DataCheck, DataCheckCrashed
 from dialogue_edition.errors import InputError
 from sphinx.application import Sphinx
 
 
-@pytest.fixture(scope="module")
-def built_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A copy of the project with its draft site built."""
-    root = copy_project(tmp_path_factory.mktemp("checked"))
-    build(["html"], layout_of(root))
-    return root
-
-
 @pytest.fixture
-def project(tmp_path: Path, built_project: Path) -> Path:
-    root = tmp_path / "project"
-    shutil.copytree(built_project, root, symlinks=True)
-    return root
+def project(draft_project: Path) -> Path:
+    return draft_project
+
+
+def raising(problem: BaseException) -> Callable[..., None]:
+    """A stand-in for the data check that raises ``problem``."""
+
+    def check(*arguments: object) -> None:
+        raise problem
+
+    return check
 
 
 def layout_of(root: Path) -> Layout:
@@ -91,10 +91,7 @@ def test_sphinx_starts_beside_the_check_and_reads_nothing_before_bad_data_stop_t
 
 
 def test_bad_data_are_named_before_a_busy_build_folder(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    def bad(root: Path, reviewed: Path | None = None, code: str = "") -> None:
-        raise InputError(root / "registry" / "people.yaml", 7, "bad")
-
-    monkeypatch.setattr(check_data, "check", bad)
+    monkeypatch.setattr(check_data, "check", raising(InputError(project / "registry" / "people.yaml", 7, "bad")))
     folder = os.open(project / "build", os.O_RDONLY)
     try:
         fcntl.flock(folder, fcntl.LOCK_EX)  # another build holds the folder
@@ -107,10 +104,7 @@ def test_bad_data_are_named_before_a_busy_build_folder(project: Path, monkeypatc
 def test_a_crash_of_the_check_is_reported_as_one_not_as_bad_data(
     project: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def crash(root: Path, reviewed: Path | None = None, code: str = "") -> None:
-        raise ZeroDivisionError("a defect of the check")
-
-    monkeypatch.setattr(check_data, "check", crash)
+    monkeypatch.setattr(check_data, "check", raising(ZeroDivisionError("a defect of the check")))
     with pytest.raises(RuntimeError, match=r"(?s)the data check crashed:.*ZeroDivisionError: a defect of the check"):
         build(["html"], layout_of(project))
 
@@ -139,7 +133,7 @@ def test_the_verdict_is_given_once_and_kept(tmp_path: Path, monkeypatch: pytest.
         raise InputError(root / "a.yaml", 1, "bad")
 
     monkeypatch.setattr(check_data, "check", counted)
-    with DataCheck(tmp_path, None) as check:
+    with closing(DataCheck(tmp_path, None)) as check:
         assert check.problems() == f"{tmp_path / 'a.yaml'}:1: bad"
         assert check.problems() == f"{tmp_path / 'a.yaml'}:1: bad"
     assert calls.read_text() == "checked\n"
@@ -150,23 +144,20 @@ def test_a_check_killed_before_its_verdict_is_a_crash(tmp_path: Path, monkeypatc
         os._exit(9)
 
     monkeypatch.setattr(check_data, "check", killed)
-    with DataCheck(tmp_path, None) as check, pytest.raises(DataCheckCrashed, match="without a verdict"):
+    with closing(DataCheck(tmp_path, None)) as check, pytest.raises(DataCheckCrashed, match="without a verdict"):
         check.problems()
 
 
 def test_a_process_running_threads_checks_in_process_not_in_a_fork(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def bad(root: Path, reviewed: Path | None = None, code: str = "") -> None:
-        raise InputError(root / "a.yaml", 2, "bad")
-
-    monkeypatch.setattr(check_data, "check", bad)
+    monkeypatch.setattr(check_data, "check", raising(InputError(tmp_path / "a.yaml", 2, "bad")))
     monkeypatch.setattr(os, "fork", lambda: pytest.fail("forked beside another thread"))
     release = threading.Event()
     other = threading.Thread(target=release.wait)
     other.start()
     try:
-        with DataCheck(tmp_path, None) as check:
+        with closing(DataCheck(tmp_path, None)) as check:
             assert check.problems() == f"{tmp_path / 'a.yaml'}:2: bad"
     finally:
         release.set()
@@ -190,10 +181,7 @@ def test_bad_redirects_are_the_check_s_line_alone(project: Path, capsys: pytest.
 
 
 def test_bad_data_are_named_before_a_machine_without_tex(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    def bad(root: Path, reviewed: Path | None = None, code: str = "") -> None:
-        raise InputError(root / "registry" / "people.yaml", 5, "bad")
-
-    monkeypatch.setattr(check_data, "check", bad)
+    monkeypatch.setattr(check_data, "check", raising(InputError(project / "registry" / "people.yaml", 5, "bad")))
     monkeypatch.setattr(build_module, "missing_tex_tools", lambda: ["xelatex"])
     with pytest.raises(BuildFailed, match=r"people\.yaml:5: bad"):
         build(["pdf"], layout_of(project))
@@ -202,16 +190,13 @@ def test_bad_data_are_named_before_a_machine_without_tex(project: Path, monkeypa
 def test_a_fork_refused_checks_in_process_and_leaves_no_descriptor_open(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def bad(root: Path, reviewed: Path | None = None, code: str = "") -> None:
-        raise InputError(root / "a.yaml", 4, "bad")
-
     def refused() -> int:
         raise BlockingIOError(errno.EAGAIN, "Resource temporarily unavailable")
 
-    monkeypatch.setattr(check_data, "check", bad)
+    monkeypatch.setattr(check_data, "check", raising(InputError(tmp_path / "a.yaml", 4, "bad")))
     monkeypatch.setattr(os, "fork", refused)
     before = sorted(path.name for path in Path("/proc/self/fd").iterdir())
-    with DataCheck(tmp_path, None) as check:
+    with closing(DataCheck(tmp_path, None)) as check:
         assert check.problems() == f"{tmp_path / 'a.yaml'}:4: bad"
     assert sorted(path.name for path in Path("/proc/self/fd").iterdir()) == before
 

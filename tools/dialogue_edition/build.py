@@ -593,7 +593,8 @@ def build(editions: Sequence[str], layout: Layout) -> list[Path]:
     Nothing in ``build/`` changes until every edition is built: a failed or killed build leaves
     every previous edition (and the site's checksums of them) exactly as it was.
     """
-    with start_data_check(layout) as check:  # forked before anything else: no lock or thread of this build in it
+    # The check is forked before anything else: no lock or thread of this build is in its process.
+    with contextlib.closing(start_data_check(layout)) as check:
         os.environ["SOURCE_DATE_EPOCH"] = source_date_epoch(layout.docs.parent)
         try:
             layout.build.mkdir(parents=True, exist_ok=True)

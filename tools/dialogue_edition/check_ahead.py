@@ -22,7 +22,6 @@ import signal
 import threading
 import traceback
 from pathlib import Path
-from types import TracebackType
 from typing import BinaryIO
 
 from .errors import InputError
@@ -33,7 +32,7 @@ class DataCheckCrashed(Exception):
 
 
 class DataCheck:
-    """The project's data check, started in a child process at once; used as a context manager."""
+    """The project's data check, started in a child process at once; :meth:`close` it when done."""
 
     def __init__(self, project: Path, reviewed: Path | None) -> None:
         self._pid: int | None = None
@@ -57,14 +56,6 @@ class DataCheck:
                 os._exit(1)
         os.close(write)
         self._pid, self._pipe = pid, os.fdopen(read, "rb")
-
-    def __enter__(self) -> DataCheck:
-        return self
-
-    def __exit__(
-        self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
-    ) -> None:
-        self.close()
 
     def problems(self) -> str | None:
         """Wait for the check; what it found wrong (its lines), or ``None`` if the data passed.
