@@ -32,7 +32,7 @@ from typing import NoReturn, TextIO
 from .check_ahead import DataCheck, DataCheckCrashed
 from .code_version import code_digest
 from .errors import InputError
-from .file_links import link_or_copy, remove
+from .file_links import link_or_copy, remove, write_whole
 from .latex_log import failure_place
 from .project import add_project_option, find_project, project_of
 from .work_ahead import usable_cores
@@ -179,7 +179,7 @@ def run_sphinx(
     """One nitpicky Sphinx build with warnings as errors; the warnings also go to a log file.
 
     Sphinx starts while the data check may still run: it reads nothing before ``ready`` passed
-    (``sphinxext.data_check``), which it calls once its builder is set up.
+    (``sphinxext.data_check``), which it calls once its configuration is read.
     """
     from sphinx.cmd.build import build_main
 
@@ -561,9 +561,7 @@ def place_all(outputs: Path, layout: Layout) -> list[Path]:
     journal = layout.staging / JOURNAL
     existed = {name: (layout.build / name).exists() for name in names}
     carried = _carried(outputs)
-    written = journal.with_suffix(".new")  # whole, then renamed: a journal is never half written
-    written.write_text(json.dumps({"outputs": existed, "carried": carried}), encoding="utf-8")
-    written.replace(journal)
+    write_whole(journal, json.dumps({"outputs": existed, "carried": carried}))  # a journal is never half written
     try:
         for name in names:
             final = layout.build / name
@@ -607,7 +605,6 @@ def build(editions: Sequence[str], layout: Layout) -> list[Path]:
             try:
                 fcntl.flock(folder, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except OSError:
-                passed(check)
                 raise BuildFailed(f"another build is writing to {layout.build}; wait for it to finish.") from None
             return build_locked(editions, layout, lambda: passed(check))
         except BuildFailed:

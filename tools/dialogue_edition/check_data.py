@@ -12,14 +12,13 @@ import argparse
 import contextlib
 import hashlib
 import json
-import os
 import sys
-import tempfile
 from pathlib import Path
 
 from .citation_file import CITATION_FILE, editors_from_citation_file
 from .data_files import every_path, read_text
 from .errors import InputError
+from .file_links import write_whole
 from .project import find_project
 from .redirects import load_redirects
 from .registry import load_registry
@@ -82,20 +81,12 @@ def remember(reviewed: Path, digests: dict[str, str]) -> None:
 
     A cache: if it cannot be written (a full disk, a build folder not ours), the next build only
     reviews every report again, and the build itself says what is wrong with its folder. Each
-    check writes a file of its own first, so that two at once (two builds started together: the
-    check runs before the build's lock) never take each other's.
+    check writes a file of its own first (``write_whole``), so that two at once (two builds
+    started together: the check runs before the build's lock) never take each other's.
     """
-    temporary = ""
-    try:
+    with contextlib.suppress(OSError):
         reviewed.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=reviewed.parent, prefix=f".{reviewed.name}.", suffix=".new")
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            out.write(json.dumps(digests, sort_keys=True))
-        Path(temporary).replace(reviewed)
-    except OSError:
-        if temporary:
-            with contextlib.suppress(OSError):
-                Path(temporary).unlink()
+        write_whole(reviewed, json.dumps(digests, sort_keys=True))
 
 
 def review_digest(project: Path, slug: str, shared: str) -> str:

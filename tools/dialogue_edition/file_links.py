@@ -1,12 +1,14 @@
-"""Files of the site and its caches, linked or removed without following a link.
+"""Files of the site and its caches, linked, written or removed without following a link.
 
-One file in two folders is a hard link where the file system allows it, else a copy; whatever is
-at a path (a file, a link, a folder) is removed, never what a link leads to.
+One file in two folders is a hard link where the file system allows it, else a copy; a file
+kept between builds is written whole; whatever is at a path (a file, a link, a folder) is
+removed, never what a link leads to.
 """
 
 from __future__ import annotations
 
 import os
+import secrets
 import shutil
 from pathlib import Path
 
@@ -25,3 +27,21 @@ def remove(path: Path) -> None:
         shutil.rmtree(path)
     else:
         path.unlink(missing_ok=True)
+
+
+def write_whole(path: Path, text: str) -> None:
+    """Write ``text`` into ``path`` whole: first into a new file of this writer's own beside it, then renamed.
+
+    A reader, or the build after a killed one, finds the old file or the new one, never half of
+    one. The new file is created, never opened through a link found in its place, and two
+    writers at once (two builds started together) never share it.
+    """
+    temporary = path.with_name(f".{path.name}.{os.getpid()}-{secrets.token_hex(4)}.new")
+    handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            out.write(text)
+        temporary.replace(path)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise

@@ -44,6 +44,7 @@ from copy import deepcopy
 from dataclasses import asdict, dataclass, field
 from html import escape
 from importlib.metadata import PackageNotFoundError, version
+from operator import attrgetter
 from pathlib import Path
 from typing import Any, cast
 
@@ -51,7 +52,7 @@ from lxml import etree as lxml_etree
 from lxml import html as lxml_html
 
 from . import page_furniture, pagefind_service, search_bundle
-from .file_links import link_or_copy, remove
+from .file_links import link_or_copy, remove, write_whole
 from .page_furniture import FURNITURE_CLASSES, drop, has_class, with_any_class
 from .pagefind_service import PagefindService, PagefindServiceError
 from .search_bundle import BundleFormatError, stabilise
@@ -527,10 +528,7 @@ class RecordCache:
             "saved_ns": time.time_ns(),
         }
         self.cache.parent.mkdir(parents=True, exist_ok=True)
-        written = self.cache.with_name(f"{self.cache.name}.new")
-        remove(written)
-        written.write_text(sealed(data), encoding="utf-8")
-        written.replace(self.cache)  # whole, and never through a link found in its place
+        write_whole(self.cache, sealed(data))  # never through a link found in its place
         for path in self.folder.iterdir() if self.folder and _own_folder(self.folder) else ():
             if path.name.removesuffix(".json") not in keys:
                 remove(path)
@@ -830,7 +828,7 @@ def index_site(
     published = published_digests(previous)
     digests: dict[str, tuple[str, str]] = {}
     changed, carried = [], []
-    for folder, members in by_part([page for page in pages if page.count], _page_url):
+    for folder, members in by_part([page for page in pages if page.count], attrgetter("url")):
         # What the part is written from: its pages (by key) and what every part shares.
         inputs = hashlib.sha256((shared + "".join(f"\0{page.key}" for page in members)).encode()).hexdigest()
         known = kept.parts.get(folder)
@@ -855,10 +853,6 @@ def index_site(
     (bundle / PARTS_FILE).write_text(json.dumps(listing, separators=(",", ":")), encoding="utf-8")
     kept.save(pages, digests)
     return WrittenIndex(sum(page.count for page in pages), carried)
-
-
-def _page_url(page: CachedPage) -> str:
-    return page.url
 
 
 def _reusable(

@@ -38,6 +38,7 @@ import hashlib
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
+from operator import attrgetter
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -128,11 +129,7 @@ def index_part(folder: str, found: list[Record], language: str, writer: str) -> 
 
 def split_into_parts(found: list[Record], language: str, writer: str) -> list[IndexPart]:
     """The index's parts, records in their site order in each (:func:`by_part`, :func:`index_part`)."""
-    return [index_part(folder, records, language, writer) for folder, records in by_part(found, _record_url)]
-
-
-def _record_url(record: Record) -> str:
-    return record.url
+    return [index_part(folder, records, language, writer) for folder, records in by_part(found, attrgetter("url"))]
 
 
 def parts_data(digests: dict[str, str]) -> dict[str, Any]:
