@@ -28,8 +28,10 @@ from typing import Any
 
 import pytest
 from dialogue_edition.build import Layout
+from dialogue_edition.sphinxext import navigation_cache
 from dialogue_edition.sphinxext.navigation import SiteNavigation, site_navigation
 from dialogue_edition.sphinxext.navigation_cache import CACHE_FILE, Toctree
+from sphinx.environment import BuildEnvironment
 from sphinx.testing.util import SphinxTestApp
 
 REFERENCE = Path(__file__).parent / "fixtures" / "sidebars" / "two-reports.json"
@@ -118,6 +120,14 @@ def test_the_pieces_are_rendered_again_only_when_what_they_show_changes(
         return render_entries(navigation)
 
     monkeypatch.setattr(SiteNavigation, "render_entries", counted)
+    digested: list[str] = []
+    page_share = navigation_cache.page_share
+
+    def digested_page(env: BuildEnvironment, docname: str) -> str:
+        digested.append(docname)
+        return page_share(env, docname)
+
+    monkeypatch.setattr(navigation_cache, "page_share", digested_page)
     app.build()
     page = Path(app.srcdir) / "a" / "one.md"
 
@@ -130,8 +140,11 @@ def test_the_pieces_are_rendered_again_only_when_what_they_show_changes(
         return (Path(again.outdir) / "a" / "one.html").read_text("utf-8")  # the edited page, rewritten
 
     assert rendered == ["rendered"]
+    assert sorted(digested) == sorted(app.env.all_docs)
+    digested.clear()
     edited("Text.", "Other words.")
     assert rendered == ["rendered"]  # a paragraph: the last build's pieces
+    assert digested == ["a/one"]  # the digest of the pieces' inputs: only the page read again
     branch = edited("# One, first part", "# One, renamed")
     assert rendered == ["rendered", "rendered"]  # a title: rendered again
     assert "One, renamed" in (sidebar(branch) or "")

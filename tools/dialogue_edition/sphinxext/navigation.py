@@ -43,13 +43,14 @@ from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.builders import Builder
 from sphinx.builders.html import StandaloneHTMLBuilder
+from sphinx.environment import BuildEnvironment
 from sphinx.environment.adapters.toctree import TocTree
 from sphinx.errors import ExtensionError
 from sphinx.util import logging, url_re
 from sphinx.util.osutil import relative_uri
 from sphinx.util.tags import Tags
 
-from .navigation_cache import Pieces, Toctree, inputs_digest, keep_pieces, kept_pieces
+from .navigation_cache import Pieces, Toctree, digest_pages, inputs_digest, keep_pieces, kept_pieces
 from .per_build import OncePerBuild
 
 logger = logging.getLogger(__name__)
@@ -394,6 +395,15 @@ def prepare_sidebar(
     context[STASH] = (context.pop("toctree"), tree)
 
 
+def digest_pages_ahead(app: Sphinx, env: BuildEnvironment) -> None:
+    """Once the pages are read: each page's share of the pieces' digest, which Sphinx then keeps with its environment.
+
+    The next build (an edit) then works out again only the shares of the pages it reads.
+    """
+    if app.builder.name in SIDEBAR_BUILDERS:
+        digest_pages(env)
+
+
 def place_sidebar(
     app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: nodes.document | None
 ) -> None:
@@ -413,4 +423,5 @@ def setup(app: Sphinx) -> dict[str, Any]:
     # Furo computes its sidebar at the default priority, 500: just before it and just after it.
     app.connect("html-page-context", prepare_sidebar, priority=499)
     app.connect("html-page-context", place_sidebar, priority=501)
+    app.connect("env-updated", digest_pages_ahead)
     return {"version": "2", "parallel_read_safe": True, "parallel_write_safe": True}
