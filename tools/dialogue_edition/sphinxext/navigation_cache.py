@@ -11,9 +11,10 @@ So the pieces are written beside the doctrees (``CACHE_FILE``, JSON) with a dige
 that (:func:`inputs_digest`; each page's share of it is kept with Sphinx's environment and
 worked out again only when the page is read again: 19 ms of an edit at 200 reports, where
 digesting every page took 70 ms), and a build takes them back only if the digest is the same,
-and never in a build that reads every page afresh; otherwise they are rendered again. ``tests/test_navigation.py`` builds a tiny project again after an edit of a
-paragraph (reused), of a title, of the language, afresh and with a damaged cache (rendered
-again), and compares every sidebar with Furo's (``edition_navigation_check``).
+and never in a build that reads every page afresh; otherwise they are rendered again.
+``tests/test_navigation.py`` builds a tiny project again after an edit of a paragraph (reused),
+of a title, of the language, afresh and with a damaged cache (rendered again), and compares
+every sidebar with Furo's (``edition_navigation_check``).
 """
 
 from __future__ import annotations
