@@ -123,7 +123,7 @@ def test_the_pieces_are_rendered_again_only_when_what_they_show_changes(
     digested: list[str] = []
     page_share = navigation_cache.page_share
 
-    def digested_page(env: BuildEnvironment, docname: str) -> str:
+    def digested_page(env: BuildEnvironment, docname: str) -> bytes:
         digested.append(docname)
         return page_share(env, docname)
 

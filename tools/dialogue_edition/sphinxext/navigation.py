@@ -424,4 +424,5 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("html-page-context", prepare_sidebar, priority=499)
     app.connect("html-page-context", place_sidebar, priority=501)
     app.connect("env-updated", digest_pages_ahead)
-    return {"version": "2", "parallel_read_safe": True, "parallel_write_safe": True}
+    # Version 3: the environment keeps each page's share of the pieces' digest (navigation_cache).
+    return {"version": "3", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -115,7 +115,7 @@ def inputs_digest(app: Sphinx) -> str:
     digest.update("\0".join(shares).encode())
     kept = _page_digests(env)
     for page in sorted(env.all_docs):
-        digest.update(_page_digest(env, page, kept).encode() + b"\1")
+        digest.update(_page_digest(env, page, kept) + b"\1")
     return digest.hexdigest()
 
 
@@ -135,15 +135,15 @@ def digest_pages(env: BuildEnvironment) -> None:
         del kept[page]
 
 
-def _page_digests(env: BuildEnvironment) -> dict[str, tuple[int, str]]:
-    kept: dict[str, tuple[int, str]] | None = getattr(env, PAGE_DIGESTS, None)
-    if kept is None:
+def _page_digests(env: BuildEnvironment) -> dict[str, tuple[int, bytes]]:
+    kept = getattr(env, PAGE_DIGESTS, None)
+    if not isinstance(kept, dict):
         kept = {}
         setattr(env, PAGE_DIGESTS, kept)
     return kept
 
 
-def _page_digest(env: BuildEnvironment, page: str, kept: dict[str, tuple[int, str]]) -> str:
+def _page_digest(env: BuildEnvironment, page: str, kept: dict[str, tuple[int, bytes]]) -> bytes:
     """One page's share of :func:`inputs_digest`, worked out again only if the page was read since.
 
     What a page gives toctrees changes only when Sphinx reads it (and reading it records a new
@@ -151,12 +151,13 @@ def _page_digest(env: BuildEnvironment, page: str, kept: dict[str, tuple[int, st
     site's share (``toc_secnumbers``).
     """
     read_at = env.all_docs[page]
-    if page not in kept or kept[page][0] != read_at:
-        kept[page] = (read_at, page_share(env, page))
-    return kept[page][1]
+    known = kept.get(page)
+    if not (isinstance(known, tuple) and known[0] == read_at and isinstance(known[1], bytes)):
+        kept[page] = known = (read_at, page_share(env, page))  # new, read again, or of another shape
+    return known[1]
 
 
-def page_share(env: BuildEnvironment, page: str) -> str:
+def page_share(env: BuildEnvironment, page: str) -> bytes:
     """What one page gives toctrees (its titles, its table of contents, what it includes, its depth), digested."""
     shares = [
         page,
@@ -166,7 +167,7 @@ def page_share(env: BuildEnvironment, page: str) -> str:
         json.dumps(env.toctree_includes.get(page)),
         repr(env.metadata.get(page, {}).get("tocdepth")),
     ]
-    return hashlib.sha256("\0".join(shares).encode()).hexdigest()
+    return hashlib.sha256("\0".join(shares).encode()).digest()  # bytes: half the room of hex in the environment
 
 
 def _text(node: nodes.Node | None) -> str:
