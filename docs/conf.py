@@ -105,8 +105,6 @@ extensions = [
     "dialogue_edition.sphinxext.parallel_jobs",
     # The page templates' compiled code kept between builds (Sphinx compiles them in every build).
     "dialogue_edition.sphinxext.template_cache",
-    # Sphinx's debug messages about nodes written out only when logged (it printed one for every term).
-    "dialogue_edition.sphinxext.debug_messages",
     "dialogue_edition.sphinxext.mentions",
     # Cite this: a ¶ link and a Cite panel for every paragraph and page of a report (issue 18).
     "dialogue_edition.sphinxext.cite",

@@ -395,13 +395,16 @@ def prepare_sidebar(
     context[STASH] = (context.pop("toctree"), tree)
 
 
-def digest_pages_ahead(app: Sphinx, env: BuildEnvironment) -> None:
-    """Once the pages are read: each page's share of the pieces' digest, which Sphinx then keeps with its environment.
+def digest_pages_ahead(app: Sphinx, env: BuildEnvironment) -> list[str]:
+    """Once the pages are read and numbered: each page's share of the pieces' digest, kept with Sphinx's environment.
 
-    The next build (an edit) then works out again only the shares of the pages it reads.
+    The next build (an edit) then works out again only the shares of the pages it reads. Sphinx
+    numbers sections in place (``env-get-updated``, at the default priority), and pickles its
+    environment after that event: the shares are taken in between. No page is to be written again.
     """
     if app.builder.name in SIDEBAR_BUILDERS:
         digest_pages(env)
+    return []
 
 
 def place_sidebar(
@@ -423,6 +426,6 @@ def setup(app: Sphinx) -> dict[str, Any]:
     # Furo computes its sidebar at the default priority, 500: just before it and just after it.
     app.connect("html-page-context", prepare_sidebar, priority=499)
     app.connect("html-page-context", place_sidebar, priority=501)
-    app.connect("env-updated", digest_pages_ahead)
+    app.connect("env-get-updated", digest_pages_ahead, priority=900)
     # Version 3: the environment keeps each page's share of the pieces' digest (navigation_cache).
     return {"version": "3", "parallel_read_safe": True, "parallel_write_safe": True}

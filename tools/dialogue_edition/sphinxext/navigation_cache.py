@@ -123,7 +123,8 @@ PAGE_DIGESTS = "edition_navigation_pages"
 """The environment's attribute that holds each page's share of :func:`inputs_digest`, with the
 time the page was read: a page read again is digested again. Printing every page's table of
 contents took 0.07 s of an edit at 200 reports. The shares are worked out once the pages are read
-(:func:`digest_pages`, on ``env-updated``), so that Sphinx keeps them with its environment."""
+and numbered (:func:`digest_pages`, on ``env-get-updated``), so that Sphinx keeps them with its
+environment."""
 
 
 def digest_pages(env: BuildEnvironment) -> None:
@@ -152,7 +153,7 @@ def _page_digest(env: BuildEnvironment, page: str, kept: dict[str, tuple[int, by
     """
     read_at = env.all_docs[page]
     known = kept.get(page)
-    if not (isinstance(known, tuple) and known[0] == read_at and isinstance(known[1], bytes)):
+    if not (isinstance(known, tuple) and len(known) == 2 and known[0] == read_at and isinstance(known[1], bytes)):
         kept[page] = known = (read_at, page_share(env, page))  # new, read again, or of another shape
     return known[1]
 
