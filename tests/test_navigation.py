@@ -174,4 +174,3 @@ def test_the_pieces_are_rendered_again_only_when_what_they_show_changes(
     rendered.clear()
     edited("Other words.", "Other words.", confoverrides={**titled, "language": "de"})
     assert rendered.pop() == "rendered"
-
