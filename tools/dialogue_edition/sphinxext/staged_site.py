@@ -46,7 +46,7 @@ def shared(relative: str) -> bool:
     top, _, below = relative.partition("/")
     if top.startswith("_"):
         return False
-    suffix = posixpath.splitext(relative)[1]  # as PurePosixPath.suffix: none for ".html" alone
+    suffix = posixpath.splitext(relative)[1]  # the name's suffix: none for a name that is only ".html"
     return suffix == ".html" or (suffix == ".json" and top == CITE_DATA_FOLDER and bool(below))
 
 
