@@ -113,9 +113,9 @@ def inputs_digest(app: Sphinx) -> str:
         repr(sorted(env.toc_secnumbers.items())),
     ]
     digest.update("\0".join(shares).encode())
-    kept = _page_digests(env)
-    for page in sorted(env.all_docs):
-        digest.update(_page_digest(env, page, kept) + b"\1")
+    pages = digest_pages(env)
+    for page in sorted(pages):
+        digest.update(pages[page] + b"\1")
     return digest.hexdigest()
 
 
@@ -127,35 +127,24 @@ and numbered (:func:`digest_pages`, on ``env-get-updated``), so that Sphinx keep
 environment."""
 
 
-def digest_pages(env: BuildEnvironment) -> None:
-    """Each page's share of :func:`inputs_digest`, kept with the environment (call it before Sphinx keeps that)."""
-    kept = _page_digests(env)
-    for page in env.all_docs:
-        _page_digest(env, page, kept)
-    for page in set(kept) - set(env.all_docs):  # a page taken out of the sources
-        del kept[page]
-
-
-def _page_digests(env: BuildEnvironment) -> dict[str, tuple[int, bytes]]:
-    kept = getattr(env, PAGE_DIGESTS, None)
-    if not isinstance(kept, dict):
-        kept = {}
-        setattr(env, PAGE_DIGESTS, kept)
-    return kept
-
-
-def _page_digest(env: BuildEnvironment, page: str, kept: dict[str, tuple[int, bytes]]) -> bytes:
-    """One page's share of :func:`inputs_digest`, worked out again only if the page was read since.
+def digest_pages(env: BuildEnvironment) -> dict[str, bytes]:
+    """Each page's share of :func:`inputs_digest`, worked out again only for the pages read since; kept with ``env``.
 
     What a page gives toctrees changes only when Sphinx reads it (and reading it records a new
     time in ``env.all_docs``); its section numbers, which Sphinx sets in place, count in the
-    site's share (``toc_secnumbers``).
+    site's share (``toc_secnumbers``). Pages taken out of the sources leave the kept shares.
     """
-    read_at = env.all_docs[page]
-    known = kept.get(page)
-    if not (isinstance(known, tuple) and len(known) == 2 and known[0] == read_at and isinstance(known[1], bytes)):
-        kept[page] = known = (read_at, page_share(env, page))  # new, read again, or of another shape
-    return known[1]
+    kept = getattr(env, PAGE_DIGESTS, None)
+    kept = kept if isinstance(kept, dict) else {}
+    shares: dict[str, tuple[int, bytes]] = {}
+    for page, read_at in env.all_docs.items():
+        known = kept.get(page)
+        if isinstance(known, tuple) and len(known) == 2 and known[0] == read_at and isinstance(known[1], bytes):
+            shares[page] = known
+        else:  # new, read again, or of another shape
+            shares[page] = (read_at, page_share(env, page))
+    setattr(env, PAGE_DIGESTS, shares)
+    return {page: share for page, (_, share) in shares.items()}
 
 
 def page_share(env: BuildEnvironment, page: str) -> bytes:
