@@ -23,9 +23,11 @@ import pytest
 import sphinx.builders
 from dialogue_edition import build as build_module
 from dialogue_edition import check_data
+from dialogue_edition import registry as registry_module
 from dialogue_edition.build import CODE_STAMP, BuildFailed, Layout, build, main
 from dialogue_edition.check_ahead import DataCheck, DataCheckCrashed
 from dialogue_edition.errors import InputError
+from dialogue_edition.registry import load_registry
 from sphinx.application import Sphinx
 
 
@@ -137,6 +139,25 @@ def test_the_verdict_is_given_once_and_kept(tmp_path: Path, monkeypatch: pytest.
         assert check.problems() == f"{tmp_path / 'a.yaml'}:1: bad"
         assert check.problems() == f"{tmp_path / 'a.yaml'}:1: bad"
     assert calls.read_text() == "checked\n"
+
+
+def test_the_registry_the_check_loaded_is_taken_not_loaded_again(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The forked check loads and validates the registry; the build takes what it loaded.
+    monkeypatch.setattr(registry_module, "_LOADED", {})
+    with closing(DataCheck(project, None)) as check:
+        assert check._pid is not None, "the check ran in this process: nothing was handed over"
+        assert check.problems() is None
+    monkeypatch.setattr(registry_module, "_load_registry", raising(AssertionError("loaded again")))
+    registry = load_registry(project / "registry")
+    assert registry.folder == project / "registry"
+    assert registry.people
+    # Other bytes are loaded, not taken.
+    people = project / "registry" / "people.yaml"
+    people.write_text(people.read_text(encoding="utf-8") + "# a comment\n", encoding="utf-8")
+    with pytest.raises(AssertionError, match="loaded again"):
+        load_registry(project / "registry")
 
 
 def test_a_check_killed_before_its_verdict_is_a_crash(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

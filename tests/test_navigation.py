@@ -24,7 +24,7 @@ import os
 import re
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pytest
 from dialogue_edition.build import Layout
@@ -174,3 +174,48 @@ def test_the_pieces_are_rendered_again_only_when_what_they_show_changes(
     rendered.clear()
     edited("Other words.", "Other words.", confoverrides={**titled, "language": "de"})
     assert rendered.pop() == "rendered"
+
+
+WITH_404_PAGE = {
+    "extensions": ["myst_parser", "dialogue_edition.sphinxext.navigation", "notfound.extension"],
+    "edition_navigation_check": False,  # the check makes every sidebar Furo's way, kept or not
+}
+
+
+@pytest.mark.sphinx("html", testroot="navigation", srcdir="navigation-404", confoverrides=WITH_404_PAGE)
+def test_the_404_pages_sidebar_is_kept_while_the_pieces_are(
+    app: SphinxTestApp, make_app: type[SphinxTestApp], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # sphinx-notfound-page's toctree() resolves the whole site's tree, which Furo then parses: the
+    # sidebar Furo made is kept with the pieces' inputs and taken while they are the same.
+    import furo
+
+    parsed: list[str] = []  # the 404 page's toctree, each time Furo parses it
+    get_navigation_tree = furo.get_navigation_tree
+
+    def counted(toctree_html: str) -> str:
+        if 'href="/' in toctree_html:  # the 404 page's addresses are absolute, every other page's relative
+            parsed.append(toctree_html)
+        return cast(str, get_navigation_tree(toctree_html))
+
+    monkeypatch.setattr(furo, "get_navigation_tree", counted)
+    app.build()
+    not_found = Path(app.outdir) / "404.html"
+    made = not_found.read_bytes()
+    assert len(parsed) == 1
+
+    def edited(name: str, old: str, new: str) -> bytes:
+        page = Path(app.srcdir) / name
+        page.write_text(page.read_text(encoding="utf-8").replace(old, new, 1), encoding="utf-8")
+        later = time.time() + 10  # newer than the last build's reading, whatever the clock's grain
+        os.utime(page, (later, later))
+        parsed.clear()
+        again = make_app("html", srcdir=app.srcdir, builddir=Path(app.outdir).parent, confoverrides=WITH_404_PAGE)
+        again.build()
+        return not_found.read_bytes()
+
+    assert edited("a/one.md", "Text.", "Other words.") == made
+    assert parsed == []  # a paragraph: the kept sidebar, the same bytes
+    renamed = edited("a/index.md", "# Report *A*", "# Report *A*, renamed")  # a title the 404 page shows
+    assert len(parsed) == 1  # Furo's again
+    assert b"</em>, renamed" in renamed

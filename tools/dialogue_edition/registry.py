@@ -14,7 +14,6 @@ line; a field that is not known is left out.
 from __future__ import annotations
 
 import datetime
-import functools
 import hashlib
 import re
 from collections.abc import Iterable, Iterator, Mapping
@@ -380,6 +379,18 @@ def _digest(*paths: Path) -> str:
     return hashlib.sha256(b"".join(path.read_bytes() for path in paths)).hexdigest()
 
 
+RegistryKey = tuple[Path, frozenset[str], tuple[tuple[Path, bytes | None], ...]]
+"""What a registry is loaded from: its folder, the report slugs it may cite, each file's path and bytes."""
+
+_LOADED: dict[RegistryKey, Registry] = {}
+"""Registries loaded in this process (or handed over, :func:`keep_loaded`), by what they were loaded from.
+
+A build loads the registry more than once (the data check, the mentions extension): the same
+files' bytes give the same registry, validated once. Failures are not kept.
+"""
+KEPT_REGISTRIES = 8
+
+
 def load_registry(folder: Path, reports: set[str] | None = None) -> Registry:
     """Load and cross-check the registry; the first problem is raised as an InputError.
 
@@ -391,18 +402,36 @@ def load_registry(folder: Path, reports: set[str] | None = None) -> Registry:
     for path in (folder, *files):
         confined(path, folder.parent)
     contents = tuple((path, path.read_bytes() if path.is_file() else None) for path in files)
-    registry = _load_registry(folder, frozenset(reports), contents)
+    key = (folder, frozenset(reports), contents)
+    if key in _LOADED:
+        return _LOADED[key]
+    registry = _load_registry(folder, frozenset(reports))
     if any((path.read_bytes() if path.is_file() else None) != data for path, data in contents):
-        _load_registry.cache_clear()  # a file changed while it was read: what is kept may not be its bytes'
+        # A file changed while it was read: the registry may not be these bytes'.
         raise InputError(folder, None, "changed while it was being read: build again")
+    keep_loaded([(key, registry)])
     return registry
 
 
-# A build loads the registry more than once (the data check, the configuration, the mentions
-# extension): the same files' bytes give the same registry, validated once. Failures are not kept.
-@functools.lru_cache(maxsize=8)
-def _load_registry(folder: Path, reports: frozenset[str], contents: tuple[tuple[Path, bytes | None], ...]) -> Registry:
-    """:func:`load_registry` of the files whose bytes are ``contents`` (the cache's key)."""
+def loaded_registries() -> list[tuple[RegistryKey, Registry]]:
+    """The registries this process loaded, with what each was loaded from (for :func:`keep_loaded`)."""
+    return list(_LOADED.items())
+
+
+def keep_loaded(loaded: Iterable[tuple[RegistryKey, Registry]]) -> None:
+    """Take registries loaded elsewhere (the data check's process): the same bytes are not loaded again.
+
+    Only a process of this very code may hand them over: a registry is taken as its key says.
+    """
+    for key, registry in loaded:
+        _LOADED.pop(key, None)
+        _LOADED[key] = registry
+    while len(_LOADED) > KEPT_REGISTRIES:
+        del _LOADED[next(iter(_LOADED))]
+
+
+def _load_registry(folder: Path, reports: frozenset[str]) -> Registry:
+    """:func:`load_registry` of the files in ``folder``, uncached."""
     paths = {kind: folder / name for kind, (name, _) in FILES.items()}
     organisations = dict(
         _unique(

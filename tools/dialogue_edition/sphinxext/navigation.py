@@ -50,7 +50,17 @@ from sphinx.util import logging, url_re
 from sphinx.util.osutil import relative_uri
 from sphinx.util.tags import Tags
 
-from .navigation_cache import Pieces, Toctree, digest_pages, inputs_digest, keep_pieces, kept_pieces
+from .navigation_cache import (
+    Pieces,
+    Toctree,
+    digest_pages,
+    inputs_digest,
+    keep_pieces,
+    keep_sidebar,
+    kept_pieces,
+    kept_sidebar,
+    other_inputs,
+)
 from .per_build import OncePerBuild
 
 logger = logging.getLogger(__name__)
@@ -73,6 +83,7 @@ class CollapsedToctree:
 
     def __init__(self, toctree: Callable[..., str], *, own: bool = True) -> None:
         self.toctree, self.own = toctree, own
+        self.module = getattr(toctree, "__module__", "")
 
     def __call__(self, **options: bool | int) -> str:
         return self.toctree(**{**options, "collapse": True})
@@ -374,17 +385,17 @@ def prepare_sidebar(
     """Build the page's sidebar from the site's, and keep ``toctree()`` from Furo's handler meanwhile.
 
     Furo's handler (next) computes its sidebar from ``toctree()`` if the context has one, and from
-    nothing (at no cost) if not; ``place_sidebar`` (after it) gives both back.
+    nothing (at no cost) if not; ``place_sidebar`` (after it) gives both back. Another extension's
+    ``toctree()`` (the 404 page's) is left to Furo, unless the last build kept the sidebar Furo
+    made from it (``navigation_cache.kept_sidebar``).
     """
     toctree = context.get("toctree")
     theme = getattr(getattr(app.builder, "theme", None), "name", None)
-    if (
-        not isinstance(toctree, CollapsedToctree)
-        or not toctree.own
-        or theme != "furo"
-        or app.builder.name not in SIDEBAR_BUILDERS
-    ):
-        return  # another extension's toctree(), another theme or builder: Furo's own way
+    if not isinstance(toctree, CollapsedToctree) or theme != "furo" or app.builder.name not in SIDEBAR_BUILDERS:
+        return  # another theme or builder: Furo's own way
+    if not toctree.own:
+        _prepare_other_sidebar(app, pagename, toctree, context)
+        return
     tree = site_navigation(app).sidebar(pagename)
     if tree is None:
         return
@@ -393,6 +404,23 @@ def prepare_sidebar(
         if tree != expected:
             raise ExtensionError(f"{pagename}: the sidebar differs from Furo's:\n{tree}\n-- Furo's --\n{expected}")
     context[STASH] = (context.pop("toctree"), tree)
+
+
+def _prepare_other_sidebar(app: Sphinx, pagename: str, toctree: CollapsedToctree, context: dict[str, Any]) -> None:
+    """The sidebar of a page with another extension's ``toctree()``: the one kept, else Furo's, noted to be kept."""
+    # Not the site's navigation's digest: a parallel build's main process made no sidebar yet.
+    inputs = other_inputs(inputs_digest(app), toctree.module)
+    if inputs is None or app.config.edition_navigation_check:
+        return
+    kept = kept_sidebar(app, pagename, inputs)
+    if kept is None:
+        context[TO_KEEP] = inputs
+    else:
+        context[STASH] = (context.pop("toctree"), kept)
+
+
+TO_KEEP = "edition_navigation_to_keep"
+"""Where a page whose sidebar Furo makes from another extension's ``toctree()`` waits with its digest."""
 
 
 def digest_pages_ahead(app: Sphinx, env: BuildEnvironment) -> list[str]:
@@ -414,6 +442,9 @@ def place_sidebar(
     stashed = context.pop(STASH, None)
     if stashed is not None:
         context["toctree"], context["furo_navigation_tree"] = stashed
+    inputs = context.pop(TO_KEEP, None)
+    if inputs is not None and isinstance(context.get("furo_navigation_tree"), str):
+        keep_sidebar(app, pagename, inputs, context["furo_navigation_tree"])
 
 
 def setup(app: Sphinx) -> dict[str, Any]:

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import sys
 from dataclasses import dataclass, field
 from importlib.metadata import PackageNotFoundError, version
@@ -79,6 +80,62 @@ class Pieces:
 
 PIECES = TypeAdapter(Pieces)
 """Reads the cache's JSON back into pieces: every value of its type, no unknown field (pydantic, strict)."""
+
+OTHERS_FILE = "edition-navigation-others.json"
+"""Beside ``CACHE_FILE``: the sidebars of pages whose ``toctree()`` another extension gives."""
+OTHER_TOCTREES = {"notfound.extension": "sphinx-notfound-page"}
+"""The modules whose ``toctree()`` a sidebar is kept for, and their packages (whose version counts).
+
+sphinx-notfound-page's (the 404 page's, with absolute addresses) resolves the whole site's tree
+and Furo parses it: 0.06 s of every build at 200 reports, for a sidebar that changes only when
+the pieces' inputs do. The 404 page's ``toctree()`` depends on nothing else but its own code,
+its configuration (counted with the rest) and ``READTHEDOCS`` (read by its code). Another
+extension's is not kept: what it depends on is unknown.
+"""
+
+
+@dataclass
+class OtherSidebars:
+    """Sidebars Furo made from another extension's ``toctree()``, by page, and the digest of their inputs."""
+
+    inputs: str
+    sidebars: dict[str, str]
+    __pydantic_config__ = ConfigDict(extra="forbid")
+
+
+OTHERS = TypeAdapter(OtherSidebars)
+
+
+def other_inputs(pieces_inputs: str, module: str) -> str | None:
+    """The digest of a sidebar from ``module``'s ``toctree()``, given the pieces'; ``None`` if it is not kept."""
+    package = OTHER_TOCTREES.get(module)
+    if package is None:
+        return None
+    shares = [pieces_inputs, module, f"{package} {_package_version(package)}", os.environ.get("READTHEDOCS", "")]
+    return hashlib.sha256("\0".join(shares).encode()).hexdigest()
+
+
+def _kept_others(app: Sphinx, digest: str) -> dict[str, str]:
+    if app.fresh_env_used:
+        return {}
+    try:
+        kept = OTHERS.validate_json((Path(app.doctreedir) / OTHERS_FILE).read_bytes(), strict=True)
+    except (OSError, ValidationError):
+        return {}  # none, or another shape: made again
+    return kept.sidebars if kept.inputs == digest else {}
+
+
+def kept_sidebar(app: Sphinx, page: str, digest: str) -> str | None:
+    """The sidebar the last build kept for ``page`` (:func:`keep_sidebar`), if made from inputs with this ``digest``."""
+    return _kept_others(app, digest).get(page)
+
+
+def keep_sidebar(app: Sphinx, page: str, digest: str, sidebar: str) -> None:
+    """Keep the sidebar Furo made for ``page`` from another extension's ``toctree()``, for the next build."""
+    sidebars = {**_kept_others(app, digest), page: sidebar}
+    path = Path(app.doctreedir) / OTHERS_FILE
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(OTHERS.dump_json(OtherSidebars(digest, sidebars)))
 
 
 def _package_version(name: str) -> str:

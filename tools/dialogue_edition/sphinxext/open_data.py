@@ -13,18 +13,21 @@ import hashlib
 import json
 import marshal
 from collections.abc import Callable
+from dataclasses import fields
+from operator import attrgetter
 from pathlib import Path
 from typing import Any, cast
 
 from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxDirective
+from sphinxcontrib.bibtex.domain import BibtexDomain
 
 from ..code_version import code_digest
 from ..open_data import TABLES, MentionRow, Table, datapackage, json_schema, rows, to_csv, to_json
 from .cite import citable_paragraphs, page_url, report_slug
 from .jsonld import Describer
-from .mentions.domain import ForumDomain
+from .mentions.domain import ForumDomain, Mention
 from .reading_order import reading_positions
 
 FOLDER = "data"
@@ -73,37 +76,45 @@ def _write(path: Path, text: str) -> None:
 def write_data(app: Sphinx, exception: Exception | None) -> None:
     """Write ``data/`` into the finished web site, unless it holds these very files already.
 
-    Writing the tables takes 0.2 s at 200 reports, and an edit of a paragraph rarely changes
-    them: the rows (worked out as before) and the other inputs are digested (:func:`data_digest`),
-    and when the digest is the one of the build that wrote the files the site starts from
-    (``DIGEST_FILE``), they stay as they are.
+    Writing the tables takes 0.2 s at 200 reports, and even working out their rows 0.09 s; an
+    edit of a paragraph rarely changes them. So what the rows are worked out from is digested
+    first (:func:`inputs_digest`), and when the digest is the one of the build that wrote the
+    files the site starts from (``DIGEST_FILE``), they stay as they are.
     """
     if exception is not None or app.builder.name != "html":
         return
-    describer = Describer(app)
     site = app.config.html_baseurl
-    tables = rows(describer.registry, mention_rows(app), describer.entity_id)
     package = datapackage(app.config.project, site, app.config.release or app.config.version)
     folder = Path(app.outdir) / FOLDER
-    files = data_files(tables, package, site)
-    digest = data_digest(tables, package, site)
-    if _written_already(app, [folder / name for name in files], digest):
+    digest = inputs_digest(app, package)
+    if _written_already(app, [folder / name for name in file_names()], digest):
         return
-    for name, text in files.items():
+    describer = Describer(app)
+    tables = rows(describer.registry, mention_rows(app), describer.entity_id)
+    for name, text in data_files(tables, package, site).items():
         _write(folder / name, text())
     _write(Path(app.doctreedir) / DIGEST_FILE, digest)
+
+
+def file_names() -> list[str]:
+    """The files of ``data/``: each table's CSV, JSON and JSON Schema, and the descriptor."""
+    return [f"{table.name}.{suffix}" for table in TABLES for suffix in SUFFIXES] + [DESCRIPTOR]
+
+
+SUFFIXES = ("csv", "json", "schema.json")
+DESCRIPTOR = "datapackage.json"
 
 
 def data_files(
     tables: dict[str, list[dict[str, Any]]], package: dict[str, Any], site: str
 ) -> dict[str, Callable[[], str]]:
-    """Each file of ``data/`` by name, and what writes its text (called only when it is written)."""
+    """Each file of ``data/`` by name (:func:`file_names`), and what writes its text (called when it is written)."""
     files: dict[str, Callable[[], str]] = {}
     for table in TABLES:
         files[f"{table.name}.csv"] = functools.partial(to_csv, table, tables[table.name])
         files[f"{table.name}.json"] = functools.partial(to_json, tables[table.name])
         files[f"{table.name}.schema.json"] = functools.partial(_json_text, json_schema(table, site))
-    files["datapackage.json"] = functools.partial(_json_text, package)
+    files[DESCRIPTOR] = functools.partial(_json_text, package)
     return files
 
 
@@ -112,26 +123,56 @@ def _json_text(value: object) -> str:
 
 
 DIGEST_FILE = "edition-open-data.digest"
-"""In the builder's doctree folder: the digest of the data the site's ``data/`` was last written from."""
+"""In the builder's doctree folder: the digest of what the site's ``data/`` was last written from."""
 
 
-def data_digest(tables: dict[str, list[dict[str, Any]]], package: dict[str, Any], site: str) -> str:
-    """A digest of everything ``data/`` is written from: the rows, the descriptor, the site, the code.
+def inputs_digest(app: Sphinx, package: dict[str, Any]) -> str:
+    """A digest of everything ``data/`` is written from, none of its rows worked out.
 
-    The rows are plain values (text, numbers, booleans, none) in lists and dictionaries, which
-    marshal's format 0 (or JSON) writes as the same bytes whenever they are equal. A pickle, or
-    marshal's later formats, would not: they write an object met twice as a reference, and which
-    equal strings are one object differs from build to build.
+    The code; the registry (its files' digest); the descriptor ``package`` and the site's
+    address; the pages in reading order; each page's address, mentions and citable paragraphs
+    (:func:`mention_rows`); every glossary entry's and agreement's place (``Describer.entity_id``).
+    Pages come in the order of their names: the environment's order differs between a clean
+    build and an edit, the rows' does not.
     """
-    digest = hashlib.sha256(code_digest().encode())
+    env = app.env
+    domain = cast(ForumDomain, env.get_domain("forum"))
+    citable = citable_paragraphs(env)
+    citations = cast(BibtexDomain, env.get_domain("cite")).citations
+    pages = [
+        (docname, page_url(app, docname), [MENTION_FIELDS(mention) for mention in mentions], citable.get(docname))
+        for docname, mentions in sorted(domain.data["mentions"].items())
+    ]
+    return plain_digest(
+        [
+            code_digest(),
+            domain.registry.digest,
+            package,
+            app.config.html_baseurl,
+            list(reading_positions(app)),
+            pages,
+            sorted(domain.data["objects"].items()),
+            [(citation.key, citation.bibliography_key.docname, citation.citation_id) for citation in citations],
+        ]
+    )
+
+
+MENTION_FIELDS = attrgetter(*(field.name for field in fields(Mention)))
+"""A mention's fields, as a tuple."""
+
+
+def plain_digest(data: list[Any]) -> str:
+    """A digest of plain values (text, numbers, booleans, none in lists, tuples and dictionaries).
+
+    Marshal's format 0 writes equal values as the same bytes, in a third of JSON's time. A
+    pickle, or marshal's later formats, would not: they write an object met twice as a
+    reference, and which equal strings are one object differs from build to build.
+    """
     try:
-        # marshal's first format writes every value whole, shared or not: equal rows, equal bytes,
-        # in a third of JSON's time (19,482 mentions at 200 reports: 0.06 s in JSON).
-        data = marshal.dumps([tables, package, site], 0)
+        written = marshal.dumps(data, 0)
     except ValueError:  # a value marshal cannot write (a subclass of str, say): JSON can
-        data = json.dumps([tables, package, site], ensure_ascii=False, separators=(",", ":")).encode()
-    digest.update(data)
-    return digest.hexdigest()
+        written = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
+    return hashlib.sha256(written).hexdigest()
 
 
 def _written_already(app: Sphinx, files: list[Path], digest: str) -> bool:
@@ -197,4 +238,4 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_directive("data-dictionary", DataDictionaryDirective)
     app.connect("build-finished", write_data)
     reading_positions.setup(app)
-    return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
+    return {"version": "2", "parallel_read_safe": True, "parallel_write_safe": True}

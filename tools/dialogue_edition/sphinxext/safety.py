@@ -25,6 +25,7 @@ and line (an error under ``-W``):
 from __future__ import annotations
 
 import mimetypes
+import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -39,7 +40,7 @@ from sphinx.errors import SphinxError
 from sphinx.util import logging
 from sphinx_design.icons import sd_icon
 
-from ..data_files import TOO_LONG_WORD, every_path, longest_word_problem
+from ..data_files import TOO_LONG_WORD, every_name, longest_word_problem
 from ..errors import InputError
 from ..link_policy import link_refusal, scheme_of
 
@@ -251,30 +252,36 @@ def _withdraw(node: nodes.Element) -> None:
 
 
 def check_static_files(app: Sphinx) -> None:
-    """Every static file the site copies (and every file of the sources) is inside the project, links followed."""
+    """Every static file the site copies (and every file of the sources) is inside the project, links followed.
+
+    The paths are names, not path objects: a large archive's sources are thousands of files, and
+    this runs in every build.
+    """
     root = project_root(app)
     # The folders conf.py names (relative to it); extensions add their own files by absolute paths.
     configured = (*app.config.html_static_path, *app.config.html_extra_path)
-    folders = [Path(app.confdir) / folder for folder in configured if not Path(folder).is_absolute()]
-    for folder in [Path(app.srcdir), *folders]:
-        if not folder.exists():
+    sources = str(app.srcdir)
+    folders = [str(Path(app.confdir) / folder) for folder in configured if not Path(folder).is_absolute()]
+    suffixes = tuple(app.config.source_suffix)
+    for folder in [sources, *folders]:
+        if not Path(folder).exists():
             continue
-        for path in _every_path(folder, root):
-            if folder in folders and path.is_file() and _page_or_scripted_svg(path):
+        for path, is_file in _every_name(folder, root):
+            if folder in folders and is_file and _page_or_scripted_svg(Path(path)):
                 raise ContentPolicyError(
                     f"{path}: a static file the site would serve as a page (or an SVG with script): remove it"
                 )
-            page = folder == Path(app.srcdir) and path.suffix in app.config.source_suffix
-            if page and not _safe_address(path.relative_to(folder).as_posix()):
+            page = folder == sources and path.endswith(suffixes) and path != folder
+            if page and not _safe_address(path[len(folder) + 1 :].replace(os.sep, "/")):
                 raise ContentPolicyError(
                     f"{path}: a page's file name may hold only letters, digits, '-', '_' and '.': rename it"
                 )
 
 
-def _every_path(folder: Path, root: Path) -> Iterator[Path]:
-    """``data_files.every_path``, a link out of the project stopping the build as a content-policy error."""
+def _every_name(folder: str, root: Path) -> Iterator[tuple[str, bool]]:
+    """``data_files.every_name``, a link out of the project stopping the build as a content-policy error."""
     try:
-        yield from every_path(folder, root)
+        yield from every_name(folder, root)
     except InputError as error:
         raise ContentPolicyError(f"{error}") from None
 

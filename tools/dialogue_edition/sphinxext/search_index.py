@@ -1,8 +1,8 @@
 """Sphinx's search index, the site's search when opened from disk: right anchors, no stale words.
 
 The site's search is Pagefind's (``dialogue_edition.search``); browsers refuse its requests from
-``file://``, where the search page loads Sphinx's ``searchindex.js`` instead. Two repairs, once
-the site is written:
+``file://``, where the search page loads Sphinx's ``searchindex.js`` instead. Two repairs, made as
+Sphinx writes it:
 
 - Anchors. Sphinx shortens an object's anchor ``<type>-<name>`` to ``-``, and its script rebuilds
   it from the *display* name: ``people.html#person-Sergei Kurbanov``, an anchor that does not
@@ -17,15 +17,9 @@ the site is written:
 from __future__ import annotations
 
 import html
-import json
-import re
-from pathlib import Path
-from typing import Any
+from typing import Any, Protocol, TextIO
 
 from sphinx.application import Sphinx
-
-INDEX = re.compile(r"^(Search\.setIndex\()(.*)(\))\s*$", re.DOTALL)
-
 
 Anchors = dict[tuple[str, str, str], list[str]]
 """The full anchors of objects by page, object type (``domain:type``) and display name, in index order."""
@@ -41,19 +35,24 @@ def object_anchors(app: Sphinx) -> Anchors:
 
 
 def restore_anchors(data: dict[str, Any], anchors: Anchors) -> None:
-    """Write out every anchor Sphinx shortened to ``-``, which its script would rebuild wrongly."""
+    """Write out every anchor Sphinx shortened to ``-``, which its script would rebuild wrongly.
+
+    ``data`` as Sphinx freezes it (entries are tuples, object types keyed by number) or as JSON
+    gives it back (lists, keyed by text).
+    """
     docnames, objtypes = data.get("docnames", []), data.get("objtypes", {})
     queues = {key: list(found) for key, found in anchors.items()}
     for prefix, entries in data.get("objects", {}).items():
-        for entry in entries:
-            document, objtype, _, anchor, name = entry
+        for position, entry in enumerate(entries):
+            document, objtype, priority, anchor, name = entry
+            kind = objtypes.get(objtype, objtypes.get(str(objtype)))
             # Sphinx writes names HTML-escaped into the index.
             display = html.unescape(f"{prefix}.{name}" if prefix else name)
-            queue = queues.get((docnames[document], objtypes[str(objtype)], display))
+            queue = queues.get((docnames[document], kind, display))
             if queue:
                 full = queue.pop(0)
                 if anchor == "-":
-                    entry[3] = full
+                    entries[position] = [document, objtype, priority, full, name]
 
 
 def drop_repeats(data: dict[str, Any]) -> None:
@@ -68,27 +67,60 @@ def drop_repeats(data: dict[str, Any]) -> None:
         data[key] = kept
 
 
-def prune(index_js: str, anchors: Anchors | None = None) -> str:
-    """``searchindex.js`` without words that no page uses any more, with every anchor in full."""
-    match = INDEX.match(index_js)
-    if match is None:
-        return index_js
-    data = json.loads(match.group(2))
+def prune(data: dict[str, Any], anchors: Anchors | None = None) -> dict[str, Any]:
+    """The index's data (as Sphinx freezes it) without words no page uses any more, every anchor in full."""
     for key in ("terms", "titleterms"):
         data[key] = {word: pages for word, pages in data.get(key, {}).items() if pages != []}
     if anchors:
         restore_anchors(data, anchors)
         drop_repeats(data)
-    return match.group(1) + json.dumps(data, separators=(",", ":"), sort_keys=True) + match.group(3)
+    return data
 
 
-def prune_index(app: Sphinx, exception: Exception | None) -> None:
-    """Prune the finished site's search index."""
-    path = Path(app.outdir) / "searchindex.js"
-    if exception is None and app.builder.name == "html" and path.exists():
-        path.write_text(prune(path.read_text(encoding="utf-8"), object_anchors(app)), encoding="utf-8")
+class IndexFormat(Protocol):
+    """A search index's file format, as Sphinx's HTML builder uses it (``sphinx.search.js_index``)."""
+
+    def dumps(self, data: dict[str, Any]) -> str: ...
+    def dump(self, data: dict[str, Any], stream: TextIO) -> None: ...
+    def loads(self, text: str) -> dict[str, Any]: ...
+    def load(self, stream: TextIO) -> dict[str, Any]: ...
+
+
+class PrunedIndexFormat:
+    """Sphinx's own ``searchindex.js`` format (``sphinx.search.js_index``), pruned as it is written.
+
+    The HTML builder writes its index through its ``indexer_format``: pruning the data there,
+    before they are written, spares reading back and parsing the written file (a megabyte at 200
+    reports: 0.05 s of every build). What is read, and the text written, are the format's own.
+    """
+
+    def __init__(self, app: Sphinx, written: IndexFormat) -> None:
+        self._app, self._written = app, written
+
+    def dumps(self, data: dict[str, Any]) -> str:
+        """The index's text: the format's text of the pruned data."""
+        return self._written.dumps(prune(data, object_anchors(self._app)))
+
+    def dump(self, data: dict[str, Any], stream: TextIO) -> None:
+        """Write the index's text to ``stream``."""
+        stream.write(self.dumps(data))
+
+    def loads(self, text: str) -> dict[str, Any]:
+        """The data of a written index (the previous build's: Sphinx keeps the unchanged pages' share)."""
+        return self._written.loads(text)
+
+    def load(self, stream: TextIO) -> dict[str, Any]:
+        """The data of the written index in ``stream``."""
+        return self._written.load(stream)
+
+
+def prune_as_written(app: Sphinx) -> None:
+    """Have the HTML builder write its search index pruned (:class:`PrunedIndexFormat`)."""
+    builder = app.builder
+    if builder.name == "html" and hasattr(builder, "indexer_format"):
+        builder.indexer_format = PrunedIndexFormat(app, builder.indexer_format)
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
-    app.connect("build-finished", prune_index)
-    return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
+    app.connect("builder-inited", prune_as_written)
+    return {"version": "2", "parallel_read_safe": True, "parallel_write_safe": True}
