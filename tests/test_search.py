@@ -36,7 +36,7 @@ from dialogue_edition.checks.rendered_text import element_text
 from dialogue_edition.checks.search_weight import downloads_for_query
 from dialogue_edition.pagefind_service import PagefindService, PagefindServiceError
 from dialogue_edition.registry import Registry, load_registry
-from dialogue_edition.search import BUNDLE, SearchIndexFailed, index_site, records
+from dialogue_edition.search import BUNDLE, SearchIndexFailed, index_site, records, site_pages
 from dialogue_edition.sphinxext.search_index import prune
 from lxml import html as lxml_html
 
@@ -566,6 +566,21 @@ def test_sphinx_index_has_every_anchor_in_full(editions: Layout) -> None:
     ]
     assert links
     assert unresolved(site, links) == []
+
+
+def test_the_pages_indexed_are_the_content_pages_in_the_order_of_their_paths(tmp_path: Path) -> None:
+    # The order of the pages is the order of the records in the index (its bytes): that of their
+    # paths' parts, where "a" comes before "a-b" (as text, "a-b/" comes before "a/").
+    site = tmp_path / "site"
+    pages = ["a-b/x.html", "a/sub/y.html", "a/x.html", "a.html", "b/.hidden.html", "Z.html", "reports/r/index.html"]
+    left_out = ["_static/x.html", "_sources/a.html", "pagefind/x.html", "pagefind.html", "search.html", "404.html"]
+    for name in [*pages, *left_out, "a/notes.txt", "genindex.html"]:
+        (site / name).parent.mkdir(parents=True, exist_ok=True)
+        (site / name).write_text("<html></html>", encoding="utf-8")
+    (site / "a" / "linked").symlink_to(site / "a-b")  # a link to a folder is not walked into
+    found = site_pages(site)
+    assert [url for url, _ in found] == sorted(pages, key=lambda url: Path(url).parts)
+    assert [file for _, file in found] == [str(site / url) for url, _ in found]
 
 
 @pytest.mark.parametrize("frozen", [True, False], ids=["as Sphinx freezes it", "as JSON gives it"])

@@ -333,14 +333,27 @@ def _heading_records(url: str, main: lxml_html.HtmlElement, report: str, year: s
         yield record
 
 
-def site_pages(site: Path) -> list[Path]:
-    """The site's pages that hold content, in a stable order."""
-    return sorted(
-        page
-        for page in site.rglob("*.html")
-        if page.relative_to(site).as_posix() not in SKIPPED_PAGES
-        and not page.relative_to(site).parts[0].startswith(("_", BUNDLE))
-    )
+def site_pages(site: Path) -> list[tuple[str, str]]:
+    """The site's pages that hold content, each as its URL in the site and its file, in a stable order.
+
+    The order is that of their paths' parts (``a/x.html`` before ``a-b/x.html``). Names, not path
+    objects, and Sphinx's folders and the search index are not walked: an edit lists the pages of
+    the whole site (1,206 at 200 reports, beside 7,840 files of the index).
+    """
+    found: list[tuple[str, str]] = []
+    pending = [("", str(site))]
+    while pending:
+        within, folder = pending.pop()
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                url = within + entry.name
+                if not within and entry.name.startswith(("_", BUNDLE)):
+                    continue
+                if entry.is_dir(follow_symlinks=False):
+                    pending.append((f"{url}/", entry.path))
+                elif entry.name.endswith(".html") and url not in SKIPPED_PAGES:
+                    found.append((url, entry.path))
+    return sorted(found, key=lambda page: page[0].split("/"))
 
 
 @dataclass
@@ -444,12 +457,12 @@ class RecordCache:
                 if data["version"] == CACHE_VERSION:  # else digests taken by other code: every page is read again
                     self.entries, self.identities, self.saved_ns, self.parts = entries, identities, saved_ns, parts
 
-    def pages(self, site: Path, paths: list[Path]) -> list[CachedPage]:
-        """The pages of ``site`` at ``paths``: taken from the cache where it knows them, else read now."""
+    def pages(self, pages: list[tuple[str, str]]) -> list[CachedPage]:
+        """The ``pages`` (URL and file, :func:`site_pages`): taken from the cache where it knows them, else read now."""
         known: dict[int, CachedPage] = {}
         unread: list[tuple[int, str, str, list[int], bytes]] = []
-        for index, path in enumerate(paths):
-            url = path.relative_to(site).as_posix()
+        paths = [Path(file) for _, file in pages]
+        for index, (url, path) in enumerate(zip([url for url, _ in pages], paths, strict=True)):
             identity = _identity(path.stat())
             key = _known_key(identity, self.identities.get(url), self.saved_ns)
             page = self._known_page(path, url, key, identity) if key else None
@@ -697,7 +710,7 @@ def records(site: Path, cache: Path | None = None) -> tuple[str, list[Record]]:
     mentions are named once every page is read, as the glossaries and mention cards name them.
     """
     kept = RecordCache(cache)
-    pages = kept.pages(site, site_pages(site))
+    pages = kept.pages(site_pages(site))
     found = _named([record for page in pages for record in kept.records(page)], _all_names(pages))
     kept.save(pages, kept.parts)
     return _language(pages), found
@@ -763,7 +776,18 @@ def bundle_complete(bundle: Path, language: str, *, first: bool = True) -> bool:
     return True
 
 
-def _published_part(bundle: Path, language: str, *, first: bool) -> list[str] | None:
+@dataclass
+class PublishedPart:
+    """A published part that can be reused: the files it names, and whether its folder holds nothing else."""
+
+    names: list[str]
+    """Relative to the part's folder: every file its entry and metadata name, each a plain file."""
+    alone: bool
+    """The folder holds these files and their folders and nothing else: nothing found beside a
+    part's files (a stray file, a link, an empty folder) is carried into the new site with it."""
+
+
+def _published_part(bundle: Path, language: str, *, first: bool) -> PublishedPart | None:
     """A published part's files (relative to it), if every one its entry and metadata name is a plain file.
 
     A published bundle was read whole before it was placed, and its files are never written
@@ -772,11 +796,12 @@ def _published_part(bundle: Path, language: str, *, first: bool) -> list[str] | 
     """
     try:
         names = _named_names(bundle, language, first=first)
-        if all(stat.S_ISREG(os.lstat(f"{bundle}/{name}").st_mode) for name in names):
-            return names
+        steps = [name.split("/") for name in names]
+        folders = {"/".join(parts[:depth]) for parts in steps for depth in range(1, len(parts))}
+        files, alone = _plain_files(bundle, folders)
     except NAMED_FILE_PROBLEMS:
-        pass
-    return None
+        return None
+    return PublishedPart(names, alone and files == set(names)) if files.issuperset(names) else None
 
 
 def _writer_version() -> str:
@@ -820,7 +845,7 @@ def index_site(
     operations a file (7,840 files at 200 reports).
     """
     kept = RecordCache(cache)
-    pages = kept.pages(site, site_pages(site))
+    pages = kept.pages(site_pages(site))
     language, names, writer = _language(pages), _all_names(pages), _writer_version()
     shared = json.dumps([writer, language, sorted(names.items())])
     bundle = site / BUNDLE
@@ -833,19 +858,19 @@ def index_site(
         inputs = hashlib.sha256((shared + "".join(f"\0{page.key}" for page in members)).encode()).hexdigest()
         known = kept.parts.get(folder)
         digest = known[1] if known and known[0] == inputs else ""
-        files = _reusable(previous, folder, language, digest, published)
-        if files is None:  # its documents are needed: to compare with the published part's, or to write
+        reused = _reusable(previous, folder, language, digest, published)
+        if reused is None:  # its documents are needed: to compare with the published part's, or to write
             found = _named([record for page in members for record in kept.records(page)], names)
             part = index_part(folder, found, language, writer)
             digest = part.digest
-            files = _reusable(previous, folder, language, digest, published)
-            if files is None:
+            reused = _reusable(previous, folder, language, digest, published)
+            if reused is None:
                 changed.append(part)
-        if previous and files is not None:
-            if carry and folder and _movable(previous, folder) and _holds_only(previous / folder, files):
+        if previous and reused is not None:
+            if carry and folder and reused.alone and _movable(previous, folder):
                 carried.append(folder)
             else:
-                _link_files(previous / folder, files, bundle / folder)
+                _link_files(previous / folder, reused.names, bundle / folder)
         digests[folder] = (inputs, digest)
     if changed:
         _write_parts(changed, bundle, language, previous)
@@ -857,7 +882,7 @@ def index_site(
 
 def _reusable(
     previous: Path | None, folder: str, language: str, digest: str, published: dict[str, str]
-) -> list[str] | None:
+) -> PublishedPart | None:
     """The files of the published part in ``folder``, if its digest is ``digest`` and they are whole."""
     if previous is None or not digest or published.get(folder) != digest:
         return None
@@ -872,27 +897,27 @@ def _movable(previous: Path, folder: str) -> bool:
     return not any(path.is_symlink() for path in (previous.parent, previous, previous / folder))
 
 
-def _holds_only(folder: Path, names: list[str]) -> bool:
-    """Whether ``folder`` holds the files ``names`` (relative to it) and their folders, and nothing else.
+def _plain_files(folder: Path, subfolders: set[str]) -> tuple[set[str], bool]:
+    """The plain files in ``folder`` and in its ``subfolders`` (names relative to it), and whether that is all.
 
-    Nothing found beside a part's files (a stray file, a link, an empty folder) is carried into
-    the new site with it.
+    Anything else there (a link, a folder not among ``subfolders``, a pipe) makes it not all. One
+    listing a folder, no call a file: a part of a large archive holds hundreds of files.
     """
     files: set[str] = set()
-    folders = {name.rsplit("/", 1)[0] for name in names if "/" in name}
+    alone = True
     pending = [""]
     while pending:
         relative = pending.pop()
         with os.scandir(folder / relative) as entries:
             for entry in entries:
                 name = f"{relative}/{entry.name}" if relative else entry.name
-                if entry.is_dir(follow_symlinks=False) and name in folders:
+                if entry.is_dir(follow_symlinks=False) and name in subfolders:
                     pending.append(name)
                 elif entry.is_file(follow_symlinks=False):
                     files.add(name)
                 else:
-                    return False
-    return files == set(names)
+                    alone = False
+    return files, alone
 
 
 def _link_files(published: Path, names: list[str], target: Path) -> None:

@@ -136,7 +136,7 @@ class SiteNavigation:
         self.toctrees: list[Toctree] = []
         self.unusable = ""
         """Why the pieces do not give Furo's tree (then every sidebar is Furo's), if they do not."""
-        inputs = inputs_digest(app)
+        inputs = navigation_inputs(app)
         kept = kept_pieces(app, inputs)
         if kept is not None:
             self.take_back(kept)  # the last build's: the same inputs (navigation_cache)
@@ -353,6 +353,9 @@ def list_items(tree: str) -> tuple[str, str]:
     return opening, tree[len(opening) : -len(LIST_END)]
 
 
+navigation_inputs = OncePerBuild(inputs_digest)
+"""The digest of what the sidebars are made from (``navigation_cache``), once per build: the pieces
+and the 404 page's sidebar both need it."""
 site_navigation = OncePerBuild(SiteNavigation)
 """The navigation of the build being written, rendered on first use."""
 
@@ -408,8 +411,8 @@ def prepare_sidebar(
 
 def _prepare_other_sidebar(app: Sphinx, pagename: str, toctree: CollapsedToctree, context: dict[str, Any]) -> None:
     """The sidebar of a page with another extension's ``toctree()``: the one kept, else Furo's, noted to be kept."""
-    # Not the site's navigation's digest: a parallel build's main process made no sidebar yet.
-    inputs = other_inputs(inputs_digest(app), toctree.module)
+    # Not the site's navigation: a parallel build's main process has rendered no sidebar to take it from.
+    inputs = other_inputs(navigation_inputs(app), toctree.module)
     if inputs is None or app.config.edition_navigation_check:
         return
     kept = kept_sidebar(app, pagename, inputs)
@@ -450,6 +453,7 @@ def place_sidebar(
 def setup(app: Sphinx) -> dict[str, Any]:
     # Checks every page's sidebar against Sphinx's and Furo's (for the tests; it doubles the cost).
     app.add_config_value("edition_navigation_check", False, "", types=frozenset({bool}))
+    navigation_inputs.setup(app)
     site_navigation.setup(app)
     app.connect("html-page-context", collapse_navigation, priority=400)
     # After the extensions that replace toctree() at 400 (sphinx-notfound-page), before Furo.
