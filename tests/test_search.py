@@ -911,11 +911,18 @@ def test_place_links_only_files_with_the_same_bytes(tmp_path: Path) -> None:
         for name, text in files.items():
             (folder / name).parent.mkdir(parents=True, exist_ok=True)
             (folder / name).write_text(text, encoding="utf-8")
+    # A published file that is a link (to the same bytes) is never linked to: what it leads to is not the site's.
+    (tmp_path / "elsewhere").write_text("e", encoding="utf-8")
+    (previous / "a-link").symlink_to(tmp_path / "elsewhere")
+    (written / "a-link").write_text("e", encoding="utf-8")
+    after["a-link"] = "e"
     search_scratch.place(written, bundle, previous)
     placed = {path.relative_to(bundle).as_posix(): path for path in bundle.rglob("*") if path.is_file()}
     assert {name: path.read_text(encoding="utf-8") for name, path in placed.items()} == after
     linked = {name for name in before if placed[name].stat().st_ino == (previous / name).stat().st_ino}
     assert linked == {"same", "sub/same"}
+    assert not placed["a-link"].is_symlink()
+    assert placed["a-link"].stat().st_ino != (tmp_path / "elsewhere").stat().st_ino
 
 
 def test_a_killed_builds_scratch_folder_goes_and_a_running_builds_stays(tmp_path: Path) -> None:
