@@ -160,6 +160,18 @@ def test_the_registry_the_check_loaded_is_taken_not_loaded_again(
         load_registry(project / "registry")
 
 
+def test_a_registry_that_cannot_be_handed_over_leaves_the_verdict_as_it_is(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Handing the registry over only spares loading it again: if it cannot be written, the data still passed.
+    monkeypatch.setattr(registry_module, "loaded_registries", lambda: [lambda: "not a pickle's"])
+    monkeypatch.setattr(registry_module, "_LOADED", {})
+    with closing(DataCheck(project, None)) as check:
+        assert check._pid is not None
+        assert check.problems() is None
+    assert registry_module._LOADED == {}
+
+
 def test_a_check_killed_before_its_verdict_is_a_crash(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     def killed(root: Path, reviewed: Path | None = None, code: str = "") -> None:
         os._exit(9)

@@ -501,6 +501,21 @@ def test_a_page_whose_file_name_would_be_markup_is_refused(data_project: Path, n
     assert f"{planted}: a page's file name may hold only" in refused_build(data_project, planted.unlink)
 
 
+def test_a_page_name_is_checked_under_every_path_sphinx_reads_it_by(data_project: Path) -> None:
+    # A link to another folder of the sources gives its pages two names, and Sphinx reads both:
+    # the one the link gives ("a/x.md") passes, the folder's own ("bad name/x.md") may not.
+    folder = data_project / "docs" / "bad name"
+    folder.mkdir()
+    (folder / "x.md").write_text("# A page\n\nWords.\n", encoding="utf-8")
+    (data_project / "docs" / "a").symlink_to(folder)
+
+    def undo() -> None:
+        (data_project / "docs" / "a").unlink()
+        shutil.rmtree(folder)
+
+    assert f"{folder / 'x.md'}: a page's file name may hold only" in refused_build(data_project, undo)
+
+
 @pytest.mark.parametrize(
     ("name", "content"),
     [

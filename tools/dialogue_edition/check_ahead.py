@@ -124,16 +124,12 @@ def _fork() -> tuple[int, int, int] | None:
 def _check_in_child(pipe: int, project: Path, reviewed: Path | None) -> None:
     """Run the check and write its verdict to ``pipe``; then end the process at once, whatever happened.
 
-    Data that passed: the registries the check loaded go with the verdict (:func:`_said`).
+    Data that passed: the registries the check loaded go with the verdict (:func:`_with_what_was_loaded`).
     """
     try:
-        verdict: dict[str, object] = dict(_verdict(project, reviewed))
-        if not verdict:
-            from .registry import loaded_registries
-
-            verdict[LOADED] = loaded_registries()
+        verdict = _verdict(project, reviewed)
         with os.fdopen(pipe, "wb") as out:
-            out.write(pickle.dumps(verdict, protocol=pickle.HIGHEST_PROTOCOL))
+            out.write(_with_what_was_loaded(verdict))
     finally:
         # No cleanup of the parent's: no atexit handlers, no flushing of buffers it inherited.
         os._exit(0)
@@ -141,6 +137,22 @@ def _check_in_child(pipe: int, project: Path, reviewed: Path | None) -> None:
 
 LOADED = "loaded"
 """The verdict's entry of what a check that passed loaded: ``registry.loaded_registries()``."""
+
+
+def _with_what_was_loaded(verdict: dict[str, str]) -> bytes:
+    """The verdict as the child says it: with the registries it loaded, if the data passed.
+
+    Handing them over only spares the build loading them again: if they cannot be written
+    (a value a pickle cannot hold), the verdict goes alone.
+    """
+    if not verdict:
+        try:
+            from .registry import loaded_registries
+
+            return pickle.dumps({LOADED: loaded_registries()}, protocol=pickle.HIGHEST_PROTOCOL)
+        except Exception:  # any failure to hand them over: the build loads them itself
+            pass
+    return pickle.dumps(verdict, protocol=pickle.HIGHEST_PROTOCOL)
 
 
 def _said(said: bytes) -> dict[str, str] | None:

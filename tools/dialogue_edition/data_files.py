@@ -275,8 +275,8 @@ def confined(path: Path, project: Path) -> Path:
 def every_path(folder: Path, root: Path) -> Iterator[Path]:
     """``folder``, then every folder and file under it, links to folders followed (as Sphinx does).
 
-    Each real folder is walked once. A path that leads outside ``root`` (a resolved folder) is
-    refused before anything under it is read (:func:`every_name`).
+    A path that leads outside ``root`` (a resolved folder) is refused before anything under it
+    is read (:func:`every_name`).
     """
     for name, _ in every_name(str(folder), root):
         yield Path(name)
@@ -285,20 +285,21 @@ def every_path(folder: Path, root: Path) -> Iterator[Path]:
 def every_name(folder: str, root: Path) -> Iterator[tuple[str, bool]]:
     """:func:`every_path` as names: each path (``folder`` joined to it by ``/``) and whether it is a file.
 
-    Only folders and links are resolved: a plain file is where its folder is, and resolving (or
-    even making a path object of) every path costs a tenth of a second at 200 reports. A folder
-    that cannot be listed is left out, as ``os.walk`` leaves it out.
+    A folder reached by two paths (a link to another folder of the tree) is walked under each,
+    as Sphinx reads the pages under each: every name Sphinx sees is seen here. A link back up
+    the tree (to a folder the path is already in) is not walked again. Only folders and links
+    are resolved: a plain file is where its folder is, and resolving (or even making a path
+    object of) every path costs a tenth of a second at 200 reports. The contents of a folder
+    that cannot be listed are left out, as ``os.walk`` leaves them out.
     """
-    seen: set[str] = set()
-    pending = [folder]
+    pending: list[tuple[str, tuple[str, ...]]] = [(folder, ())]
     while pending:
-        current = pending.pop()
+        current, above = pending.pop()
         real = os.path.realpath(current)
         if _outside(Path(real), root):
             raise InputError(current, None, f"leads outside the project (to {real}): remove the link")
-        if real in seen:  # a link back up the tree
+        if real in above:  # a link back up the tree
             continue
-        seen.add(real)
         yield current, False
         try:
             with os.scandir(current) as listing:
@@ -311,7 +312,7 @@ def every_name(folder: str, root: Path) -> Iterator[tuple[str, bool]]:
                 target = os.path.realpath(entry.path)
                 raise InputError(entry.path, None, f"leads outside the project (to {target}): remove the link")
             if entry.is_dir():
-                folders.append(entry.path)
+                folders.append((entry.path, (*above, real)))
             yield entry.path, entry.is_file()
         pending += reversed(folders)  # the first folder is walked first
 

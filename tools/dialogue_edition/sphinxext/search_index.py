@@ -1,7 +1,7 @@
 """Sphinx's search index, the site's search when opened from disk: right anchors, no stale words.
 
 The site's search is Pagefind's (``dialogue_edition.search``); browsers refuse its requests from
-``file://``, where the search page loads Sphinx's ``searchindex.js`` instead. Two repairs, made as
+``file://``, where the search page loads Sphinx's ``searchindex.js`` instead. Three repairs, made as
 Sphinx writes it:
 
 - Anchors. Sphinx shortens an object's anchor ``<type>-<name>`` to ``-``, and its script rebuilds
@@ -37,15 +37,15 @@ def object_anchors(app: Sphinx) -> Anchors:
 def restore_anchors(data: dict[str, Any], anchors: Anchors) -> None:
     """Write out every anchor Sphinx shortened to ``-``, which its script would rebuild wrongly.
 
-    ``data`` as Sphinx freezes it (entries are tuples, object types keyed by number) or as JSON
-    gives it back (lists, keyed by text).
+    ``data``'s entries as Sphinx freezes them (tuples) or as JSON gives them back (lists); its
+    object types keyed by text (:func:`prune`).
     """
     docnames, objtypes = data.get("docnames", []), data.get("objtypes", {})
     queues = {key: list(found) for key, found in anchors.items()}
     for prefix, entries in data.get("objects", {}).items():
         for position, entry in enumerate(entries):
             document, objtype, priority, anchor, name = entry
-            kind = objtypes.get(objtype, objtypes.get(str(objtype)))
+            kind = objtypes.get(str(objtype))
             # Sphinx writes names HTML-escaped into the index.
             display = html.unescape(f"{prefix}.{name}" if prefix else name)
             queue = queues.get((docnames[document], kind, display))
@@ -68,7 +68,14 @@ def drop_repeats(data: dict[str, Any]) -> None:
 
 
 def prune(data: dict[str, Any], anchors: Anchors | None = None) -> dict[str, Any]:
-    """The index's data (as Sphinx freezes it) without words no page uses any more, every anchor in full."""
+    """The index's data (as Sphinx freezes it) without words no page uses any more, every anchor in full.
+
+    Object types and their names are keyed by text, as JSON reads them back: Sphinx's numbers
+    would sort 10 before 2 no more, and the index's bytes would depend on how it was written.
+    """
+    for key in ("objtypes", "objnames"):
+        if key in data:
+            data[key] = {str(number): value for number, value in data[key].items()}
     for key in ("terms", "titleterms"):
         data[key] = {word: pages for word, pages in data.get(key, {}).items() if pages != []}
     if anchors:
