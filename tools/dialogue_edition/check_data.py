@@ -16,7 +16,7 @@ import sys
 from pathlib import Path
 
 from .citation_file import CITATION_FILE, editors_from_citation_file
-from .data_files import every_path, read_text
+from .data_files import every_name, read_text
 from .errors import InputError
 from .file_links import write_whole
 from .project import find_project
@@ -36,9 +36,9 @@ def check_pages(docs: Path) -> None:
     is not clean text is named with its line (Sphinx's own message names neither).
     """
     project = docs.resolve().parent
-    for path in every_path(docs, project):
-        if path.suffix in PAGE_SUFFIXES and path.is_file() and not path.name.startswith("."):
-            read_text(path)
+    for name, is_file in every_name(str(docs), project):
+        if is_file and name.endswith(PAGE_SUFFIXES) and not name.rpartition("/")[2].startswith("."):
+            read_text(Path(name))
 
 
 class ReviewIncomplete(InputError):

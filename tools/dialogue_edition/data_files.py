@@ -272,18 +272,11 @@ def confined(path: Path, project: Path) -> Path:
     return path
 
 
-def every_path(folder: Path, root: Path) -> Iterator[Path]:
+def every_name(folder: str, root: Path) -> Iterator[tuple[str, bool]]:
     """``folder``, then every folder and file under it, links to folders followed (as Sphinx does).
 
-    A path that leads outside ``root`` (a resolved folder) is refused before anything under it
-    is read (:func:`every_name`).
-    """
-    for name, _ in every_name(str(folder), root):
-        yield Path(name)
-
-
-def every_name(folder: str, root: Path) -> Iterator[tuple[str, bool]]:
-    """:func:`every_path` as names: each path (``folder`` joined to it by ``/``) and whether it is a file.
+    Each comes as its path (``folder`` joined to it by ``/``) and whether it is a file. A path
+    that leads outside ``root`` (a resolved folder) is refused before anything under it is read.
 
     A folder reached by two paths (a link to another folder of the tree) is walked under each,
     as Sphinx reads the pages under each: every name Sphinx sees is seen here. A link back up
@@ -308,8 +301,8 @@ def every_name(folder: str, root: Path) -> Iterator[tuple[str, bool]]:
             continue
         folders = []
         for entry in entries:
-            if entry.is_symlink() and _outside(Path(os.path.realpath(entry.path)), root):
-                target = os.path.realpath(entry.path)
+            target = os.path.realpath(entry.path) if entry.is_symlink() else None
+            if target is not None and _outside(Path(target), root):
                 raise InputError(entry.path, None, f"leads outside the project (to {target}): remove the link")
             if entry.is_dir():
                 folders.append((entry.path, (*above, real)))

@@ -462,7 +462,7 @@ class RecordCache:
         known: dict[int, CachedPage] = {}
         unread: list[tuple[int, str, str, list[int], bytes]] = []
         paths = [Path(file) for _, file in pages]
-        for index, (url, path) in enumerate(zip([url for url, _ in pages], paths, strict=True)):
+        for index, ((url, _), path) in enumerate(zip(pages, paths, strict=True)):
             identity = _identity(path.stat())
             key = _known_key(identity, self.identities.get(url), self.saved_ns)
             page = self._known_page(path, url, key, identity) if key else None

@@ -411,7 +411,8 @@ def prepare_sidebar(
 
 def _prepare_other_sidebar(app: Sphinx, pagename: str, toctree: CollapsedToctree, context: dict[str, Any]) -> None:
     """The sidebar of a page with another extension's ``toctree()``: the one kept, else Furo's, noted to be kept."""
-    # Not the site's navigation: a parallel build's main process has rendered no sidebar to take it from.
+    # The digest alone, not the site's navigation: the main process of a parallel build writes
+    # this page, and has rendered no sidebar of its own.
     inputs = other_inputs(navigation_inputs(app), toctree.module)
     if inputs is None or app.config.edition_navigation_check:
         return

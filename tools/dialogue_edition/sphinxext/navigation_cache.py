@@ -26,7 +26,7 @@ import sys
 from dataclasses import dataclass, field
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
-from typing import cast
+from typing import TypeVar, cast
 
 from docutils import nodes
 from pydantic import ConfigDict, TypeAdapter, ValidationError
@@ -115,27 +115,16 @@ def other_inputs(pieces_inputs: str, module: str) -> str | None:
     return hashlib.sha256("\0".join(shares).encode()).hexdigest()
 
 
-def _kept_others(app: Sphinx, digest: str) -> dict[str, str]:
-    if app.fresh_env_used:
-        return {}
-    try:
-        kept = OTHERS.validate_json((Path(app.doctreedir) / OTHERS_FILE).read_bytes(), strict=True)
-    except (OSError, ValidationError):
-        return {}  # none, or another shape: made again
-    return kept.sidebars if kept.inputs == digest else {}
-
-
 def kept_sidebar(app: Sphinx, page: str, digest: str) -> str | None:
     """The sidebar the last build kept for ``page`` (:func:`keep_sidebar`), if made from inputs with this ``digest``."""
-    return _kept_others(app, digest).get(page)
+    kept = _kept(app, OTHERS_FILE, OTHERS, digest)
+    return kept.sidebars.get(page) if kept else None
 
 
 def keep_sidebar(app: Sphinx, page: str, digest: str, sidebar: str) -> None:
     """Keep the sidebar Furo made for ``page`` from another extension's ``toctree()``, for the next build."""
-    sidebars = {**_kept_others(app, digest), page: sidebar}
-    path = Path(app.doctreedir) / OTHERS_FILE
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(OTHERS.dump_json(OtherSidebars(digest, sidebars)))
+    kept = _kept(app, OTHERS_FILE, OTHERS, digest)
+    _keep(app, OTHERS_FILE, OTHERS, OtherSidebars(digest, {**(kept.sidebars if kept else {}), page: sidebar}))
 
 
 def _package_version(name: str) -> str:
@@ -221,12 +210,21 @@ def _text(node: nodes.Node | None) -> str:
     return node.pformat() if node is not None else ""
 
 
-def _cache_path(app: Sphinx) -> Path:
-    return Path(app.doctreedir) / CACHE_FILE
-
-
 def kept_pieces(app: Sphinx, digest: str) -> Pieces | None:
-    """The last build's pieces, if they were rendered from inputs with this ``digest``; else ``None``.
+    """The last build's pieces, if they were rendered from inputs with this ``digest``; else ``None``."""
+    return _kept(app, CACHE_FILE, PIECES, digest)
+
+
+def keep_pieces(app: Sphinx, pieces: Pieces) -> None:
+    """Write this build's pieces for the next build, with the digest of their inputs."""
+    _keep(app, CACHE_FILE, PIECES, pieces)
+
+
+Kept = TypeVar("Kept", Pieces, OtherSidebars)
+
+
+def _kept(app: Sphinx, name: str, shape: TypeAdapter[Kept], digest: str) -> Kept | None:
+    """What the last build kept in the file ``name`` beside the doctrees, if made from inputs with this ``digest``.
 
     Never in a build that read every page afresh (``-E``, or no environment kept): the pipeline
     asks for one whenever its code changed or the last build did not finish.
@@ -234,14 +232,14 @@ def kept_pieces(app: Sphinx, digest: str) -> Pieces | None:
     if app.fresh_env_used:
         return None
     try:
-        kept = PIECES.validate_json(_cache_path(app).read_bytes(), strict=True)
+        kept = shape.validate_json((Path(app.doctreedir) / name).read_bytes(), strict=True)
     except (OSError, ValidationError):
-        return None  # none, or another shape (older code, a damaged file): rendered again
+        return None  # none, or another shape (older code, a damaged file): made again
     return kept if kept.inputs == digest else None
 
 
-def keep_pieces(app: Sphinx, pieces: Pieces) -> None:
-    """Write this build's pieces for the next build, with the digest of their inputs."""
-    path = _cache_path(app)
+def _keep(app: Sphinx, name: str, shape: TypeAdapter[Kept], kept: Kept) -> None:
+    """Write what this build keeps for the next one into the file ``name`` beside the doctrees."""
+    path = Path(app.doctreedir) / name
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(PIECES.dump_json(pieces))
+    path.write_bytes(shape.dump_json(kept))

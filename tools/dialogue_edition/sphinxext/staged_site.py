@@ -44,11 +44,7 @@ def shared(relative: str) -> bool:
     file there may be named ``.html`` (a static template, a download). A string, not a path
     object: the staged site asks for every file (2,484 at 200 reports).
     """
-    top, _, below = relative.partition("/")
-    if top.startswith("_"):
-        return False
-    suffix = posixpath.splitext(relative)[1]  # the name's suffix: none for a name that is only ".html"
-    return suffix == ".html" or (suffix == ".json" and top == CITE_DATA_FOLDER and bool(below))
+    return source_of(relative) is not None
 
 
 def write_new(path: Path, text: str) -> None:
@@ -117,7 +113,7 @@ def source_of(relative: str) -> str | None:
     """
     if relative.startswith("_"):
         return None
-    stem, suffix = posixpath.splitext(relative)
+    stem, suffix = posixpath.splitext(relative)  # no suffix for a name that is only ".html"
     top, _, below = relative.partition("/")
     if suffix == ".html":
         return stem
