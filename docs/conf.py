@@ -20,6 +20,7 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT_ROOT / "tools"))
 
 from dialogue_edition.errors import InputError  # noqa: E402
+from dialogue_edition.pybtex_plugins import register_plugins  # noqa: E402
 from dialogue_edition.source_report import load_reports  # noqa: E402
 from dialogue_edition.sphinxext.epub import COMBINED_NAME, COVER_IMAGE, COVER_TEMPLATE  # noqa: E402
 
@@ -39,8 +40,12 @@ edition_reports = {report.slug: report.metadata.model_dump(mode="json") for repo
 edition_registry_dir = str(PROJECT_ROOT / "registry")
 
 # -- Historical agreements (sphinxcontrib-bibtex) ----------------------------------------------
-# Our own pybtex plugins (tools/dialogue_edition/treaty_style.py, registered by the mentions extension):
-# an agreement reads as an agreement, sorted and cited by its date of signature: [1884].
+# Our own pybtex plugins (tools/dialogue_edition/treaty_style.py): an agreement reads as an
+# agreement, sorted and cited by its date of signature: [1884]. They and the installed plugins a
+# build uses are registered here, before sphinxcontrib-bibtex is imported: its import looks two
+# of them up, and a lookup pybtex cannot answer from its store reads every installed package's
+# metadata (about 4 ms each).
+register_plugins()
 bibtex_bibfiles = [str(PROJECT_ROOT / "registry" / "agreements.bib")]
 bibtex_default_style = "agreement"
 bibtex_reference_style = "label"

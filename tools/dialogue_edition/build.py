@@ -607,6 +607,10 @@ def build(editions: Sequence[str], layout: Layout) -> list[Path]:
     """
     # The check is forked before anything else: no lock or thread of this build is in its process.
     with contextlib.closing(start_data_check(layout)) as check:
+        # Then the models an earlier build validated, which the configuration's reports are.
+        from . import model_cache
+
+        model_cache.take_kept(layout.cache(model_cache.FILE))
         os.environ["SOURCE_DATE_EPOCH"] = source_date_epoch(layout.docs.parent)
         try:
             layout.build.mkdir(parents=True, exist_ok=True)
@@ -647,6 +651,9 @@ def build_locked(editions: Sequence[str], layout: Layout, ready: Ready) -> list[
         placed = place_all(outputs, layout)
         for pending in layout.build.glob(f".doctrees/*/{PENDING_STAMP}"):
             pending.replace(pending.with_name(CODE_STAMP))
+        from . import model_cache
+
+        model_cache.keep(layout.cache(model_cache.FILE))
         # Nothing stays behind: the work folders, the downloads' links, the anchor script's folder.
         remove_stale_staging(layout)
     except OSError as error:
@@ -722,6 +729,9 @@ def cli() -> NoReturn:
     """
     gc.freeze()
     gc.set_threshold(*GC_THRESHOLD)
+    # pydantic looks for plugins of its own (none here) by reading every installed package's
+    # metadata, once in each process that validates: about 4 ms. A setting of the user's stands.
+    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     status = main()
     sys.stdout.flush()
     sys.stderr.flush()

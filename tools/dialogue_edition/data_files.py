@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 import functools
+import hashlib
 import os
 import re
 from collections.abc import Iterator
@@ -361,19 +362,55 @@ def validation_errors(path: Path, node: yaml.Node | None, error: ValidationError
     return problems
 
 
+ModelKey = tuple[str, str]
+"""What a validated model was made from: the model's class and the SHA-256 of the text. Not the
+file's path: it only ever names the file in an error, and a failure is not kept."""
+
+_VALIDATED: dict[ModelKey, BaseModel] = {}
+"""Models validated in this process, or kept from an earlier one (:func:`keep_validated`)."""
+_USED: set[ModelKey] = set()
+"""The models :func:`load_model` gave out in this process."""
+KEPT_MODELS = 4096
+"""Room for every report's metadata and the registry: a cache smaller than an archive misses every time."""
+
+
 def load_model(path: Path, model: type[Model]) -> Model:
     """Read ``path`` and validate it as ``model``; the first problem is raised as an InputError.
 
     A build reads the same files several times in one process (the data check before Sphinx,
     the configuration, the extensions): a file whose bytes are unchanged is parsed and validated
-    once, and the same model is returned each time (callers never change a model).
+    once, and the same model is returned each time (callers never change a model), even for
+    another file with the same text. Failures are not kept.
     """
-    validated: Model = _validated(path, model, read_text(path))
-    return validated
+    text = read_text(path)
+    key = (f"{model.__module__}.{model.__qualname__}", hashlib.sha256(text.encode()).hexdigest())
+    found = _VALIDATED.get(key)
+    if type(found) is not model:
+        found = _validated(path, model, text)
+        keep_validated({key: found})
+    _USED.add(key)
+    return found
 
 
-# Room for every report's metadata and the registry: a cache smaller than an archive misses every time.
-@functools.lru_cache(maxsize=4096)
+def forget_used() -> None:
+    """Start a new record of the models :func:`load_model` gives out (a new build in this process)."""
+    _USED.clear()
+
+
+def used_models() -> dict[ModelKey, BaseModel]:
+    """The models :func:`load_model` gave out in this process, by what each was made from."""
+    return {key: _VALIDATED[key] for key in _USED if key in _VALIDATED}
+
+
+def keep_validated(models: dict[ModelKey, BaseModel]) -> None:
+    """Take models validated elsewhere (an earlier build of this very code): the same text is not validated again."""
+    for key, model in models.items():
+        _VALIDATED.pop(key, None)
+        _VALIDATED[key] = model
+    while len(_VALIDATED) > KEPT_MODELS:
+        del _VALIDATED[next(iter(_VALIDATED))]
+
+
 def _validated(path: Path, model: type[Model], text: str) -> Model:
     data, node = _parse_file_text(path, text)
     try:

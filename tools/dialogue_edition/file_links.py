@@ -29,18 +29,18 @@ def remove(path: Path) -> None:
         path.unlink(missing_ok=True)
 
 
-def write_whole(path: Path, text: str) -> None:
-    """Write ``text`` into ``path`` whole: first into a new file of this writer's own beside it, then renamed.
+def write_whole(path: Path, text: str | bytes) -> None:
+    """Write ``text`` (as UTF-8), or bytes, into ``path`` whole: first into a new file beside it, then renamed.
 
     A reader, or the build after a killed one, finds the old file or the new one, never half of
-    one. The new file is created, never opened through a link found in its place, and two
-    writers at once (two builds started together) never share it.
+    one. The new file is this writer's own: it is created, never opened through a link found in
+    its place, and two writers at once (two builds started together) never share it.
     """
     temporary = path.with_name(f".{path.name}.{os.getpid()}-{secrets.token_hex(4)}.new")
     handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
     try:
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            out.write(text)
+        with os.fdopen(handle, "wb") as out:
+            out.write(text.encode() if isinstance(text, str) else text)
         temporary.replace(path)
     except BaseException:
         temporary.unlink(missing_ok=True)

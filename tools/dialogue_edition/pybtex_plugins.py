@@ -9,9 +9,9 @@ stores directly: pybtex then answers every later lookup from its store, with the
 The edition's own pybtex styles (``treaty_style``) go into the same store, overriding any entry
 point an earlier install may have left behind, so a plain checkout finds them by name.
 
-:func:`register_plugins` runs before the first lookup: when the agreements are first read and
-when the bibliography extension loads (the data check runs before Sphinx in ``edition-build``,
-so sphinxcontrib-bibtex finds pybtex's backend in the store when it is imported).
+:func:`register_plugins` runs before the first lookup: when the agreements are first read, in
+the configuration (``docs/conf.py``, before sphinxcontrib-bibtex is imported: its import looks
+pybtex's docutils backend up), and when the bibliography extension loads.
 """
 
 from __future__ import annotations

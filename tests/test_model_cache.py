@@ -1,0 +1,133 @@
+"""Validated models kept between builds (``model_cache``): taken for the same text, never for another.
+
+Each case plays two builds in one process: the first validates and keeps, then the process's
+memory is emptied as a new process's would be, and the second takes what was kept.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import SOURCE_REPORTS
+from dialogue_edition import data_files, model_cache
+from dialogue_edition.build import Layout, build
+from dialogue_edition.data_files import load_model
+from dialogue_edition.source_report import ReportMetadata
+
+METADATA = SOURCE_REPORTS / "strategic-conference-2020" / "metadata.yaml"
+
+
+@pytest.fixture(autouse=True)
+def _new_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The validated models and records of use of this process, empty as a new process's (put back after)."""
+    monkeypatch.setattr(data_files, "_VALIDATED", {})
+    monkeypatch.setattr(data_files, "_USED", set())
+    monkeypatch.setattr(model_cache, "_taken", set())
+
+
+def as_a_new_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Forget what this process validated, and refuse to validate a report's metadata again."""
+    monkeypatch.setattr(data_files, "_VALIDATED", {})
+
+    def never_again(path: Path, model: type[data_files.Model], text: str) -> data_files.Model:
+        raise AssertionError(f"{path} validated again")
+
+    monkeypatch.setattr(data_files, "_validated", never_again)
+
+
+def test_a_kept_model_is_taken_for_the_same_text_and_never_for_another(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    metadata = tmp_path / "metadata.yaml"
+    shutil.copyfile(METADATA, metadata)
+    kept = tmp_path / model_cache.FILE
+    model_cache.take_kept(kept)  # nothing there yet
+    first = load_model(metadata, ReportMetadata)
+    model_cache.keep(kept)
+    assert kept.is_file()
+
+    as_a_new_process(monkeypatch)
+    model_cache.take_kept(kept)
+    assert load_model(metadata, ReportMetadata) == first
+    # Another text (one byte more) is validated, whatever is kept.
+    metadata.write_text(metadata.read_text(encoding="utf-8") + "# a comment\n", encoding="utf-8")
+    with pytest.raises(AssertionError, match="validated again"):
+        load_model(metadata, ReportMetadata)
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        pytest.param(b"not a pickle", id="damaged"),
+        pytest.param(pickle.dumps(["a list"]), id="another shape"),
+        pytest.param(None, id="other code"),
+    ],
+)
+def test_kept_models_of_other_code_or_damaged_are_ignored(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, content: bytes | None
+) -> None:
+    metadata = tmp_path / "metadata.yaml"
+    shutil.copyfile(METADATA, metadata)
+    kept = tmp_path / model_cache.FILE
+    load_model(metadata, ReportMetadata)
+    model_cache.keep(kept)
+    if content is None:  # the same models, kept by other code (or other versions of pydantic or PyYAML)
+        _, models = pickle.loads(kept.read_bytes())
+        content = pickle.dumps(("other code", models))
+    kept.write_bytes(content)
+
+    as_a_new_process(monkeypatch)
+    model_cache.take_kept(kept)
+    assert data_files._VALIDATED == {}
+    with pytest.raises(AssertionError, match="validated again"):
+        load_model(metadata, ReportMetadata)
+
+
+def test_the_kept_models_are_written_again_only_when_a_build_used_others(tmp_path: Path) -> None:
+    metadata = tmp_path / "metadata.yaml"
+    shutil.copyfile(METADATA, metadata)
+    kept = tmp_path / model_cache.FILE
+    model_cache.take_kept(kept)
+    load_model(metadata, ReportMetadata)
+    model_cache.keep(kept)
+    written = kept.stat().st_ino
+
+    model_cache.take_kept(kept)  # the next build uses the same models: the file stays
+    load_model(metadata, ReportMetadata)
+    model_cache.keep(kept)
+    assert kept.stat().st_ino == written
+
+    model_cache.take_kept(kept)  # one that uses none keeps none
+    model_cache.keep(kept)
+    assert kept.stat().st_ino != written
+    assert pickle.loads(kept.read_bytes())[1] == {}
+
+
+def test_an_edit_takes_the_report_models_the_last_build_kept(
+    draft_project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # draft_project is a copy of a built project: its kept models, made by a build in another
+    # folder. The data check, which starts before they are taken, validates what it reads.
+    layout = Layout(docs=draft_project / "docs", build=draft_project / "build", draft=True)
+    assert layout.cache(model_cache.FILE).is_file()
+    validate, take_kept, taken_by = data_files._validated, model_cache.take_kept, []
+
+    def taking(path: Path) -> None:
+        take_kept(path)
+        taken_by.append(os.getpid())
+
+    def reports_never_again(path: Path, model: type[data_files.Model], text: str) -> data_files.Model:
+        if model is ReportMetadata and os.getpid() in taken_by:
+            raise AssertionError(f"{path} validated again")
+        return validate(path, model, text)
+
+    monkeypatch.setattr(model_cache, "take_kept", taking)
+    monkeypatch.setattr(data_files, "_validated", reports_never_again)
+    page = draft_project / "docs" / "reports" / "strategic-conference-2020" / "close.md"
+    page.write_text(page.read_text(encoding="utf-8") + "\nA paragraph added by the test.\n", encoding="utf-8")
+    build(["html"], layout)
+    assert taken_by == [os.getpid()]
