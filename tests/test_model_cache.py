@@ -1,6 +1,6 @@
 """Validated models kept between builds (``model_cache``): taken for the same text, never for another.
 
-Each case plays two builds in one process: the first validates and keeps, then the process's
+Most cases play two builds in one process: the first validates and keeps, then the process's
 memory is emptied as a new process's would be, and the second takes what was kept.
 """
 
@@ -16,7 +16,9 @@ from conftest import SOURCE_REPORTS
 from dialogue_edition import data_files, model_cache
 from dialogue_edition.build import Layout, build
 from dialogue_edition.data_files import load_model
-from dialogue_edition.source_report import ReportMetadata
+from dialogue_edition.errors import InputError
+from dialogue_edition.source_report import ReportDescription, ReportMetadata
+from pydantic import BaseModel
 
 METADATA = SOURCE_REPORTS / "strategic-conference-2020" / "metadata.yaml"
 
@@ -25,7 +27,7 @@ METADATA = SOURCE_REPORTS / "strategic-conference-2020" / "metadata.yaml"
 def _new_process(monkeypatch: pytest.MonkeyPatch) -> None:
     """The validated models and records of use of this process, empty as a new process's (put back after)."""
     monkeypatch.setattr(data_files, "_VALIDATED", {})
-    monkeypatch.setattr(data_files, "_USED", set())
+    monkeypatch.setattr(data_files, "_USED", [])
     monkeypatch.setattr(model_cache, "_taken", set())
 
 
@@ -59,32 +61,61 @@ def test_a_kept_model_is_taken_for_the_same_text_and_never_for_another(
         load_model(metadata, ReportMetadata)
 
 
+HEADER = object()
+"""In a case's content: the header this code writes."""
+
+
 @pytest.mark.parametrize(
     "content",
     [
-        pytest.param(b"not a pickle", id="damaged"),
-        pytest.param(pickle.dumps(["a list"]), id="another shape"),
-        pytest.param(None, id="other code"),
+        pytest.param([b"not a pickle"], id="damaged"),
+        pytest.param([["a list"]], id="another shape"),
+        pytest.param(["other code", None], id="other code"),
+        pytest.param([HEADER, ["a list"]], id="this code, another shape"),
+        pytest.param([HEADER, {("a", "b"): "not a model"}], id="this code, not models"),
     ],
 )
 def test_kept_models_of_other_code_or_damaged_are_ignored(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, content: bytes | None
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, content: list[object]
 ) -> None:
     metadata = tmp_path / "metadata.yaml"
     shutil.copyfile(METADATA, metadata)
     kept = tmp_path / model_cache.FILE
+    model_cache.take_kept(kept)
     load_model(metadata, ReportMetadata)
     model_cache.keep(kept)
-    if content is None:  # the same models, kept by other code (or other versions of pydantic or PyYAML)
-        _, models = pickle.loads(kept.read_bytes())
-        content = pickle.dumps(("other code", models))
-    kept.write_bytes(content)
+    with kept.open("rb") as written:
+        header, models = pickle.load(written), pickle.load(written)
+    assert header == model_cache.made_by()
+    assert len(models) == 1
+    parts = [header if part is HEADER else models if part is None else part for part in content]
+    kept.write_bytes(b"".join(part if isinstance(part, bytes) else pickle.dumps(part) for part in parts))
 
     as_a_new_process(monkeypatch)
     model_cache.take_kept(kept)
     assert data_files._VALIDATED == {}
     with pytest.raises(AssertionError, match="validated again"):
         load_model(metadata, ReportMetadata)
+
+
+def test_a_model_is_kept_for_its_own_class_only(tmp_path: Path) -> None:
+    # The same text is another model's too: validated for it (and refused, a field too many).
+    metadata = tmp_path / "metadata.yaml"
+    shutil.copyfile(METADATA, metadata)
+    load_model(metadata, ReportMetadata)
+    with pytest.raises(InputError, match="text: Extra inputs are not permitted"):
+        load_model(metadata, ReportDescription)
+
+
+def test_models_that_cannot_be_kept_leave_the_build_as_it_is(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    class Local(BaseModel):  # a class pickle cannot name
+        value: int
+
+    kept = tmp_path / model_cache.FILE
+    model_cache.take_kept(kept)
+    monkeypatch.setattr(model_cache, "used_models", lambda: {("a", "b"): Local(value=1)})
+    model_cache.keep(kept)
+    assert not kept.exists()
 
 
 def test_the_kept_models_are_written_again_only_when_a_build_used_others(tmp_path: Path) -> None:
@@ -104,7 +135,9 @@ def test_the_kept_models_are_written_again_only_when_a_build_used_others(tmp_pat
     model_cache.take_kept(kept)  # one that uses none keeps none
     model_cache.keep(kept)
     assert kept.stat().st_ino != written
-    assert pickle.loads(kept.read_bytes())[1] == {}
+    with kept.open("rb") as rewritten:
+        assert pickle.load(rewritten) == model_cache.made_by()
+        assert pickle.load(rewritten) == {}
 
 
 def test_an_edit_takes_the_report_models_the_last_build_kept(

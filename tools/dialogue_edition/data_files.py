@@ -367,9 +367,9 @@ ModelKey = tuple[str, str]
 file's path: it only ever names the file in an error, and a failure is not kept."""
 
 _VALIDATED: dict[ModelKey, BaseModel] = {}
-"""Models validated in this process, or kept from an earlier one (:func:`keep_validated`)."""
-_USED: set[ModelKey] = set()
-"""The models :func:`load_model` gave out in this process."""
+"""Models validated in this process, or kept from an earlier one (:func:`keep_validated`), least recently used first."""
+_USED: list[set[ModelKey]] = []
+"""The models :func:`load_model` gave out since :func:`record_use` (none recorded before it)."""
 KEPT_MODELS = 4096
 """Room for every report's metadata and the registry: a cache smaller than an archive misses every time."""
 
@@ -377,36 +377,42 @@ KEPT_MODELS = 4096
 def load_model(path: Path, model: type[Model]) -> Model:
     """Read ``path`` and validate it as ``model``; the first problem is raised as an InputError.
 
-    A build reads the same files several times in one process (the data check before Sphinx,
-    the configuration, the extensions): a file whose bytes are unchanged is parsed and validated
-    once, and the same model is returned each time (callers never change a model), even for
-    another file with the same text. Failures are not kept.
+    A build reads the same files several times (the configuration, the extensions; the data
+    check in a process of its own): a text is parsed and validated once for a model, and the
+    same model is returned each time, even for another file with the same text. Callers never
+    change a model: it is shared, and may be kept for later builds (``model_cache``). Failures
+    are not kept.
     """
     text = read_text(path)
     key = (f"{model.__module__}.{model.__qualname__}", hashlib.sha256(text.encode()).hexdigest())
-    found = _VALIDATED.get(key)
+    found = _VALIDATED.pop(key, None)
     if type(found) is not model:
         found = _validated(path, model, text)
-        keep_validated({key: found})
-    _USED.add(key)
+    _VALIDATED[key] = found  # the most recently used last
+    while len(_VALIDATED) > KEPT_MODELS:
+        del _VALIDATED[next(iter(_VALIDATED))]
+    for used in _USED:
+        used.add(key)
     return found
 
 
-def forget_used() -> None:
-    """Start a new record of the models :func:`load_model` gives out (a new build in this process)."""
-    _USED.clear()
+def record_use() -> None:
+    """Start a new record of the models :func:`load_model` gives out (a build starts)."""
+    _USED[:] = [set()]
 
 
 def used_models() -> dict[ModelKey, BaseModel]:
-    """The models :func:`load_model` gave out in this process, by what each was made from."""
-    return {key: _VALIDATED[key] for key in _USED if key in _VALIDATED}
+    """The models :func:`load_model` gave out since :func:`record_use`, by what each was made from."""
+    return {key: _VALIDATED[key] for used in _USED for key in used if key in _VALIDATED}
 
 
 def keep_validated(models: dict[ModelKey, BaseModel]) -> None:
-    """Take models validated elsewhere (an earlier build of this very code): the same text is not validated again."""
+    """Take models validated elsewhere (an earlier build of this very code): the same text is not validated again.
+
+    A model this process already has for a key stays (one model for one text in a process).
+    """
     for key, model in models.items():
-        _VALIDATED.pop(key, None)
-        _VALIDATED[key] = model
+        _VALIDATED.setdefault(key, model)
     while len(_VALIDATED) > KEPT_MODELS:
         del _VALIDATED[next(iter(_VALIDATED))]
 

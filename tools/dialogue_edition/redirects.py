@@ -59,7 +59,7 @@ def load_redirects(path: Path) -> list[Redirect]:
     """
     if not path.exists():
         return []
-    redirects = load_model(path, RedirectsFile).redirects
+    redirects = list(load_model(path, RedirectsFile).redirects)  # a copy: the model is shared (load_model)
     docs = path.parent
     for index, item in enumerate(redirects):
         page = docs / item.old_page.removesuffix(".html")
