@@ -41,15 +41,21 @@ def as_a_new_process(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(data_files, "_validated", never_again)
 
 
+def one_build(folder: Path) -> tuple[Path, Path]:
+    """A build that validates a report's metadata (a copy in ``folder``) and keeps it: the file and the kept models."""
+    metadata, kept = folder / "metadata.yaml", folder / model_cache.FILE
+    shutil.copyfile(METADATA, metadata)
+    model_cache.take_kept(kept)
+    load_model(metadata, ReportMetadata)
+    model_cache.keep(kept)
+    return metadata, kept
+
+
 def test_a_kept_model_is_taken_for_the_same_text_and_never_for_another(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    metadata = tmp_path / "metadata.yaml"
-    shutil.copyfile(METADATA, metadata)
-    kept = tmp_path / model_cache.FILE
-    model_cache.take_kept(kept)  # nothing there yet
+    metadata, kept = one_build(tmp_path)
     first = load_model(metadata, ReportMetadata)
-    model_cache.keep(kept)
     assert kept.is_file()
 
     as_a_new_process(monkeypatch)
@@ -78,12 +84,7 @@ HEADER = object()
 def test_kept_models_of_other_code_or_damaged_are_ignored(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, content: list[object]
 ) -> None:
-    metadata = tmp_path / "metadata.yaml"
-    shutil.copyfile(METADATA, metadata)
-    kept = tmp_path / model_cache.FILE
-    model_cache.take_kept(kept)
-    load_model(metadata, ReportMetadata)
-    model_cache.keep(kept)
+    metadata, kept = one_build(tmp_path)
     with kept.open("rb") as written:
         header, models = pickle.load(written), pickle.load(written)
     assert header == model_cache.made_by()
@@ -119,12 +120,7 @@ def test_models_that_cannot_be_kept_leave_the_build_as_it_is(tmp_path: Path, mon
 
 
 def test_the_kept_models_are_written_again_only_when_a_build_used_others(tmp_path: Path) -> None:
-    metadata = tmp_path / "metadata.yaml"
-    shutil.copyfile(METADATA, metadata)
-    kept = tmp_path / model_cache.FILE
-    model_cache.take_kept(kept)
-    load_model(metadata, ReportMetadata)
-    model_cache.keep(kept)
+    metadata, kept = one_build(tmp_path)
     written = kept.stat().st_ino
 
     model_cache.take_kept(kept)  # the next build uses the same models: the file stays
