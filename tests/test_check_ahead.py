@@ -27,6 +27,7 @@ from dialogue_edition import registry as registry_module
 from dialogue_edition.build import CODE_STAMP, BuildFailed, Layout, build, main
 from dialogue_edition.check_ahead import DataCheck, DataCheckCrashed
 from dialogue_edition.errors import InputError
+from dialogue_edition.kept_values import KeptValues
 from dialogue_edition.registry import load_registry
 from sphinx.application import Sphinx
 
@@ -145,7 +146,7 @@ def test_the_registry_the_check_loaded_is_taken_not_loaded_again(
     project: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # The forked check loads and validates the registry; the build takes what it loaded.
-    monkeypatch.setattr(registry_module, "_LOADED", {})
+    monkeypatch.setattr(registry_module, "_LOADED", KeptValues(registry_module.KEPT_REGISTRIES))
     with closing(DataCheck(project, None)) as check:
         assert check._pid is not None, "the check ran in this process: nothing was handed over"
         assert check.problems() is None
@@ -165,11 +166,11 @@ def test_a_registry_that_cannot_be_handed_over_leaves_the_verdict_as_it_is(
 ) -> None:
     # Handing the registry over only spares loading it again: if it cannot be written, the data still passed.
     monkeypatch.setattr(registry_module, "loaded_registries", lambda: [lambda: "not a pickle's"])
-    monkeypatch.setattr(registry_module, "_LOADED", {})
+    monkeypatch.setattr(registry_module, "_LOADED", KeptValues(registry_module.KEPT_REGISTRIES))
     with closing(DataCheck(project, None)) as check:
         assert check._pid is not None
         assert check.problems() is None
-    assert registry_module._LOADED == {}
+    assert registry_module._LOADED.items() == []
 
 
 def test_a_check_killed_before_its_verdict_is_a_crash(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -17,6 +17,7 @@ from dialogue_edition import data_files, model_cache
 from dialogue_edition.build import Layout, build
 from dialogue_edition.data_files import load_model
 from dialogue_edition.errors import InputError
+from dialogue_edition.kept_values import KeptValues
 from dialogue_edition.source_report import ReportDescription, ReportMetadata
 from pydantic import BaseModel
 
@@ -26,14 +27,14 @@ METADATA = SOURCE_REPORTS / "strategic-conference-2020" / "metadata.yaml"
 @pytest.fixture(autouse=True)
 def _new_process(monkeypatch: pytest.MonkeyPatch) -> None:
     """The validated models and records of use of this process, empty as a new process's (put back after)."""
-    monkeypatch.setattr(data_files, "_VALIDATED", {})
+    monkeypatch.setattr(data_files, "_VALIDATED", KeptValues(data_files.KEPT_MODELS))
     monkeypatch.setattr(data_files, "_USED", [])
     monkeypatch.setattr(model_cache, "_taken", set())
 
 
 def as_a_new_process(monkeypatch: pytest.MonkeyPatch) -> None:
     """Forget what this process validated, and refuse to validate a report's metadata again."""
-    monkeypatch.setattr(data_files, "_VALIDATED", {})
+    monkeypatch.setattr(data_files, "_VALIDATED", KeptValues(data_files.KEPT_MODELS))
 
     def never_again(path: Path, model: type[data_files.Model], text: str) -> data_files.Model:
         raise AssertionError(f"{path} validated again")
@@ -94,7 +95,7 @@ def test_kept_models_of_other_code_or_damaged_are_ignored(
 
     as_a_new_process(monkeypatch)
     model_cache.take_kept(kept)
-    assert data_files._VALIDATED == {}
+    assert data_files._VALIDATED.items() == []
     with pytest.raises(AssertionError, match="validated again"):
         load_model(metadata, ReportMetadata)
 

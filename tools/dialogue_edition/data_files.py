@@ -21,6 +21,7 @@ import yaml
 from pydantic import BaseModel, BeforeValidator, Field, ValidationError
 
 from .errors import InputError
+from .kept_values import KeptValues
 
 Model = TypeVar("Model", bound=BaseModel)
 
@@ -366,12 +367,12 @@ ModelKey = tuple[str, str]
 """What a validated model was made from: the model's class and the SHA-256 of the text. Not the
 file's path: it only ever names the file in an error, and a failure is not kept."""
 
-_VALIDATED: dict[ModelKey, BaseModel] = {}
-"""Models validated in this process, or kept from an earlier one (:func:`keep_validated`), least recently used first."""
-_USED: list[set[ModelKey]] = []
-"""The models :func:`load_model` gave out since :func:`record_use` (none recorded before it)."""
 KEPT_MODELS = 4096
 """Room for every report's metadata and the registry: a cache smaller than an archive misses every time."""
+_VALIDATED: KeptValues[ModelKey, BaseModel] = KeptValues(KEPT_MODELS)
+"""Models validated in this process, or kept from an earlier one (:func:`keep_validated`)."""
+_USED: list[set[ModelKey]] = []
+"""The models :func:`load_model` gave out since :func:`record_use` (none recorded before it)."""
 
 
 def load_model(path: Path, model: type[Model]) -> Model:
@@ -385,12 +386,10 @@ def load_model(path: Path, model: type[Model]) -> Model:
     """
     text = read_text(path)
     key = (f"{model.__module__}.{model.__qualname__}", hashlib.sha256(text.encode()).hexdigest())
-    found = _VALIDATED.pop(key, None)
+    found = _VALIDATED.get(key)
     if type(found) is not model:
         found = _validated(path, model, text)
-    _VALIDATED[key] = found  # the most recently used last
-    while len(_VALIDATED) > KEPT_MODELS:
-        del _VALIDATED[next(iter(_VALIDATED))]
+        _VALIDATED.put(key, found)
     for used in _USED:
         used.add(key)
     return found
@@ -403,7 +402,8 @@ def record_use() -> None:
 
 def used_models() -> dict[ModelKey, BaseModel]:
     """The models :func:`load_model` gave out since :func:`record_use`, by what each was made from."""
-    return {key: _VALIDATED[key] for used in _USED for key in used if key in _VALIDATED}
+    found = {key: _VALIDATED.peek(key) for used in _USED for key in used}
+    return {key: model for key, model in found.items() if model is not None}
 
 
 def keep_validated(models: dict[ModelKey, BaseModel]) -> None:
@@ -411,10 +411,7 @@ def keep_validated(models: dict[ModelKey, BaseModel]) -> None:
 
     A model this process already has for a key stays (one model for one text in a process).
     """
-    for key, model in models.items():
-        _VALIDATED.setdefault(key, model)
-    while len(_VALIDATED) > KEPT_MODELS:
-        del _VALIDATED[next(iter(_VALIDATED))]
+    _VALIDATED.take(models.items())
 
 
 def _validated(path: Path, model: type[Model], text: str) -> Model:

@@ -26,6 +26,7 @@ from pydantic import BaseModel, ConfigDict, Field, HttpUrl, field_validator, mod
 from .agreements import Agreement, entry_line, load_agreements
 from .data_files import DayOrYear, Year, confined, line_in, load_model, text_once
 from .errors import InputError
+from .kept_values import KeptValues
 
 PEOPLE_FILE = "people.yaml"
 ORGANISATIONS_FILE = "organisations.yaml"
@@ -382,13 +383,13 @@ def _digest(*paths: Path) -> str:
 RegistryKey = tuple[Path, frozenset[str], tuple[tuple[Path, bytes | None], ...]]
 """What a registry is loaded from: its folder, the report slugs it may cite, each file's path and bytes."""
 
-_LOADED: dict[RegistryKey, Registry] = {}
+KEPT_REGISTRIES = 8
+_LOADED: KeptValues[RegistryKey, Registry] = KeptValues(KEPT_REGISTRIES)
 """Registries loaded in this process (or handed over, :func:`keep_loaded`), by what they were loaded from.
 
 A build loads the registry more than once (the data check, the mentions extension): the same
-files' bytes give the same registry, validated once. Failures are not kept.
+files' bytes give the same registry, validated once.
 """
-KEPT_REGISTRIES = 8
 
 
 def load_registry(folder: Path, reports: set[str] | None = None) -> Registry:
@@ -403,19 +404,20 @@ def load_registry(folder: Path, reports: set[str] | None = None) -> Registry:
         confined(path, folder.parent)
     contents = tuple((path, path.read_bytes() if path.is_file() else None) for path in files)
     key = (folder, frozenset(reports), contents)
-    if key in _LOADED:
-        return _LOADED[key]
+    kept = _LOADED.get(key)
+    if kept is not None:
+        return kept
     registry = _load_registry(folder, frozenset(reports))
     if any((path.read_bytes() if path.is_file() else None) != data for path, data in contents):
         # A file changed while it was read: the registry may not be these bytes'.
         raise InputError(folder, None, "changed while it was being read: build again")
-    keep_loaded([(key, registry)])
+    _LOADED.put(key, registry)
     return registry
 
 
 def loaded_registries() -> list[tuple[RegistryKey, Registry]]:
     """The registries this process loaded, with what each was loaded from (for :func:`keep_loaded`)."""
-    return list(_LOADED.items())
+    return _LOADED.items()
 
 
 def keep_loaded(loaded: Iterable[tuple[RegistryKey, Registry]]) -> None:
@@ -423,11 +425,7 @@ def keep_loaded(loaded: Iterable[tuple[RegistryKey, Registry]]) -> None:
 
     Only a process of this very code may hand them over: a registry is taken as its key says.
     """
-    for key, registry in loaded:
-        _LOADED.pop(key, None)
-        _LOADED[key] = registry
-    while len(_LOADED) > KEPT_REGISTRIES:
-        del _LOADED[next(iter(_LOADED))]
+    _LOADED.take(loaded)
 
 
 def _load_registry(folder: Path, reports: frozenset[str]) -> Registry:
