@@ -103,6 +103,8 @@ extensions = [
     "notfound.extension",
     "dialogue_edition.sphinxext.redirects",
     "dialogue_edition.sphinxext.content_security",
+    # The search index reads each page as it is written, in a worker beside the build.
+    "dialogue_edition.sphinxext.search_ahead",
     # Pages written as new files: an edit's staged site shares its unchanged pages with the
     # published site (dialogue_edition.build links them), which writing must never change.
     "dialogue_edition.sphinxext.staged_site",

@@ -411,8 +411,14 @@ def build_html(layout: Layout, staging: Path, outputs: Path, ready: Ready) -> li
         # Sphinx records in the site (.buildinfo).
         "edition_scratch_dir": str(layout.staging / "scratch"),
     }
-    run_sphinx("html", layout, outdir, ready, overrides)
-    carried = index_site_or_fail(outdir, layout.cache("search-pages.json"), previous / BUNDLE)
+    try:
+        run_sphinx("html", layout, outdir, ready, overrides)
+        carried = index_site_or_fail(outdir, layout.cache("search-pages.json"), previous / BUNDLE)
+    finally:
+        # The pages read while they were written (search_ahead) are taken or no longer wanted.
+        from .search_ahead import stop as stop_reading_ahead
+
+        stop_reading_ahead()
     if carried:
         listed = [(outdir / BUNDLE / folder).relative_to(outputs).as_posix() for folder in carried]
         (outputs.parent / CARRIED).write_text(json.dumps(listed), encoding="utf-8")

@@ -51,7 +51,7 @@ from typing import Any, cast
 from lxml import etree as lxml_etree
 from lxml import html as lxml_html
 
-from . import page_furniture, pagefind_service, search_bundle
+from . import page_furniture, pagefind_service, search_ahead, search_bundle
 from .file_links import link_or_copy, remove, write_whole
 from .page_furniture import FURNITURE_CLASSES, drop, has_class, with_any_class
 from .pagefind_service import PagefindService, PagefindServiceError
@@ -469,8 +469,8 @@ class RecordCache:
             if page is None:
                 with path.open("rb") as handle:
                     identity, content = _identity(os.fstat(handle.fileno())), handle.read()
-                key = _page_key(url, content)
-                page = self._known_page(path, url, key, identity)
+                key = page_key(url, content)
+                page = self._known_page(path, url, key, identity) or self._read_ahead(path, url, key, identity)
                 if page is None:
                     unread.append((index, url, key, identity, content))
                     continue
@@ -479,6 +479,13 @@ class RecordCache:
         for (index, url, key, identity, _), data in zip(unread, read, strict=True):
             known[index] = self._remember(CachedPage(paths[index], url, key, identity, "", {}, {}, 0), data)
         return [known[index] for index in range(len(paths))]
+
+    def _read_ahead(self, path: Path, url: str, key: str, identity: list[int]) -> CachedPage | None:
+        """The page as read while it was written (``search_ahead``), if what was read is this file's bytes."""
+        ahead = search_ahead.take(url)
+        if ahead is None or ahead[0] != key:
+            return None
+        return self._remember(CachedPage(path, url, key, identity, "", {}, {}, 0), ahead[1])
 
     def _known_page(self, path: Path, url: str, key: str, identity: list[int]) -> CachedPage | None:
         """The page under ``key`` as the cache has it, or ``None`` if it has no entry of this shape."""
@@ -521,7 +528,7 @@ class RecordCache:
                 page.records = found if own and len(found) == page.count else None
         if page.records is None:
             content = page.path.read_bytes()
-            if _page_key(page.url, content) != page.key:
+            if page_key(page.url, content) != page.key:
                 if self.cache:
                     remove(self.cache)  # the next build digests every page afresh
                 raise SearchIndexFailed(f"{page.path} changed while the search index was written: build again")
@@ -575,7 +582,7 @@ def _read_own_file(path: Path) -> bytes:
         return file.read()
 
 
-def _page_key(url: str, content: bytes) -> str:
+def page_key(url: str, content: bytes) -> str:
     """A page's key in the cache: a digest of the code that reads it, its URL and its bytes."""
     return hashlib.sha256(f"{CACHE_VERSION}\0{url}\0".encode() + content).hexdigest()
 
@@ -608,7 +615,8 @@ PARALLEL_FROM = 100
 reports or more): forking costs a few hundredths of a second, a page about 5 ms."""
 
 
-def _page_parts_data(page: tuple[bytes, str]) -> dict[str, Any]:
+def page_parts_data(page: tuple[bytes, str]) -> dict[str, Any]:
+    """:func:`page_parts` of a page ``(content, url)``, as data (to pass between processes and to keep)."""
     return asdict(page_parts(*page))
 
 
@@ -620,9 +628,9 @@ def _read_pages(pages: list[tuple[bytes, str]]) -> list[dict[str, Any]]:
     """
     cores = usable_cores()
     if len(pages) < PARALLEL_FROM or cores < 2:
-        return [_page_parts_data(page) for page in pages]
+        return [page_parts_data(page) for page in pages]
     with ProcessPoolExecutor(max_workers=cores, mp_context=multiprocessing.get_context("fork")) as pool:
-        return list(pool.map(_page_parts_data, pages, chunksize=16))
+        return list(pool.map(page_parts_data, pages, chunksize=16))
 
 
 def _parts_from(data: dict[str, Any]) -> PageParts:

@@ -13,8 +13,10 @@ would refuse to run it: every page carries a ``<meta http-equiv="Content-Securit
   which run nothing and can reach no other site);
 - no plug-ins, no frames, no ``<base>``, forms only to the site.
 
-The policy is set on the finished pages, so that it covers every page whoever wrote it (the
-theme, the 404 page, the redirect stubs).
+The policy is set on each page as Sphinx renders it, so that the page is written once, whole
+(the search index reads it as it is written: ``sphinxext.search_ahead``); once the pages are
+written, every other page this build wrote (the redirect stubs, whatever another writer made)
+gets it too, so that it covers every page whoever wrote it.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from sphinx.application import Sphinx
+from sphinx.builders.html import StandaloneHTMLBuilder
 
 from .staged_site import site_files, write_new
 
@@ -96,6 +99,8 @@ def with_policy(page: str, allowed: frozenset[str]) -> str:
 
 
 _STARTED: weakref.WeakKeyDictionary[Sphinx, int] = weakref.WeakKeyDictionary()
+_RENDERED: set[str] = set()
+"""The pages this process rendered with their policy in this build (their paths as written)."""
 
 MARGIN_NS = 2_000_000_000
 """Pages written up to this long before the build started are set again (file times can be coarse)."""
@@ -104,22 +109,68 @@ MARGIN_NS = 2_000_000_000
 def note_start(app: Sphinx) -> None:
     """Remember when the build started: pages older than that were set by an earlier build."""
     _STARTED[app] = time.time_ns()
+    _RENDERED.clear()
+
+
+def _site_builder(app: Sphinx) -> bool:
+    """Whether the build writes the site (not an EPUB, whose pages are HTML too, nor a book)."""
+    return bool(app.builder.format == "html" and not app.builder.name.startswith("epub"))
+
+
+def secure_rendered_pages(app: Sphinx) -> None:
+    """Have every HTML page carry its policy as Sphinx renders it (before it is written).
+
+    Sphinx renders a page's template into text and writes that text: the builder's template
+    renderer is wrapped. Other templates it renders (a static file's ``*_t``) are left as they are.
+    """
+    builder = app.builder
+    if not _site_builder(app) or not isinstance(builder, StandaloneHTMLBuilder):
+        return
+    templates = builder.templates
+    allowed = template_scripts(list(getattr(templates, "pathchain", [])))
+    render, out_suffix = templates.render, builder.out_suffix
+
+    def render_secured(template: str, context: dict[str, Any]) -> str:
+        page = str(render(template, context))
+        if not template.endswith(".html"):
+            return page
+        _RENDERED.add(f"{context.get('pagename', '')}{out_suffix}")
+        return with_policy(page, allowed)
+
+    setattr(templates, "render", render_secured)  # noqa: B010
+
+
+HEAD_BYTES = 4096
+"""How much of a page's start holds its policy (right after its character set, at its top)."""
+
+
+def _begins_secured(path: str) -> bool:
+    """Whether the page at ``path`` starts with a policy, as rendering sets it.
+
+    Another writer may have replaced a rendered page since (none of the edition's does): its
+    page is set again.
+    """
+    with Path(path).open("rb") as page:
+        return EXISTING_POLICY.search(page.read(HEAD_BYTES).decode("utf-8", "replace")) is not None
 
 
 def add_policy(app: Sphinx, exception: Exception | None) -> None:
-    """Set the policy on every page this build wrote.
+    """Set the policy on every page this build wrote and did not render here (:func:`secure_rendered_pages`).
 
     An incremental build starts from the last site (linked or copied, file times kept), whose
-    pages all carry their policy already: only pages written since this build started are read and set.
+    pages all carry their policy already: only pages written since this build started are read
+    and set. A page another process rendered (Sphinx's parallel writers) is read and found set.
     """
-    if exception is not None or app.builder.format != "html" or app.builder.name.startswith("epub"):
+    if exception is not None or not _site_builder(app):
         return
     since = _STARTED.get(app, 0) - MARGIN_NS
     allowed = template_scripts(list(getattr(app.builder.templates, "pathchain", [])))
     written = [
         Path(entry.path)
         for relative, entry in site_files(str(app.outdir))
-        if relative.endswith(".html") and entry.stat().st_mtime_ns >= since
+        if relative.endswith(".html")
+        and entry.stat().st_mtime_ns >= since
+        and not (relative in _RENDERED and _begins_secured(entry.path))
     ]  # listed first: pages are replaced below
     for page in written:
         text = page.read_text(encoding="utf-8")
@@ -131,5 +182,6 @@ def add_policy(app: Sphinx, exception: Exception | None) -> None:
 def setup(app: Sphinx) -> dict[str, Any]:
     # After every other step that writes pages (the redirect stubs, the link rewriting).
     app.connect("builder-inited", note_start)
+    app.connect("builder-inited", secure_rendered_pages)
     app.connect("build-finished", add_policy, priority=900)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

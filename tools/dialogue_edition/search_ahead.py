@@ -1,0 +1,60 @@
+"""The search index's reading of pages, done while Sphinx writes them, in a process of its own.
+
+The index (``dialogue_edition.search``) reads every page the build wrote once Sphinx is done:
+a tenth of a second for a one-report site, on one core while the other waits. A page's words
+are known as soon as Sphinx renders it, so its reading can start then, in a forked worker
+(``work_ahead``), and the index takes the result when it gets there.
+
+What a worker gives is what :func:`search.page_parts` gives for the page's bytes, filed under
+the same key the index computes from the file (:func:`search.page_key`): the page's URL and
+its bytes. A page whose file is not what the worker read (a later step changed it) has
+another key, and the index reads it itself, as without this module.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .work_ahead import WorkAhead
+
+AHEAD_FROM = 4
+"""Pages to write from which they are read ahead: forking a worker costs about as much as
+reading a page or two in the build's own process."""
+
+Parts = tuple[str, dict[str, Any]]
+"""A page's key and its parts as data (:func:`search.page_parts_data`)."""
+
+_AHEAD: list[WorkAhead[Parts]] = []
+
+
+def start(pages: int, workers: int) -> bool:
+    """Read ahead the pages about to be written, if there are ``AHEAD_FROM`` or more and a worker to read them."""
+    stop()
+    if workers < 1 or pages < AHEAD_FROM:
+        return False
+    _AHEAD.append(WorkAhead(_read, workers))
+    return True
+
+
+def read_ahead(url: str, final: tuple[str, str]) -> None:
+    """Start reading the page at ``url`` (its path in the site); ``final``: its text as written, and the encoding."""
+    if _AHEAD:
+        _AHEAD[0].submit([[(url, (url, *final))]])
+
+
+def take(url: str) -> Parts | None:
+    """The key and parts of the page at ``url`` as read ahead, or ``None`` (not read ahead: read it)."""
+    return _AHEAD[0].take(url) if _AHEAD else None
+
+
+def stop() -> None:
+    """Stop the workers; pages not taken are dropped."""
+    while _AHEAD:
+        _AHEAD.pop().close()
+
+
+def _read(url: str, text: str, encoding: str) -> Parts:
+    from .search import page_key, page_parts_data
+
+    content = text.encode(encoding, "xmlcharrefreplace")
+    return page_key(url, content), page_parts_data((content, url))
