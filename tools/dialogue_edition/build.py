@@ -410,6 +410,8 @@ def build_html(layout: Layout, staging: Path, outputs: Path, ready: Ready) -> li
         # A path the same at every build: the anchor script's folder joins html_static_path, which
         # Sphinx records in the site (.buildinfo).
         "edition_scratch_dir": str(layout.staging / "scratch"),
+        # The index below takes the pages a worker read as Sphinx wrote them (sphinxext.search_ahead).
+        "edition_search_ahead": "1",
     }
     try:
         run_sphinx("html", layout, outdir, ready, overrides)

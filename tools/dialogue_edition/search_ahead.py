@@ -47,6 +47,11 @@ def take(url: str) -> Parts | None:
     return _AHEAD[0].take(url) if _AHEAD else None
 
 
+def running() -> bool:
+    """Whether pages are being read ahead (a worker was started for this build)."""
+    return bool(_AHEAD)
+
+
 def stop() -> None:
     """Stop the workers; pages not taken are dropped."""
     while _AHEAD:

@@ -8,6 +8,8 @@ extensions = [
     "dialogue_edition.sphinxext.search_ahead",
 ]
 html_theme = "furo"
+# What edition-build sets: the site is indexed after the build, which takes what was read ahead.
+edition_search_ahead = True
 # A test sets this to have another writer replace a rendered page and add a page of its own.
 edition_test_other_writer = False
 
@@ -21,7 +23,24 @@ def write_other_pages(app, exception):
         (Path(app.outdir) / "added.html").write_text(page, encoding="utf-8")
 
 
+# A test sets this to have the theme's pages come with carriage returns (as data may hold them).
+edition_test_carriage_returns = False
+
+
+def render_with_carriage_returns(app):
+    """Before the policy wraps the renderer (500): every line of a page ends in CR LF, one in a CR alone."""
+    if app.config.edition_test_carriage_returns:
+        render = app.builder.templates.render
+
+        def with_returns(template, context):
+            return render(template, context).replace("\n", "\r\n").replace("</title>", "</title>\r", 1)
+
+        app.builder.templates.render = with_returns
+
+
 def setup(app):
     app.add_config_value("edition_test_other_writer", False, "html")
+    app.add_config_value("edition_test_carriage_returns", False, "html")
+    app.connect("builder-inited", render_with_carriage_returns, priority=400)
     # Before the policy is set on the pages this build wrote (900).
     app.connect("build-finished", write_other_pages, priority=850)

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import os
 import re
 import time
 import weakref
@@ -100,7 +101,7 @@ def with_policy(page: str, allowed: frozenset[str]) -> str:
 
 _STARTED: weakref.WeakKeyDictionary[Sphinx, int] = weakref.WeakKeyDictionary()
 _RENDERED: set[str] = set()
-"""The pages this process rendered with their policy in this build (their paths as written)."""
+"""The pages this process rendered with their policy in this build (their paths in the site, ``/``-separated)."""
 
 MARGIN_NS = 2_000_000_000
 """Pages written up to this long before the build started are set again (file times can be coarse)."""
@@ -128,14 +129,17 @@ def secure_rendered_pages(app: Sphinx) -> None:
         return
     templates = builder.templates
     allowed = template_scripts(list(getattr(templates, "pathchain", [])))
-    render, out_suffix = templates.render, builder.out_suffix
+    render, outdir = templates.render, str(builder.outdir)
 
     def render_secured(template: str, context: dict[str, Any]) -> str:
         page = str(render(template, context))
         if not template.endswith(".html"):
             return page
-        _RENDERED.add(f"{context.get('pagename', '')}{out_suffix}")
-        return with_policy(page, allowed)
+        written = builder.get_outfilename(str(context.get("pagename", "")))
+        _RENDERED.add(Path(os.path.relpath(written, outdir)).as_posix())
+        # Line ends as a page read back and set at the end always had them (Python's universal
+        # newlines): a carriage return from the data ends a line, as before.
+        return with_policy(page.replace("\r\n", "\n").replace("\r", "\n"), allowed)
 
     setattr(templates, "render", render_secured)  # noqa: B010
 

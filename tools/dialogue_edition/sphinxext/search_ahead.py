@@ -6,6 +6,10 @@ writes: the builder's renderer is wrapped, after the content policy's wrapper
 starts only when the builder is about to write enough pages in this process to pay for a worker
 (``search_ahead.AHEAD_FROM``); pages Sphinx writes in forked processes of its own are read by the
 index afterwards, as before.
+
+Only a build that indexes its site afterwards reads ahead: ``edition-build`` sets
+``edition_search_ahead`` and stops the worker once the index is written. A plain ``sphinx-build``
+of the project starts none.
 """
 
 from __future__ import annotations
@@ -52,12 +56,13 @@ def start_with_writing(app: Sphinx) -> None:
     """
     builder = _site_builder(app)
     search_ahead.stop()
-    if builder is None:
+    if builder is None or not app.config.edition_search_ahead:
         return
     write_documents = builder.write_documents
 
     def start_and_write(docnames: Set[str]) -> None:
-        search_ahead.start(0 if builder.parallel_ok else len(docnames), spare_cores())
+        # One worker: it keeps up with one writing process.
+        search_ahead.start(0 if builder.parallel_ok else len(docnames), min(spare_cores(), 1))
         write_documents(docnames)
 
     setattr(builder, "write_documents", start_and_write)  # noqa: B010
@@ -70,6 +75,7 @@ def stop_reading_ahead(app: Sphinx, exception: Exception | None) -> None:
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
+    app.add_config_value("edition_search_ahead", False, "", types=[bool])
     # After the content policy wraps the renderer (500): the page handed over is the one written.
     app.connect("builder-inited", hand_over_rendered_pages, priority=600)
     # Before parallel_jobs wraps the writing (500): see start_with_writing.
