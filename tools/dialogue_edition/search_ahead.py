@@ -36,10 +36,15 @@ def start(pages: int, workers: int) -> bool:
     return True
 
 
-def read_ahead(url: str, final: tuple[str, str]) -> None:
-    """Start reading the page at ``url`` (its path in the site); ``final``: its text as written, and the encoding."""
-    if _AHEAD:
-        _AHEAD[0].submit([[(url, (url, *final))]])
+def read_ahead(url: str, text: str, encoding: str) -> None:
+    """Start reading the page at ``url`` (its path in the site): ``text``, written in ``encoding``.
+
+    Tool pages (search, index of terms, 404), which the index never holds, are not read.
+    """
+    from .search import SKIPPED_PAGES  # the index's module imports this one
+
+    if _AHEAD and url not in SKIPPED_PAGES:
+        _AHEAD[0].submit([[(url, (url, text, encoding))]])
 
 
 def take(url: str) -> Parts | None:

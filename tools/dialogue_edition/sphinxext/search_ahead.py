@@ -21,7 +21,6 @@ from sphinx.application import Sphinx
 from sphinx.builders.html import StandaloneHTMLBuilder
 
 from .. import search_ahead
-from ..search import SKIPPED_PAGES
 from ..work_ahead import spare_cores
 
 
@@ -39,9 +38,9 @@ def hand_over_rendered_pages(app: Sphinx) -> None:
 
     def render_and_hand_over(template: str, context: dict[str, Any]) -> str:
         page = str(render(template, context))
-        url = f"{context.get('pagename', '')}{builder.out_suffix}"
-        if template.endswith(".html") and url not in SKIPPED_PAGES:
-            search_ahead.read_ahead(url, (page, str(context.get("encoding", "utf-8"))))
+        if search_ahead.running() and template.endswith(".html"):
+            url = f"{context.get('pagename', '')}{builder.out_suffix}"
+            search_ahead.read_ahead(url, page, str(context.get("encoding", "utf-8")))
         return page
 
     setattr(builder.templates, "render", render_and_hand_over)  # noqa: B010
