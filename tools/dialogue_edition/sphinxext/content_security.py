@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import os
 import re
 import time
 import weakref
@@ -33,7 +32,7 @@ from typing import Any
 from sphinx.application import Sphinx
 from sphinx.builders.html import StandaloneHTMLBuilder
 
-from .staged_site import site_files, write_new
+from .staged_site import page_in_site, site_files, write_new
 
 POLICY = (
     "default-src 'none'",
@@ -129,14 +128,13 @@ def secure_rendered_pages(app: Sphinx) -> None:
         return
     templates = builder.templates
     allowed = template_scripts(list(getattr(templates, "pathchain", [])))
-    render, outdir = templates.render, str(builder.outdir)
+    render = templates.render
 
     def render_secured(template: str, context: dict[str, Any]) -> str:
         page = str(render(template, context))
         if not template.endswith(".html"):
             return page
-        written = builder.get_outfilename(str(context.get("pagename", "")))
-        _RENDERED.add(Path(os.path.relpath(written, outdir)).as_posix())
+        _RENDERED.add(page_in_site(builder, str(context.get("pagename", ""))))
         # Line ends as a page read back and set at the end always had them (Python's universal
         # newlines): a carriage return from the data ends a line, as before.
         return with_policy(page.replace("\r\n", "\n").replace("\r", "\n"), allowed)

@@ -18,20 +18,15 @@ from collections.abc import Set
 from typing import Any
 
 from sphinx.application import Sphinx
-from sphinx.builders.html import StandaloneHTMLBuilder
 
 from .. import search_ahead
 from ..work_ahead import spare_cores
-
-
-def _site_builder(app: Sphinx) -> StandaloneHTMLBuilder | None:
-    builder = app.builder
-    return builder if isinstance(builder, StandaloneHTMLBuilder) and builder.name == "html" else None
+from .staged_site import page_in_site, site_builder
 
 
 def hand_over_rendered_pages(app: Sphinx) -> None:
     """Wrap the site builder's renderer: each page rendered in this process is handed to the index's worker."""
-    builder = _site_builder(app)
+    builder = site_builder(app)
     if builder is None:
         return
     render = builder.templates.render
@@ -39,7 +34,7 @@ def hand_over_rendered_pages(app: Sphinx) -> None:
     def render_and_hand_over(template: str, context: dict[str, Any]) -> str:
         page = str(render(template, context))
         if search_ahead.running() and template.endswith(".html"):
-            url = f"{context.get('pagename', '')}{builder.out_suffix}"
+            url = page_in_site(builder, str(context.get("pagename", "")))
             search_ahead.read_ahead(url, page, str(context.get("encoding", "utf-8")))
         return page
 
@@ -53,7 +48,7 @@ def start_with_writing(app: Sphinx) -> None:
     after) is made by the time the pages are counted: pages written by Sphinx's own forked
     writers are never handed over.
     """
-    builder = _site_builder(app)
+    builder = site_builder(app)
     search_ahead.stop()
     if builder is None or not app.config.edition_search_ahead:
         return

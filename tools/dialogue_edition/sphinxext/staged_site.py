@@ -54,10 +54,22 @@ def write_new(path: Path, text: str) -> None:
     _WRITTEN.add(path.resolve())
 
 
+def site_builder(app: Sphinx) -> StandaloneHTMLBuilder | None:
+    """The builder, if it writes the site (``edition-build html``); ``None`` for the books and any other."""
+    builder = app.builder
+    return builder if isinstance(builder, StandaloneHTMLBuilder) and builder.name == "html" else None
+
+
+def page_in_site(builder: StandaloneHTMLBuilder, pagename: str) -> str:
+    """The path in the site (``/``-separated) of the file Sphinx writes a page into."""
+    return Path(os.path.relpath(builder.get_outfilename(pagename), builder.outdir)).as_posix()
+
+
 def unlink_page(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: object) -> None:
     """Before Sphinx writes a page, remove the staged link to the published page (see the module)."""
-    if isinstance(app.builder, StandaloneHTMLBuilder) and app.builder.name == "html":
-        page = Path(app.builder.get_outfilename(pagename))
+    builder = site_builder(app)
+    if builder is not None:
+        page = Path(builder.get_outfilename(pagename))
         page.unlink(missing_ok=True)
         _WRITTEN.add(page.resolve())
 
@@ -78,7 +90,7 @@ def remove_pages_of_gone_sources(app: Sphinx, exception: Exception | None) -> No
     index, the search page, the redirect stubs). Sphinx's own folders and the search index are
     not pages of a source.
     """
-    if exception is not None or not (isinstance(app.builder, StandaloneHTMLBuilder) and app.builder.name == "html"):
+    if exception is not None or site_builder(app) is None:
         return
     outdir = Path(app.outdir)
     for relative, entry in list(site_files(str(outdir))):  # listed first: pages and folders go below
