@@ -309,3 +309,20 @@ def test_the_review_cache_is_written_whole_and_a_write_refused_is_no_failure(tmp
     blocked.write_text("", encoding="utf-8")
     check_data.remember(blocked / "reviewed.json", {"report": "1"})  # its folder cannot be made: nothing kept
     assert blocked.read_text(encoding="utf-8") == ""
+
+
+def test_the_check_imports_no_sphinx(project: Path) -> None:
+    # The check runs on the other core while the build imports Sphinx: importing it there as well
+    # (sphinxcontrib-bibtex's name style imports Sphinx, 0.1 s) would only do the same work twice.
+    script = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from dialogue_edition.check_data import check\n"
+        "check(Path(sys.argv[1]))\n"
+        "print(sorted(name for name in sys.modules if name.split('.')[0] in ('sphinx', 'sphinxcontrib')))\n"
+    )
+    environment = {**os.environ, "PYTHONPATH": str(Path(build_module.__file__).parent.parent)}
+    checked = subprocess.run(
+        [sys.executable, "-c", script, str(project)], capture_output=True, text=True, env=environment, check=True
+    )
+    assert checked.stdout.strip() == "[]"

@@ -252,6 +252,24 @@ def test_a_bibliography_entry_is_formatted_once_for_a_page_and_its_paragraphs(
         assert citation._entry(entry, style) == citation._entry(whole, style)
 
 
+def test_one_worker_is_given_every_job_and_the_build_parses_no_style(
+    report_2020: SourceReport, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Beside a serial build there is one worker: grouping its jobs by bibliography entry would
+    # parse every style in the build's own process, on its way, for work the worker does anyway.
+    monkeypatch.setattr(citation, "_KNOWN", {})
+    citation._style.cache_clear()
+    citation._variables_named.cache_clear()
+    jobs = report_jobs(report_2020.metadata, Edition(EDITION, ("An Editor",), "1.0", SITE))
+    try:
+        assert citation.format_ahead(jobs, 1) == len(jobs)
+        assert citation._style.cache_info().currsize == 0
+        taken = {job: citation._AHEAD[0].take(citation._known_key(*job)) for job in jobs}
+    finally:
+        citation.stop_formatting_ahead()
+    assert taken == {job: citation._format(*job) for job in jobs}
+
+
 def test_a_style_that_prints_the_note_keeps_it_in_the_entry(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(citation, "_variables_named", lambda style: frozenset({"title", "note"}))
     item = {"id": "x", "type": "report", "title": "T", "note": "Paragraph 3"}

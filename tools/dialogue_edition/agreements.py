@@ -21,7 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from .data_files import INVISIBLE, LONGEST_VALUE, IsoDate, longest_word_problem, read_text
 from .errors import InputError
 from .link_policy import link_refusal
-from .pybtex_plugins import register_plugins
+from .pybtex_plugins import register_parser
 
 ENTRY_TYPE = "agreement"
 
@@ -66,7 +66,7 @@ def field_line(text: str, key: str, field: str) -> int | None:
 def parse(path: Path) -> tuple[str, BibliographyData]:
     """The file's text and its entries; a BibTeX syntax error names file and line."""
     text = read_text(path)
-    register_plugins()
+    register_parser()
     try:
         return text, parse_string(text, "bibtex")
     except PybtexSyntaxError as error:

@@ -217,6 +217,10 @@ def format_ahead(jobs: list[Job], workers: int) -> int:
         return 0
     if not _AHEAD:
         _AHEAD.append(WorkAhead(_format, workers))
+    if workers == 1:
+        # One worker formats every entry once (_entry's cache) whatever the order: each job is
+        # its own call, and this process parses no style to group them (the worker does).
+        return _AHEAD[0].submit([[(key, job)] for key, job in todo])
     # Jobs with the same bibliography entry (a page's and its paragraphs') go to one worker,
     # which formats the entry once (_entry).
     groups: dict[tuple[str, str], list[tuple[str, tuple[object, ...]]]] = {}

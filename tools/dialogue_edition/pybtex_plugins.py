@@ -9,9 +9,11 @@ stores directly: pybtex then answers every later lookup from its store, with the
 The edition's own pybtex styles (``treaty_style``) go into the same store, overriding any entry
 point an earlier install may have left behind, so a plain checkout finds them by name.
 
-:func:`register_plugins` runs before the first lookup: when the agreements are first read, in
-the configuration (``docs/conf.py``, before sphinxcontrib-bibtex is imported: its import looks
-pybtex's docutils backend up), and when the bibliography extension loads.
+:func:`register_plugins` runs before a build's first lookup: in the configuration
+(``docs/conf.py``, before sphinxcontrib-bibtex is imported: its import looks pybtex's docutils
+backend up), and when the bibliography extension loads. Reading the agreements needs only the
+parser (:func:`register_parser`): the data check, which reads them beside the build, then loads
+nothing it does not use.
 """
 
 from __future__ import annotations
@@ -73,15 +75,34 @@ def _store(group: str, name: str, plugin: type[Any]) -> None:
     pybtex.plugin._RUNTIME_PLUGINS.setdefault(group, {})[name] = plugin
 
 
+PARSER = ("pybtex.database.input", "bibtex")
+"""The .bib parser: all that reading the agreements needs (the data check reads them, and formats none)."""
+
+
+def _register_installed(group: str, name: str) -> None:
+    installed = _installed_plugin(group, name)
+    if installed:
+        _store(installed[0], name, installed[1])
+
+
+@cache
+def register_parser() -> None:
+    """Put the installed .bib parser into pybtex's store, and nothing else.
+
+    Reading a .bib file needs only the parser. The other plugins cost more to find than to use:
+    the ``last`` name style is sphinxcontrib-bibtex's, and loading it imports Sphinx (0.1 s),
+    which a process that only checks the data (``check_ahead``) never needs.
+    """
+    _register_installed(*PARSER)
+
+
 @cache
 def register_plugins() -> None:
     """Put the edition's styles and the installed pybtex plugins a build uses into pybtex's store."""
     for (group, name), plugin in OWN_PLUGINS.items():
         _store(group, name, plugin)
     for group, name in USED_PLUGINS:
-        installed = _installed_plugin(group, name)
-        if installed:
-            _store(installed[0], name, installed[1])
+        _register_installed(group, name)
 
 
 @cache

@@ -11,8 +11,8 @@ is only moved, never changed. If a worker fails (killed, out of memory), or the 
 there, the caller does the work itself, as it would have without this module, and gets the same
 result or the same error.
 
-The workers are forked from the build process, so they start with what it has loaded (the CSL
-styles, already parsed). A process forked from the build (Sphinx's parallel readers and writers)
+The workers are forked from the build process, so they start with what it has loaded (the
+reports, and whatever the caller prepared for them). A process forked from the build (Sphinx's parallel readers and writers)
 never waits on work it did not ask for: it does its own. Nothing here can stop or hang a build:
 a pool that cannot start or has broken is given no more work, a call not yet started when its
 result is wanted is done by the caller instead of waited for, a started one is waited for a
