@@ -12,12 +12,12 @@ there, the caller does the work itself, as it would have without this module, an
 result or the same error.
 
 The workers are forked from the build process, so they start with what it has loaded (the
-reports, and whatever the caller prepared for them). A process forked from the build (Sphinx's parallel readers and writers)
-never waits on work it did not ask for: it does its own. Nothing here can stop or hang a build:
-a pool that cannot start or has broken is given no more work, a call not yet started when its
-result is wanted is done by the caller instead of waited for, a started one is waited for a
-bounded time, and a worker ends as soon as the build's process does, however that ends
-(Ctrl-C, a kill, ``os._exit``).
+reports, and whatever the caller prepared for them). A process forked from the build (Sphinx's
+parallel readers and writers) never waits on work it did not ask for: it does its own. Nothing
+here can stop or hang a build: a pool that cannot start or has broken is given no more work, a
+call not yet started when its result is wanted is done by the caller instead of waited for, a
+started one is waited for a bounded time, and a worker ends as soon as the build's process does,
+however that ends (Ctrl-C, a kill, ``os._exit``).
 """
 
 from __future__ import annotations

@@ -10,6 +10,7 @@ class GeneratedEntries(SphinxDirective):
     """Sections, titles, fields and a rubric made in code: no node has a source or a line."""
 
     def run(self) -> list[nodes.Node]:
+        """One section of generated content, as a glossary makes."""
         section = nodes.section("", ids=["generated"])
         section += nodes.title("", "Generated entries")
         section += nodes.rubric("", "A rubric")

@@ -43,7 +43,7 @@ class InheritSourcePositions(SphinxTransform):
 
     default_priority = 9
 
-    def apply(self, **kwargs: Any) -> None:
+    def apply(self) -> None:
         inherit_positions(self.document)
 
 
