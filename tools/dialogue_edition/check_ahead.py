@@ -92,7 +92,21 @@ class DataCheck:
 
 
 def _fork() -> tuple[int, int, int] | None:
-    """Fork with a pipe from the child: (pid, read end, write end), or ``None`` if the system refuses.
+    """Fork with a pipe from the child: (pid, read end, write end), or ``None`` if the system refuses."""
+    try:
+        read, write = os.pipe()
+    except OSError:
+        return None
+    pid = fork_with_the_build()
+    if pid is None:
+        os.close(read)
+        os.close(write)
+        return None
+    return pid, read, write
+
+
+def fork_with_the_build() -> int | None:
+    """``os.fork()`` for a child working beside the build: its pid (0 in the child), ``None`` if refused.
 
     Ctrl-C is held back while forking, then ignored in the child (it is the build's to report)
     and let through again in the parent: it cannot reach the child before the child ignores it.
@@ -101,20 +115,14 @@ def _fork() -> tuple[int, int, int] | None:
     parent = os.getpid()
     held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
     try:
-        read, write = os.pipe()
-        try:
-            pid = os.fork()
-        except OSError:
-            os.close(read)
-            os.close(write)
-            raise
+        pid = os.fork()
         if pid == 0:
             try:
                 signal.signal(signal.SIGINT, signal.SIG_IGN)
                 _end_with_parent(parent)
             except BaseException:
                 os._exit(1)
-        return pid, read, write
+        return pid
     except OSError:
         return None
     finally:
