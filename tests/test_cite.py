@@ -256,14 +256,21 @@ def test_one_worker_is_given_every_job_and_the_build_parses_no_style(
     report_2020: SourceReport, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Beside a serial build there is one worker: grouping its jobs by bibliography entry would
-    # parse every style in the build's own process, on its way, for work the worker does anyway.
+    # parse every style in the build's own process (_entry_template reads what each style
+    # names), on its way, for work the worker does anyway.
+    grouped: list[str] = []
+    entry_template = citation._entry_template
+
+    def recorded(template: str, style: str) -> str:
+        grouped.append(style)
+        return entry_template(template, style)
+
     monkeypatch.setattr(citation, "_KNOWN", {})
-    citation._style.cache_clear()
-    citation._variables_named.cache_clear()
+    monkeypatch.setattr(citation, "_entry_template", recorded)
     jobs = report_jobs(report_2020.metadata, Edition(EDITION, ("An Editor",), "1.0", SITE))
     try:
         assert citation.format_ahead(jobs, 1) == len(jobs)
-        assert citation._style.cache_info().currsize == 0
+        assert grouped == []
         taken = {job: citation._AHEAD[0].take(citation._known_key(*job)) for job in jobs}
     finally:
         citation.stop_formatting_ahead()
