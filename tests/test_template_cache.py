@@ -19,13 +19,6 @@ def wait_for_the_child() -> None:
         os.waitpid(template_cache._COMPILING.pop(), 0)
 
 
-@pytest.fixture
-def forkable(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A core to spare and no other thread, whatever ran before in this test session."""
-    monkeypatch.setattr(template_cache, "spare_cores", lambda: 1)
-    monkeypatch.setattr(template_cache.threading, "active_count", lambda: 1)
-
-
 def compiled_by_the_build(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The templates, read from files, that this process compiles from now on (by name)."""
     compiled: list[str] = []
@@ -69,35 +62,37 @@ def test_a_second_build_compiles_no_template_and_writes_the_same_page(
     assert (Path(again.outdir) / "index.html").read_text(encoding="utf-8") == page
 
 
-@pytest.mark.sphinx("html", testroot="template-cache")
-def test_a_cold_build_finds_every_template_it_renders_compiled_ahead(
-    forkable: None,
+@pytest.fixture
+def cold_app(
     make_app: type[SphinxTestApp],
     app_params: tuple[list[object], dict[str, object]],
     monkeypatch: pytest.MonkeyPatch,
     tmp_path: Path,
-) -> None:
+) -> SphinxTestApp:
+    """The test root's app in a build folder of its own (no compiled template), once its child has compiled ahead."""
+    monkeypatch.setattr(template_cache, "spare_cores", lambda: 1)  # whatever this machine has,
+    monkeypatch.setattr(template_cache.threading, "active_count", lambda: 1)  # whatever ran before
     args, kwargs = app_params
     app = make_app(*args, **{**kwargs, "builddir": tmp_path})  # forks the child as it starts (builder-inited)
     assert template_cache._COMPILING, "a child compiles ahead"
     wait_for_the_child()
+    return app
+
+
+@pytest.mark.sphinx("html", testroot="template-cache")
+def test_a_cold_build_finds_every_template_it_renders_compiled_ahead(
+    cold_app: SphinxTestApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
     compiled = compiled_by_the_build(monkeypatch)
-    app.build()
+    cold_app.build()
     assert compiled == []
-    assert "sidebar/navigation.html" in template_cache.rendered_templates(app)  # Furo's sidebars, from the theme
+    assert "sidebar/navigation.html" in template_cache.rendered_templates(cold_app)  # Furo's, from the theme
 
 
 @pytest.mark.sphinx("epub", testroot="template-cache", confoverrides={"epub_cover": ("", "epub-cover.html")})
 def test_a_cold_book_finds_its_templates_compiled_ahead(
-    forkable: None,
-    make_app: type[SphinxTestApp],
-    app_params: tuple[list[object], dict[str, object]],
-    monkeypatch: pytest.MonkeyPatch,
-    tmp_path: Path,
+    cold_app: SphinxTestApp, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    args, kwargs = app_params
-    app = make_app(*args, **{**kwargs, "builddir": tmp_path})
-    wait_for_the_child()
     compiled = compiled_by_the_build(monkeypatch)
-    app.build()
+    cold_app.build()
     assert compiled == []
