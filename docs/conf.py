@@ -112,9 +112,8 @@ extensions = [
     "dialogue_edition.sphinxext.parallel_jobs",
     # The page templates' compiled code kept between builds (Sphinx compiles them in every build).
     "dialogue_edition.sphinxext.template_cache",
-    # Generated nodes take the file and line of the directive that made them, so that Sphinx
-    # need not patch (and log as XML) each one.
-    "dialogue_edition.sphinxext.node_sources",
+    # Sphinx's debug messages write a node out as XML only when a message is written (-vv).
+    "dialogue_edition.sphinxext.deferred_node_xml",
     "dialogue_edition.sphinxext.mentions",
     # Cite this: a ¶ link and a Cite panel for every paragraph and page of a report (issue 18).
     "dialogue_edition.sphinxext.cite",

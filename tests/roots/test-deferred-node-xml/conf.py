@@ -1,13 +1,13 @@
-# A page whose directive generates nodes without positions, as the glossaries do (node_sources).
+# A page whose directive makes nodes without a source, as the glossaries do (deferred_node_xml).
 from docutils import nodes
 from sphinx.util.docutils import SphinxDirective
 
-extensions = ["myst_parser", "dialogue_edition.sphinxext.node_sources"]
+extensions = ["myst_parser", "dialogue_edition.sphinxext.deferred_node_xml"]
 nitpicky = True
 
 
 class GeneratedEntries(SphinxDirective):
-    """Sections, titles, fields and a rubric made in code: no node has a source or a line."""
+    """A section, its title, a rubric and a field made in code: Sphinx patches each and logs it."""
 
     def run(self) -> list[nodes.Node]:
         """One section of generated content, as a glossary makes."""
@@ -17,7 +17,6 @@ class GeneratedEntries(SphinxDirective):
         fields = nodes.field_list()
         fields += nodes.field("", nodes.field_name("", "Post"), nodes.field_body("", nodes.paragraph("", "Chair")))
         section += fields
-        section += nodes.paragraph("", "", nodes.Text("A paragraph with "), nodes.emphasis("", "emphasis"))
         return [section]
 
 
