@@ -271,10 +271,10 @@ def test_one_worker_is_given_every_job_and_the_build_parses_no_style(
     try:
         assert citation.format_ahead(jobs, 1) == len(jobs)
         assert grouped == []
-        taken = {job: citation._AHEAD[0].take(citation._known_key(*job)) for job in jobs}
+        taken = citation._AHEAD[0].take_all()
     finally:
         citation.stop_formatting_ahead()
-    assert taken == {job: citation._format(*job) for job in jobs}
+    assert taken == {citation._known_key(*job): citation._format(*job) for job in jobs}
 
 
 def test_a_style_that_prints_the_note_keeps_it_in_the_entry(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -3,20 +3,35 @@
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 
 import pytest
 from dialogue_edition.sphinxext import template_cache
-from dialogue_edition.sphinxext.template_cache import FOLDER, versions
-from jinja2 import Environment, FileSystemBytecodeCache
+from dialogue_edition.sphinxext.template_cache import FOLDER, environment_fingerprint
+from jinja2 import Environment, FileSystemBytecodeCache, pass_context
 from jinja2.bccache import Bucket
+from jinja2.runtime import Context
 from sphinx.testing.util import SphinxTestApp
 
 
 def wait_for_the_child() -> None:
     """Let the child that compiles ahead finish, and reap it, so that what it wrote is all there."""
-    while template_cache._COMPILING:
-        os.waitpid(template_cache._COMPILING.pop(), 0)
+    deadline = time.monotonic() + 60
+    while template_cache.KEPT.compiling:
+        pid = template_cache.KEPT.compiling[-1]
+        if os.waitpid(pid, os.WNOHANG)[0] == pid:
+            template_cache.KEPT.compiling.pop()
+        elif time.monotonic() > deadline:
+            template_cache.KEPT.stop(None, None)  # type: ignore[arg-type]
+            pytest.fail("the child compiling ahead did not finish within a minute")
+        else:
+            time.sleep(0.01)
+
+
+def compiled_files(app: SphinxTestApp) -> list[str]:
+    """The compiled templates kept in the app's doctree folder."""
+    return sorted(path.name for path in (Path(app.doctreedir) / FOLDER).rglob("*.cache"))
 
 
 def compiled_by_the_build(monkeypatch: pytest.MonkeyPatch) -> list[str]:
@@ -38,7 +53,7 @@ def test_a_second_build_compiles_no_template_and_writes_the_same_page(
     app: SphinxTestApp, make_app: type[SphinxTestApp], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     wait_for_the_child()
-    for compiled_ahead in (Path(app.doctreedir) / FOLDER / versions()).iterdir():
+    for compiled_ahead in (Path(app.doctreedir) / FOLDER).rglob("*.cache"):
         compiled_ahead.unlink()  # this test counts what the build itself compiles
     compiled: list[str] = []
     dump = FileSystemBytecodeCache.dump_bytecode
@@ -51,12 +66,10 @@ def test_a_second_build_compiles_no_template_and_writes_the_same_page(
     app.build()
     page = (Path(app.outdir) / "index.html").read_text(encoding="utf-8")
     assert compiled, "the first build compiles the templates and keeps them"
-    assert sorted(path.name for path in (Path(app.doctreedir) / FOLDER / versions()).iterdir()) == sorted(
-        f"__jinja2_{key}.cache" for key in set(compiled)
-    )
+    assert compiled_files(app) == sorted(f"__jinja2_{key}.cache" for key in set(compiled))
     compiled.clear()
     again = make_app("html", srcdir=app.srcdir, builddir=Path(app.outdir).parent)
-    assert template_cache._COMPILING == [], "nothing is compiled ahead where the templates are kept"
+    assert template_cache.KEPT.compiling == [], "nothing is compiled ahead where the templates are kept"
     again.build(force_all=True)
     assert compiled == []
     assert (Path(again.outdir) / "index.html").read_text(encoding="utf-8") == page
@@ -74,7 +87,7 @@ def cold_app(
     monkeypatch.setattr(template_cache.threading, "active_count", lambda: 1)  # whatever ran before
     args, kwargs = app_params
     app = make_app(*args, **{**kwargs, "builddir": tmp_path})  # forks the child as it starts (builder-inited)
-    assert template_cache._COMPILING, "a child compiles ahead"
+    assert template_cache.KEPT.compiling, "a child compiles ahead"
     wait_for_the_child()
     return app
 
@@ -96,3 +109,36 @@ def test_a_cold_book_finds_its_templates_compiled_ahead(
     compiled = compiled_by_the_build(monkeypatch)
     cold_app.build()
     assert compiled == []
+
+
+@pytest.mark.sphinx("html", testroot="template-cache-late-filter")
+def test_a_filter_added_after_compiling_ahead_gets_templates_compiled_with_it(cold_app: SphinxTestApp) -> None:
+    # The child compiled the page template before the filter was there: a call without the
+    # context, which the filter needs. The build compiles it again, in the folder of its state.
+    cold_app.build()
+    assert '<p class="late">Shown on index</p>' in (Path(cold_app.outdir) / "index.html").read_text(encoding="utf-8")
+    assert len({path.parent for path in (Path(cold_app.doctreedir) / FOLDER).rglob("*.cache")}) == 2
+
+
+def test_the_state_of_an_environment_is_what_shapes_its_compiled_code() -> None:
+    def shout(value: str) -> str:
+        return value.upper()
+
+    @pass_context
+    def shout_on_page(context: Context, value: str) -> str:
+        return f"{value.upper()} on {context['pagename']}"
+
+    def environment(**filters: object) -> Environment:
+        made = Environment()
+        made.filters.update(filters)
+        return made
+
+    fingerprint = environment_fingerprint
+    assert fingerprint(environment(shout=shout)) == fingerprint(environment(shout=shout))
+    assert fingerprint(environment(shout=shout)) != fingerprint(environment())
+    assert fingerprint(environment(shout=shout)) != fingerprint(
+        environment(shout=shout_on_page)
+    )  # called with the context
+    changed = environment(shout=shout)
+    changed.policies["ext.i18n.trimmed"] = True
+    assert fingerprint(changed) != fingerprint(environment(shout=shout))
