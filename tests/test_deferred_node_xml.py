@@ -4,24 +4,41 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from io import StringIO
 from pathlib import Path
 
 import pytest
 import sphinx.util.nodes
+from _pytest.logging import LogCaptureHandler
+from dialogue_edition.sphinxext.deferred_node_xml import DeferredXML, defer_node_xml
 from docutils import nodes
 from sphinx.testing.util import SphinxTestApp
+from sphinx.util.logging import MemoryHandler
 
 PATCHED = re.compile(r"\[i18n\] PATCH: .*")
 
 
-def written_as_xml(monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> list[nodes.Node]:
-    """The nodes written out as XML from now on (``repr_domxml`` makes a DOM of each).
+@contextmanager
+def as_in_a_build() -> Iterator[None]:
+    """Sphinx's logger with its own handlers only, as in a build.
 
-    Sphinx's handlers write no debug message without ``-vv``; pytest's capture would format every
-    one it sees, so it is kept to what Sphinx would write.
+    pytest's capture, which takes every message (debug ones too), is set aside meanwhile.
     """
-    caplog.set_level(logging.INFO, logger="sphinx")
+    sphinx_logger = logging.getLogger("sphinx")
+    pytests = [handler for handler in sphinx_logger.handlers if isinstance(handler, LogCaptureHandler)]
+    for handler in pytests:
+        sphinx_logger.removeHandler(handler)
+    try:
+        yield
+    finally:
+        for handler in pytests:
+            sphinx_logger.addHandler(handler)
+
+
+def written_as_xml(monkeypatch: pytest.MonkeyPatch) -> list[nodes.Node]:
+    """The nodes written out as XML from now on (``repr_domxml`` makes a DOM of each)."""
     written: list[nodes.Node] = []
     asdom = nodes.Node.asdom
 
@@ -35,21 +52,23 @@ def written_as_xml(monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFix
 
 @pytest.mark.sphinx("html", testroot="deferred-node-xml", freshenv=True)
 def test_no_node_is_written_as_xml_for_a_debug_message_nobody_reads(
-    app: SphinxTestApp, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+    app: SphinxTestApp, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    written = written_as_xml(monkeypatch, caplog)
-    app.build()
+    written = written_as_xml(monkeypatch)
+    with as_in_a_build():
+        app.build()
     assert written == []
 
 
 @pytest.mark.sphinx("html", testroot="deferred-node-xml", freshenv=True)
 def test_without_the_extension_sphinx_writes_each_patched_node_as_xml(
-    app: SphinxTestApp, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+    app: SphinxTestApp, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # The extension replaces repr_domxml for the whole process: this test puts Sphinx's back.
     monkeypatch.setattr(sphinx.util.nodes, "repr_domxml", sphinx.util.nodes.repr_domxml.deferring)
-    written = written_as_xml(monkeypatch, caplog)
-    app.build()
+    written = written_as_xml(monkeypatch)
+    with as_in_a_build():
+        app.build()
     assert written, "the test page has nodes Sphinx patches and logs (else the first test proves nothing)"
 
 
@@ -72,3 +91,17 @@ def test_the_debug_log_says_what_it_said_before(make_app: type[SphinxTestApp], r
     assert logs[0]
     assert logs[0] == logs[1]
     assert any("<title>Generated entries</title>" in line for line in logs[0])
+
+
+def test_a_handler_that_keeps_debug_messages_gets_the_text_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    defer_node_xml()  # as the extension's setup does (once a process)
+    # Sphinx's parallel readers keep every message (a buffer of level 0) and format them once
+    # the pages are read, after the node has changed: the text is made when the message is.
+    title = nodes.title("", "Generated entries")
+    sphinx_logger = logging.getLogger("sphinx")
+    monkeypatch.setattr(sphinx_logger, "handlers", [logging.StreamHandler(StringIO())])  # a build's, at -v or less
+    sphinx_logger.handlers[0].setLevel(logging.INFO)
+    assert isinstance(sphinx.util.nodes.repr_domxml(title), DeferredXML)
+    assert str(sphinx.util.nodes.repr_domxml(title)) == "<title>Generated entries</title>"
+    monkeypatch.setattr(sphinx_logger, "handlers", [*sphinx_logger.handlers, MemoryHandler()])
+    assert sphinx.util.nodes.repr_domxml(title) == "<title>Generated entries</title>"

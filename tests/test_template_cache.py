@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -142,3 +144,14 @@ def test_the_state_of_an_environment_is_what_shapes_its_compiled_code() -> None:
     changed = environment(shout=shout)
     changed.policies["ext.i18n.trimmed"] = True
     assert fingerprint(changed) != fingerprint(environment(shout=shout))
+
+
+def test_the_state_reads_the_same_in_every_process(rootdir: Path, tmp_path: Path) -> None:
+    # Two builds, each a process of its own, keep their templates in one folder: nothing in the
+    # state's text is particular to a process (an address, say), or no build would find any.
+    environment = {**os.environ, "PYTHONPATH": str(Path(template_cache.__file__).parents[2])}
+    for _ in range(2):
+        command = [sys.executable, "-m", "sphinx", "-q", "-b", "html", "-d", str(tmp_path / "doctrees")]
+        command += [str(rootdir / "test-template-cache"), str(tmp_path / "html")]
+        subprocess.run(command, check=True, env=environment, capture_output=True)
+    assert len(list((tmp_path / "doctrees" / FOLDER).glob("*/*"))) == 1

@@ -9,13 +9,15 @@ messages only with ``-vv``: hundreds of nodes a glossary page turned into XML fo
 10 ms of a one-report build, on every glossary page read).
 
 This extension has ``repr_domxml`` give an object that makes the same text when the message is
-formatted, which the logging handlers do only for a message they write (Sphinx's parallel
-readers format every message they collect, as before). Nothing else changes: Sphinx patches the
-same nodes in the same way, and ``-vv`` shows the same messages.
+formatted, which the logging handlers do only for a message they write. Where a handler takes
+debug messages (``-vv``, or the buffer of Sphinx's parallel readers, which keeps every message and
+formats it later, after the node has changed) the text is made at once, as before. Nothing else
+changes: Sphinx patches the same nodes in the same way, and ``-vv`` shows the same messages.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from typing import Any
 
@@ -36,11 +38,16 @@ class DeferredXML:
     __repr__ = __str__
 
 
-def deferred(write: Callable[[nodes.Node, int], str]) -> Callable[[nodes.Node, int], Any]:
-    """``write`` (Sphinx's ``repr_domxml``), its XML made only when used as text."""
+def debug_messages_kept() -> bool:
+    """Whether a handler of Sphinx's logger takes debug messages (``-vv``, a parallel reader's buffer)."""
+    return any(handler.level <= logging.DEBUG for handler in logging.getLogger("sphinx").handlers)
 
-    def repr_domxml(node: nodes.Node, length: int = 80) -> DeferredXML:
-        return DeferredXML(write, node, length)
+
+def deferred(write: Callable[[nodes.Node, int], str]) -> Callable[[nodes.Node, int], Any]:
+    """``write`` (Sphinx's ``repr_domxml``), its XML made only when used as text, unless debug messages are kept."""
+
+    def repr_domxml(node: nodes.Node, length: int = 80) -> str | DeferredXML:
+        return write(node, length) if debug_messages_kept() else DeferredXML(write, node, length)
 
     repr_domxml.deferring = write  # type: ignore[attr-defined]
     return repr_domxml

@@ -29,11 +29,13 @@ yet is compiled by the build as before; the child is stopped when the build fini
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import inspect
 import os
 import resource
 import signal
+import sys
 import threading
 from collections import deque
 from collections.abc import Iterable
@@ -47,6 +49,7 @@ from sphinx.application import Sphinx
 from sphinx.jinja2glue import BuiltinTemplateLoader
 
 from ..check_ahead import fork_with_the_build
+from ..code_version import code_digest
 from ..work_ahead import spare_cores
 
 FOLDER = "templates"
@@ -71,16 +74,31 @@ def versions() -> str:
 
 
 def _stable(value: object) -> str:
-    """A value as text that is the same in every process: a function by its name, not its address."""
+    """A value as text, the same in every process: a function by its name and what it closes over, not its address."""
+    if isinstance(value, functools.partial):
+        return f"partial({_stable(value.func)}, {_stable(value.args)}, {_stable(sorted(value.keywords.items()))})"
+    if isinstance(value, (tuple, list)):
+        return f"[{', '.join(_stable(item) for item in value)}]"
     if callable(value):
-        return f"{getattr(value, '__module__', '')}.{getattr(value, '__qualname__', type(value).__qualname__)}"
+        name = f"{getattr(value, '__module__', '')}.{getattr(value, '__qualname__', type(value).__qualname__)}"
+        cells = getattr(value, "__closure__", None) or ()
+        return name + "".join(f" <{_stable(cell.cell_contents)}>" for cell in cells)
     return repr(value)
 
 
+def _package_version(value: object) -> str:
+    """The version of the package a function comes from (its behaviour may be folded into compiled code)."""
+    package = sys.modules.get(str(getattr(value, "__module__", "")).split(".")[0])
+    # Read as set, not through a module's __getattr__ (MarkupSafe's warns that it is deprecated).
+    return str(vars(package).get("__version__", "")) if package else ""
+
+
 def _callables(kind: str, named: dict[str, Any]) -> list[str]:
-    # Jinja compiles into a call what each filter or test is passed (context, environment), and whether it is awaited.
+    # Jinja compiles into a call what each filter or test is passed (context, environment) and
+    # whether it is awaited, and folds its result for constant arguments into the code.
     return [
-        f"{kind} {name} {getattr(value, 'jinja_pass_arg', None)} {inspect.iscoroutinefunction(value)}"
+        f"{kind} {name} {_stable(value)} {_package_version(value)} {getattr(value, 'jinja_pass_arg', None)}"
+        f" {inspect.iscoroutinefunction(value)}"
         for name, value in sorted(named.items())
     ]
 
@@ -89,15 +107,22 @@ def environment_fingerprint(environment: Environment) -> str:
     """A digest of what, in ``environment``, shapes the code its templates compile to.
 
     Code compiled under another state (a filter an extension added later that takes the context,
-    other policies or extensions) is never taken: each state has a folder of its own.
+    other policies or extensions) is never taken: each state has a folder of its own. This
+    package's own code counts whole (a filter of its own could change behind the same name).
     """
     state = [
+        f"{type(environment).__module__}.{type(environment).__qualname__}",
+        _stable(environment.code_generator_class),
+        code_digest(),
         *(f"{name} {_stable(getattr(environment, name))}" for name in SYNTAX),
         *sorted(environment.extensions),
         *(f"policy {key} {_stable(value)}" for key, value in sorted(environment.policies.items())),
         f"autoescape {_stable(environment.autoescape)}",
         f"finalize {_stable(environment.finalize)} {getattr(environment.finalize, 'jinja_pass_arg', None)}",
         f"newstyle_gettext {getattr(environment, 'newstyle_gettext', None)}",
+        f"sandboxed {getattr(environment, 'sandboxed', False)}",
+        f"intercepted {sorted(getattr(environment, 'intercepted_binops', ()))} "
+        f"{sorted(getattr(environment, 'intercepted_unops', ()))}",
         *_callables("filter", environment.filters),
         *_callables("test", environment.tests),
     ]
@@ -166,6 +191,8 @@ class KeptTemplates:
         templates = getattr(app.builder, "templates", None)
         if not isinstance(templates, BuiltinTemplateLoader) or self.fingerprint is None:
             return
+        if environment_fingerprint(templates.environment) != self.fingerprint:  # changed since keep()
+            self.fingerprint = self._use_folder(app, templates.environment)
         folder = template_folder(app, self.fingerprint)
         if any(folder.glob("*.cache")) or app.parallel > 1 or spare_cores() < 1 or threading.active_count() > 1:
             return
@@ -173,8 +200,7 @@ class KeptTemplates:
         pid = fork_with_the_build()
         if pid == 0:
             try:
-                # Nothing of the build's stays open here (its lock on the build folder above all).
-                os.closerange(3, resource.getrlimit(resource.RLIMIT_NOFILE)[0])
+                close_inherited_descriptors()
                 compile_all(templates.environment, names)
             finally:
                 os._exit(0)
@@ -214,6 +240,18 @@ class KeptTemplates:
             unfinished.unlink(missing_ok=True)
         environment.bytecode_cache = FileSystemBytecodeCache(str(folder))
         return fingerprint
+
+
+def close_inherited_descriptors() -> None:
+    """In a forked child: close every descriptor but the standard three (the build's lock on its folder above all)."""
+    try:
+        inherited = [int(path.name) for path in Path("/proc/self/fd").iterdir()]
+    except OSError:  # no /proc: as many as this process may have open
+        inherited = list(range(3, resource.getrlimit(resource.RLIMIT_NOFILE)[0]))
+    for descriptor in inherited:
+        if descriptor > 2:
+            with contextlib.suppress(OSError):  # the listing's own, closed already
+                os.close(descriptor)
 
 
 def template_folder(app: Sphinx, fingerprint: str) -> Path:
