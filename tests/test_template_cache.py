@@ -113,10 +113,25 @@ def test_a_cold_book_finds_its_templates_compiled_ahead(
     assert compiled == []
 
 
-@pytest.mark.sphinx("html", testroot="template-cache-late-filter")
-def test_a_filter_added_after_compiling_ahead_gets_templates_compiled_with_it(cold_app: SphinxTestApp) -> None:
-    # The child compiled the page template before the filter was there: a call without the
-    # context, which the filter needs. The build compiles it again, in the folder of its state.
+LATE_FILTER = pytest.mark.sphinx("html", testroot="template-cache-late-filter")
+LOADED_EARLY = pytest.mark.sphinx(
+    "html", testroot="template-cache-late-filter", confoverrides={"template_loaded_early": True}
+)
+
+
+@pytest.mark.parametrize(
+    "loaded_early",
+    [
+        pytest.param(False, marks=LATE_FILTER),  # compiled by the child only
+        pytest.param(True, marks=LOADED_EARLY),  # and loaded into memory before the filter was there
+    ],
+)
+def test_a_filter_added_after_compiling_ahead_gets_templates_compiled_with_it(
+    loaded_early: bool, cold_app: SphinxTestApp
+) -> None:
+    # The page template was compiled before the filter was there: a call without the context,
+    # which the filter needs. The build compiles it again, in the folder of its state.
+    assert cold_app.config.template_loaded_early is loaded_early
     cold_app.build()
     assert '<p class="late">Shown on index</p>' in (Path(cold_app.outdir) / "index.html").read_text(encoding="utf-8")
     assert len({path.parent for path in (Path(cold_app.doctreedir) / FOLDER).rglob("*.cache")}) == 2

@@ -33,8 +33,10 @@ OWN_PLUGINS: dict[tuple[str, str], type[Any]] = {
 }
 """The edition's pybtex styles by group and name (``bibtex_default_style = "agreement"``)."""
 
+PARSER = ("pybtex.database.input", "bibtex")
+"""The .bib parser: all that reading the agreements needs (the data check reads them, and formats none)."""
 USED_PLUGINS = (
-    ("pybtex.database.input", "bibtex"),
+    PARSER,
     ("pybtex.database.output", "bibtex"),
     ("pybtex.backends", "docutils"),
     ("pybtex.backends", "plaintext"),
@@ -73,10 +75,6 @@ def _installed_plugin(group: str, name: str) -> tuple[str, type[Any]] | None:
 def _store(group: str, name: str, plugin: type[Any]) -> None:
     # What pybtex's register_plugin(..., force=True) does, without its entry-point lookup.
     pybtex.plugin._RUNTIME_PLUGINS.setdefault(group, {})[name] = plugin
-
-
-PARSER = ("pybtex.database.input", "bibtex")
-"""The .bib parser: all that reading the agreements needs (the data check reads them, and formats none)."""
 
 
 def _register_installed(group: str, name: str) -> None:

@@ -19,5 +19,13 @@ def add_late_filter(app: object) -> None:
     app.builder.templates.environment.filters["page_of"] = page_of  # type: ignore[attr-defined]
 
 
+def load_page_template_early(app: object) -> None:
+    """With ``template_loaded_early``: load the page template before the filter is there (kept in memory)."""
+    if app.config.template_loaded_early:  # type: ignore[attr-defined]
+        app.builder.templates.environment.get_template("page.html")  # type: ignore[attr-defined]
+
+
 def setup(app: object) -> None:
+    app.add_config_value("template_loaded_early", False, "")  # type: ignore[attr-defined]
+    app.connect("builder-inited", load_page_template_early, priority=800)  # type: ignore[attr-defined]
     app.connect("builder-inited", add_late_filter, priority=900)  # type: ignore[attr-defined]

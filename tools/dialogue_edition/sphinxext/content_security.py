@@ -112,8 +112,12 @@ def note_start(app: Sphinx) -> None:
     _RENDERED.clear()
 
 
-def _site_builder(app: Sphinx) -> bool:
-    """Whether the build writes the site (not an EPUB, whose pages are HTML too, nor a book)."""
+def _writes_web_pages(app: Sphinx) -> bool:
+    """Whether the builder writes pages a browser opens: any HTML builder but the EPUB's.
+
+    Broader than ``staged_site.site_builder`` (``edition-build``'s site alone): a ``dirhtml`` or
+    ``singlehtml`` build of the project carries the policy too.
+    """
     return bool(app.builder.format == "html" and not app.builder.name.startswith("epub"))
 
 
@@ -124,7 +128,7 @@ def secure_rendered_pages(app: Sphinx) -> None:
     renderer is wrapped. Other templates it renders (a static file's ``*_t``) are left as they are.
     """
     builder = app.builder
-    if not _site_builder(app) or not isinstance(builder, StandaloneHTMLBuilder):
+    if not _writes_web_pages(app) or not isinstance(builder, StandaloneHTMLBuilder):
         return
     templates = builder.templates
     allowed = template_scripts(list(getattr(templates, "pathchain", [])))
@@ -163,7 +167,7 @@ def add_policy(app: Sphinx, exception: Exception | None) -> None:
     pages all carry their policy already: only pages written since this build started are read
     and set. A page another process rendered (Sphinx's parallel writers) is read and found set.
     """
-    if exception is not None or not _site_builder(app):
+    if exception is not None or not _writes_web_pages(app):
         return
     since = _STARTED.get(app, 0) - MARGIN_NS
     allowed = template_scripts(list(getattr(app.builder.templates, "pathchain", [])))

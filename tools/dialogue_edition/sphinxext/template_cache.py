@@ -177,7 +177,7 @@ class KeptTemplates:
         templates = getattr(app.builder, "templates", None)
         self.fingerprint = None
         if isinstance(templates, BuiltinTemplateLoader):
-            self.fingerprint = self._use_folder(app, templates.environment)
+            self._follow_state(app, templates.environment)
 
     def compile_ahead(self, app: Sphinx) -> None:
         """Fork a child that compiles the build's templates into the cache, if the cache holds none yet.
@@ -191,8 +191,7 @@ class KeptTemplates:
         templates = getattr(app.builder, "templates", None)
         if not isinstance(templates, BuiltinTemplateLoader) or self.fingerprint is None:
             return
-        if environment_fingerprint(templates.environment) != self.fingerprint:  # changed since keep()
-            self.fingerprint = self._use_folder(app, templates.environment)
+        self._follow_state(app, templates.environment)  # changed since keep()?
         folder = template_folder(app, self.fingerprint)
         if any(folder.glob("*.cache")) or app.parallel > 1 or spare_cores() < 1 or threading.active_count() > 1:
             return
@@ -215,11 +214,10 @@ class KeptTemplates:
         templates = getattr(app.builder, "templates", None)
         if self.fingerprint is None or not isinstance(templates, BuiltinTemplateLoader):
             return
-        if environment_fingerprint(templates.environment) != self.fingerprint:
+        if self._follow_state(app, templates.environment):
             self.stop(app, None)
             if templates.environment.cache is not None:
                 templates.environment.cache.clear()
-            self._use_folder(app, templates.environment)
         self.fingerprint = None
 
     def stop(self, app: Sphinx, exception: BaseException | None) -> None:
@@ -231,15 +229,18 @@ class KeptTemplates:
             with contextlib.suppress(ChildProcessError):  # collected already (SIGCHLD ignored)
                 os.waitpid(pid, 0)
 
-    @staticmethod
-    def _use_folder(app: Sphinx, environment: Environment) -> str:
+    def _follow_state(self, app: Sphinx, environment: Environment) -> bool:
+        """Keep the cache in the folder of the environment's state as it is now; whether that state is a new one."""
         fingerprint = environment_fingerprint(environment)
+        if fingerprint == self.fingerprint:
+            return False
         folder = template_folder(app, fingerprint)
         folder.mkdir(parents=True, exist_ok=True)
         for unfinished in folder.glob("*.tmp"):  # a child stopped while it wrote (Jinja renames a file whole)
             unfinished.unlink(missing_ok=True)
         environment.bytecode_cache = FileSystemBytecodeCache(str(folder))
-        return fingerprint
+        self.fingerprint = fingerprint
+        return True
 
 
 def close_inherited_descriptors() -> None:
