@@ -18,8 +18,10 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import multiprocessing
 import os
 import pickle
+import resource
 import signal
 import threading
 import traceback
@@ -129,6 +131,18 @@ def fork_with_the_build() -> int | None:
         signal.pthread_sigmask(signal.SIG_SETMASK, held)
 
 
+def close_inherited_descriptors(keep: set[int] | None = None) -> None:
+    """In a forked child: close every descriptor but the standard three and ``keep`` (the build's lock above all)."""
+    try:
+        inherited = [int(path.name) for path in Path("/proc/self/fd").iterdir()]
+    except OSError:  # no /proc: as many as this process may have open
+        inherited = list(range(3, resource.getrlimit(resource.RLIMIT_NOFILE)[0]))
+    for descriptor in inherited:
+        if descriptor > 2 and descriptor not in (keep or set()):
+            with contextlib.suppress(OSError):  # the listing's own, closed already
+                os.close(descriptor)
+
+
 def _check_in_child(pipe: int, project: Path, reviewed: Path | None) -> None:
     """Run the check and write its verdict to ``pipe``; then end the process at once, whatever happened.
 
@@ -181,6 +195,13 @@ def _said(said: bytes) -> dict[str, str] | None:
 
         keep_loaded(loaded)
     return verdict
+
+
+def end_with_parent() -> None:
+    """In a process a pool forked: be killed when the process that forked it ends (a pool's ``initializer``)."""
+    parent = multiprocessing.parent_process()
+    if parent is not None and parent.pid is not None:
+        _end_with_parent(parent.pid)
 
 
 PR_SET_PDEATHSIG = 1

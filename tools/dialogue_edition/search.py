@@ -52,6 +52,7 @@ from lxml import etree as lxml_etree
 from lxml import html as lxml_html
 
 from . import page_furniture, pagefind_service, search_ahead, search_bundle
+from .check_ahead import end_with_parent
 from .file_links import link_or_copy, remove, write_whole
 from .page_furniture import FURNITURE_CLASSES, drop, has_class, with_any_class
 from .pagefind_service import PagefindService, PagefindServiceError
@@ -446,6 +447,9 @@ class RecordCache:
         self.identities: dict[str, Any] = {}
         self.parts: dict[str, tuple[str, str]] = {}
         self.saved_ns = 0
+        self.unchanged: dict[str, tuple[list[int], CachedPage]] = {}
+        """Pages known by their files (:func:`_known_key`), with the file's identity: taken again for
+        the same file without a look at the cache (:meth:`known_pages`, then :meth:`pages`)."""
         if cache and cache.is_file():
             # Any other shape (an older cache, a damaged file, nesting past json's depth) is as good as none.
             with contextlib.suppress(
@@ -464,8 +468,7 @@ class RecordCache:
         paths = [Path(file) for _, file in pages]
         for index, ((url, _), path) in enumerate(zip(pages, paths, strict=True)):
             identity = _identity(path.stat())
-            key = _known_key(identity, self.identities.get(url), self.saved_ns)
-            page = self._known_page(path, url, key, identity) if key else None
+            page = self._unchanged_page(url, path, identity)
             if page is None:
                 with path.open("rb") as handle:
                     identity, content = _identity(os.fstat(handle.fileno())), handle.read()
@@ -479,6 +482,45 @@ class RecordCache:
         for (index, url, key, identity, _), data in zip(unread, read, strict=True):
             known[index] = self._remember(CachedPage(paths[index], url, key, identity, "", {}, {}, 0), data)
         return [known[index] for index in range(len(paths))]
+
+    def known_pages(self, pages: list[tuple[str, str]]) -> list[CachedPage]:
+        """Those of ``pages`` the cache knows by their files, none read: what can be known before they are final.
+
+        They are kept (:attr:`unchanged`): :meth:`pages` takes each again for the same file.
+        """
+        found = []
+        for url, file in pages:
+            path = Path(file)
+            with contextlib.suppress(OSError):  # gone meanwhile: the final listing says
+                page = self._unchanged_page(url, path, _identity(path.stat()))
+                if page is not None:
+                    found.append(page)
+        return found
+
+    def _unchanged_page(self, url: str, path: Path, identity: list[int]) -> CachedPage | None:
+        """The page in the file of this ``identity``, if the cache knows it by that file (:func:`_known_key`)."""
+        kept = self.unchanged.get(url)
+        if kept is not None and kept[0] == identity:
+            return kept[1]
+        key = _known_key(identity, self.identities.get(url), self.saved_ns)
+        page = self._known_page(path, url, key, identity) if key else None
+        if page is not None:
+            # A file known by its identity was written before the last build saved: one written
+            # since, even in the same place, has another modification time.
+            self.unchanged[url] = (identity, page)
+        return page
+
+    def keys(self, pages: list[tuple[str, str]]) -> dict[str, str]:
+        """Each of the ``pages``' key by URL: as the cache knows its file (:func:`_known_key`), else digested now.
+
+        No page is parsed: this tells whether the pages are still those the index was written from.
+        """
+        found = {}
+        for url, file in pages:
+            path = Path(file)
+            known = _known_key(_identity(path.stat()), self.identities.get(url), self.saved_ns)
+            found[url] = known or page_key(url, path.read_bytes())
+        return found
 
     def _read_ahead(self, path: Path, url: str, key: str, identity: list[int]) -> CachedPage | None:
         """The page as read while it was written (``search_ahead``), if what was read is this file's bytes."""
@@ -549,6 +591,7 @@ class RecordCache:
         }
         self.cache.parent.mkdir(parents=True, exist_ok=True)
         write_whole(self.cache, sealed(data))  # never through a link found in its place
+        self.identities, self.saved_ns = cast(dict[str, Any], data["files"]), cast(int, data["saved_ns"])
         for path in self.folder.iterdir() if self.folder and _own_folder(self.folder) else ():
             if path.name.removesuffix(".json") not in keys:
                 remove(path)
@@ -624,12 +667,14 @@ def _read_pages(pages: list[tuple[bytes, str]]) -> list[dict[str, Any]]:
     """What each page ``(content, url)`` gives the index, as data; in order, whoever reads it.
 
     Many pages (a cold build of a large archive) are shared among processes forked from this one,
-    one per core: the parts are the same, only sooner.
+    one per core: the parts are the same, only sooner. Each ends with this process, however it
+    ends (the child that writes the index, ``index_ahead``, is killed when a build fails).
     """
     cores = usable_cores()
     if len(pages) < PARALLEL_FROM or cores < 2:
         return [page_parts_data(page) for page in pages]
-    with ProcessPoolExecutor(max_workers=cores, mp_context=multiprocessing.get_context("fork")) as pool:
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(max_workers=cores, mp_context=context, initializer=end_with_parent) as pool:
         return list(pool.map(page_parts_data, pages, chunksize=16))
 
 
@@ -825,6 +870,41 @@ def _writer_version() -> str:
 
 
 @dataclass
+class PreparedIndex:
+    """What writing the index works out before the site's pages are final (:func:`prepare_index`).
+
+    The record cache with the pages it knows by their files, the writer's version, the published
+    parts' digests and each published part's files: none of it changes while Sphinx writes.
+    """
+
+    kept: RecordCache
+    writer: str
+    published: dict[str, str]
+    published_parts: dict[tuple[str, str], PublishedPart | None] = field(default_factory=dict)
+
+    def published_part(self, previous: Path, folder: str, language: str) -> PublishedPart | None:
+        """:func:`_published_part` of ``folder``, worked out once (the published bundle is never written)."""
+        if (folder, language) not in self.published_parts:
+            self.published_parts[folder, language] = _published_part(previous / folder, language, first=not folder)
+        return self.published_parts[folder, language]
+
+
+def prepare_index(site: Path, cache: Path | None, previous: Path | None) -> PreparedIndex:
+    """Work out ahead what writing the index of ``site`` needs and its pages' changes leave as it is.
+
+    The pages are read as they are (their files' identities only, none parsed); each published
+    part's files are listed for the language those pages state.
+    """
+    prepared = PreparedIndex(RecordCache(cache), _writer_version(), published_digests(previous))
+    pages = prepared.kept.known_pages(site_pages(site)) if site.is_dir() else []
+    if previous is not None:
+        language = _language(pages)
+        for folder in prepared.published:
+            prepared.published_part(previous, folder, language)
+    return prepared
+
+
+@dataclass
 class WrittenIndex:
     """What :func:`index_site` did: the records indexed, and the parts left for the placing to carry over."""
 
@@ -832,10 +912,20 @@ class WrittenIndex:
     carried: list[str] = field(default_factory=list)
     """Folders of unchanged parts (``part-<n>``, relative to the bundle) that are not in the new bundle:
     they are to be moved into it from the published bundle when the new site replaces the old."""
+    pages: dict[str, str] = field(default_factory=dict)
+    """The key of each page the index was written from, by URL (:func:`page_key`)."""
+    files: dict[str, Any] = field(default_factory=dict)
+    saved_ns: int = 0
+    """Each page's file as the record cache saved it, and when (:func:`current_keys`)."""
 
 
 def index_site(
-    site: Path, cache: Path | None = None, previous: Path | None = None, *, carry: bool = False
+    site: Path,
+    cache: Path | None = None,
+    previous: Path | None = None,
+    *,
+    carry: bool = False,
+    prepared: PreparedIndex | None = None,
 ) -> WrittenIndex:
     """Write the search index of the built site into ``site/pagefind/``.
 
@@ -851,14 +941,17 @@ def index_site(
     such folders from the published site into the new one when it places it (``build.place_all``):
     one rename a part, where linking and then removing the old site's copy cost two file
     operations a file (7,840 files at 200 reports).
+
+    ``prepared``: what :func:`prepare_index` worked out for these arguments before the pages
+    were final.
     """
-    kept = RecordCache(cache)
+    prepared = prepared or PreparedIndex(RecordCache(cache), _writer_version(), published_digests(previous))
+    kept = prepared.kept
     pages = kept.pages(site_pages(site))
-    language, names, writer = _language(pages), _all_names(pages), _writer_version()
+    language, names, writer = _language(pages), _all_names(pages), prepared.writer
     shared = json.dumps([writer, language, sorted(names.items())])
     bundle = site / BUNDLE
     shutil.rmtree(bundle, ignore_errors=True)
-    published = published_digests(previous)
     digests: dict[str, tuple[str, str]] = {}
     changed, carried = [], []
     for folder, members in by_part([page for page in pages if page.count], attrgetter("url")):
@@ -866,12 +959,12 @@ def index_site(
         inputs = hashlib.sha256((shared + "".join(f"\0{page.key}" for page in members)).encode()).hexdigest()
         known = kept.parts.get(folder)
         digest = known[1] if known and known[0] == inputs else ""
-        reused = _reusable(previous, folder, language, digest, published)
+        reused = _reusable(previous, folder, language, digest, prepared)
         if reused is None:  # its documents are needed: to compare with the published part's, or to write
             found = _named([record for page in members for record in kept.records(page)], names)
             part = index_part(folder, found, language, writer)
             digest = part.digest
-            reused = _reusable(previous, folder, language, digest, published)
+            reused = _reusable(previous, folder, language, digest, prepared)
             if reused is None:
                 changed.append(part)
         if previous and reused is not None:
@@ -885,16 +978,27 @@ def index_site(
     listing = parts_data({folder: digest for folder, (_, digest) in digests.items()})
     (bundle / PARTS_FILE).write_text(json.dumps(listing, separators=(",", ":")), encoding="utf-8")
     kept.save(pages, digests)
-    return WrittenIndex(sum(page.count for page in pages), carried)
+    keys = {page.url: page.key for page in pages}
+    return WrittenIndex(sum(page.count for page in pages), carried, keys, kept.identities, kept.saved_ns)
+
+
+def current_keys(site: Path, written: WrittenIndex) -> dict[str, str]:
+    """The key of each page of ``site`` now, by URL: by its file where it is one ``written`` read, else digested.
+
+    The same as the record cache ``written`` saved would say (:meth:`RecordCache.keys`), without reading it.
+    """
+    kept = RecordCache(None)
+    kept.identities, kept.saved_ns = written.files, written.saved_ns
+    return kept.keys(site_pages(site))
 
 
 def _reusable(
-    previous: Path | None, folder: str, language: str, digest: str, published: dict[str, str]
+    previous: Path | None, folder: str, language: str, digest: str, prepared: PreparedIndex
 ) -> PublishedPart | None:
     """The files of the published part in ``folder``, if its digest is ``digest`` and they are whole."""
-    if previous is None or not digest or published.get(folder) != digest:
+    if previous is None or not digest or prepared.published.get(folder) != digest:
         return None
-    return _published_part(previous / folder, language, first=not folder)
+    return prepared.published_part(previous, folder, language)
 
 
 def _movable(previous: Path, folder: str) -> bool:

@@ -25,6 +25,9 @@ Parts = tuple[str, dict[str, Any]]
 """A page's key and its parts as data (:func:`search.page_parts_data`)."""
 
 _AHEAD: list[WorkAhead[Parts]] = []
+READ: dict[str, Parts] = {}
+"""What the worker read, taken before it was stopped (:func:`finish_reading`); handed to a child
+that writes the index (``index_ahead``)."""
 
 
 def start(pages: int, workers: int) -> bool:
@@ -49,7 +52,20 @@ def read_ahead(url: str, text: str, encoding: str) -> None:
 
 def take(url: str) -> Parts | None:
     """The key and parts of the page at ``url`` as read ahead, or ``None`` (not read ahead: read it)."""
+    if url in READ:
+        return READ.pop(url)
     return _AHEAD[0].take(url) if _AHEAD else None
+
+
+def finish_reading() -> None:
+    """Wait for every page handed over, keep what was read (for :func:`take`), and stop the worker.
+
+    For a child forked from the build afterwards (``index_ahead``): it takes what was read here.
+    """
+    if _AHEAD:
+        READ.update(_AHEAD[0].take_all(withdraw=True))
+    while _AHEAD:
+        _AHEAD.pop().close()
 
 
 def running() -> bool:
@@ -59,6 +75,7 @@ def running() -> bool:
 
 def stop() -> None:
     """Stop the workers; pages not taken are dropped."""
+    READ.clear()
     while _AHEAD:
         _AHEAD.pop().close()
 

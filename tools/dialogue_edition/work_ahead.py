@@ -112,9 +112,12 @@ class WorkAhead(Generic[Result]):
         """
         return self._take(key, withdraw=True)
 
-    def take_all(self) -> dict[str, Result]:
-        """Every result still to take, waiting for all of them, started or not (failed calls are left out)."""
-        results = {key: self._take(key, withdraw=False) for key in list(self._pending)}
+    def take_all(self, *, withdraw: bool = False) -> dict[str, Result]:
+        """Every result still to take, waiting for all of them (failed calls are left out).
+
+        ``withdraw``: calls no worker has started are withdrawn instead of waited for (left out too).
+        """
+        results = {key: self._take(key, withdraw=withdraw) for key in list(self._pending)}
         return {key: result for key, result in results.items() if result is not None}
 
     def _take(self, key: str, withdraw: bool) -> Result | None:

@@ -7,19 +7,25 @@ starts only when the builder is about to write enough pages in this process to p
 (``search_ahead.AHEAD_FROM``); pages Sphinx writes in forked processes of its own are read by the
 index afterwards, as before.
 
+Once the pages of the sources are written, the index itself is begun, in a child forked from
+the build while Sphinx finishes the site (``dialogue_edition.index_ahead``), with what the
+worker read.
+
 Only a build that indexes its site afterwards reads ahead: ``edition-build`` sets
-``edition_search_ahead`` and stops the worker once the index is written. A plain ``sphinx-build``
-of the project starts none.
+``edition_search_ahead``, expects the index (``index_ahead.expect``) and stops the worker once
+the index is written. A plain ``sphinx-build`` of the project starts none.
 """
 
 from __future__ import annotations
 
 from collections.abc import Set
+from pathlib import Path
 from typing import Any
 
 from sphinx.application import Sphinx
 
-from .. import search_ahead
+from .. import index_ahead, search_ahead
+from ..citation import stop_formatting_ahead
 from ..work_ahead import spare_cores
 from .staged_site import page_in_site, site_builder
 
@@ -55,11 +61,49 @@ def start_with_writing(app: Sphinx) -> None:
     write_documents = builder.write_documents
 
     def start_and_write(docnames: Set[str]) -> None:
+        # The index's child first, while no worker of this step runs (index_ahead forks only then).
+        begin_index(app, early=True)
         # One worker: it keeps up with one writing process.
         search_ahead.start(0 if builder.parallel_ok else len(docnames), min(spare_cores(), 1))
         write_documents(docnames)
 
     setattr(builder, "write_documents", start_and_write)  # noqa: B010
+
+
+def begin_index(app: Sphinx, *, early: bool = False) -> bool:
+    """Fork the child that writes the site's search index (``index_ahead``), if the build expects one.
+
+    ``early``: as Sphinx starts writing an edit (there is a published index), so that the child
+    works out meanwhile what the edit leaves as it is; a cold build has nothing to work out, and
+    its child would only hold a copy of the build's memory while Sphinx writes. If a worker runs
+    then (the Cite panel's), the child is forked once the pages are written
+    (:func:`index_when_written`).
+    """
+    ahead = index_ahead.expected(Path(app.outdir))
+    if site_builder(app) is None or ahead is None or not app.config.edition_search_ahead:
+        return False
+    if early and ahead.previous is None:
+        return False
+    return ahead.begin()
+
+
+def index_when_written(app: Sphinx) -> list[tuple[str, dict[str, Any], str]]:
+    """Have the child write the index, now that every page of the sources is written.
+
+    Sphinx asks for extensions' pages (``html-collect-pages``) after the pages of the sources and
+    its index of terms; this asks last, and adds none. A child not forked yet is forked now, the
+    workers still running stopped first (a fork must not copy a thread's half-held lock): the
+    index's reader hands over what it read; the Cite panel's have nothing left to do for the pages
+    Sphinx writes from here on (its search page), which format what they need themselves.
+    """
+    ahead = index_ahead.expected(Path(app.outdir))
+    if ahead is None:
+        return []
+    search_ahead.finish_reading()
+    stop_formatting_ahead()
+    if begin_index(app) or ahead.begun():
+        ahead.go()
+    return []
 
 
 def stop_reading_ahead(app: Sphinx, exception: Exception | None) -> None:
@@ -74,5 +118,6 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("builder-inited", hand_over_rendered_pages, priority=600)
     # Before parallel_jobs wraps the writing (500): see start_with_writing.
     app.connect("builder-inited", start_with_writing, priority=400)
+    app.connect("html-collect-pages", index_when_written, priority=900)
     app.connect("build-finished", stop_reading_ahead)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

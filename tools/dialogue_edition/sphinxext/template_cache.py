@@ -33,7 +33,6 @@ import functools
 import hashlib
 import inspect
 import os
-import resource
 import signal
 import sys
 import threading
@@ -48,7 +47,7 @@ from jinja2 import Environment, FileSystemBytecodeCache, TemplateError, meta
 from sphinx.application import Sphinx
 from sphinx.jinja2glue import BuiltinTemplateLoader
 
-from ..check_ahead import fork_with_the_build
+from ..check_ahead import close_inherited_descriptors, fork_with_the_build
 from ..code_version import code_digest
 from ..work_ahead import spare_cores
 
@@ -241,18 +240,6 @@ class KeptTemplates:
         environment.bytecode_cache = FileSystemBytecodeCache(str(folder))
         self.fingerprint = fingerprint
         return True
-
-
-def close_inherited_descriptors() -> None:
-    """In a forked child: close every descriptor but the standard three (the build's lock on its folder above all)."""
-    try:
-        inherited = [int(path.name) for path in Path("/proc/self/fd").iterdir()]
-    except OSError:  # no /proc: as many as this process may have open
-        inherited = list(range(3, resource.getrlimit(resource.RLIMIT_NOFILE)[0]))
-    for descriptor in inherited:
-        if descriptor > 2:
-            with contextlib.suppress(OSError):  # the listing's own, closed already
-                os.close(descriptor)
 
 
 def template_folder(app: Sphinx, fingerprint: str) -> Path:
