@@ -177,16 +177,25 @@ def _with_what_was_loaded(verdict: dict[str, str]) -> bytes:
     return pickle.dumps(verdict, protocol=pickle.HIGHEST_PROTOCOL)
 
 
+def said_by_child(said: bytes) -> object:
+    """What a child forked from the build wrote to its pipe, as a pickle; ``None`` if nothing, or not whole.
+
+    A child killed while it wrote leaves a pickle cut short; it is a fork of this very process,
+    running this code, and the pipe is theirs alone.
+    """
+    try:
+        return pickle.loads(said) if said else None
+    except (pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError, ImportError, IndexError):
+        return None
+
+
 def _said(said: bytes) -> dict[str, str] | None:
     """The child's verdict from its bytes (``None`` if it stopped before it had said it whole).
 
     The bytes are a pickle: the child is a fork of this very process, running this code, and
     the pipe is theirs alone. What a check that passed loaded is taken (``registry.keep_loaded``).
     """
-    try:
-        verdict = pickle.loads(said) if said else None
-    except (pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError, ImportError, IndexError):
-        return None  # cut short: a child killed while it wrote
+    verdict = said_by_child(said)
     if not isinstance(verdict, dict):
         return None
     loaded = verdict.pop(LOADED, None)

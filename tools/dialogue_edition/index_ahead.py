@@ -39,7 +39,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
 from . import search_ahead
-from .check_ahead import close_inherited_descriptors, fork_with_the_build
+from .check_ahead import close_inherited_descriptors, fork_with_the_build, said_by_child
 from .work_ahead import spare_cores
 
 if TYPE_CHECKING:  # the index's module is imported when the index is begun: a book never needs it
@@ -111,10 +111,7 @@ class IndexAhead:
             return None
         said = self._said.read()
         self.stop()
-        try:
-            written = pickle.loads(said) if said else None
-        except (pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError, ImportError, IndexError):
-            return None  # cut short: a child killed while it wrote
+        written = said_by_child(said)
         if not isinstance(written, WrittenIndex):
             return None
         return written if current_keys(self.site, written) == written.pages else None
