@@ -12,6 +12,7 @@ import filecmp
 import os
 import shutil
 import subprocess
+import sys
 import threading
 import time
 from dataclasses import asdict
@@ -214,7 +215,9 @@ def test_forgetting_stops_a_child_still_writing_and_what_it_started(
     started = tmp_path / "started"
 
     def start_and_wait(*arguments: object, **options: object) -> None:
-        started.write_text(str(subprocess.Popen(["sleep", "60"]).pid), encoding="utf-8")
+        process = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+        (tmp_path / "starting").write_text(str(process.pid), encoding="utf-8")
+        (tmp_path / "starting").rename(started)  # whole when seen
         time.sleep(60)
 
     monkeypatch.setattr(search_module, "index_site", start_and_wait)
@@ -227,7 +230,7 @@ def test_forgetting_stops_a_child_still_writing_and_what_it_started(
     pid = ahead._pid
     assert pid is not None
     _wait_for(started)
-    grandchild = Path(f"/proc/{started.read_text(encoding='utf-8')}/stat")
+    grandchild = int(started.read_text(encoding="utf-8"))
     began = time.monotonic()
     forget()
     assert time.monotonic() - began < 10
@@ -235,8 +238,38 @@ def test_forgetting_stops_a_child_still_writing_and_what_it_started(
     with pytest.raises(ChildProcessError):  # stopped and reaped
         os.waitpid(pid, os.WNOHANG)
     deadline = time.monotonic() + 10
-    while grandchild.exists() and grandchild.read_text(encoding="utf-8").split(") ")[1][0] != "Z":
+    while _alive(grandchild):
         assert time.monotonic() < deadline, "the child's own process runs on"
+        time.sleep(0.01)
+
+
+def _alive(pid: int) -> bool:
+    """Whether a process runs (an orphan is reaped by init; a zombie counts as ended)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state != "Z"
+
+
+def test_a_pools_workers_end_with_the_process_that_forked_them(tmp_path: Path) -> None:
+    # The index's page readers (search._read_pages): killed with the child that started them.
+    script = (
+        "import os, sys, time\n"
+        "from concurrent.futures import ProcessPoolExecutor\n"
+        "from multiprocessing import get_context\n"
+        "from dialogue_edition.check_ahead import end_with_parent\n"
+        "pool = ProcessPoolExecutor(2, get_context('fork'), initializer=end_with_parent)\n"
+        "pool.submit(os.getpid).result()\n"
+        "print(' '.join(map(str, pool._processes)), flush=True)\n"
+        "os.kill(os.getpid(), 9)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    workers = [int(pid) for pid in result.stdout.split()]
+    assert workers, result.stderr
+    deadline = time.monotonic() + 10
+    while any(_alive(pid) for pid in workers):
+        assert time.monotonic() < deadline, "a worker runs on without the process that forked it"
         time.sleep(0.01)
 
 

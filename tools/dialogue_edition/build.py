@@ -456,8 +456,8 @@ def stage_previous_site(previous: Path, staged: Path, spare: Path | None = None)
 
     ``spare``: a site the last build replaced (:data:`SPARE_SITE`). If there is one on the same
     file system, it becomes the staged site and only what differs is changed
-    (:func:`_update_folder`); otherwise the staged site is made from nothing. Either way it ends
-    up the same.
+    (:func:`_update_folder`); otherwise, or if it cannot be brought up to date (a folder of it
+    that cannot be listed, say), the staged site is made from nothing. Either way it ends up the same.
     """
     from .search import BUNDLE
 
@@ -465,11 +465,21 @@ def stage_previous_site(previous: Path, staged: Path, spare: Path | None = None)
         try:
             spare.rename(staged)
         except OSError:  # another file system after all, or the like: from nothing
-            remove(spare)
+            shutil.rmtree(spare, ignore_errors=True)
         else:
-            _update_folder(str(previous), str(staged), "", leave_out=BUNDLE)
-            return
+            try:
+                _update_folder(str(previous), str(staged), "", leave_out=BUNDLE)
+                return
+            except OSError:
+                _set_aside(staged)
     _stage_folder(str(previous), str(staged), "", leave_out=BUNDLE)
+
+
+def _set_aside(staged: Path) -> None:
+    """Remove a staged site that could not be brought up to date, or move what cannot be removed out of the way."""
+    shutil.rmtree(staged, ignore_errors=True)
+    if staged.exists() or staged.is_symlink():
+        staged.rename(staged.with_name(f"{staged.name}-unusable"))
 
 
 def _usable_spare(spare: Path, previous: Path) -> bool:
@@ -523,17 +533,13 @@ def _update_folder(source: str, target: str, within: str, leave_out: str = "") -
     any other file stays only if it is a plain file of its own (no other link to it) of the
     published one's size, mode and modification time (a copy kept with its times, which nothing
     wrote since). Everything else is replaced, and whatever the published site does not have is
-    removed. A folder of the spare that cannot be listed goes, and is staged from nothing.
+    removed. A folder of the spare that cannot be listed raises ``OSError`` (see
+    :func:`stage_previous_site`).
     """
     from .sphinxext.staged_site import shared
 
-    try:
-        with os.scandir(target) as listing:
-            held = {entry.name: entry for entry in listing}
-    except OSError:
-        remove(Path(target))
-        _stage_folder(source, target, within, leave_out)
-        return
+    with os.scandir(target) as listing:
+        held = {entry.name: entry for entry in listing}
     for entry in _listing(source):
         old = held.pop(entry.name, None)
         if entry.is_dir():

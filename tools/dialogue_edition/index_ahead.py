@@ -4,16 +4,18 @@ The index (``search.index_site``) reads the finished site's pages, after Sphinx.
 written every page of the sources a while before it is done: it still writes its search page
 and its own search index, and the build's last steps run (``build-finished``: the redirect
 stubs, the content policy, the open data, the sitemap). That is about 0.2 s of a one-page edit
-at 200 reports, on one core, while the other is idle. So once the pages are written
-(``html-collect-pages``, ``sphinxext.search_ahead``), a child forked from the build writes the
-index, and the build takes it once Sphinx is done.
+at 200 reports, on one core, while the other is idle. So a child forked from the build writes
+the index, and the build takes it once Sphinx is done. The child is forked once the pages are
+written (``html-collect-pages``, ``sphinxext.search_ahead``), or, for an edit of a large site,
+as Sphinx starts writing: it then works out what the edit leaves as it is
+(``search.prepare_index``) and waits for the word to go (:meth:`IndexAhead.go`).
 
 A thread would not do: the index waits on Pagefind's replies hundreds of times, and a thread
 waiting for the interpreter's lock behind Sphinx's rendering lost all the time it saved
 (measured: no gain at 200 reports). A fork copies the calling thread alone, and a lock another
 thread held would stay held in the child: the child is forked only when no other thread runs.
 So the workers that may still run then are stopped first: the index's readers (what they read
-is kept, ``search_ahead.take_all``) and the Cite panel's (a page that still needs a reference
+is kept, ``search_ahead.finish_reading``) and the Cite panel's (a page that still needs a reference
 formats it itself). Otherwise, and without a core to spare, the index is written after Sphinx,
 as before.
 
@@ -97,8 +99,8 @@ class IndexAhead:
         """Tell the child that the pages are written, with what was read of them ahead (``search_ahead.READ``)."""
         if self._told is None:
             return
-        descriptor, self._told, self._went = self._told, None, True  # closed below, whatever happens
         message = pickle.dumps(dict(search_ahead.READ), protocol=pickle.HIGHEST_PROTOCOL)
+        descriptor, self._told, self._went = self._told, None, True  # closed below, whatever happens
         with contextlib.suppress(OSError), os.fdopen(descriptor, "wb") as told:  # a child that stopped: taken() says
             told.write(len(message).to_bytes(8, "big") + message)
 

@@ -115,8 +115,12 @@ class WorkAhead(Generic[Result]):
     def take_all(self, *, withdraw: bool = False) -> dict[str, Result]:
         """Every result still to take, waiting for all of them (failed calls are left out).
 
-        ``withdraw``: calls no worker has started are withdrawn instead of waited for (left out too).
+        ``withdraw``: calls no worker has started are withdrawn instead of waited for (left out too),
+        all of them first, before the pool hands more to its workers.
         """
+        if withdraw and self._mine():
+            for future, _ in list(self._pending.values()):
+                future.cancel()
         results = {key: self._take(key, withdraw=withdraw) for key in list(self._pending)}
         return {key: result for key, result in results.items() if result is not None}
 

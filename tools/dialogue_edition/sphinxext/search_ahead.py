@@ -7,9 +7,9 @@ starts only when the builder is about to write enough pages in this process to p
 (``search_ahead.AHEAD_FROM``); pages Sphinx writes in forked processes of its own are read by the
 index afterwards, as before.
 
-Once the pages of the sources are written, the index itself is begun, in a child forked from
-the build while Sphinx finishes the site (``dialogue_edition.index_ahead``), with what the
-worker read.
+The index itself is written by a child forked from the build (``dialogue_edition.index_ahead``):
+once the pages of the sources are written, and told to go then with what the worker read; for
+an edit of a large site (:data:`EARLY_FROM_PAGES`), forked already as Sphinx starts writing.
 
 Only a build that indexes its site afterwards reads ahead: ``edition-build`` sets
 ``edition_search_ahead``, expects the index (``index_ahead.expect``) and stops the worker once
