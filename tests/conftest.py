@@ -73,6 +73,23 @@ def require_tool(path: Path, what: str) -> None:
     pytest.skip(message)
 
 
+def page_saying(words: str) -> str:
+    """A built page of one paragraph holding ``words``, as the search index reads pages."""
+    return (
+        '<html lang="en"><body><article role="main"><h1>Page</h1>'
+        f'<p><span class="target" id="p1"></span>{words}</p></article></body></html>'
+    )
+
+
+def process_alive(pid: int) -> bool:
+    """Whether a process runs (an orphan is reaped by init; a zombie, or one gone meanwhile, counts as ended)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state != "Z"
+
+
 SLOW_FILES = {"test_validators.py"}
 """The validators (epubcheck, the Nu HTML Checker, axe-core in Chromium): slow by nature."""
 

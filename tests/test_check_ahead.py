@@ -21,6 +21,7 @@ from pathlib import Path
 
 import pytest
 import sphinx.builders
+from conftest import process_alive
 from dialogue_edition import build as build_module
 from dialogue_edition import check_data
 from dialogue_edition import registry as registry_module
@@ -255,18 +256,9 @@ def test_the_check_ends_with_the_build_however_it_ends(tmp_path: Path) -> None:
         child = int(builder.stdout.readline())
         builder.kill()
     deadline = time.monotonic() + 30
-    while _alive(child) and time.monotonic() < deadline:
+    while process_alive(child) and time.monotonic() < deadline:
         time.sleep(0.05)
-    assert not _alive(child)
-
-
-def _alive(pid: int) -> bool:
-    """Whether a process runs (an orphan is reaped by init; a zombie counts as ended)."""
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except OSError:
-        return False
-    return state != "Z"
+    assert not process_alive(child)
 
 
 def test_ctrl_c_stops_the_build_at_once_without_waiting_for_the_check(

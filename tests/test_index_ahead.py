@@ -21,6 +21,7 @@ from typing import Any
 
 import dialogue_edition.search as search_module
 import pytest
+from conftest import page_saying, process_alive
 from dialogue_edition import search_ahead
 from dialogue_edition.index_ahead import IndexAhead, expect, expected, forget
 from dialogue_edition.search import BUNDLE, WrittenIndex, index_site, page_key, prepare_index
@@ -30,18 +31,11 @@ from dialogue_edition.work_ahead import spare_cores
 pytestmark = pytest.mark.skipif(spare_cores() < 1, reason="one core only: the index is written after Sphinx")
 
 
-def _page_saying(words: str) -> str:
-    return (
-        '<html lang="en"><body><article role="main"><h1>Page</h1>'
-        f'<p><span class="target" id="p1"></span>{words}</p></article></body></html>'
-    )
-
-
 def _site(root: Path) -> Path:
     site = root / "site"
     site.mkdir()
     for name, words in {"a.html": "Alpha words.", "b.html": "Beta words.", "c.html": "Gamma words."}.items():
-        (site / name).write_text(_page_saying(words), encoding="utf-8")
+        (site / name).write_text(page_saying(words), encoding="utf-8")
     return site
 
 
@@ -107,7 +101,7 @@ def test_a_page_changed_after_the_child_read_it_has_the_index_written_again(
         page.unlink()
     else:
         page.unlink(missing_ok=True)  # a new file, as the build writes pages
-        page.write_text(_page_saying("Changed words."), encoding="utf-8")
+        page.write_text(page_saying("Changed words."), encoding="utf-8")
     assert ahead.taken() is None
 
 
@@ -122,8 +116,8 @@ def test_a_child_begun_before_the_pages_were_written_indexes_them_as_written(tmp
     ahead = IndexAhead(site, cache, None)
     assert ahead.begin()
     (site / "b.html").unlink()  # a new file, as Sphinx writes pages
-    (site / "b.html").write_text(_page_saying("Changed words."), encoding="utf-8")
-    (site / "d.html").write_text(_page_saying("Delta words."), encoding="utf-8")
+    (site / "b.html").write_text(page_saying("Changed words."), encoding="utf-8")
+    (site / "d.html").write_text(page_saying("Delta words."), encoding="utf-8")
     ahead.go()
     written = ahead.taken()
     assert written is not None
@@ -146,7 +140,7 @@ def test_what_is_prepared_before_the_pages_change_gives_the_index_written_withou
     assert sorted(prepared.kept.unchanged) == ["a.html", "b.html", "c.html"]
     assert prepared.published_parts  # the published bundle's files, listed once
     (site / "a.html").unlink()
-    (site / "a.html").write_text(_page_saying("Changed words."), encoding="utf-8")
+    (site / "a.html").write_text(page_saying("Changed words."), encoding="utf-8")
     listed: list[Path] = []
     original = search_module._published_part
     monkeypatch.setattr(
@@ -189,7 +183,15 @@ def test_a_child_never_told_to_go_writes_nothing_and_is_stopped(tmp_path: Path) 
     site = _site(tmp_path)
     ahead = IndexAhead(site, tmp_path / "cache.json", None)
     assert ahead.begin()
-    assert ahead.taken() is None
+    taken: list[WrittenIndex | None] = []
+    asking = threading.Thread(target=lambda: taken.append(ahead.taken()))
+    asking.start()
+    asking.join(30)
+    try:
+        assert taken == [None]  # at once: a child waiting for the word to go would never answer
+    finally:
+        ahead.stop()  # (if it waited: the child's end closes what it waited on)
+        asking.join()
     assert not ahead.begun()
     assert not (site / BUNDLE).exists()
 
@@ -238,18 +240,9 @@ def test_forgetting_stops_a_child_still_writing_and_what_it_started(
     with pytest.raises(ChildProcessError):  # stopped and reaped
         os.waitpid(pid, os.WNOHANG)
     deadline = time.monotonic() + 10
-    while _alive(grandchild):
+    while process_alive(grandchild):
         assert time.monotonic() < deadline, "the child's own process runs on"
         time.sleep(0.01)
-
-
-def _alive(pid: int) -> bool:
-    """Whether a process runs (an orphan is reaped by init; a zombie counts as ended)."""
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except (OSError, IndexError):
-        return False
-    return state != "Z"
 
 
 def test_a_pools_workers_end_with_the_process_that_forked_them(tmp_path: Path) -> None:
@@ -268,7 +261,7 @@ def test_a_pools_workers_end_with_the_process_that_forked_them(tmp_path: Path) -
     workers = [int(pid) for pid in result.stdout.split()]
     assert workers, result.stderr
     deadline = time.monotonic() + 10
-    while any(_alive(pid) for pid in workers):
+    while any(process_alive(pid) for pid in workers):
         assert time.monotonic() < deadline, "a worker runs on without the process that forked it"
         time.sleep(0.01)
 

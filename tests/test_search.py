@@ -30,7 +30,7 @@ import dialogue_edition.search as search_module
 import dialogue_edition.search_parts as search_parts
 import dialogue_edition.search_scratch as search_scratch
 import pytest
-from conftest import FICTIONAL_METADATA, PROJECT_ROOT, require_tool
+from conftest import FICTIONAL_METADATA, PROJECT_ROOT, page_saying, require_tool
 from dialogue_edition.build import Layout
 from dialogue_edition.checks import validators
 from dialogue_edition.checks.rendered_text import element_text
@@ -762,25 +762,18 @@ def test_the_bundle_is_byte_identical_from_one_run_to_the_next(tmp_path: Path) -
             assert path.read_bytes() == (bundles[1] / folder / path.name).read_bytes(), path.name
 
 
-def _page_saying(words: str) -> str:
-    return (
-        '<html lang="en"><body><article role="main"><h1>Page</h1>'
-        f'<p><span class="target" id="p1"></span>{words}</p></article></body></html>'
-    )
-
-
 def test_the_record_cache_reads_again_only_pages_that_changed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # The cache (build/.doctrees/search-pages.json) is keyed by each page's bytes: a changed page is
     # read again, an unchanged one is not, and a corrupt cache is as good as none.
     site, cache = tmp_path / "site", tmp_path / "cache.json"
     site.mkdir()
-    (site / "a.html").write_text(_page_saying("First words."), encoding="utf-8")
-    (site / "b.html").write_text(_page_saying("First words."), encoding="utf-8")
+    (site / "a.html").write_text(page_saying("First words."), encoding="utf-8")
+    (site / "b.html").write_text(page_saying("First words."), encoding="utf-8")
     records(site, cache)
     read: list[str] = []
     original = search_module.page_parts
     monkeypatch.setattr(search_module, "page_parts", lambda page, url: read.append(url) or original(page, url))
-    (site / "b.html").write_text(_page_saying("Second words."), encoding="utf-8")
+    (site / "b.html").write_text(page_saying("Second words."), encoding="utf-8")
     _, found = records(site, cache)
     assert read == ["b.html"]
     words = {record.url: " ".join(text for text, _ in record.parts) for record in found}
@@ -845,7 +838,7 @@ def test_a_page_whose_file_is_the_same_is_taken_from_the_cache_unread(
         return " ".join(text for record in records(site, cache)[1] for text, _ in record.parts)
 
     def rewrite(text: str, modified_ns: int) -> None:  # in place, as the pipeline never writes a page
-        page.write_text(_page_saying(text), encoding="utf-8")
+        page.write_text(page_saying(text), encoding="utf-8")
         os.utime(page, ns=(modified_ns, modified_ns))
 
     long_ago = time.time_ns() - 60 * 1_000_000_000
@@ -879,10 +872,10 @@ def test_the_bundle_shares_unchanged_files_with_the_previous_one_and_equals_a_bu
         pytest.skip("this machine has no /dev/shm with room: the bundle is written in place")
     site = tmp_path / "site"
     site.mkdir()
-    (site / "page.html").write_text(_page_saying("Words of the first build."), encoding="utf-8")
+    (site / "page.html").write_text(page_saying("Words of the first build."), encoding="utf-8")
     index_site(site)
     published = shutil.copytree(site / BUNDLE, tmp_path / "published")
-    (site / "page.html").write_text(_page_saying("Words of the second build."), encoding="utf-8")
+    (site / "page.html").write_text(page_saying("Words of the second build."), encoding="utf-8")
     index_site(site, previous=published)
     shared = {path.relative_to(site / BUNDLE) for path in (site / BUNDLE).rglob("*") if path.stat().st_nlink > 1}
     assert Path("wasm.en.pagefind") in shared  # the same bytes as before: linked
@@ -906,7 +899,7 @@ def test_the_room_asked_for_in_memory_holds_what_pagefind_writes(
     site = tmp_path / "site"
     site.mkdir()
     for number in range(12):
-        (site / f"page-{number}.html").write_text(_page_saying(f"Words of page {number}. " * 40), encoding="utf-8")
+        (site / f"page-{number}.html").write_text(page_saying(f"Words of page {number}. " * 40), encoding="utf-8")
     monkeypatch.setattr(search_scratch, "MEMORY", tmp_path / "no-such-folder")  # Pagefind writes in place
     monkeypatch.setattr(search_module, "_keep_used_files", lambda *arguments, **options: None)  # all it wrote
     index_site(site)
@@ -971,7 +964,7 @@ def test_a_build_with_no_room_in_memory_writes_the_index_in_place(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # A scratch folder that cannot be made (memory filled since it was measured) is no error.
-    (tmp_path / "page.html").write_text(_page_saying("Words."), encoding="utf-8")
+    (tmp_path / "page.html").write_text(page_saying("Words."), encoding="utf-8")
 
     def full(**_: object) -> str:
         raise OSError(errno.ENOSPC, "No space left on device")
@@ -987,7 +980,7 @@ def test_pages_read_by_several_processes_give_the_records_read_in_one(
     # A cold build of a large archive reads its pages in processes forked per core
     # (search._read_pages): the records, and their order, must be those of one process.
     for number in range(5):
-        (tmp_path / f"page-{number}.html").write_text(_page_saying(f"Words of page {number}."), encoding="utf-8")
+        (tmp_path / f"page-{number}.html").write_text(page_saying(f"Words of page {number}."), encoding="utf-8")
     monkeypatch.setattr(search_module, "PARALLEL_FROM", 10**6)
     in_one = records(tmp_path)[1]
     pools: list[object] = []

@@ -63,8 +63,7 @@ class IndexAhead:
     _said: BinaryIO | None = field(default=None, init=False)
     """The child's result, read here."""
     _told: int | None = field(default=None, init=False)
-    """The word to go, written here."""
-    _went: bool = field(default=False, init=False)
+    """The word to go, written here (``None`` once written)."""
 
     def begin(self) -> bool:
         """Fork the child, if none was and it may be; whether it was.
@@ -100,7 +99,7 @@ class IndexAhead:
         if self._told is None:
             return
         message = pickle.dumps(dict(search_ahead.READ), protocol=pickle.HIGHEST_PROTOCOL)
-        descriptor, self._told, self._went = self._told, None, True  # closed below, whatever happens
+        descriptor, self._told = self._told, None  # closed below, whatever happens
         with contextlib.suppress(OSError), os.fdopen(descriptor, "wb") as told:  # a child that stopped: taken() says
             told.write(len(message).to_bytes(8, "big") + message)
 
@@ -108,7 +107,7 @@ class IndexAhead:
         """The index the child wrote, if it did and every page is still one it was written from; else ``None``."""
         from .search import WrittenIndex, current_keys
 
-        if self._said is None or not self._went:  # not begun, or never told to go
+        if self._said is None or self._told is not None:  # not begun, or never told to go
             self.stop()
             return None
         said = self._said.read()

@@ -510,18 +510,6 @@ class RecordCache:
             self.unchanged[url] = (identity, page)
         return page
 
-    def keys(self, pages: list[tuple[str, str]]) -> dict[str, str]:
-        """Each of the ``pages``' key by URL: as the cache knows its file (:func:`_known_key`), else digested now.
-
-        No page is parsed: this tells whether the pages are still those the index was written from.
-        """
-        found = {}
-        for url, file in pages:
-            path = Path(file)
-            known = _known_key(_identity(path.stat()), self.identities.get(url), self.saved_ns)
-            found[url] = known or page_key(url, path.read_bytes())
-        return found
-
     def _read_ahead(self, path: Path, url: str, key: str, identity: list[int]) -> CachedPage | None:
         """The page as read while it was written (``search_ahead``), if what was read is this file's bytes."""
         ahead = search_ahead.take(url)
@@ -882,6 +870,11 @@ class PreparedIndex:
     published: dict[str, str]
     published_parts: dict[tuple[str, str], PublishedPart | None] = field(default_factory=dict)
 
+    @classmethod
+    def unprepared(cls, cache: Path | None, previous: Path | None) -> PreparedIndex:
+        """Only what every index needs read: the record cache, the writer's version, the published digests."""
+        return cls(RecordCache(cache), _writer_version(), published_digests(previous))
+
     def published_part(self, previous: Path, folder: str, language: str) -> PublishedPart | None:
         """:func:`_published_part` of ``folder``, worked out once (the published bundle is never written)."""
         if (folder, language) not in self.published_parts:
@@ -895,7 +888,7 @@ def prepare_index(site: Path, cache: Path | None, previous: Path | None) -> Prep
     The pages are read as they are (their files' identities only, none parsed); each published
     part's files are listed for the language those pages state.
     """
-    prepared = PreparedIndex(RecordCache(cache), _writer_version(), published_digests(previous))
+    prepared = PreparedIndex.unprepared(cache, previous)
     pages = prepared.kept.known_pages(site_pages(site)) if site.is_dir() else []
     if previous is not None:
         language = _language(pages)
@@ -945,7 +938,7 @@ def index_site(
     ``prepared``: what :func:`prepare_index` worked out for these arguments before the pages
     were final.
     """
-    prepared = prepared or PreparedIndex(RecordCache(cache), _writer_version(), published_digests(previous))
+    prepared = prepared or PreparedIndex.unprepared(cache, previous)
     kept = prepared.kept
     pages = kept.pages(site_pages(site))
     language, names, writer = _language(pages), _all_names(pages), prepared.writer
@@ -985,11 +978,15 @@ def index_site(
 def current_keys(site: Path, written: WrittenIndex) -> dict[str, str]:
     """The key of each page of ``site`` now, by URL: by its file where it is one ``written`` read, else digested.
 
-    The same as the record cache ``written`` saved would say (:meth:`RecordCache.keys`), without reading it.
+    What the record cache ``written`` saved would say (:func:`_known_key`), without reading it;
+    no page is parsed: this tells whether the pages are still those the index was written from.
     """
-    kept = RecordCache(None)
-    kept.identities, kept.saved_ns = written.files, written.saved_ns
-    return kept.keys(site_pages(site))
+    found = {}
+    for url, file in site_pages(site):
+        path = Path(file)
+        known = _known_key(_identity(path.stat()), written.files.get(url), written.saved_ns)
+        found[url] = known or page_key(url, path.read_bytes())
+    return found
 
 
 def _reusable(

@@ -110,7 +110,8 @@ def index_when_written(app: Sphinx) -> list[tuple[str, dict[str, Any], str]]:
         return []
     search_ahead.finish_reading()
     stop_formatting_ahead()
-    if begin_index(app) or ahead.begun():
+    begin_index(app)  # if it was not forked as Sphinx started writing
+    if ahead.begun():
         ahead.go()
     return []
 
