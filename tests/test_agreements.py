@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
+import subprocess
+import sys
 from importlib.metadata import entry_points
 from pathlib import Path
 
@@ -191,8 +194,9 @@ def test_bad_timeline_data_is_reported_at_its_line(bib_copy: Path, old: str, new
 
 def test_every_plugin_a_build_uses_is_registered_once_as_the_installed_one(monkeypatch: pytest.MonkeyPatch) -> None:
     # pybtex_plugins fills pybtex's and sphinxcontrib-bibtex's stores so that no lookup reads the
-    # installed packages' entry points again (5 ms each): with the entry points gone, every plugin
-    # a build asks for is still found, and it is the class the entry point names.
+    # installed packages' entry points again (5 ms each), and imports each plugin from where its
+    # entry point names it without reading them at all: with the entry points gone, every plugin a
+    # build asks for is still found, and it is the class the installed entry point names.
     import pybtex.plugin
     from dialogue_edition import pybtex_plugins
     from sphinxcontrib.bibtex import plugin as bibtex_plugin
@@ -203,17 +207,29 @@ def test_every_plugin_a_build_uses_is_registered_once_as_the_installed_one(monke
                 return entry_point.load()
         raise LookupError(f"{group}.{name}")
 
-    expected = {(group, name): installed(group, name) for group, name in pybtex_plugins.USED_PLUGINS}
+    expected = {(group, name): installed(group, name) for group, name in pybtex_plugins.INSTALLED_PLUGINS}
     expected |= pybtex_plugins.OWN_PLUGINS
     referencing = pybtex_plugins.REFERENCING_GROUP
-    styles = {name: installed(referencing, name) for name in pybtex_plugins.USED_REFERENCING_STYLES}
-    pybtex_plugins.register_referencing_styles()
+    styles = {name: installed(referencing, name) for name in pybtex_plugins.REFERENCING_STYLES}
 
     def no_lookup(**_: object) -> object:
         raise AssertionError("an entry-point lookup")
 
     monkeypatch.setattr(pybtex.plugin, "entry_points", no_lookup)
     monkeypatch.setattr(bibtex_plugin, "_entry_points", no_lookup)
+    pybtex_plugins.register_referencing_styles()
+    pybtex_plugins.register_writer()
     assert {key: pybtex.plugin.find_plugin(*key) for key in expected} == expected
     assert {name: bibtex_plugin.find_plugin(referencing, name) for name in styles} == styles
     parse_string(BIB.read_text(encoding="utf-8"), "bibtex")  # a build's first lookup
+
+
+def test_the_books_never_load_the_bibtex_writer() -> None:
+    # Only the web site writes BibTeX: registering what a build uses leaves the writer unimported.
+    code = (
+        "import sys; from dialogue_edition import pybtex_plugins as p; p.register_referencing_styles();"
+        "assert 'pybtex.database.output.bibtex' not in sys.modules; p.register_writer();"
+        "assert 'pybtex.database.output.bibtex' in sys.modules"
+    )
+    environment = {**os.environ, "PYTHONPATH": str(PROJECT_ROOT / "tools")}
+    subprocess.run([sys.executable, "-c", code], check=True, env=environment)

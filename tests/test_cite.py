@@ -682,3 +682,36 @@ def test_a_glossarys_panel_opens_from_the_keyboard_and_passes_axe(editions: Layo
                 assert outside == [], outside
                 context.close()
         browser.close()
+
+
+def test_known_references_are_written_again_only_when_a_build_formatted_more(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # An edit formats no reference: the file of known references (3 MB at 200 reports) stays as it is.
+    monkeypatch.setattr(citation, "_KNOWN", {"a": (("citation", "A."), ("bibliography", "A, a."))})
+    monkeypatch.setattr(citation, "_RECALLED", {})
+    known = tmp_path / "references.pickle"
+    citation.remember(known)
+    written = known.stat()
+    monkeypatch.setattr(citation, "_KNOWN", {})
+    citation.recall(known)
+    assert citation._KNOWN == {"a": (("citation", "A."), ("bibliography", "A, a."))}
+    citation.remember(known)
+    assert (known.stat().st_ino, known.stat().st_mtime_ns) == (written.st_ino, written.st_mtime_ns)
+    citation._KNOWN["b"] = (("citation", "B."), ("bibliography", "B, b."))
+    citation.remember(known)
+    monkeypatch.setattr(citation, "_KNOWN", {})
+    citation.recall(known)
+    assert set(citation._KNOWN) == {"a", "b"}
+
+
+@pytest.mark.parametrize("content", [b"", b"not a pickle", b"\x80\x05K\x01.", json.dumps({"a": [["x", "y"]]}).encode()])
+def test_a_file_of_known_references_that_is_not_one_is_ignored(
+    content: bytes, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(citation, "_KNOWN", {})
+    monkeypatch.setattr(citation, "_RECALLED", {})
+    known = tmp_path / "references.pickle"
+    known.write_bytes(content)
+    citation.recall(known)
+    assert citation._KNOWN == {}

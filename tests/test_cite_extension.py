@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Any
 
 import dialogue_edition.citation as citation
-import dialogue_edition.sphinxext.cite as cite
 import pytest
 from dialogue_edition.work_ahead import WorkAhead, spare_cores
 from lxml import html as lxml_html
@@ -141,7 +140,7 @@ def test_references_formatted_ahead_in_a_worker_are_those_the_build_would_format
     assert taken
     assert len(taken) == len(set(taken))
     monkeypatch.setattr(citation, "_KNOWN", {})
-    monkeypatch.setattr(cite, "spare_cores", lambda: 0)
+    monkeypatch.setattr(citation, "spare_cores", lambda: 0)
     taken.clear()
     here = make_app("html", srcdir=ahead.srcdir, builddir=tmp_path / "formatted-here", confoverrides=OVERRIDES)
     here.build()

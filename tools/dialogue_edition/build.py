@@ -869,10 +869,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     return 0
 
 
-GC_THRESHOLD = (50_000, 20, 100)
-"""The collector's thresholds for a build (Python's are 700, 10, 10). A build allocates millions
-of small objects (doctrees, templates' output) that live until the build ends; collecting them
-young and often is wasted work (about 15 % of a build at the default thresholds)."""
+GC_THRESHOLD = (1_000_000, 20, 100)
+"""The collector's thresholds for a build (Python's are 700, 10, 10).
+
+A build allocates millions of small objects (doctrees, templates' output, Sphinx's environment
+as it is loaded), most of which live until the build ends. A young collection walks every object
+allocated since the last one and still alive, so its cost is what the build keeps, paid in one
+walk or in many; the walks find little to free. At Python's thresholds that was about 15 % of a
+build. At 50,000 objects, collections still took 55 ms of a one-report build and 90 ms of a
+one-page edit of 200 reports (eight walks). From a million, neither collects at all; a cold
+build of 200 reports still collects, and holds at most the garbage of a million objects more at
+its peak (measured: 645 MB against 621 MB, the same time)."""
 
 
 def cli() -> NoReturn:

@@ -105,17 +105,19 @@ class IndexAhead:
 
     def taken(self) -> WrittenIndex | None:
         """The index the child wrote, if it did and every page is still one it was written from; else ``None``."""
-        from .search import WrittenIndex, current_keys
+        from .search import WrittenIndex, current_keys, page_files
 
         if self._said is None or self._told is not None:  # not begun, or never told to go
             self.stop()
             return None
+        # Listed while the child still works: the build writes no page once it asks (Sphinx is done).
+        pages = page_files(self.site)
         said = self._said.read()
         self.stop()
         written = said_by_child(said)
         if not isinstance(written, WrittenIndex):
             return None
-        return written if current_keys(self.site, written) == written.pages else None
+        return written if current_keys(pages, written) == written.pages else None
 
     def stop(self) -> None:
         """Stop the child and what it started, if they still run, and reap it (a failed build waits for that).

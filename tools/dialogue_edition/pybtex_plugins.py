@@ -3,24 +3,27 @@
 pybtex and sphinxcontrib-bibtex find a plugin (a .bib parser, an output backend, a style) by
 name in the installed packages' entry points, unless it was registered at run time. Each lookup,
 and each ``register_plugin`` call (it looks the name up even when told to overwrite), reads the
-metadata of every installed package: about 5 ms, asked 30 times in a one-report build. So the
-plugins a build uses are found in one pass over the entry points and put into the two runtime
-stores directly: pybtex then answers every later lookup from its store, with the same classes.
-The edition's own pybtex styles (``treaty_style``) go into the same store, overriding any entry
-point an earlier install may have left behind, so a plain checkout finds them by name.
+metadata of every installed package: about 5 ms, asked 30 times in a one-report build; even one
+pass over all entry points takes 10 ms. So the plugins a build uses are imported from where the
+pinned packages' entry points name them (:data:`INSTALLED_PLUGINS`; a test holds the table to the
+entry points) and put into the two runtime stores directly: pybtex then answers every later
+lookup from its store, with the same classes. The edition's own pybtex styles (``treaty_style``)
+go into the same store, overriding any entry point an earlier install may have left behind, so a
+plain checkout finds them by name.
 
 :func:`register_plugins` runs before a build's first lookup: in the configuration
 (``docs/conf.py``, before sphinxcontrib-bibtex is imported: its import looks pybtex's docutils
 backend up), and when the bibliography extension loads. Reading the agreements needs only the
 parser (:func:`register_parser`): the data check, which reads them beside the build, then loads
-nothing it does not use.
+nothing it does not use. Writing BibTeX needs the writer (:func:`register_writer`), which only
+the web site's pages do: the books never import it.
 """
 
 from __future__ import annotations
 
 from functools import cache
-from importlib.metadata import EntryPoints, entry_points
-from typing import Any, Protocol
+from importlib import import_module
+from typing import Any
 
 import pybtex.plugin
 
@@ -35,41 +38,35 @@ OWN_PLUGINS: dict[tuple[str, str], type[Any]] = {
 
 PARSER = ("pybtex.database.input", "bibtex")
 """The .bib parser: all that reading the agreements needs (the data check reads them, and formats none)."""
-USED_PLUGINS = (
-    PARSER,
-    ("pybtex.database.output", "bibtex"),
-    ("pybtex.backends", "docutils"),
-    ("pybtex.backends", "plaintext"),
-    ("pybtex.style.names", "plain"),
-    ("pybtex.style.names", "last"),
-)
+WRITER = ("pybtex.database.output", "bibtex")
+"""The BibTeX writer: the web site's "copy as BibTeX" (citation and agreements)."""
+INSTALLED_PLUGINS: dict[tuple[str, str], str] = {
+    PARSER: "pybtex.database.input.bibtex:Parser",
+    WRITER: "pybtex.database.output.bibtex:Writer",
+    ("pybtex.backends", "docutils"): "pybtex_docutils:Backend",
+    ("pybtex.backends", "plaintext"): "pybtex.backends.plaintext:Backend",
+    ("pybtex.style.names", "plain"): "pybtex.style.names.plain:NameStyle",
+    ("pybtex.style.names", "last"): "sphinxcontrib.bibtex.style.names.last:LastNameStyle",
+}
 """The installed pybtex plugins a build looks up by name (the .bib parser and writer, the output
-backends, the name styles)."""
+backends, the name styles), each as its package's entry point names it: ``module:class``."""
+USED_PLUGINS = tuple(key for key in INSTALLED_PLUGINS if key != WRITER)
+"""What :func:`register_plugins` registers: the writer waits until BibTeX is written."""
 
 REFERENCING_GROUP = "sphinxcontrib.bibtex.style.referencing"
-USED_REFERENCING_STYLES = ("label", "foot")
+REFERENCING_STYLES: dict[str, str] = {
+    "label": "sphinxcontrib.bibtex.style.referencing.label:LabelReferenceStyle",
+    "foot": "sphinxcontrib.bibtex.style.referencing.foot:FootReferenceStyle",
+}
 """sphinxcontrib-bibtex's referencing styles a build looks up (``bibtex_reference_style`` and
-``bibtex_foot_reference_style``)."""
+``bibtex_foot_reference_style``), as its entry points name them."""
 
 
-class _EntryPointTable(Protocol):
-    """What ``entry_points()`` gives: on Python 3.11 a deprecated mapping, from 3.12 a list; both select."""
-
-    def select(self, *, group: str, name: str) -> EntryPoints: ...
-
-
-@cache
-def _installed() -> _EntryPointTable:
-    return entry_points()
-
-
-def _installed_plugin(group: str, name: str) -> tuple[str, type[Any]] | None:
-    """The group (itself or its aliases) and class of an installed plugin, if one is installed."""
-    for search_group in (group, f"{group}.aliases"):
-        found = _installed().select(group=search_group, name=name)
-        if found:
-            return search_group, next(iter(found)).load()
-    return None
+def installed_class(target: str) -> type[Any]:
+    """The class an entry point's ``module:class`` names, imported as the entry point would."""
+    module, _, name = target.partition(":")
+    plugin: type[Any] = getattr(import_module(module), name)
+    return plugin
 
 
 def _store(group: str, name: str, plugin: type[Any]) -> None:
@@ -78,9 +75,7 @@ def _store(group: str, name: str, plugin: type[Any]) -> None:
 
 
 def _register_installed(group: str, name: str) -> None:
-    installed = _installed_plugin(group, name)
-    if installed:
-        _store(installed[0], name, installed[1])
+    _store(group, name, installed_class(INSTALLED_PLUGINS[group, name]))
 
 
 @cache
@@ -104,6 +99,12 @@ def register_plugins() -> None:
 
 
 @cache
+def register_writer() -> None:
+    """Put the installed BibTeX writer into pybtex's store (before the first ``to_string("bibtex")``)."""
+    _register_installed(*WRITER)
+
+
+@cache
 def register_referencing_styles() -> None:
     """Put the referencing styles a build uses into sphinxcontrib-bibtex's store (pybtex's first).
 
@@ -113,8 +114,6 @@ def register_referencing_styles() -> None:
     register_plugins()
     from sphinxcontrib.bibtex import plugin as bibtex_plugin
 
-    for name in USED_REFERENCING_STYLES:
-        installed = _installed_plugin(REFERENCING_GROUP, name)
-        if installed:
-            # What sphinxcontrib-bibtex's register_plugin(..., force=True) does, without its lookup.
-            bibtex_plugin._runtime_plugins[REFERENCING_GROUP][name] = installed[1]
+    for name, target in REFERENCING_STYLES.items():
+        # What sphinxcontrib-bibtex's register_plugin(..., force=True) does, without its lookup.
+        bibtex_plugin._runtime_plugins[REFERENCING_GROUP][name] = installed_class(target)

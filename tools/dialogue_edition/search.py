@@ -975,16 +975,24 @@ def index_site(
     return WrittenIndex(sum(page.count for page in pages), carried, keys, kept.identities, kept.saved_ns)
 
 
-def current_keys(site: Path, written: WrittenIndex) -> dict[str, str]:
-    """The key of each page of ``site`` now, by URL: by its file where it is one ``written`` read, else digested.
+PageFile = tuple[str, Path, os.stat_result]
+"""A page of the site: its URL, its file, and the file's status when it was listed."""
+
+
+def page_files(site: Path) -> list[PageFile]:
+    """Each page of ``site`` with its file's status now (what :func:`current_keys` compares)."""
+    return [(url, path, path.stat()) for url, path in ((url, Path(file)) for url, file in site_pages(site))]
+
+
+def current_keys(pages: list[PageFile], written: WrittenIndex) -> dict[str, str]:
+    """The key of each page listed (:func:`page_files`), by URL: by its file where ``written`` read it, else digested.
 
     What the record cache ``written`` saved would say (:func:`_known_key`), without reading it;
     no page is parsed: this tells whether the pages are still those the index was written from.
     """
     found = {}
-    for url, file in site_pages(site):
-        path = Path(file)
-        known = _known_key(_identity(path.stat()), written.files.get(url), written.saved_ns)
+    for url, path, status in pages:
+        known = _known_key(_identity(status), written.files.get(url), written.saved_ns)
         found[url] = known or page_key(url, path.read_bytes())
     return found
 

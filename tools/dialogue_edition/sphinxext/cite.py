@@ -41,7 +41,6 @@ from ..citation import (
     Edition,
     Job,
     edition_page_item,
-    format_ahead,
     item_jobs,
     item_references,
     paragraph_template,
@@ -49,11 +48,10 @@ from ..citation import (
     references,
     remember,
     report_jobs,
+    start_formatting,
     stop_formatting_ahead,
-    take_formatted_ahead,
 )
 from ..source_report import ReportMetadata
-from ..work_ahead import spare_cores
 from .report_metadata import reports_of
 from .report_reference import edition_from_config
 from .staged_site import CITE_DATA_FOLDER, write_new
@@ -251,7 +249,7 @@ def add_static_files(app: Sphinx, config: Config) -> None:
     config.html_static_path = [*config.html_static_path, str(STATIC)]
 
 
-KNOWN_REFERENCES = "references.json"
+KNOWN_REFERENCES = "references.pickle"
 """In the build's doctree folder: the references formatted by earlier builds (citeproc-py is slow)."""
 
 
@@ -285,7 +283,7 @@ def format_reports_ahead(app: Sphinx) -> None:
     first, and each reader starts with every report's references.
     """
     if _writes_site(app):
-        _format_jobs(app, all_report_jobs(app))
+        start_formatting(all_report_jobs(app), parallel=app.parallel > 1)
 
 
 def format_pages_ahead(app: Sphinx, env: BuildEnvironment) -> list[str]:
@@ -297,20 +295,9 @@ def format_pages_ahead(app: Sphinx, env: BuildEnvironment) -> list[str]:
     """
     if _writes_site(app):
         editorial = sorted(docname for docname in env.found_docs if report_of(app, docname) is None)
-        _format_jobs(app, [job for docname in editorial for job in item_jobs(editorial_item(app, docname))])
+        jobs = [job for docname in editorial for job in item_jobs(editorial_item(app, docname))]
+        start_formatting(jobs, parallel=app.parallel > 1)
     return []
-
-
-def _format_jobs(app: Sphinx, jobs: list[Job]) -> None:
-    """Format ``jobs`` ahead: in one worker beside a serial build; on every core, waited for, in a parallel one."""
-    if app.parallel <= 1:
-        format_ahead(jobs, min(spare_cores(), 1))
-        return
-    try:
-        format_ahead(jobs, spare_cores() + 1)
-        take_formatted_ahead()
-    finally:
-        stop_formatting_ahead()
 
 
 def stop_ahead(app: Sphinx, exception: BaseException | None) -> None:

@@ -54,6 +54,7 @@ from .navigation_cache import (
     Pieces,
     Toctree,
     digest_pages,
+    env_config_digest,
     inputs_digest,
     keep_pieces,
     keep_sidebar,
@@ -427,6 +428,12 @@ TO_KEEP = "edition_navigation_to_keep"
 """Where a page whose sidebar Furo makes from another extension's ``toctree()`` waits with its digest."""
 
 
+def digest_configuration(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
+    """Before Sphinx reads: the digest of its ``env`` configuration values, while it still says whether they changed."""
+    if app.builder.name in SIDEBAR_BUILDERS:
+        env_config_digest(env)
+
+
 def digest_pages_ahead(app: Sphinx, env: BuildEnvironment) -> list[str]:
     """Once the pages are read and numbered: each page's share of the pieces' digest, kept with Sphinx's environment.
 
@@ -462,6 +469,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     # Furo computes its sidebar at the default priority, 500: just before it and just after it.
     app.connect("html-page-context", prepare_sidebar, priority=499)
     app.connect("html-page-context", place_sidebar, priority=501)
+    app.connect("env-before-read-docs", digest_configuration)
     app.connect("env-get-updated", digest_pages_ahead, priority=900)
     # Version 3: the environment keeps each page's share of the pieces' digest (navigation_cache).
     return {"version": "3", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -35,7 +35,7 @@ from sphinx.builders.html import StandaloneHTMLBuilder
 
 # Sphinx's digest of configuration values by category (what its .buildinfo records); no public name.
 from sphinx.builders.html._build_info import BuildInfo
-from sphinx.environment import BuildEnvironment
+from sphinx.environment import CONFIG_OK, BuildEnvironment
 
 from ..code_version import code_digest
 
@@ -153,7 +153,8 @@ def inputs_digest(app: Sphinx) -> str:
         f"{translator.__module__}.{translator.__qualname__}",
         builder.name,
         app.config.root_doc,
-        BuildInfo(app.config, builder.tags, frozenset({"env", "html"})).config_hash,
+        env_config_digest(env),
+        builder.build_info.config_hash,  # Sphinx's own digest of the "html" values
         builder.build_info.tags_hash,
         json.dumps(sorted(env.glob_toctrees)),
         repr(sorted(env.toc_secnumbers.items())),
@@ -163,6 +164,25 @@ def inputs_digest(app: Sphinx) -> str:
     for page in sorted(pages):
         digest.update(pages[page] + b"\1")
     return digest.hexdigest()
+
+
+CONFIG_DIGEST = "edition_navigation_config"
+"""The environment's attribute that holds Sphinx's digest of the configuration values that make
+it read every page (its ``env`` category). At 200 reports they hold every report's metadata
+(``edition_reports``): digesting them took 25 ms of an edit. Sphinx compares them with the
+values its environment was made with as it starts (``env.config_status``, until it has read the
+pages: then it says "unchanged" whatever it found): while it finds them equal, the digest kept
+with the environment is theirs (:func:`env_config_digest`, first asked before Sphinx reads)."""
+
+
+def env_config_digest(env: BuildEnvironment) -> str:
+    """Sphinx's digest of the ``env`` configuration values, kept with ``env``; again when Sphinx found them changed."""
+    kept = getattr(env, CONFIG_DIGEST, None)
+    if env.config_status == CONFIG_OK and isinstance(kept, str):
+        return kept
+    digest = BuildInfo(env.config, None, frozenset({"env"})).config_hash
+    setattr(env, CONFIG_DIGEST, digest)
+    return digest
 
 
 PAGE_DIGESTS = "edition_navigation_pages"

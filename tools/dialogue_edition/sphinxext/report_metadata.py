@@ -16,9 +16,10 @@ from sphinx.application import Sphinx
 from sphinx.config import Config
 from sphinx.util.docutils import SphinxDirective
 
+from ..citation import reference_job, start_formatting, stop_formatting_ahead
 from ..latex import latex_text, latex_url
 from ..source_report import ReportMetadata, long_date
-from .report_reference import reference_field
+from .report_reference import edition_from_config, reference_field
 
 
 def reports_of(config: Config) -> list[ReportMetadata]:
@@ -161,8 +162,32 @@ class ReportListDirective(SphinxDirective):
         return [items]
 
 
+def format_references_ahead(app: Sphinx) -> None:
+    """A book's build: start formatting each report's reference before Sphinx reads a page.
+
+    The reference opens a report's landing page (its "Cite as" field) and the PDF's title page.
+    The web site formats it among the Cite panel's references (``cite.format_reports_ahead``). A
+    book formats only this one a report, too few for the panel's threshold; but the first one costs
+    the build's own process some 50 ms (citeproc-py imported, the style parsed), which a worker
+    spends while Sphinx reads the pages before the landing page.
+    """
+    if app.builder.name in ("html", "dirhtml"):
+        return
+    edition = edition_from_config(app.config)
+    jobs = [reference_job(report, edition) for report in reports_of(app.config)]
+    start_formatting(jobs, parallel=app.parallel > 1, fewest=1)
+
+
+def stop_formatting(app: Sphinx, exception: BaseException | None) -> None:
+    """Stop the worker: a reference not taken by now is no longer needed."""
+    stop_formatting_ahead()
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
     app.add_config_value("edition_reports", {}, "env", types=[dict])
+    # After the references earlier builds formatted are recalled (cite.recall_references).
+    app.connect("builder-inited", format_references_ahead, priority=600)
+    app.connect("build-finished", stop_formatting)
     # Its LaTeX text may hold break points, whose commands long_words defines.
     app.setup_extension("dialogue_edition.sphinxext.long_words")
     app.add_directive("report-metadata", ReportMetadataDirective)

@@ -12,7 +12,7 @@ from pybtex.database import BibliographyData
 from sphinx.application import Sphinx
 
 from ...agreements import parse
-from ...pybtex_plugins import register_referencing_styles
+from ...pybtex_plugins import register_referencing_styles, register_writer
 from ...registry import AGREEMENTS_FILE
 from .domain import cite_domain, forum_domain
 from .nodes import folded, latex_anchor, mention_backrefs
@@ -22,6 +22,7 @@ ID_PREFIX = "agreement-"
 
 def bibtex_of(data: BibliographyData, key: str) -> str:
     """One entry as BibTeX, for readers to copy."""
+    register_writer()
     return str(BibliographyData(entries={key: data.entries[key]}).to_string("bibtex")).strip()
 
 
