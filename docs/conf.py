@@ -132,6 +132,14 @@ nitpicky = True
 # instead of letting Sphinx "educate" them into something the report never printed.
 smartquotes = False
 exclude_patterns = ["_build", "Thumbs.db", ".DS_Store"]
+# The open data's dictionary describes files of the web site (data/): the books leave it out
+# (epub_exclude_files below; no PDF lists it). edition-build tags the books' builds "book", so
+# that they do not even read it.
+if tags.has("book"):  # noqa: F821  (Sphinx gives conf.py its tags)
+    exclude_patterns += ["data.md"]
+    # The landing page links it only on the web site ({only} html and not epub): a book drops
+    # that paragraph, link and all, but only after Sphinx has looked for the page it names.
+    nitpick_ignore = [("std:doc", "data")]
 
 # -- What a page may contain (dialogue_edition.sphinxext.safety) ----------------------------------
 # Every file a build reads or publishes (images, downloads, static files) is inside the project.

@@ -27,6 +27,14 @@ def test_every_builder_ran_without_a_single_warning(editions: Layout) -> None:
         assert log.read_text() == "", f"{edition}: {log.read_text()}"
 
 
+def test_the_books_do_not_read_the_pages_of_the_web_site_alone(editions: Layout) -> None:
+    # The open data page describes files of the site: the site reads it, the books leave it unread.
+    assert (editions.doctrees("html") / "data.doctree").is_file()
+    for builder in ("epub", "latex"):
+        assert (editions.doctrees(builder) / "index.doctree").is_file(), builder
+        assert not (editions.doctrees(builder) / "data.doctree").exists(), builder
+
+
 def _outline_titles(outline: list) -> list[str]:
     return [item.title for item in outline if not isinstance(item, list)]
 

@@ -177,6 +177,11 @@ def sphinx_jobs(docs: Path) -> str:
     return "auto" if pages >= PARALLEL_FROM_PAGES and usable_cores() > 1 else "1"
 
 
+BOOK_BUILDERS = ("epub", "latex")
+BOOK_TAG = "book"
+"""The tag of a book's build (``docs/conf.py``: a book does not read the pages only the web site has)."""
+
+
 def run_sphinx(
     builder: str, layout: Layout, outdir: Path, ready: Ready, overrides: dict[str, str] | None = None
 ) -> None:
@@ -192,6 +197,8 @@ def run_sphinx(
     warnings_log = layout.log(f"{builder}-warnings.log")
     warnings_log.parent.mkdir(parents=True, exist_ok=True)
     arguments = ["-b", builder, "-n", "-W", "--keep-going", "-q", "-j", sphinx_jobs(layout.docs)]
+    if builder in BOOK_BUILDERS:
+        arguments += ["-t", BOOK_TAG]
     stamp, current = layout.doctrees(builder) / CODE_STAMP, code_digest()
     stamped = stamp.exists() and stamp.read_text() == current
     if not stamped:

@@ -28,6 +28,7 @@ import mimetypes
 import os
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -153,26 +154,65 @@ def refuse_raw_role(
     return [nodes.Text(text)], []
 
 
-def _files(doctree: nodes.document) -> Iterator[tuple[nodes.Element, str]]:
+@dataclass
+class PageNodes:
+    """What :func:`check_page` looks at in a page, in document order, found in one walk of its tree.
+
+    A glossary page holds over a thousand elements: a walk for each kind took twice as long.
+    """
+
+    links: list[nodes.Element] = field(default_factory=list)
+    """What carries an address (:data:`LINKS`)."""
+    to_latex: list[nodes.Element] = field(default_factory=list)
+    """What Sphinx writes into LaTeX unescaped (:data:`PASSED_TO_LATEX`)."""
+    blocks: list[nodes.Element] = field(default_factory=list)
+    """The outermost elements holding text (paragraphs, headings, captions, code …)."""
+    icons: list[nodes.Element] = field(default_factory=list)
+    """sphinx-design's icons."""
+    images: list[nodes.Element] = field(default_factory=list)
+    downloads: list[nodes.Element] = field(default_factory=list)
+
+
+def page_nodes(doctree: nodes.document) -> PageNodes:
+    """The nodes of a page :func:`check_page` looks at, sorted by kind."""
+    found = PageNodes()
+    for node in doctree.findall(nodes.Element):
+        if isinstance(node, LINKS):
+            found.links.append(node)
+        if type(node) in PASSED_TO_LATEX:
+            found.to_latex.append(node)
+        if isinstance(node, nodes.TextElement) and not isinstance(node.parent, nodes.TextElement):
+            found.blocks.append(node)
+        if isinstance(node, sd_icon):
+            found.icons.append(node)
+        if isinstance(node, nodes.image):
+            found.images.append(node)
+        if isinstance(node, addnodes.download_reference):
+            found.downloads.append(node)
+    return found
+
+
+def _files(found: PageNodes) -> list[tuple[nodes.Element, str]]:
     """Every file a page puts on the site: its images and downloads, with the node that names it."""
-    for image in doctree.findall(nodes.image):
-        yield image, image["uri"]
-    for download in doctree.findall(addnodes.download_reference):
-        yield download, download["reftarget"]
+    return [(image, image["uri"]) for image in found.images] + [
+        (download, download["reftarget"]) for download in found.downloads
+    ]
 
 
 def check_page(app: Sphinx, doctree: nodes.document) -> None:
     """Refuse, at its page and line, every link, image or download the content policy does not allow."""
     root = project_root(app)
-    _refuse_links([node for node in doctree.findall(nodes.Element) if isinstance(node, LINKS)])
-    for node in [node for node in doctree.findall(nodes.Element) if type(node) in PASSED_TO_LATEX]:
+    found = page_nodes(doctree)
+    _refuse_links(found.links)
+    for node in found.to_latex:
         logger.warning(
             "%s refused: its text would go into the PDF's LaTeX as it is; write it as text",
             PASSED_TO_LATEX[type(node)],
             location=node,
         )
         node.replace_self(nodes.literal(node.astext(), node.astext()) if isinstance(node, nodes.math) else [])
-    for block in _text_blocks(doctree):
+    refused = {id(node) for node in found.to_latex}
+    for block in [block for block in found.blocks if id(block) not in refused]:
         # TeX cannot set such a run (it ran on without end), and no reader reads one. A block's
         # whole text is read: "x*y*x*y*…" is one run in several pieces of emphasis.
         # An abbreviation's explanation is printed after it in the PDF, but is not its text.
@@ -184,12 +224,12 @@ def check_page(app: Sphinx, doctree: nodes.document) -> None:
                 text.parent.replace(text, nodes.Text(TOO_LONG_WORD.sub("…", text.astext())))
             for abbreviation in block.findall(nodes.abbreviation):
                 abbreviation["explanation"] = TOO_LONG_WORD.sub("…", str(abbreviation.get("explanation", "")))
-    for icon in list(doctree.findall(sd_icon)):
+    for icon in found.icons:
         # sphinx-design writes an icon role's classes into the SVG unescaped ({octicon}`x;1em;"><…`).
         if svg_markup_runs_script(str(icon.get("svg", ""))):
             logger.warning("icon refused: its markup is not one plain SVG (markup in its classes?)", location=icon)
             icon.replace_self([])
-    for node, uri in list(_files(doctree)):
+    for node, uri in _files(found):
         if "*" in uri and isinstance(node, nodes.image):
             logger.warning("image %r refused: name the one file to show, without '*'", uri, location=node)
             _withdraw(node)
@@ -214,11 +254,6 @@ def check_page(app: Sphinx, doctree: nodes.document) -> None:
         if refusal:
             logger.warning(refusal, location=node)
             _withdraw(node)
-
-
-def _text_blocks(doctree: nodes.document) -> list[nodes.Element]:
-    """The outermost elements holding text (paragraphs, headings, captions, code …)."""
-    return [node for node in doctree.findall(nodes.TextElement) if not isinstance(node.parent, nodes.TextElement)]
 
 
 LINKS = (nodes.reference, nodes.target)
