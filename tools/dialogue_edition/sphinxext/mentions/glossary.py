@@ -17,6 +17,7 @@ from docutils import nodes
 from sphinx import addnodes
 from sphinx.addnodes import pending_xref
 from sphinx.application import Sphinx
+from sphinx.transforms import SphinxTransform
 from sphinx.util.docutils import SphinxDirective
 
 from ...registry import Event, Organisation, Person, Position, Registry
@@ -109,7 +110,7 @@ class GlossaryDirective(SphinxDirective, Generic[EntryT]):
             section += nodes.title(letter, letter)
             section.extend(self.entry(entry, domain) for entry in group)
             sections.append(section)
-        return [nodes.container("", jump, classes=["glossary-jump"]), *sections]
+        return [nodes.container("", jump, classes=["glossary-jump"]), held_back(*sections)]
 
     def letter(self, entry: EntryT) -> str:
         """The initial under which the entry is listed."""
@@ -309,8 +310,34 @@ class Timeline(GlossaryDirective[Event]):
         return result
 
 
+class held_back(nodes.Element):
+    """A glossary's entries, kept out of the page's tree while most of the reading transforms run.
+
+    A glossary's entries are over a thousand elements, which some eighty transforms would each
+    walk in turn (half of reading the people page). The directive makes each entry whole: its ids,
+    index entry and place in the domain. What may still concern them runs from
+    :class:`PutBack` on: Sphinx's domains collect their objects and index entries (priority 850),
+    and the page's tree is handed to the collectors and ``doctree-read`` handlers.
+    """
+
+    def __init__(self, *content: nodes.Node) -> None:
+        super().__init__()
+        self.content = list(content)
+
+
+class PutBack(SphinxTransform):
+    """Put each glossary's entries in its place, just before Sphinx's domains process the page."""
+
+    default_priority = 845
+
+    def apply(self) -> None:
+        for holder in list(self.document.findall(held_back)):
+            holder.replace_self(holder.content)
+
+
 def setup(app: Sphinx) -> None:
     """Register the directives."""
+    app.add_transform(PutBack)
     app.add_directive("people-glossary", PeopleGlossary)
     app.add_directive("organisations-glossary", OrganisationsGlossary)
     app.add_directive("timeline", Timeline)
