@@ -318,11 +318,13 @@ def test_an_edit_in_a_parallel_build_is_read_and_written_in_one_process_and_equa
 
     monkeypatch.setattr(Builder, "_read_parallel", counted_reading)
     monkeypatch.setattr(Builder, "_write_parallel", counted_writing)
+    # The build's objects are frozen before each fork: a forked process's collections leave them alone.
+    monkeypatch.setattr(parallel_jobs, "before_forking", lambda: forks.append("freeze"))
     html = _site_built_clean(project, monkeypatch)
-    assert forks == ["read", "write"]  # every page: read and written in parallel
+    assert forks == ["freeze", "read", "freeze", "write"]  # every page: read and written in parallel
     with _editorial_edit(project, "(parallel)"):
         build(["html"], html)
-        assert forks == ["read", "write"]  # the edit's few pages: in this process
+        assert forks == ["freeze", "read", "freeze", "write"]  # the edit's few pages: in this process
         incremental = _outputs(project)
         shutil.rmtree(project.build)
         build(["html"], html)

@@ -886,7 +886,9 @@ walk or in many; the walks find little to free. At Python's thresholds that was 
 build. At 50,000 objects, collections still took 55 ms of a one-report build and 90 ms of a
 one-page edit of 200 reports (eight walks). From a million, neither collects at all; a cold
 build of 200 reports still collects, and holds at most the garbage of a million objects more at
-its peak (measured: 645 MB against 621 MB, the same time)."""
+its peak (measured: 641 MB against 625 MB). Before Sphinx forks its readers or writers, the
+build's objects are frozen (``sphinxext.parallel_jobs.before_forking``): otherwise each forked
+process's first collection walks, and so copies, the million objects not yet walked."""
 
 
 def cli() -> NoReturn:

@@ -14,6 +14,7 @@ method Sphinx documents for builders to override). The pages are the same either
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable, Set
 from typing import Any
 
@@ -26,12 +27,27 @@ SERIAL_BELOW = 30
 read or write at 50 to 200 reports; forking and merging, 0.3 to 0.5 s."""
 
 
+def before_forking() -> None:
+    """Leave what this process holds out of the collections of the processes Sphinx forks.
+
+    A forked process shares this one's memory until either writes to a page of it; a collection
+    writes to every object it walks. The build collects rarely (``build.GC_THRESHOLD``), so that
+    up to a million of this process's objects (the environment, just loaded or merged) wait for
+    their first walk, which each forked process would make, copying the pages: a cold build of
+    200 reports took a quarter longer. Frozen, they are never walked; they are in use until the
+    build ends.
+    """
+    gc.freeze()
+
+
 def serial_when_few(builder: Builder, write_documents: Callable[[Set[str]], None]) -> Callable[[Set[str]], None]:
     """``write_documents`` that writes in this process when the pages are fewer than ``SERIAL_BELOW``."""
 
     def write(docnames: Set[str]) -> None:
         if len(docnames) < SERIAL_BELOW:
             builder.parallel_ok = False
+        elif builder.parallel_ok:
+            before_forking()
         write_documents(docnames)
 
     return write
@@ -57,6 +73,8 @@ class ReadingJobs:
         """Read in this process if the pages to read are few."""
         if app.parallel > 1 and len(docnames) < SERIAL_BELOW:
             self.jobs, app.parallel = app.parallel, 1
+        elif app.parallel > 1:
+            before_forking()
 
     def after_reading(self, app: Sphinx, env: BuildEnvironment) -> list[str]:
         """Give Sphinx back its process count for writing; no page needs writing for this."""
