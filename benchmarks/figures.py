@@ -31,8 +31,10 @@ from timing import BuildError, Figures, Side, compare, progress
 COLLAPSED_AT = 50
 """The archive size at which our HTML is also compared with plain Sphinx collapsing its navigation."""
 LARGE = 100
-"""From this many reports on, a figure gets ``large_pairs`` pairs (one cold build takes minutes), and
-the baseline collapses its navigation (see above)."""
+"""From this many reports on, a cold build's figure gets ``large_pairs`` pairs (one takes minutes),
+and the baseline collapses its navigation (see above). An edit takes seconds at every size: its
+figure gets ``pairs`` pairs everywhere, so that no one pair (the first edit after the cold builds,
+which writes the caches the next ones reuse) can decide its median."""
 FULL, COLLAPSED = "full", "collapsed"
 """The baseline's navigation: Furo's whole-site tree, or collapsed to the branch being read as ours."""
 SEARCH_QUERIES = ("Kurbanov", "Korea")
@@ -155,7 +157,7 @@ def html_edit(bench: Bench, project: Path, docs: Path, reports: int, navigation:
         f"HTML one-page edit, {count(reports)}, plain Sphinx's navigation {navigation}",
         ours(bench, project, "html", lambda: toggle_word(project / "docs" / EDITED_PAGE, line), label),
         plain(bench, docs, "html", lambda: toggle_word(docs / EDITED_PAGE, plain_line), label),
-        bench.pairs_at(reports),
+        bench.pairs,
         bench.env,
     )
     return {**figures, "navigation": navigation}
