@@ -22,7 +22,7 @@ the web site's pages do: the books never import it.
 from __future__ import annotations
 
 from functools import cache
-from importlib import import_module
+from pkgutil import resolve_name
 from typing import Any
 
 import pybtex.plugin
@@ -62,20 +62,13 @@ REFERENCING_STYLES: dict[str, str] = {
 ``bibtex_foot_reference_style``), as its entry points name them."""
 
 
-def installed_class(target: str) -> type[Any]:
-    """The class an entry point's ``module:class`` names, imported as the entry point would."""
-    module, _, name = target.partition(":")
-    plugin: type[Any] = getattr(import_module(module), name)
-    return plugin
-
-
 def _store(group: str, name: str, plugin: type[Any]) -> None:
     # What pybtex's register_plugin(..., force=True) does, without its entry-point lookup.
     pybtex.plugin._RUNTIME_PLUGINS.setdefault(group, {})[name] = plugin
 
 
 def _register_installed(group: str, name: str) -> None:
-    _store(group, name, installed_class(INSTALLED_PLUGINS[group, name]))
+    _store(group, name, resolve_name(INSTALLED_PLUGINS[group, name]))
 
 
 @cache
@@ -116,4 +109,4 @@ def register_referencing_styles() -> None:
 
     for name, target in REFERENCING_STYLES.items():
         # What sphinxcontrib-bibtex's register_plugin(..., force=True) does, without its lookup.
-        bibtex_plugin._runtime_plugins[REFERENCING_GROUP][name] = installed_class(target)
+        bibtex_plugin._runtime_plugins[REFERENCING_GROUP][name] = resolve_name(target)
