@@ -125,6 +125,30 @@ extensions = [
     "dialogue_edition.sphinxext.open_data",
 ]
 
+# What only the web site has: its sidebar, search, metadata for search engines and reference
+# managers, open data, redirects, 404 page, content security policy and code copy buttons. The books
+# (tagged "book" by edition-build) do not load them: each would only check its builder and step
+# aside, after its import and setup, and the copy buttons' stylesheet went into every book. (The
+# Cite panel's extension stays: it gives each paragraph of a report the anchor the books keep too.)
+WEB_ONLY_EXTENSIONS = {
+    "dialogue_edition.sphinxext.navigation",
+    "sphinx_copybutton",
+    "dialogue_edition.sphinxext.social_previews",
+    "dialogue_edition.sphinxext.sitemap",
+    "dialogue_edition.sphinxext.search_index",
+    "dialogue_edition.sphinxext.search_page",
+    "notfound.extension",
+    "dialogue_edition.sphinxext.redirects",
+    "dialogue_edition.sphinxext.content_security",
+    "dialogue_edition.sphinxext.search_ahead",
+    "dialogue_edition.sphinxext.staged_site",
+    "dialogue_edition.sphinxext.citation_meta",
+    "dialogue_edition.sphinxext.jsonld",
+    "dialogue_edition.sphinxext.open_data",
+}
+if tags.has("book"):  # noqa: F821  (Sphinx gives conf.py its tags)
+    extensions = [name for name in extensions if name not in WEB_ONLY_EXTENSIONS]
+
 # -- Strictness ------------------------------------------------------------------------------
 # Every reference must resolve: the build scripts add -W, so any warning fails the edition.
 nitpicky = True

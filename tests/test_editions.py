@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import pickle
 import zipfile
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -33,6 +34,20 @@ def test_the_books_do_not_read_the_pages_of_the_web_site_alone(editions: Layout)
     for builder in ("epub", "latex"):
         assert (editions.doctrees(builder) / "index.doctree").is_file(), builder
         assert not (editions.doctrees(builder) / "data.doctree").exists(), builder
+
+
+def test_the_books_load_no_extension_of_the_web_site_alone(editions: Layout) -> None:
+    # docs/conf.py (WEB_ONLY_EXTENSIONS): the sidebar, the search, the copy buttons and the other
+    # extensions only the site uses are not loaded for a book, and leave nothing in it.
+    loaded = {}
+    for builder in BUILDERS.values():
+        with (editions.doctrees(builder) / "environment.pickle").open("rb") as pickled:
+            loaded[builder] = set(pickle.load(pickled).config.extensions)
+    assert {"sphinx_copybutton", "dialogue_edition.sphinxext.navigation"} <= loaded["html"] - loaded["epub"]
+    assert loaded["epub"] == loaded["latex"]
+    assert loaded["epub"] < loaded["html"]
+    with zipfile.ZipFile(editions.build / COMBINED_EPUB) as book:
+        assert not [name for name in book.namelist() if "copybutton" in name]
 
 
 def _outline_titles(outline: list) -> list[str]:

@@ -192,6 +192,7 @@ def run_sphinx(
     """
     from sphinx.cmd.build import build_main
 
+    from .sphinx_start import lean_start
     from .sphinxext.data_check import waiting_for
 
     warnings_log = layout.log(f"{builder}-warnings.log")
@@ -210,7 +211,11 @@ def run_sphinx(
     # the stamp goes now and comes back only once everything is placed (see :func:`build`), so a
     # build after a failed or killed one reads every page again.
     stamp.unlink(missing_ok=True)
-    with concise_errors(layout.log(f"{builder}-crash.log"), ready) as stopped, waiting_for(ready):
+    with (
+        concise_errors(layout.log(f"{builder}-crash.log"), ready) as stopped,
+        waiting_for(ready),
+        lean_start(),
+    ):
         try:
             status = build_main([*arguments, str(layout.docs), str(outdir)])
         finally:
@@ -744,11 +749,11 @@ def keep_spare_site(replaced: Path, spare: Path) -> None:
     takes the place of an older spare (left by a build that staged from nothing); a site that was
     a link is not kept, and a build that replaced no site (the books alone) keeps the spare there is.
     """
-    from .search import BUNDLE
-
     # Only a cache: the new outputs are in place whatever happens here.
     with contextlib.suppress(OSError):
         if replaced.is_dir() and not replaced.is_symlink():
+            from .search import BUNDLE  # here: a build of the books alone never loads the index's code
+
             remove(spare)
             remove(replaced / BUNDLE)
             spare.parent.mkdir(parents=True, exist_ok=True)
