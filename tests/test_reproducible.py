@@ -313,7 +313,7 @@ def test_an_edit_in_a_parallel_build_is_read_and_written_in_one_process_and_equa
         read_parallel(builder, docnames, nproc)
 
     def counted_writing(builder: Builder, docnames: Sequence[str], nproc: int) -> None:
-        forks.append("write")
+        forks.append(f"write with {nproc}")
         write_parallel(builder, docnames, nproc)
 
     monkeypatch.setattr(Builder, "_read_parallel", counted_reading)
@@ -321,10 +321,11 @@ def test_an_edit_in_a_parallel_build_is_read_and_written_in_one_process_and_equa
     # The build's objects are frozen before each fork: a forked process's collections leave them alone.
     monkeypatch.setattr(parallel_jobs, "before_forking", lambda: forks.append("freeze"))
     html = _site_built_clean(project, monkeypatch)
-    assert forks == ["freeze", "read", "freeze", "write"]  # every page: read and written in parallel
+    # Every page: read and written in parallel, by as many writers as jobs (parallel_jobs.a_writer_per_job).
+    assert forks == ["freeze", "read", "freeze", "write with 2"]
     with _editorial_edit(project, "(parallel)"):
         build(["html"], html)
-        assert forks == ["freeze", "read", "freeze", "write"]  # the edit's few pages: in this process
+        assert forks == ["freeze", "read", "freeze", "write with 2"]  # the edit's few pages: in this process
         incremental = _outputs(project)
         shutil.rmtree(project.build)
         build(["html"], html)
