@@ -934,6 +934,17 @@ def test_place_links_only_files_with_the_same_bytes(tmp_path: Path) -> None:
     assert placed["a-link"].stat().st_ino != (tmp_path / "elsewhere").stat().st_ino
 
 
+def test_place_leaves_the_folders_it_is_told_to(tmp_path: Path) -> None:
+    # The first part of the index is placed without the other parts' folders, each placed on its own.
+    written, bundle = tmp_path / "written", tmp_path / "bundle"
+    for name in ("entry.json", "fragment/a.pf_fragment", "part-1/entry.json", "deeper/part-1/kept"):
+        (written / name).parent.mkdir(parents=True, exist_ok=True)
+        (written / name).write_text(name, encoding="utf-8")
+    search_scratch.place(written, bundle, None, leave=frozenset({"part-1"}))
+    placed = sorted(path.relative_to(bundle).as_posix() for path in bundle.rglob("*") if path.is_file())
+    assert placed == ["deeper/part-1/kept", "entry.json", "fragment/a.pf_fragment"]
+
+
 def test_a_killed_builds_scratch_folder_goes_and_a_running_builds_stays(tmp_path: Path) -> None:
     # A build holds its scratch folder locked (search_scratch.scratch_folder); the lock goes with
     # its process, however it ends. Odd names, links and folders just made are left alone.

@@ -16,6 +16,7 @@ from typing import Any
 
 import dialogue_edition.search as search_module
 import dialogue_edition.search_parts as search_parts
+import dialogue_edition.search_scratch as search_scratch
 import pytest
 from dialogue_edition.search import BUNDLE, Record, index_site
 from dialogue_edition.search_parts import PARTS_FILE, SITE_UNIT, Document, split_into_parts, unit_of
@@ -114,6 +115,31 @@ def _written_parts(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
     monkeypatch.setattr(search_module, "_write_index", write)
     return written
+
+
+def test_parts_written_in_memory_and_placed_one_by_one_equal_parts_written_in_place(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # search._write_parts: each part leaves memory for the staged site as soon as it is written,
+    # the first without the others' folders (each of which its own writer places).
+    if search_scratch.memory_folder(0) is None:
+        pytest.skip("this machine has no /dev/shm with room: the bundle is written in place")
+    monkeypatch.setattr(search_parts, "UNITS_PER_PART", 1)
+    site = _site(tmp_path / "site", PAGES)
+    placed: list[str] = []
+    original = search_module.place
+
+    def place(written: Path, bundle: Path, previous: Path | None, leave: frozenset[str] = frozenset()) -> None:
+        placed.append(bundle.relative_to(site / BUNDLE).as_posix())
+        original(written, bundle, previous, leave)
+
+    monkeypatch.setattr(search_module, "place", place)
+    index_site(site)
+    assert sorted(placed) == [".", "part-1", "part-2", "part-3"]
+    in_memory = _files(site / BUNDLE)
+    monkeypatch.setattr(search_scratch, "MEMORY", tmp_path / "no-such-folder")
+    index_site(site)
+    assert _files(site / BUNDLE) == in_memory
 
 
 def test_an_edit_writes_only_its_reports_part_and_equals_a_clean_index(

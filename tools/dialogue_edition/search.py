@@ -1052,18 +1052,27 @@ def _write_parts(parts: list[IndexPart], bundle: Path, language: str, previous: 
     """Write the parts with Pagefind, each made reproducible and kept to the files the search page uses.
 
     Pagefind reads one service's records one after another: several parts (a cold build of an
-    archive) are written by one service each, as many at once as there are cores.
+    archive) are written by one service each, as many at once as there are cores. Written in
+    memory (``search_scratch``), each part is placed in the staged site as soon as it is done,
+    while the others are still being written: copying all 2,000 files of a cold build at 50
+    reports to the disk took 0.8 s once every part was written.
     """
+    others = frozenset(part.folder for part in parts if part.folder)
     with scratch_folder(room_for([document for part in parts for document in part.documents])) as scratch:
         written = scratch / BUNDLE if scratch else bundle
+
+        def write(part: IndexPart) -> None:
+            _write_part(part, written, language, bundle.parent)
+            if scratch:
+                old = previous / part.folder if previous else None
+                place(written / part.folder, bundle / part.folder, old, frozenset() if part.folder else others)
+
         if len(parts) > 1 and usable_cores() > 1:
             with ThreadPoolExecutor(max_workers=usable_cores()) as pool:
-                list(pool.map(lambda part: _write_part(part, written, language, bundle.parent), parts))
+                list(pool.map(write, parts))
         else:
             for part in parts:
-                _write_part(part, written, language, bundle.parent)
-        if scratch:
-            place(written, bundle, previous)
+                write(part)
 
 
 def _write_part(part: IndexPart, written: Path, language: str, site: Path) -> None:

@@ -128,12 +128,16 @@ def scratch_folder(room: int) -> Iterator[Path | None]:
             os.close(handle)
 
 
-def place(written: Path, bundle: Path, previous: Path | None) -> None:
+def place(written: Path, bundle: Path, previous: Path | None, leave: frozenset[str] = frozenset()) -> None:
     """Make ``bundle`` a copy of ``written``, linking each file ``previous`` has with the same bytes.
 
-    Names, not path objects, and each file compared once: a part holds hundreds of files.
+    ``leave``: folders right under ``written`` not to copy (the other parts of the index, each
+    placed on its own). Names, not path objects, and each file compared once: a part holds
+    hundreds of files.
     """
-    for folder, _, files in os.walk(written):
+    for folder, subfolders, files in os.walk(written):
+        if folder == str(written):
+            subfolders[:] = [name for name in subfolders if name not in leave]
         relative = folder[len(str(written)) :]  # "" or "/<folder>"
         target = f"{bundle}{relative}"
         Path(target).mkdir(parents=True, exist_ok=True)
