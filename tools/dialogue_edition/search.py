@@ -41,7 +41,7 @@ from collections import Counter
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from copy import deepcopy
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from html import escape
 from importlib.metadata import PackageNotFoundError, version
 from operator import attrgetter
@@ -54,7 +54,7 @@ from lxml import html as lxml_html
 from . import page_furniture, pagefind_service, search_ahead, search_bundle
 from .check_ahead import end_with_parent
 from .file_links import link_or_copy, remove, write_whole
-from .page_furniture import FURNITURE_CLASSES, drop, has_class, with_any_class
+from .page_furniture import FURNITURE_CLASSES, compiled, drop, has_class, with_any_class
 from .pagefind_service import PagefindService, PagefindServiceError
 from .search_bundle import BundleFormatError, stabilise
 from .search_bundle import read as read_bundle_file
@@ -160,20 +160,20 @@ def text_of(element: lxml_html.HtmlElement) -> str:
     """The words a reader sees in an element, without cards, pilcrows, BibTeX or labels."""
     copy = deepcopy(element)  # what is dropped goes from the copy; the page stays whole
     drop(copy, DROPPED)
-    for item in copy.xpath(".//li[following-sibling::li]"):
+    for item in compiled(".//li[following-sibling::li]")(copy):
         item.tail = "; " + (item.tail or "")  # list items read as a list, not run together
-    for before in copy.xpath(".//li/*[following-sibling::*[1][self::ul or self::ol]]"):
+    for before in compiled(".//li/*[following-sibling::*[1][self::ul or self::ol]]")(copy):
         before.tail = "; " + (before.tail or "")  # and an item's own list is not run into its words
     return " ".join(copy.text_content().split())
 
 
 def _meta(tree: lxml_html.HtmlElement, name: str) -> str:
-    found = tree.xpath(f'//meta[@name="{name}"]/@content')
+    found = compiled(f'//meta[@name="{name}"]/@content')(tree)
     return str(found[0]) if found else ""
 
 
 def _main(tree: lxml_html.HtmlElement) -> lxml_html.HtmlElement | None:
-    found = tree.xpath('//*[@role="main"]')
+    found = compiled('//*[@role="main"]')(tree)
     return found[0] if found else None
 
 
@@ -183,7 +183,7 @@ def _anchor_of(block: lxml_html.HtmlElement) -> str | None:
         figure = block.getparent()
         anchor = figure.get("id") if figure is not None else None
     else:
-        targets = block.xpath('./span[@class="target"][@id]')
+        targets = compiled('./span[@class="target"][@id]')(block)
         anchor = targets[0].get("id") if targets else block.get("id")
     return str(anchor) if anchor else None
 
@@ -201,15 +201,15 @@ def classes_around(block: lxml_html.HtmlElement) -> set[str]:
 def page_names(tree: lxml_html.HtmlElement) -> tuple[dict[str, str], dict[str, str]]:
     """A page's glossary entries' names, and the names its mention cards give, by ``kind:id``."""
     names, written = {}, {}
-    for entry in tree.xpath(f"//section[{has_class('glossary-entry')}]"):
+    for entry in compiled(f"//section[{has_class('glossary-entry')}]")(tree):
         kind = next(kind for kind in ENTRY_KINDS if kind in entry.get("class", "").split())
         entity = entry.get("id", "").split("-", 1)[-1]
-        heading = entry.xpath("./*[self::h1 or self::h2 or self::h3 or self::h4 or self::h5 or self::h6]")
+        heading = compiled("./*[self::h1 or self::h2 or self::h3 or self::h4 or self::h5 or self::h6]")(entry)
         if heading:
             names[f"{kind}:{entity}"] = text_of(heading[0])
     # A glossary heads a person as it sorts them ("Khudoley, Konstantin"); a filter names them
     # as the reports write them, which their mention cards give.
-    for card in tree.xpath(f"//*[@data-kind][@data-entity]//*[{has_class('mention-card-name')}]"):
+    for card in compiled(f"//*[@data-kind][@data-entity]//*[{has_class('mention-card-name')}]")(tree):
         mention = next(card.iterancestors("span"), None)
         while mention is not None and mention.get("data-entity") is None:
             mention = next(mention.iterancestors("span"), None)
@@ -220,9 +220,9 @@ def page_names(tree: lxml_html.HtmlElement) -> tuple[dict[str, str], dict[str, s
 
 def _entry_records(url: str, main: lxml_html.HtmlElement) -> Iterator[Record]:
     """Glossary and timeline entries, and the bibliography's agreements."""
-    for entry in main.xpath(f".//section[{has_class('glossary-entry')}]"):
+    for entry in compiled(f".//section[{has_class('glossary-entry')}]")(main):
         kind = next((kind for kind in ENTRY_KINDS if kind in entry.get("class", "").split()), None)
-        heading = entry.xpath("./*[self::h1 or self::h2 or self::h3 or self::h4 or self::h5 or self::h6]")
+        heading = compiled("./*[self::h1 or self::h2 or self::h3 or self::h4 or self::h5 or self::h6]")(entry)
         if kind is None or not heading or not entry.get("id"):
             continue
         title = text_of(heading[0])
@@ -234,23 +234,23 @@ def _entry_records(url: str, main: lxml_html.HtmlElement) -> Iterator[Record]:
                 record.filters["year"] = years
         else:
             record.add(title, WEIGHT_NAME)
-        for term in entry.xpath(f"./dl[{has_class('glossary-fields')}]/dt"):
+        for term in compiled(f"./dl[{has_class('glossary-fields')}]/dt")(entry):
             label = text_of(term).rstrip(":").strip()
             definition = term.getnext()
-            if definition is None or label in SKIPPED_FIELDS or definition.xpath(with_any_class(SKIPPED_LISTS)):
+            if definition is None or label in SKIPPED_FIELDS or compiled(with_any_class(SKIPPED_LISTS))(definition):
                 continue
             record.add(text_of(definition), WEIGHT_NAME_FORM if label in FORM_FIELDS else WEIGHT_TEXT)
             if label in FORM_FIELDS:
                 record.names += [form.strip() for form in text_of(definition).split(";") if form.strip()]
         yield record
-    for citation in main.xpath(f".//div[{has_class('citation')}][starts-with(@id, 'agreement-')]"):
-        description = citation.xpath("./p[not(@class)]")
+    for citation in compiled(f".//div[{has_class('citation')}][starts-with(@id, 'agreement-')]")(main):
+        description = compiled("./p[not(@class)]")(citation)
         if not description:
             continue
-        emphasis = description[0].xpath(".//em")
+        emphasis = compiled(".//em")(description[0])
         text = text_of(description[0])
         title = text_of(emphasis[0]) if emphasis else text.split(".")[0]
-        label = " ".join(citation.xpath('./span[@class="label"]//text()')).replace(" ", "")
+        label = " ".join(compiled('./span[@class="label"]//text()')(citation)).replace(" ", "")
         record = Record(f"{url}#{citation.get('id')}", f"{label} {title}".strip(), KIND_AGREEMENT, names=[title])
         # The label is the agreement's year ([1992]): as strong as its title.
         record.add(f"{title} {label.strip('[]')}", WEIGHT_NAME)
@@ -280,10 +280,10 @@ def _agreement_sentences(description: str) -> tuple[str, str]:
 
 def _paragraph_records(url: str, main: lxml_html.HtmlElement, report: str, year: str) -> Iterator[Record]:
     """Each anchored paragraph and caption outside the entries: report text or editorial text."""
-    headings = main.xpath(".//h1")
+    headings = compiled(".//h1")(main)
     page_title = text_of(headings[0]) if headings else ""
     in_report_text = bool(report) and not url.endswith("/index.html")
-    for block in main.xpath(".//p | .//figcaption"):
+    for block in compiled(".//p | .//figcaption")(main):
         around = classes_around(block)
         if around & NOT_PARAGRAPHS:
             continue
@@ -309,9 +309,9 @@ def _paragraph_records(url: str, main: lxml_html.HtmlElement, report: str, year:
         for kind, name in () if editorial else (("person", "person"), ("organisation", "organisation")):
             mentioned = {
                 f"{kind}:{node.get('data-entity', '')}"
-                for node in block.xpath(
+                for node in compiled(
                     f".//*[@data-kind='{kind}'][{has_class('mention')} or {has_class('mention-text')}]"
-                )
+                )(block)
             }
             if mentioned:
                 record.mentioned[name] = sorted(mentioned)
@@ -322,7 +322,7 @@ def _heading_records(url: str, main: lxml_html.HtmlElement, report: str, year: s
     """The headings of a report's pages: the report's own (``report-heading``) or the editors'."""
     if not report:
         return
-    for heading in main.xpath("./section//*[self::h1 or self::h2 or self::h3 or self::h4 or self::h5 or self::h6]"):
+    for heading in compiled("./section//*[self::h1 or self::h2 or self::h3 or self::h4 or self::h5 or self::h6]")(main):
         section = heading.getparent()
         text = text_of(heading)
         if section.tag != "section" or not section.get("id") or not text:
@@ -367,13 +367,34 @@ class PageParts:
     records: list[Record] = field(default_factory=list)
 
 
+def _page_parser() -> lxml_etree.HTMLParser:
+    """An HTML parser that makes every element an :class:`lxml.html.HtmlElement`.
+
+    ``lxml.html``'s own parser asks a Python function which class each element gets (a form's
+    fields get their own): a tenth of reading a page, for classes the index never uses.
+    """
+    parser = lxml_etree.HTMLParser()
+    parser.set_element_class_lookup(
+        lxml_etree.ElementDefaultClassLookup(
+            element=lxml_html.HtmlElement,
+            comment=lxml_html.HtmlComment,
+            pi=lxml_html.HtmlProcessingInstruction,
+            entity=lxml_html.HtmlEntity,
+        )
+    )
+    return parser
+
+
+PAGE_PARSER = _page_parser()
+
+
 def page_parts(page: bytes, url: str) -> PageParts:
     """Read one built page: its names and records (a redirect stub or a tool page gives none)."""
-    tree = lxml_html.document_fromstring(page)
+    tree = lxml_html.document_fromstring(page, parser=PAGE_PARSER)
     names, written = page_names(tree)
     parts = PageParts(tree.get("lang") or "", names, written)
     main = _main(tree)
-    if main is None or tree.xpath('//meta[@http-equiv="refresh"]'):
+    if main is None or compiled('//meta[@http-equiv="refresh"]')(tree):
         return parts
     report, year = _meta(tree, REPORT_META), _meta(tree, YEAR_META)
     parts.records += _entry_records(url, main)
@@ -647,8 +668,13 @@ reports or more): forking costs a few hundredths of a second, a page about 5 ms.
 
 
 def page_parts_data(page: tuple[bytes, str]) -> dict[str, Any]:
-    """:func:`page_parts` of a page ``(content, url)``, as data (to pass between processes and to keep)."""
-    return asdict(page_parts(*page))
+    """:func:`page_parts` of a page ``(content, url)``, as data (to pass between processes and to keep).
+
+    What :func:`dataclasses.asdict` gives, without its deep copy (a sixth of reading a page): the
+    parts are made afresh for each call, and nothing else holds them.
+    """
+    parts = page_parts(*page)
+    return {**vars(parts), "records": [vars(record) for record in parts.records]}
 
 
 def _read_pages(pages: list[tuple[bytes, str]]) -> list[dict[str, Any]]:
