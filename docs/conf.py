@@ -127,9 +127,10 @@ extensions = [
 
 # What only the web site has: its sidebar, search, metadata for search engines and reference
 # managers, open data, redirects, 404 page, content security policy and code copy buttons. The books
-# (tagged "book" by edition-build) do not load them: each would only check its builder and step
-# aside, after its import and setup, and the copy buttons' stylesheet went into every book. (The
-# Cite panel's extension stays: it gives each paragraph of a report the anchor the books keep too.)
+# (tagged "book" by edition-build) do not load them: most would only check their builder and step
+# aside, after their import and setup; the copy buttons' stylesheet and the redirects' script went
+# into every book, which uses neither. (The Cite panel's extension stays: it gives each paragraph
+# of a report the anchor the books keep too.)
 WEB_ONLY_EXTENSIONS = {
     "dialogue_edition.sphinxext.navigation",
     "sphinx_copybutton",

@@ -39,13 +39,19 @@ def test_the_books_do_not_read_the_pages_of_the_web_site_alone(editions: Layout)
 def test_the_books_load_no_extension_of_the_web_site_alone(editions: Layout) -> None:
     # docs/conf.py (WEB_ONLY_EXTENSIONS): the sidebar, the search, the copy buttons and the other
     # extensions only the site uses are not loaded for a book, and leave nothing in it.
-    loaded = {}
+    loaded, configs = {}, {}
     for builder in BUILDERS.values():
         with (editions.doctrees(builder) / "environment.pickle").open("rb") as pickled:
-            loaded[builder] = set(pickle.load(pickled).config.extensions)
+            configs[builder] = pickle.load(pickled).config
+        loaded[builder] = set(configs[builder].extensions)
     assert {"sphinx_copybutton", "dialogue_edition.sphinxext.navigation"} <= loaded["html"] - loaded["epub"]
     assert loaded["epub"] == loaded["latex"]
     assert loaded["epub"] < loaded["html"]
+    # Not set up by another extension either: the values they add are the site's alone.
+    for value in ("edition_search_ahead", "edition_navigation_check", "edition_redirects_file"):
+        assert value in configs["html"]
+        assert value not in configs["epub"]
+        assert value not in configs["latex"]
     with zipfile.ZipFile(editions.build / COMBINED_EPUB) as book:
         assert not [name for name in book.namelist() if "copybutton" in name]
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -73,3 +75,23 @@ def test_a_missing_required_download_is_a_warning(app: SphinxTestApp) -> None:
     app.build()
     assert "report.pdf is missing" in app.warning.getvalue()
     assert _download_links(Path(app.outdir), "index.html") == []
+
+
+def test_the_anchor_script_is_published_and_its_temporary_folder_goes(
+    rootdir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Without edition-build's scratch folder the script is written to a temporary folder of its
+    # own (sphinxext/redirects.py), which the build removes once Sphinx has copied it.
+    temporary = tmp_path / "temporary"
+    temporary.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(temporary))
+    source = shutil.copytree(rootdir / "test-redirects", tmp_path / "source")
+    app = SphinxTestApp("html", srcdir=source, builddir=tmp_path / "build")
+    try:
+        assert [path.name[:18] for path in temporary.iterdir()] == ["edition-redirects-"]
+        app.build()
+    finally:
+        app.cleanup()
+    script = (Path(app.outdir) / "_static" / "redirects.js").read_text(encoding="utf-8")
+    assert '"index.html#old": "index.html#new"' in script
+    assert not list(temporary.iterdir())

@@ -167,14 +167,18 @@ and costs more than it saves on one report's 11 pages."""
 
 
 def sphinx_jobs(docs: Path) -> str:
-    """Sphinx's ``-j``: ``auto`` (a process per core) for a large archive, else ``1``.
+    """Sphinx's ``-j``: a process per core this build may run on for a large archive, else ``1``.
+
+    The cores are counted as :func:`work_ahead.usable_cores` does (its CPU affinity), not as
+    Sphinx's ``auto`` does (every core of the machine, whatever a container allows).
 
     ``EDITION_JOBS`` overrides it, for the test that parallel and serial builds are the same.
     """
     if "EDITION_JOBS" in os.environ:
         return os.environ["EDITION_JOBS"]
     pages = sum(1 for _ in docs.rglob("*.md"))
-    return "auto" if pages >= PARALLEL_FROM_PAGES and usable_cores() > 1 else "1"
+    cores = usable_cores()
+    return str(cores) if pages >= PARALLEL_FROM_PAGES and cores > 1 else "1"
 
 
 BOOK_BUILDERS = ("epub", "latex")

@@ -33,7 +33,9 @@ def compiled(expression: str) -> etree.XPath:
     """``expression`` compiled once.
 
     lxml compiles the text given to ``xpath()`` at every call, and reading a page asks the same
-    few questions of each of its thousands of elements.
+    few questions of each of its thousands of elements. A compiled expression evaluates under a
+    lock of its own: for one thread of a process at a time (a process forked while another
+    thread evaluates one would inherit the lock held).
     """
     return etree.XPath(expression)
 

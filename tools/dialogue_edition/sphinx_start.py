@@ -31,7 +31,12 @@ LAZY_MODULES = ("sphinx.util.requests", "sphinx.ext.doctest")
 
 
 def import_lazily(name: str) -> None:
-    """Put ``name`` in :data:`sys.modules` as a module whose code runs when an attribute is first read."""
+    """Put ``name`` in :data:`sys.modules` as a module whose code runs when an attribute is first read.
+
+    As with :class:`importlib.util.LazyLoader` anywhere, an error in that code surfaces at that
+    first use, and the module stays as far as its code got (Python 3.11's lazy modules have no
+    lock either: the build uses these two from its main thread only).
+    """
     if name in sys.modules:
         return
     spec = importlib.util.find_spec(name)
@@ -51,7 +56,11 @@ def import_lazily(name: str) -> None:
 
 @contextlib.contextmanager
 def lean_start() -> Iterator[None]:
-    """While Sphinx runs: its built-in extensions less :data:`UNUSED_BUILTINS`, :data:`LAZY_MODULES` lazy."""
+    """While Sphinx runs, its built-in extensions less :data:`UNUSED_BUILTINS`; from now on, :data:`LAZY_MODULES` lazy.
+
+    A lazy module stays in place after Sphinx is done: it is the module itself, loaded when it is
+    first used, in this process as in any other.
+    """
     for name in LAZY_MODULES:
         import_lazily(name)
     import sphinx.application

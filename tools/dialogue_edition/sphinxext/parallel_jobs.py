@@ -1,6 +1,6 @@
 """Pages read and written in parallel only when there are enough of them to pay for it.
 
-A large archive is built with ``-j auto`` (``dialogue_edition.build``), and Sphinx then reads
+A large archive is built with a process per core (``dialogue_edition.build.sphinx_jobs``), and Sphinx then reads
 and writes pages in forked processes whenever it may, however few there are. Forking a process
 that holds the whole archive's environment, and taking the pages back (a pickled environment
 for each reading process), costs about a third of a second at 50 reports and more at 200: more

@@ -81,6 +81,9 @@ def prepare_script(app: Sphinx, config: Config) -> None:
         folder.mkdir(parents=True)
     else:
         folder = Path(tempfile.mkdtemp(prefix="edition-redirects-"))
+        # Gone when the build ends, however it ends: Sphinx has copied its static files by then.
+        # (Every build without edition-build's folder, a book's among them, left one behind.)
+        app.connect("build-finished", lambda _app, _exception: shutil.rmtree(folder, ignore_errors=True))
     (folder / SCRIPT).write_text(anchor_script(_redirects(app)), encoding="utf-8")
     config.html_static_path = [*config.html_static_path, str(folder)]
 
