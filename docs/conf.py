@@ -77,10 +77,25 @@ root_doc = "index"
 release = version = PROJECT_METADATA["version"]
 
 # -- Extensions ------------------------------------------------------------------------------
+# What only the web site has: its sidebar, search, metadata for search engines and reference
+# managers, open data, redirects, 404 page, content security policy and code copy buttons. The
+# books (tagged "book" by edition-build) do not load them (below): most would only check their
+# builder and step aside, after their import and setup, and the copy buttons' stylesheet went into
+# every book, which has no button. (The Cite panel's extension stays: it gives each paragraph of a
+# report the anchor the books keep too.)
+WEB_ONLY_EXTENSIONS: set[str] = set()
+
+
+def web_only(name: str) -> str:
+    """An extension only the web site uses (``WEB_ONLY_EXTENSIONS``)."""
+    WEB_ONLY_EXTENSIONS.add(name)
+    return name
+
+
 extensions = [
     "myst_parser",
     "sphinx_design",
-    "sphinx_copybutton",
+    web_only("sphinx_copybutton"),
     "sphinxcontrib.bibtex",
     "dialogue_edition.sphinxext.editorial",
     "dialogue_edition.sphinxext.missing_photo",
@@ -94,21 +109,21 @@ extensions = [
     "dialogue_edition.sphinxext.safety",
     "dialogue_edition.sphinxext.html_writer",
     "dialogue_edition.sphinxext.page_assets",
-    "dialogue_edition.sphinxext.navigation",
+    web_only("dialogue_edition.sphinxext.navigation"),
     "dialogue_edition.sphinxext.contributing",
-    "dialogue_edition.sphinxext.social_previews",  # sphinxext-opengraph, without its matplotlib notice
-    "dialogue_edition.sphinxext.sitemap",
-    "dialogue_edition.sphinxext.search_index",
-    "dialogue_edition.sphinxext.search_page",
-    "notfound.extension",
-    "dialogue_edition.sphinxext.redirects",
-    "dialogue_edition.sphinxext.content_security",
+    web_only("dialogue_edition.sphinxext.social_previews"),  # sphinxext-opengraph, without its matplotlib notice
+    web_only("dialogue_edition.sphinxext.sitemap"),
+    web_only("dialogue_edition.sphinxext.search_index"),
+    web_only("dialogue_edition.sphinxext.search_page"),
+    web_only("notfound.extension"),
+    web_only("dialogue_edition.sphinxext.redirects"),
+    web_only("dialogue_edition.sphinxext.content_security"),
     # The search index reads each page as it is written, in a worker beside the build.
-    "dialogue_edition.sphinxext.search_ahead",
+    web_only("dialogue_edition.sphinxext.search_ahead"),
     # Pages written as new files: an edit's staged site shares its unchanged pages with the
     # published site (dialogue_edition.build links them), which writing must never change.
-    "dialogue_edition.sphinxext.staged_site",
-    # An edit's few pages read and written in one process, even where a large archive builds with -j auto.
+    web_only("dialogue_edition.sphinxext.staged_site"),
+    # An edit's few pages read and written in one process, even where a large archive builds in parallel.
     "dialogue_edition.sphinxext.parallel_jobs",
     # The page templates' compiled code kept between builds (Sphinx compiles them in every build).
     "dialogue_edition.sphinxext.template_cache",
@@ -118,35 +133,13 @@ extensions = [
     # Cite this: a ¶ link and a Cite panel for every paragraph and page of a report (issue 18).
     "dialogue_edition.sphinxext.cite",
     # The same reference as Highwire/Dublin Core meta tags, for Zotero and other reference managers.
-    "dialogue_edition.sphinxext.citation_meta",
+    web_only("dialogue_edition.sphinxext.citation_meta"),
     # schema.org JSON-LD: the report, its event, people, organisations and agreements, by permalink.
-    "dialogue_edition.sphinxext.jsonld",
+    web_only("dialogue_edition.sphinxext.jsonld"),
     # data/: the registry and every mention as CSV and JSON, with schemas and a datapackage.json.
-    "dialogue_edition.sphinxext.open_data",
+    web_only("dialogue_edition.sphinxext.open_data"),
 ]
 
-# What only the web site has: its sidebar, search, metadata for search engines and reference
-# managers, open data, redirects, 404 page, content security policy and code copy buttons. The books
-# (tagged "book" by edition-build) do not load them: most would only check their builder and step
-# aside, after their import and setup; the copy buttons' stylesheet and the redirects' script went
-# into every book, which uses neither. (The Cite panel's extension stays: it gives each paragraph
-# of a report the anchor the books keep too.)
-WEB_ONLY_EXTENSIONS = {
-    "dialogue_edition.sphinxext.navigation",
-    "sphinx_copybutton",
-    "dialogue_edition.sphinxext.social_previews",
-    "dialogue_edition.sphinxext.sitemap",
-    "dialogue_edition.sphinxext.search_index",
-    "dialogue_edition.sphinxext.search_page",
-    "notfound.extension",
-    "dialogue_edition.sphinxext.redirects",
-    "dialogue_edition.sphinxext.content_security",
-    "dialogue_edition.sphinxext.search_ahead",
-    "dialogue_edition.sphinxext.staged_site",
-    "dialogue_edition.sphinxext.citation_meta",
-    "dialogue_edition.sphinxext.jsonld",
-    "dialogue_edition.sphinxext.open_data",
-}
 if tags.has("book"):  # noqa: F821  (Sphinx gives conf.py its tags)
     extensions = [name for name in extensions if name not in WEB_ONLY_EXTENSIONS]
 
