@@ -55,6 +55,24 @@ def import_lazily(name: str) -> None:
 
 
 @contextlib.contextmanager
+def builtin_extensions(*, adding: tuple[str, ...] = (), leaving: tuple[str, ...] = ()) -> Iterator[None]:
+    """While in this context, Sphinx sets up its built-in extensions less ``leaving``, then ``adding``.
+
+    Sphinx reads its list as an application starts; the list is restored after, and contexts
+    nest (``sphinxext.data_check.waiting_for`` adds the data check's extension this way).
+    """
+    import sphinx.application
+
+    original = sphinx.application.builtin_extensions
+    kept = tuple(name for name in original if name not in leaving)
+    sphinx.application.builtin_extensions = (*kept, *adding)
+    try:
+        yield
+    finally:
+        sphinx.application.builtin_extensions = original
+
+
+@contextlib.contextmanager
 def lean_start() -> Iterator[None]:
     """While Sphinx runs, its built-in extensions less :data:`UNUSED_BUILTINS`; from now on, :data:`LAZY_MODULES` lazy.
 
@@ -63,11 +81,5 @@ def lean_start() -> Iterator[None]:
     """
     for name in LAZY_MODULES:
         import_lazily(name)
-    import sphinx.application
-
-    original = sphinx.application.builtin_extensions
-    sphinx.application.builtin_extensions = tuple(name for name in original if name not in UNUSED_BUILTINS)
-    try:
+    with builtin_extensions(leaving=UNUSED_BUILTINS):
         yield
-    finally:
-        sphinx.application.builtin_extensions = original

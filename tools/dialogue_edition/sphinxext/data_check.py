@@ -16,9 +16,10 @@ import contextlib
 from collections.abc import Callable, Iterator
 from typing import Any
 
-import sphinx.application
 from sphinx.application import Sphinx
 from sphinx.config import Config
+
+from ..sphinx_start import builtin_extensions
 
 _waiting: list[Callable[[], None]] = []
 
@@ -30,13 +31,11 @@ def waiting_for(ready: Callable[[], None]) -> Iterator[None]:
     This extension is loaded with Sphinx's own for the duration, before the configuration's:
     whatever a project's ``conf.py`` lists (or leaves out), nothing is read before the verdict.
     """
-    extensions = sphinx.application.builtin_extensions
     _waiting.append(ready)
-    sphinx.application.builtin_extensions = (*extensions, __name__)
     try:
-        yield
+        with builtin_extensions(adding=(__name__,)):
+            yield
     finally:
-        sphinx.application.builtin_extensions = extensions
         _waiting.remove(ready)
 
 
