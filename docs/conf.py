@@ -104,6 +104,8 @@ extensions = [
     "dialogue_edition.sphinxext.downloads",
     "dialogue_edition.sphinxext.epub",
     "dialogue_edition.sphinxext.pdf_front_matter",
+    # The PDF index groups an entry under the letter the site lists it under (makeindex reads bytes).
+    "dialogue_edition.sphinxext.pdf_index",
     # Runs of characters too long for a line get break points in the PDF (TeX stalls on them).
     "dialogue_edition.sphinxext.long_words",
     "dialogue_edition.sphinxext.safety",

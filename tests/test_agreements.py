@@ -113,6 +113,25 @@ def test_the_pdf_typesets_the_bibliography_and_the_timeline(editions: Layout, re
     assert outline[-3:] == ["Historical agreements", "Timeline", "Index"]
 
 
+def _words(text: str) -> str:
+    """A pattern for ``text`` in a PDF's extracted text, where any space may be a line break."""
+    return r"\s+".join(map(re.escape, text.split()))
+
+
+@pytest.mark.parametrize("project", ["editions", "two_reports"])
+def test_each_pdf_prints_every_agreement_once(request: pytest.FixtureRequest, project: str) -> None:
+    # The builder writes every report's PDF, then the combined one: each entry once in each
+    # (sphinxcontrib-bibtex added an entry's text to its node again for every PDF that held it).
+    layout: Layout = request.getfixturevalue(project)
+    pdfs = sorted(layout.build.glob("*.pdf"))
+    assert len(pdfs) == (2 if project == "editions" else 3)
+    for pdf in pdfs:
+        text = " ".join(page.extract_text() for page in PdfReader(pdf).pages)
+        for key, agreement in load_agreements(BIB).items():
+            entry = _words(f"{agreement.title} ({agreement.kind}). Signed at {agreement.location}")
+            assert len(re.findall(entry, text)) == 1, f"{pdf.name}: {key}"
+
+
 @pytest.fixture
 def bib_copy(tmp_path: Path) -> Path:
     shutil.copytree(REGISTRY, tmp_path / "registry")

@@ -9,6 +9,7 @@ import pytest
 from dialogue_edition.build import BuildFailed, Layout, build, copy_project, silent_faults
 from dialogue_edition.source_report import SourceReport
 from dialogue_edition.sphinxext.epub import COMBINED_NAME
+from dialogue_edition.sphinxext.pdf_index import sort_key
 from pypdf import PdfReader
 
 
@@ -40,10 +41,42 @@ def test_the_log_scan_finds_missing_glyphs_and_undefined_references(tmp_path: Pa
     log.write_text(
         "Missing character: There is no 이 (U+C774) in font FreeSerif:mode=node;\nscript=DFLT;language=dflt;!\n"
         "LaTeX Warning: Hyper reference `people:person-x' on page 3 undefined on input line 9.\n"
+        "Invalid UTF-8 byte or sequence at line 149 replaced by U+FFFD.\n"
     )
     faults = silent_faults(log)
-    assert len(faults) == 2
+    assert len(faults) == 3
     assert faults[0].startswith("Hyper reference `people:person-x' on page 3 undefined")
+    assert faults[1] == "Invalid UTF-8 byte or sequence at line 149 replaced by U+FFFD."
+
+
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        ("‘Russia–Korea Dialogue’ Forum Directorate", "Russia–Korea Dialogue’ Forum Directorate"),
+        ("«Znanie» society", "Znanie» society"),
+        ("Émile Zola", "Emile Zola"),
+        ("(Old) Hall", "Old) Hall"),
+        ("1884 treaty", "1884 treaty"),
+        ("Kropachev, Nikolay", "Kropachev, Nikolay"),
+        ("Кропачев", "*Кропачев"),
+        ("—", "*—"),
+    ],
+)
+def test_an_index_entry_sorts_from_its_first_letter(text: str, key: str) -> None:
+    assert sort_key(text) == key
+
+
+def test_the_pdf_index_lists_an_entry_under_its_first_letter(editions: Layout) -> None:
+    # The organisation whose name opens with a quotation mark is under R, as in the site's index,
+    # not after Z under a heading made of half a character.
+    reader = PdfReader(editions.build / f"{COMBINED_NAME}.pdf")
+    lines = "\n".join(page.extract_text() for page in reader.pages[-3:]).splitlines()
+    entry = next(number for number, line in enumerate(lines) if line.startswith("‘Russia–Republic of Korea Dialogue’"))
+    headings = [(number, line) for number, line in enumerate(lines) if len(line.strip()) == 1]
+    assert [line for number, line in headings if number < entry][-1] == "R"
+    letters = [line for _, line in headings]
+    assert letters == sorted(letters)
+    assert all(letter.isascii() and letter.isupper() for letter in letters)
 
 
 def test_a_hangul_name_without_a_font_fails_the_pdf(tmp_path: Path) -> None:

@@ -264,11 +264,14 @@ TERMINAL_ERROR = re.compile(r"^!|Unable to read an entire line|Segmentation faul
 LATEX_SILENT_FAULTS = (
     re.compile(r"Missing character: There is no .+? in font .+?!"),
     re.compile(r"(?:Hyper reference|Reference) `[^']*' on page \d+ undefined"),
+    # A byte that is not UTF-8 in LaTeX's input (an index heading makeindex cut from a character)
+    # is printed as a replacement glyph.
+    re.compile(r"Invalid UTF-8 byte or sequence at line \d+ replaced by U\+FFFD\."),
 )
 
 
 def silent_faults(log: Path) -> list[str]:
-    """What LaTeX only logs but must fail the PDF: missing glyphs and undefined references.
+    """What LaTeX only logs but must fail the PDF: missing glyphs, undefined references, bytes that are not UTF-8.
 
     The log wraps lines at 79 characters, so it is read as one line before matching.
     """

@@ -3,6 +3,12 @@
 sphinxcontrib-bibtex renders the entries (ids ``agreement-<key>``, set by ``bibtex_cite_id`` in
 ``conf.py``); this adds, below each, the citing paragraphs across the edition and, in the HTML,
 the entry's BibTeX source to copy.
+
+It also gives sphinxcontrib-bibtex (2.7) a new citation node for each entry every time it fills a
+bibliography (:class:`FreshCitationNodes`). Its transform appends the entry's label and text to
+the one node its directive made, which the environment keeps: a builder writing two documents
+that hold the bibliography (every report's PDF, then the combined one) printed each entry once in
+the first, twice in the second, and so on.
 """
 
 from __future__ import annotations
@@ -10,6 +16,9 @@ from __future__ import annotations
 from docutils import nodes
 from pybtex.database import BibliographyData
 from sphinx.application import Sphinx
+from sphinx.transforms.post_transforms import SphinxPostTransform
+from sphinxcontrib.bibtex.directives import BibliographyKey
+from sphinxcontrib.bibtex.nodes import bibliography as bibliography_node
 
 from ...agreements import parse
 from ...pybtex_plugins import register_referencing_styles, register_writer
@@ -31,6 +40,32 @@ def docname_of(app: Sphinx, key: str) -> str:
     citation = next(c for c in cite_domain(app.env).citations if c.key == key)
     docname: str = citation.bibliography_key.docname
     return docname
+
+
+def undecorated(citation: nodes.Element) -> nodes.Element:
+    """A citation node as sphinxcontrib-bibtex's directive makes it: its attributes, no children.
+
+    ``backrefs`` and ``docname`` are the transform's, set again for the document it fills.
+    """
+    fresh = citation.copy()  # attributes only
+    fresh["backrefs"] = []
+    fresh.attributes.pop("docname", None)
+    return fresh
+
+
+class FreshCitationNodes(SphinxPostTransform):
+    """Before sphinxcontrib-bibtex fills a bibliography, give each of its entries an undecorated node."""
+
+    default_priority = 4  # sphinxcontrib-bibtex's BibliographyTransform is 5
+
+    def run(self, **kwargs: object) -> None:
+        bibliographies = cite_domain(self.env).bibliographies
+        for placeholder in self.document.findall(bibliography_node):
+            key = BibliographyKey(docname=placeholder["docname"], id_=placeholder["ids"][0])
+            if key in bibliographies:
+                citations = bibliographies[key].citation_nodes
+                for name, citation in citations.items():
+                    citations[name] = undecorated(citation)
 
 
 def decorate_citations(app: Sphinx, doctree: nodes.document, docname: str) -> None:
@@ -64,4 +99,5 @@ def decorate_citations(app: Sphinx, doctree: nodes.document, docname: str) -> No
 def setup(app: Sphinx) -> None:
     """Register the agreements' pybtex styles; decorate the bibliography before the back-references are filled in."""
     register_referencing_styles()
+    app.add_post_transform(FreshCitationNodes)
     app.connect("doctree-resolved", decorate_citations, priority=400)

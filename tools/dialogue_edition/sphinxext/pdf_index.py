@@ -1,0 +1,72 @@
+r"""The PDF's index groups each entry under the letter the site's index lists it under.
+
+Sphinx writes an index entry's text as its makeindex sort key too (``\index{text@\spxentry{text}}``),
+and makeindex reads bytes: an entry that starts with a quotation mark or a letter outside ASCII
+(the organisation "‘Russia–Republic of Korea Dialogue’ Forum Directorate") got a group of its own
+after Z, headed by the first byte of a UTF-8 character, which XeTeX printed as a replacement glyph.
+Here each entry's sort key (the text before ``@``) starts at its first letter or digit, with accents
+folded (É sorts as E), so the entry sorts where the site's index lists it; the printed text is
+unchanged. A key that still starts outside ASCII (a Cyrillic name) goes to makeindex's "Symbols"
+group: makeindex cannot head a group with such a letter. ``build.silent_faults`` fails any PDF
+whose LaTeX input holds a byte that is not UTF-8, so another way to such a heading cannot pass.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Any
+
+from docutils import nodes
+from sphinx import addnodes
+from sphinx.application import Sphinx
+from sphinx.util.index_entries import split_index_msg
+from sphinx.writers.latex import LaTeXTranslator
+
+LEADING = re.compile(r"^[\W_]+")
+"""What comes before an entry's first letter or digit: quotation marks, brackets, dashes, spaces."""
+SYMBOLS = "*"
+"""Put before a sort key that starts with a letter outside ASCII: makeindex lists it under "Symbols"."""
+
+
+def sort_key(text: str) -> str:
+    """The makeindex sort key of an index entry's text: from its first letter or digit, accents folded."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    folded = "".join(character for character in decomposed if not unicodedata.combining(character))
+    key = LEADING.sub("", folded) or folded
+    return key if key[:1].isascii() else SYMBOLS + key
+
+
+def escaped(translator: LaTeXTranslator, value: str) -> str:
+    """An index entry's text as Sphinx's ``LaTeXTranslator.visit_index`` escapes it (Sphinx 8.2)."""
+    value = translator.encode(value)
+    value = value.replace(r"\{", r"\sphinxleftcurlybrace{}").replace(r"\}", r"\sphinxrightcurlybrace{}")
+    value = value.replace('"', '""').replace("@", '"@').replace("!", '"!')
+    return value.replace("|", r"\textbar{}")
+
+
+def visit_index(self: LaTeXTranslator, node: addnodes.index) -> None:
+    """Sphinx's index entries, each top-level sort key replaced by :func:`sort_key`'s."""
+    start = len(self.body)
+    try:
+        LaTeXTranslator.visit_index(self, node)
+    finally:
+        keys = {}
+        for kind, text, *_ in node["entries"]:
+            for part in split_index_msg(kind, text):
+                old, new = escaped(self, part), escaped(self, sort_key(part))
+                if new != old:
+                    keys[rf"\index{{{old}@"] = rf"\index{{{new}@"
+        for position in range(start, len(self.body)) if keys else ():
+            for old, new in keys.items():
+                self.body[position] = self.body[position].replace(old, new)
+
+
+def depart_index(self: LaTeXTranslator, node: addnodes.index) -> None:
+    """Never called: Sphinx's visitor skips the node."""
+    raise nodes.SkipNode
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    app.add_node(addnodes.index, override=True, latex=(visit_index, depart_index))
+    return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
