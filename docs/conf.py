@@ -249,8 +249,9 @@ latex_appendices = edition_appendices
 # The page design, for a book read on screen as much as printed:
 # - one-sided, every chapter on the next page (openany): no blank pages before chapters;
 # - a running head on one line: the document's short title (set per document as
-#   \editionrunninghead by pdf_front_matter) and the chapter's title, each cut to its half
-#   rather than wrapped; the page number alone in the footer (no "CONTENTS", no "Release");
+#   \editionrunninghead by pdf_front_matter) and the chapter's title, each given the room the
+#   other leaves and cut, not wrapped, only when both are long; the page number alone in the
+#   footer (no "CONTENTS", no "Release");
 # - the contents list chapters only: the glossaries' one-letter sections would fill a page;
 # - no heading stranded at the foot of a page (needspace), long addresses break anywhere (xurl);
 # - the index in the body font, ragged right and unhyphenated (Sphinx sets its entries as code);
@@ -269,10 +270,19 @@ latex_elements = {
 \usepackage{needspace}
 \usepackage{truncate}
 \makeatletter
+% Each half of the running head takes the room the other leaves (2em apart), and at least about
+% half the line: a title is cut only when both are long.
+\newlength{\editionheadroom}
+\newcommand{\editionroombeside}[1]{%
+  \settowidth{\editionheadroom}{#1}%
+  \ifdim\editionheadroom>.48\headwidth \editionheadroom=.48\headwidth\fi
+  \editionheadroom=\dimexpr\headwidth-\editionheadroom-2em\relax}
 \fancypagestyle{normal}{%
   \fancyhf{}%
-  \fancyhead[L]{{\py@HeaderFamily\small\truncate{.48\headwidth}{\editionrunninghead}}}%
-  \fancyhead[R]{{\py@HeaderFamily\small\truncate{.48\headwidth}{\hfill\nouppercase{\leftmark}}}}%
+  \fancyhead[L]{{\py@HeaderFamily\small\editionroombeside{\nouppercase{\leftmark}}%
+    \truncate{\editionheadroom}{\editionrunninghead}}}%
+  \fancyhead[R]{{\py@HeaderFamily\small\editionroombeside{\editionrunninghead}%
+    \truncate{\editionheadroom}{\hfill\nouppercase{\leftmark}}}}%
   \fancyfoot[R]{{\py@HeaderFamily\thepage}}%
   \renewcommand{\headrulewidth}{0.4pt}%
   \renewcommand{\footrulewidth}{0pt}%
@@ -284,6 +294,11 @@ latex_elements = {
   \renewcommand{\headrulewidth}{0pt}%
   \renewcommand{\footrulewidth}{0pt}%
 }
+% The appendices (glossaries, agreements, timeline) number their chapters only: a letter's
+% section and its entries read "A", "Astafev, Aleksei", as on the site, not "A.1 A", "A.1.1 ...".
+\apptocmd{\appendix}{\setcounter{secnumdepth}{0}}{}{}
+% No heading is hyphenated ("diplo-" / "matic relations"): a title breaks between its words.
+\g@addto@macro\py@HeaderFamily{\hyphenpenalty=10000\exhyphenpenalty=10000\relax}
 \preto\section{\Needspace{12\baselineskip}}
 \preto\subsection{\Needspace{7\baselineskip}}
 \preto\subsubsection{\Needspace{5\baselineskip}}

@@ -356,6 +356,12 @@ def test_every_static_file_of_an_epub_is_named_by_a_page_or_a_stylesheet(
         assert not unused, (name, unused)
 
 
+MISSING_PHOTO = """() => Array.from(document.querySelectorAll("figure.missing-photo")).map(figure => [
+  getComputedStyle(figure.querySelector(".photo-placeholder")).borderTopStyle,
+  getComputedStyle(figure.querySelector("figcaption")).textAlign,
+])"""
+
+
 def test_every_epub_page_fits_a_phone_and_keeps_its_editorial_boxes_with_only_its_own_stylesheets(
     site: tuple[Layout, list[SourceReport]], browser: Any, tmp_path: Path
 ) -> None:
@@ -368,7 +374,7 @@ def test_every_epub_page_fits_a_phone_and_keeps_its_editorial_boxes_with_only_it
         page = browser.new_page(viewport={"width": 390, "height": 844})
         # Nothing outside the unzipped book may load: the book's own stylesheets only.
         page.route("**/*", lambda route: route.continue_() if route.request.url.startswith("file:") else route.abort())
-        seen = 0
+        seen = placeholders = 0
         for document in pages:
             page.goto((folder / document).as_uri())
             for box in page.evaluate(EDITORIAL_BOX):
@@ -382,5 +388,10 @@ def test_every_epub_page_fits_a_phone_and_keeps_its_editorial_boxes_with_only_it
             assert "[[" not in text, (name, document)
             overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
             assert overflow <= 0, (name, document, overflow)
+            for frame, caption in page.evaluate(MISSING_PHOTO):
+                placeholders += 1
+                assert frame == "dashed", (name, document)  # drawn, not lost with the site's colour variables
+                assert caption == "center", (name, document)
         page.close()
         assert seen >= len([r for r in reports if f"{r.slug}.epub" in (name, COMBINED_EPUB)]), name
+        assert placeholders, name  # the 2020 report's missing photograph is in every book

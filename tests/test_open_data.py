@@ -149,6 +149,11 @@ def test_the_data_dictionary_lists_every_field_of_every_table(editions: Layout) 
         section = document.xpath(f"//section[@id='data-{table.name}']")[0]
         names = [code.text_content().strip() for code in section.xpath(".//dl/dt/code")]
         assert names == [column.name for column in table.columns]
+        # Each file linked is the site's own, where the page is read (not the published site's).
+        links = section.xpath(".//p/a/@href")
+        assert links == [f"data/{table.name}.{suffix}" for suffix in ("csv", "json", "schema.json")]
+        assert all((editions.build / "html" / link).is_file() for link in links)
+    assert document.xpath("//a[text()='datapackage.json']/@href") == ["data/datapackage.json"]
 
 
 JSON_ROWS = [

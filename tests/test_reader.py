@@ -238,3 +238,27 @@ def test_editorial_titles_start_where_their_text_does(editions: Layout) -> None:
         browser.close()
     assert gaps
     assert all(abs(gap) < 2 for gap in gaps), gaps
+
+
+def test_each_agreement_s_cited_in_and_bibtex_stand_under_its_text(editions: Layout) -> None:
+    _browser()
+    from playwright.sync_api import sync_playwright
+
+    # For every entry: how far each block after the label starts left of the entry's text (px).
+    offsets = """() => Array.from(document.querySelectorAll("div.citation")).map(entry => {
+      const text = entry.querySelector(":scope > p").getBoundingClientRect().left;
+      return Array.from(entry.querySelectorAll(":scope > :not(.label)"))
+        .map(block => text - block.getBoundingClientRect().left);
+    })"""
+    with validators.served(editions.build / "html", site_prefix(PROJECT_ROOT)) as origin, sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(validators.CHROMIUM), args=validators.CHROMIUM_FLAGS)
+        gaps = []
+        for width in (390, 1280):
+            page = browser.new_page(viewport={"width": width, "height": 900})
+            page.goto(origin + "agreements.html")
+            gaps += page.evaluate(offsets)
+            page.close()
+        browser.close()
+    assert len(gaps) == 2 * len(_page(editions, "agreements.html").xpath("//div[@class='citation']"))
+    assert all(len(entry) >= 3 for entry in gaps), gaps  # the text, "Cited in", its list (and the BibTeX)
+    assert all(gap < 1 for entry in gaps for gap in entry), gaps

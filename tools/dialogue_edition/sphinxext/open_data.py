@@ -195,8 +195,10 @@ class DataDictionaryDirective(SphinxDirective):
     """``{data-dictionary}``: one section per table, its files and a table of its fields."""
 
     def run(self) -> list[nodes.Node]:
-        site = self.config.html_baseurl
-        package = f"{site}{FOLDER}/datapackage.json"
+        # Relative to the page (the site's pages are ``<docname>.html``): a copy of the site, or
+        # one read offline, serves its own files, not the published site's.
+        folder = "../" * self.env.docname.count("/") + FOLDER
+        package = f"{folder}/datapackage.json"
         result: list[nodes.Node] = [
             nodes.paragraph(
                 "",
@@ -214,7 +216,7 @@ class DataDictionaryDirective(SphinxDirective):
                 name = f"{table.name}.{suffix}"
                 files += [
                     nodes.Text(", " if index else ""),
-                    nodes.reference(name, name, refuri=f"{site}{FOLDER}/{name}"),
+                    nodes.reference(name, name, refuri=f"{folder}/{name}"),
                 ]
             files.append(nodes.Text("."))
             section += nodes.paragraph("", "", *files)
