@@ -325,6 +325,48 @@ def test_a_misspelt_family_name_finds_its_person_first_and_says_what_it_searched
     assert wrong == []
 
 
+IN_CYRILLIC = [
+    *[("shch", "щ"), ("zh", "ж"), ("kh", "х"), ("ts", "ц"), ("ch", "ч"), ("sh", "ш"), ("yu", "ю"), ("ya", "я")],
+    *zip("abvgdeziyklmnoprstuf", "абвгдезийклмнопрстуф", strict=True),
+]
+"""The search page's transliteration of Russian, reversed: Latin letters (longest first) to Cyrillic."""
+
+
+def _in_cyrillic(name: str) -> str | None:
+    """``name`` in Cyrillic, as the search page reads it back; None if a letter has no Cyrillic one."""
+    rest, written = name.lower(), ""
+    while rest:
+        latin, cyrillic = next(
+            ((latin, cyrillic) for latin, cyrillic in IN_CYRILLIC if rest.startswith(latin)), ("", "")
+        )
+        if not latin:
+            return None
+        written, rest = written + cyrillic, rest[len(latin) :]
+    return written.capitalize()
+
+
+def test_a_family_name_typed_in_cyrillic_finds_its_person_first(reader: Reader) -> None:
+    registry: Registry = load_registry(REGISTRY)
+    typed = [(person, _in_cyrillic(person.family_name or "")) for person in registry.people.values()]
+    typed = [(person, name) for person, name in typed if name and len(name) >= 5]
+    assert len(typed) >= 5
+    wrong = []
+    for person, name in typed:
+        found = reader.relative(reader.search(name))
+        status = reader.status()
+        if not found or found[0] != f"people.html#person-{person.id}" or f"nothing matches “{name}”" not in status:
+            wrong.append((name, found[:2], status))
+    assert wrong == []
+
+
+def test_a_query_in_another_script_that_finds_nothing_says_how_names_are_spelt(reader: Reader) -> None:
+    for query in ("이규형", "Щщщщщщ", "東京"):
+        assert reader.search(query) == [], query
+        assert reader.status().endswith("The reports are in English: names are spelt in Latin letters."), query
+    reader.search("xqzvjxqzvj")
+    assert reader.status() == "0 results for “xqzvjxqzvj”."
+
+
 def test_results_are_units_without_repeats_cards_bibtex_or_navigation(reader: Reader) -> None:
     for query in ("Kurbanov", "1992", "Treaty", "Russia"):
         hits = reader.search(query)

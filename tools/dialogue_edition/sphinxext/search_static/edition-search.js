@@ -245,17 +245,31 @@
     }
 
     /*
+     * Russian letters as the reports write Russian names in Latin letters (BGN/PCGN, without its
+     * marks): a name typed in Cyrillic is looked for as the edition spells it, and then corrected
+     * like any other word ("Ельцин": "eltsin", then "yeltsin").
+     */
+    const CYRILLIC = {
+      а: "a", б: "b", в: "v", г: "g", д: "d", е: "e", ё: "e", ж: "zh", з: "z", и: "i", й: "y",
+      к: "k", л: "l", м: "m", н: "n", о: "o", п: "p", р: "r", с: "s", т: "t", у: "u", ф: "f",
+      х: "kh", ц: "ts", ч: "ch", ш: "sh", щ: "shch", ъ: "", ы: "y", ь: "", э: "e", ю: "yu", я: "ya",
+    };
+    const latin = (word) => word.replace(/[а-яё]/g, (letter) => CYRILLIC[letter]);
+
+    /*
      * A misspelt query, word by word: the nearest word of a name, else the longest prefix that
-     * finds something ("panmunj…" for "Panmunjeom"). Returns what to search, and how to show it.
+     * finds something ("panmunj…" for "Panmunjeom"); a word in Cyrillic first in Latin letters.
+     * Returns what to search, and how to show it.
      */
     async function corrected(query, filters) {
       const fixed = [];
       const shown = [];
       for (const word of query.split(/\s+/)) {
-        const lower = word.toLowerCase();
+        const lower = latin(word.toLowerCase());
         if (!(await find(lower, filters)).unknown.length) {
-          fixed.push(word);
-          shown.push(word);
+          const found = lower === word.toLowerCase() ? word : lower;
+          fixed.push(found);
+          shown.push(found);
           continue;
         }
         let best = null;
@@ -352,7 +366,9 @@
       current = ranked;
       shown = 0;
       const count = current.length;
-      status.textContent = `${count} ${count === 1 ? "result" : "results"}${note || (query ? ` for “${query}”` : "")}.`;
+      // Nothing found for letters of another script (Korean, or Russian no name matches): say how names are spelt.
+      const script = !count && /[^\P{L}\p{Script=Latin}]/u.test(query) ? " The reports are in English: names are spelt in Latin letters." : "";
+      status.textContent = `${count} ${count === 1 ? "result" : "results"}${note || (query ? ` for “${query}”` : "")}.${script}`;
       await showMore(mine);
       if (mine !== generation) return;
       document.body.dataset.searchDone = String(mine); // for the tests: this search is shown
