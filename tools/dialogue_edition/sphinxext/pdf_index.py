@@ -3,12 +3,15 @@ r"""The PDF's index groups each entry under the letter the site's index lists it
 Sphinx writes an index entry's text as its makeindex sort key too (``\index{text@\spxentry{text}}``),
 and makeindex reads bytes: an entry that starts with a quotation mark or a letter outside ASCII
 (the organisation "‘Russia–Republic of Korea Dialogue’ Forum Directorate") got a group of its own
-after Z, headed by the first byte of a UTF-8 character, which XeTeX printed as a replacement glyph.
-Here each entry's sort key (the text before ``@``) starts at its first letter or digit, with accents
-folded (É sorts as E), so the entry sorts where the site's index lists it; the printed text is
-unchanged. A key that still starts outside ASCII (a Cyrillic name) goes to makeindex's "Symbols"
-group: makeindex cannot head a group with such a letter. ``build.silent_faults`` fails any PDF
-whose LaTeX input holds a byte that is not UTF-8, so another way to such a heading cannot pass.
+after Z, headed by the first byte of a UTF-8 character, which XeTeX printed as a replacement glyph;
+and an entry the site lists under another letter than its first (the timeline's "The ceasefire
+in 1953", under C) stood under that first letter. Here each top-level sort key (the text before
+``@``) starts with the letter the site groups the entry under (its index key: the glossaries and
+the timeline give one), or else at its first letter or digit, accents folded (É sorts as E); the
+printed text is unchanged. A key that still starts outside ASCII (a Cyrillic name) goes to
+makeindex's "Symbols" group: makeindex cannot head a group with such a letter.
+``build.silent_faults`` fails any PDF whose LaTeX input holds a byte that is not UTF-8, so
+another way to such a heading cannot pass.
 """
 
 from __future__ import annotations
@@ -29,16 +32,27 @@ SYMBOLS = "*"
 """Put before a sort key that starts with a letter outside ASCII: makeindex lists it under "Symbols"."""
 
 
-def sort_key(text: str) -> str:
-    """The makeindex sort key of an index entry's text: from its first letter or digit, accents folded."""
+def _folded(text: str) -> str:
+    """``text`` with accents taken off its letters (É: E)."""
     decomposed = unicodedata.normalize("NFKD", text)
-    folded = "".join(character for character in decomposed if not unicodedata.combining(character))
+    return "".join(character for character in decomposed if not unicodedata.combining(character))
+
+
+def sort_key(text: str, letter: str = "") -> str:
+    """The makeindex sort key of an index entry's text: from its first letter or digit, accents folded.
+
+    ``letter``: the group the site's index lists the entry under (the entry's index key), if it
+    has one: the key starts with it, and sorts the entry by its text within the group.
+    """
+    folded = _folded(text)
     key = LEADING.sub("", folded) or folded
-    return key if key[:1].isascii() else SYMBOLS + key
+    group = LEADING.sub("", _folded(letter))[:1].upper()
+    key = group + key if group else key
+    return key if key[:1].isascii() and key[:1].isalnum() else SYMBOLS + key
 
 
 def escaped(translator: LaTeXTranslator, value: str) -> str:
-    """An index entry's text as Sphinx's ``LaTeXTranslator.visit_index`` escapes it (Sphinx 8.2)."""
+    """An index entry's text as Sphinx's ``LaTeXTranslator.visit_index`` escapes it (Sphinx 9.0; tested)."""
     value = translator.encode(value)
     value = value.replace(r"\{", r"\sphinxleftcurlybrace{}").replace(r"\}", r"\sphinxrightcurlybrace{}")
     value = value.replace('"', '""').replace("@", '"@').replace("!", '"!')
@@ -52,9 +66,16 @@ def visit_index(self: LaTeXTranslator, node: addnodes.index) -> None:
         LaTeXTranslator.visit_index(self, node)
     finally:
         keys = {}
-        for kind, text, *_ in node["entries"]:
-            for part in split_index_msg(kind, text):
-                old, new = escaped(self, part), escaped(self, sort_key(part))
+        for kind, text, _target, _main, letter in node["entries"]:
+            try:
+                parts = split_index_msg(kind, text)
+            except ValueError:
+                continue  # Sphinx warned of it and wrote nothing
+            for number, part in enumerate(parts):
+                old = escaped(self, part)
+                # The site groups a single entry by its key; the other kinds' entries by their text.
+                group = (letter or "") if kind == "single" and not number else ""
+                new = escaped(self, sort_key(part, group))
                 if new != old:
                     keys[rf"\index{{{old}@"] = rf"\index{{{new}@"
         for position in range(start, len(self.body)) if keys else ():
