@@ -24,6 +24,7 @@ from dialogue_edition.agreements import parse
 from dialogue_edition.build import Layout
 from dialogue_edition.checks.rendered_text import element_text, epub_spine
 from dialogue_edition.source_report import SourceReport, load_reports
+from dialogue_edition.sphinxext.epub import cover_lines
 from lxml import etree
 from lxml import html as lxml_html
 from pypdf import PdfReader
@@ -272,13 +273,36 @@ def test_each_epub_is_dated_by_its_report_and_names_its_source(site: tuple[Layou
         datetime.datetime.strptime(modified, "%Y-%m-%dT%H:%M:%SZ")
 
 
+@pytest.mark.parametrize(
+    ("text", "width", "lines"),
+    [
+        ("Report of the event of 5 November 2020 (online)", 36, ["Report of the event of", "5 November 2020 (online)"]),
+        ("text as published by St Petersburg University", 24, ["text as published by", "St Petersburg University"]),
+        ("by St. Petersburg State University", 18, ["by St. Petersburg", "State University"]),
+        (
+            "An event of 30 September 2020 in a long title",
+            12,
+            ["An event of", "30 September", "2020 in a", "long title"],
+        ),
+    ],
+)
+def test_a_cover_line_cuts_neither_a_date_nor_a_name_after_a_short_title(
+    text: str, width: int, lines: list[str]
+) -> None:
+    # Joined by no-break spaces; a group longer than a line may break as any other words.
+    assert [line.replace("\u00a0", " ") for line in cover_lines(text, width)] == lines
+
+
 def test_each_epub_has_a_cover_and_landmarks(site: tuple[Layout, list[SourceReport]]) -> None:
     for name, path in _epubs(site):
         with zipfile.ZipFile(path) as archive:
             opf = etree.fromstring(archive.read("content.opf"))
             cover = opf.xpath("//opf:item[@properties='cover-image']/@href", namespaces=OPF)
             assert len(cover) == 1, name
-            assert etree.fromstring(archive.read(cover[0])).xpath("//*[local-name()='text']"), name
+            lines = [text.text for text in etree.fromstring(archive.read(cover[0])).xpath("//*[local-name()='text']")]
+            assert lines, name
+            # No line ends in the middle of a date or of "St Petersburg" (cover_lines).
+            assert not [line for line in lines if re.search(r"(\bSt|\d [A-Z][a-z]+)$", line)], (name, lines)
             first_page = epub_spine(archive)[0]
             assert archive.read(first_page).decode().count(f'src="{cover[0]}"') == 1, name
             navigation = etree.fromstring(archive.read("nav.xhtml"))

@@ -142,21 +142,39 @@ def build_time() -> datetime.date:
     return datetime.datetime.fromtimestamp(zip_seconds(), tz=datetime.UTC).date()
 
 
+UNBROKEN = re.compile(
+    r"\b\d{1,2} (?:January|February|March|April|May|June|July|August|September|October|November|December)"
+    r" \d{3,4}\b|\b(?:St|Mt|Mr|Mrs|Ms|Dr|No)\.? \w+"
+)
+"""Words a cover's line never breaks between: a date ("5 November 2020"), a short title or
+abbreviation and the word after it ("St Petersburg")."""
+
+
+def cover_lines(text: str, width: int) -> list[str]:
+    """``text`` in lines of at most ``width`` characters, as ``textwrap`` breaks them, no date or "St X" cut.
+
+    Such a group is joined by no-break spaces, at which ``textwrap`` never breaks, unless it
+    is longer than a line itself.
+    """
+    joined = UNBROKEN.sub(lambda match: match[0].replace(" ", "\u00a0") if len(match[0]) <= width else match[0], text)
+    return textwrap.wrap(joined, width)
+
+
 def cover_svg(edition: EpubEdition) -> str:
     """The book's cover: its author, title and subtitle as text on a plain ground, 1200 by 1920."""
     y = 420
     # No report states an author: the cover names one only where a book has one.
     lines = [f'<text x="600" y="260" class="small">{html.escape(edition.author)}</text>'] if edition.author else []
-    for line in textwrap.wrap(edition.title, 22):
+    for line in cover_lines(edition.title, 22):
         lines.append(f'<text x="600" y="{y}" class="title">{html.escape(line)}</text>')
         y += 100
     y += 60
     lines.append(f'<rect x="450" y="{y - 80}" width="300" height="4" fill="#d9a441"/>')
-    for line in textwrap.wrap(edition.subtitle, 36):
+    for line in cover_lines(edition.subtitle, 36):
         lines.append(f'<text x="600" y="{y}" class="small">{html.escape(line)}</text>')
         y += 70
     y = max(y + 60, 1700)
-    for line in textwrap.wrap(f"Digital edition; text as published by {edition.publisher}", 40):
+    for line in cover_lines(f"Digital edition; text as published by {edition.publisher}", 40):
         lines.append(f'<text x="600" y="{y}" class="small">{html.escape(line)}</text>')
         y += 70
     body = "\n  ".join(lines)
