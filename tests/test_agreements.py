@@ -127,9 +127,12 @@ def test_each_pdf_prints_every_agreement_once(request: pytest.FixtureRequest, pr
     assert len(pdfs) == (2 if project == "editions" else 3)
     for pdf in pdfs:
         text = " ".join(page.extract_text() for page in PdfReader(pdf).pages)
-        for key, agreement in load_agreements(BIB).items():
+        agreements = load_agreements(BIB)
+        for key, agreement in agreements.items():
             entry = _words(f"{agreement.title} ({agreement.kind}). Signed at {agreement.location}")
             assert len(re.findall(entry, text)) == 1, f"{pdf.name}: {key}"
+        # And each entry's "Cited in" once: the entry is decorated in this document alone.
+        assert text.count("Cited in:") == len(agreements), pdf.name
 
 
 @pytest.fixture

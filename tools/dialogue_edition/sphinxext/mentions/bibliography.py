@@ -81,11 +81,7 @@ def decorate_citations(app: Sphinx, doctree: nodes.document, docname: str) -> No
         if not ids:
             continue
         key = ids[0].removeprefix(ID_PREFIX)
-        # sphinxcontrib-bibtex hands every document the same citation node: decorate a copy, or
-        # one PDF's "Cited in" would show up again in the next PDF written.
-        copy = citation.deepcopy()
-        citation.replace_self(copy)
-        citation = copy
+        # The node is this document's own (FreshCitationNodes): decorated in place.
         cited_in = nodes.paragraph("", "", nodes.strong("Cited in:", "Cited in:"), classes=["cited-in"])
         citation += [cited_in, mention_backrefs("", targets=[f"agreement:{key}"])]
         if app.builder.name == "latex":
