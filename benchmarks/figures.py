@@ -1,8 +1,10 @@
 """The benchmark's figures: our builds against plain Sphinx's, and what a search downloads.
 
 - HTML, at each archive size: cold build and one-page edit, against the plain-Sphinx baseline
-  of the same pages; at 50 reports also the cold build against the baseline with the same
-  navigation collapsing (``COLLAPSED_AT``); the growth exponent between consecutive sizes.
+  of the same pages (``projects``); at 50 reports also the cold build against the baseline with
+  the same navigation collapsing (``COLLAPSED_AT``); at ``CONTENT_AT`` also the cold build
+  against a baseline that holds the text of the pages we generate from data (``plain_pages``);
+  the growth exponent between consecutive sizes.
   From ``LARGE`` reports on (the 200-report archive), the baseline is the collapsing one for
   both figures: plain Sphinx and Furo put the whole site's tree in every page's sidebar, so its
   cold build grows with the square of the pages (not measured here; extrapolated from the 2.7
@@ -35,6 +37,8 @@ LARGE = 100
 and the baseline collapses its navigation (see above). An edit takes seconds at every size: its
 figure gets ``pairs`` pairs everywhere, so that no one pair (the first edit after the cold builds,
 which writes the caches the next ones reuse) can decide its median."""
+CONTENT_AT = (1, COLLAPSED_AT)
+"""The archive sizes at which the cold build is also compared with a baseline holding the generated pages' text."""
 FULL, COLLAPSED = "full", "collapsed"
 """The baseline's navigation: Furo's whole-site tree, or collapsed to the branch being read as ours."""
 SEARCH_QUERIES = ("Kurbanov", "Korea")
@@ -135,17 +139,22 @@ def attempt(label: str, measure: Callable[[], Figures]) -> Figures:
 # -- HTML at each size -----------------------------------------------------------------------
 
 
-def html_cold(bench: Bench, project: Path, docs: Path, reports: int, navigation: str) -> Figures:
-    """Cold HTML builds, ours against the baseline in ``docs`` (its navigation full or collapsed)."""
-    label = f"html-cold-{reports}-{navigation}"
+def html_cold(bench: Bench, project: Path, docs: Path, reports: int, navigation: str, content: bool = False) -> Figures:
+    """Cold HTML builds, ours against the baseline in ``docs``.
+
+    Its navigation is full or collapsed; with ``content``, it holds the generated pages' text.
+    """
+    label = f"html-cold-{reports}-{navigation}" + ("-content" if content else "")
+    which = ", with the generated pages' text" if content else ""
     figures = compare(
-        f"HTML cold, {count(reports)}, plain Sphinx's navigation {navigation}",
+        f"HTML cold, {count(reports)}, plain Sphinx's navigation {navigation}{which}",
         ours(bench, project, "html", remove(project / "build"), label),
         plain(bench, docs, "html", remove(docs.parent / "build"), label),
         bench.pairs_at(reports),
         bench.env,
     )
-    return {**figures, "navigation": navigation}
+    extra = {"content": True} if content else {}
+    return {**figures, "navigation": navigation, "baseline_pages": page_count(docs), **extra}
 
 
 def html_edit(bench: Bench, project: Path, docs: Path, reports: int, navigation: str) -> Figures:
@@ -163,18 +172,43 @@ def html_edit(bench: Bench, project: Path, docs: Path, reports: int, navigation:
     return {**figures, "navigation": navigation}
 
 
+def our_site(bench: Bench, project: Path, label: str) -> Path:
+    """Our HTML site of ``project``, built once (untimed) for the baseline's generated pages (``plain_pages``)."""
+    site = project / "build" / "html"
+    if not (site / "index.html").is_file():
+        run = ours(bench, project, "html", remove(project / "build"), label).run_once(bench.env)
+        progress(f"{label}: our site for the baseline's generated pages, {run.wall_s:.2f} s")
+    return site
+
+
 def html_figures(bench: Bench, project: Path, where: Path, reports: int) -> Figures:
-    """HTML cold and edit against the baseline, and at ``COLLAPSED_AT`` the cold build against the collapsing one."""
+    """HTML cold and edit against the baseline, and at ``COLLAPSED_AT`` the cold build against the collapsing one.
+
+    At one report and at ``COLLAPSED_AT``, also the last cold build against a baseline that holds
+    the generated pages' text (``CONTENT_AT``; not the issue's measure, a figure beside it).
+    """
     navigation = FULL if reports < LARGE else COLLAPSED
     docs = baseline_project(project, where / "plain", collapse=navigation == COLLAPSED)
+    also_collapsed = reports == COLLAPSED_AT and navigation == FULL
+    collapsing = baseline_project(project, where / "plain-collapsed", collapse=True) if also_collapsed else None
+    content = None
+    if reports in CONTENT_AT:
+        site = our_site(bench, project, f"html-site-{reports}")
+        content = baseline_project(
+            project, where / "plain-content", collapse=reports >= COLLAPSED_AT, content_from=site
+        )
     figures = {
         "cold": attempt("HTML cold", lambda: html_cold(bench, project, docs, reports, navigation)),
         "edit": attempt("HTML edit", lambda: html_edit(bench, project, docs, reports, navigation)),
     }
-    if reports == COLLAPSED_AT and navigation == FULL:
-        collapsing = baseline_project(project, where / "plain-collapsed", collapse=True)
+    if collapsing:
         figures["cold_vs_collapsed"] = attempt(
             "HTML cold, collapsed", lambda: html_cold(bench, project, collapsing, reports, COLLAPSED)
+        )
+    if content:
+        kind = COLLAPSED if reports >= COLLAPSED_AT else FULL
+        figures["cold_with_content"] = attempt(
+            "HTML cold, generated pages' text", lambda: html_cold(bench, project, content, reports, kind, True)
         )
     return figures
 
@@ -257,8 +291,8 @@ def edition_cold(bench: Bench, edition: str) -> Figures:
     """Cold builds of one report's EPUB or PDF, ours against plain Sphinx's."""
     where = bench.scratch / f"{edition}-1"
     project = archive(where / "ours", 1)
-    docs = baseline_project(project, where / "plain")
     label = f"{edition}-cold-1"
+    docs = baseline_project(project, where / "plain", book=True)
     figures = attempt(
         f"{edition.upper()} cold",
         lambda: compare(

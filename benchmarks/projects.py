@@ -2,11 +2,20 @@
 
 - An archive of N reports is this project with the real report and N - 1 renamed copies of it,
   each a report of its own (slug, landing page, figure names).
-- Its baseline is the same report pages for plain Sphinx: myst-parser, sphinx-design and Furo,
-  our roles turned into their text, our directives into their content (an editorial box's title
-  becomes a paragraph), ``report-metadata`` (a generated table) left out, and no generated pages
-  (glossaries, agreements, timeline). Optionally with the navigation collapsed the way
-  ``dialogue_edition.sphinxext.navigation`` collapses ours.
+- Its baseline is the same pages for plain Sphinx (myst-parser, sphinx-design and Furo), as
+  issue 17 defines it: "over the same pages with the roles turned into text" (its one-report
+  site has 11 pages: the reports' and the landing, people, organisations, agreements and
+  timeline pages).
+  - Our roles become their text, our directives their content (an editorial box's title becomes
+    a paragraph), and the directives that generate content from data (``report-metadata``, the
+    glossaries, the bibliography, the timeline, the data dictionary) are left out: plain Sphinx
+    has nothing to show for them.
+  - The books' baseline leaves out the page our books leave out (the data page).
+  - Optionally with the navigation collapsed the way ``dialogue_edition.sphinxext.navigation``
+    collapses ours.
+  - Optionally (``content_from``: our HTML build of the same archive) with the generated pages'
+    text: what a plain Sphinx project would hold to show the same pages, written as plain MyST
+    (``plain_pages``). Not the issue's measure; a figure beside it.
 - The one-page edit adds or removes one word at the end of the first line of the first
   editorial box of one report page, in both projects: the same change in the same page.
 """
@@ -18,6 +27,7 @@ import shutil
 from pathlib import Path
 
 from dialogue_edition.build import copy_project
+from plain_pages import page_as_myst
 from timing import BuildError
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -71,9 +81,17 @@ UNWRAPPED = {"editorial", "missing-photo", "only"}
 """Our directives (and ``only``, which plain Sphinx has but reads tags we set) that become their content."""
 TITLED = {"editorial"}
 """Our directives whose argument is a title, kept as a paragraph of its own."""
-DROPPED = {"report-metadata"}
-"""Our directives that generate their content from data: plain Sphinx has nothing to show."""
-ROLE = re.compile(r"\{(?:person|org|event)\}`(?P<text>[^`<]*?)\s*(?:<[^>`]*>)?`")
+DROPPED = {
+    "report-metadata",
+    "people-glossary",
+    "organisations-glossary",
+    "bibliography",
+    "timeline",
+    "data-dictionary",
+}
+"""Our directives (and sphinxcontrib-bibtex's) that generate content from data: plain Sphinx has nothing to show."""
+ROLE = re.compile(r"\{(?:person|org|event|download)\}`(?P<text>[^`<]*?)\s*(?:<[^>`]*>)?`")
+"""Our roles, and ``download`` (its file, the agreements' BibTeX, is outside the pages), as their text."""
 CITATION = re.compile(r"\s*\{cite:[a-z]+\}`[^`]*`")
 
 
@@ -130,7 +148,7 @@ def setup(app):
 """
 
 
-def baseline_conf(slugs: list[str], collapse: bool) -> str:
+def baseline_conf(slugs: list[str], collapse: bool, content: bool = False) -> str:
     """The baseline's conf.py: the same extensions and theme, LaTeX like ours, one PDF per report and one combined."""
     documents = [(f"reports/{slug}/index", f"{slug}.tex", slug, "Editors", "manual") for slug in slugs]
     combined = ("index", "all-reports.tex", "Reports", "Editors", "manual", True)
@@ -142,19 +160,70 @@ def baseline_conf(slugs: list[str], collapse: bool) -> str:
         "latex_use_xindy = False",
         f"latex_documents = {[*documents, combined]!r}",
     ]
+    if content:  # the open data's dictionary, as plain_pages writes it, is a definition list
+        lines.append('myst_enable_extensions = ["deflist"]')
     return "\n".join(lines) + "\n" + (COLLAPSING if collapse else "")
 
 
-def baseline_project(ours: Path, target: Path, collapse: bool = False) -> Path:
-    """The report pages of the archive ``ours`` as a plain Sphinx project in ``target``; its source folder."""
+BOOKS_LEAVE_OUT = ("data",)
+"""The generated pages our books do not have (``docs/conf.py``, under the "book" tag)."""
+
+
+def other_pages(ours: Path, book: bool = False) -> list[str]:
+    """Our pages outside the reports but the landing page (those of a book only, with ``book``)."""
+    left_out = {"index", *(BOOKS_LEAVE_OUT if book else ())}
+    return sorted(page.stem for page in (ours / "docs").glob("*.md") if page.stem not in left_out)
+
+
+def toctree_entries(page: str) -> list[str]:
+    """The documents the toctrees of a MyST page list, in order."""
+    entries: list[str] = []
+    inside = False
+    for line in page.splitlines():
+        if line.startswith("```{toctree}"):
+            inside = True
+        elif inside and line.startswith("```"):
+            inside = False
+        elif inside and line.strip() and not line.startswith(":"):
+            entries.append(line.strip())
+    return entries
+
+
+def write_other_pages(docs: Path, ours: Path, names: list[str], content_from: Path | None) -> None:
+    """Our other pages in ``docs``: their source made plain, or the text our site ``content_from`` shows."""
+    reports = {str(page.relative_to(docs).with_suffix("")) for page in (docs / "reports").rglob("*.md")}
+    for name in names:
+        source = (ours / "docs" / f"{name}.md").read_text(encoding="utf-8")
+        if content_from is None:
+            text = plain_markdown(source)
+        else:
+            orphan = "---\norphan: true\n---\n\n" if source.startswith("---\norphan: true\n") else ""
+            html = (content_from / f"{name}.html").read_text(encoding="utf-8")
+            text = orphan + page_as_myst(html, reports | set(names))
+        (docs / f"{name}.md").write_text(text, encoding="utf-8")
+
+
+def baseline_project(
+    ours: Path, target: Path, collapse: bool = False, content_from: Path | None = None, book: bool = False
+) -> Path:
+    """The pages of the archive ``ours`` (a book's, with ``book``) as a plain Sphinx project in ``target``.
+
+    Returns its source folder. ``content_from``: our HTML build of ``ours``, whose generated
+    pages' text the baseline then holds (``plain_pages``).
+    """
     docs = target / "docs"
     shutil.copytree(ours / "docs" / "reports", docs / "reports", ignore=shutil.ignore_patterns("*.yaml"))
     for page in docs.rglob("*.md"):
         page.write_text(plain_markdown(page.read_text(encoding="utf-8")), encoding="utf-8")
     slugs = sorted(path.name for path in (docs / "reports").iterdir())
-    entries = "\n".join(f"reports/{slug}/index" for slug in slugs)
+    others = other_pages(ours, book)
+    write_other_pages(docs, ours, others, content_from)
+    listed = [
+        name for name in toctree_entries((ours / "docs" / "index.md").read_text(encoding="utf-8")) if name in others
+    ]
+    entries = "\n".join([*(f"reports/{slug}/index" for slug in slugs), *listed])
     (docs / "index.md").write_text(f"# Reports\n\n```{{toctree}}\n:maxdepth: 1\n\n{entries}\n```\n", encoding="utf-8")
-    (docs / "conf.py").write_text(baseline_conf(slugs, collapse), encoding="utf-8")
+    (docs / "conf.py").write_text(baseline_conf(slugs, collapse, content_from is not None), encoding="utf-8")
     return docs
 
 
