@@ -313,12 +313,14 @@ def _formatter_version() -> str:
 
 
 def _format(template: str, style: str, paragraph: str | None) -> tuple[tuple[str, str], ...]:
-    from citeproc import Citation, CitationItem, Locator
+    from citeproc import Citation, Locator
+
+    from .csl_substitution import CitedItem
 
     item = json.loads(template)
     # citeproc-py cannot render a citation without a locator object; the page's own reference
     # has none, so it is cited by itself and only the paragraph's carries one.
-    cited = CitationItem(item["id"], locator=Locator("paragraph", paragraph)) if paragraph else CitationItem(item["id"])
+    cited = CitedItem(item["id"], locator=Locator("paragraph", paragraph)) if paragraph else CitedItem(item["id"])
     citation = Citation([cited])
     note = str(_bibliography(item, style, citation).cite(citation, lambda _item: None))
     return (("citation", _tidy(note)), ("bibliography", _entry(_entry_template(template, style), style)))
@@ -327,12 +329,14 @@ def _format(template: str, style: str, paragraph: str | None) -> tuple[tuple[str
 @functools.lru_cache(maxsize=1024)
 def _entry(template: str, style: str) -> str:
     """The bibliography entry of an item (as :func:`_entry_template` gives it) in ``style``."""
-    from citeproc import Citation, CitationItem
+    from citeproc import Citation
+
+    from .csl_substitution import CitedItem
 
     item = json.loads(template)
     # citeproc-py renders an entry from the items cited, locator included: the entry is made
     # from the item cited without one.
-    return _tidy(str(_bibliography(item, style, Citation([CitationItem(item["id"])])).bibliography()[0]))
+    return _tidy(str(_bibliography(item, style, Citation([CitedItem(item["id"])])).bibliography()[0]))
 
 
 UNREAD_UNLESS_NAMED = frozenset({"note"})

@@ -46,10 +46,18 @@ TEXT_TAG = f"{{{CSL_NAMESPACE}}}text"
 NAMES_TAG = f"{{{CSL_NAMESPACE}}}names"
 
 
+_LAYOUTS: dict[model.CitationStylesElement, model.CitationStylesElement | None] = {}
+"""Each element's layout, once looked up. A style's tree never changes once parsed. The elements
+are the keys, so their lxml proxies stay alive and lxml hands out the same proxy for the same
+element (a proxy that died could have its id, and so its hash, reused by another)."""
+
+
 def _layout(context: model.CitationStylesElement) -> model.CitationStylesElement | None:
     """The ``cs:layout`` an element renders for (``context`` is the element a macro is called from)."""
-    found = context.xpath_search("./ancestor-or-self::cs:layout[1]")
-    return found[0] if found else None
+    if context not in _LAYOUTS:
+        found = context.xpath_search("./ancestor-or-self::cs:layout[1]")
+        _LAYOUTS[context] = found[0] if found else None
+    return _LAYOUTS[context]
 
 
 def _record(context: model.CitationStylesElement, variable: str) -> None:
@@ -263,6 +271,23 @@ class RememberedTerms:
 
     def __getattr__(self, name: str) -> object:
         return getattr(self._locale, name)
+
+
+class CitedItem(CitationItem):  # type: ignore[misc]  # citeproc-py is untyped (see pyproject.toml)
+    """citeproc-py's citation item, whose reference is looked up once.
+
+    citeproc-py looks an item's reference up (citation, bibliography, source, key) each time an
+    element reads a variable: some 400 times a reference. An item is cited in one bibliography,
+    whose source does not change while it renders; a fifth of the formatting's time went there.
+    """
+
+    @property
+    def reference(self) -> object:
+        """The cited reference (citeproc-py's ``CitationItem.reference``, kept)."""
+        known = self.__dict__.get("known_reference")
+        if known is None:
+            known = self.__dict__["known_reference"] = CitationItem.reference.fget(self)
+        return known
 
 
 def substituting_style(path: str, locale: str | None = None) -> CitationStylesStyle:
