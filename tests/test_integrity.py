@@ -25,6 +25,7 @@ from dialogue_edition.registry import Participation, Person, Position
 from dialogue_edition.source_report import SourceReport
 from dialogue_edition.sphinxext.mentions.cards import person_lines
 from dialogue_edition.sphinxext.missing_photo import PLACEHOLDER
+from dialogue_edition.sphinxext.report_metadata import language_name
 from lxml import etree
 from lxml import html as lxml_html
 from pypdf import PdfReader
@@ -96,6 +97,27 @@ def test_the_landing_page_says_no_author_is_stated(editions: Layout, reports: li
             _page(editions, f"reports/{report.slug}/index.html").xpath("//dl[contains(@class, 'report-metadata')]")[0]
         )
         assert "Author: none stated" in fields
+
+
+def test_the_landing_page_names_the_report_s_language(editions: Layout, reports: list[SourceReport]) -> None:
+    for report in reports:
+        fields = _text(
+            _page(editions, f"reports/{report.slug}/index.html").xpath("//dl[contains(@class, 'report-metadata')]")[0]
+        )
+        assert f"Language: {language_name(report.metadata.language)}" in fields
+        assert language_name(report.metadata.language) != report.metadata.language
+
+
+@pytest.mark.parametrize(
+    ("tag", "name"), [("en", "English"), ("ko", "Korean"), ("ru", "Russian"), ("en-GB", "English (United Kingdom)")]
+)
+def test_a_language_is_named_from_its_tag(tag: str, name: str) -> None:
+    assert language_name(tag) == name
+
+
+def test_a_language_tag_babel_does_not_know_is_shown_as_it_is() -> None:
+    assert language_name("zz") == "zz"
+    assert language_name("xx-YY") == "xx-YY"
 
 
 # -- The report's words, not stronger or weaker ones -------------------------------------------

@@ -109,6 +109,22 @@ def combined_pdf_info(title: str, editors: str, reports: list[ReportMetadata]) -
     )
 
 
+def language_name(code: str) -> str:
+    """A report's language (a BCP 47 tag: ``en``, ``en-GB``) named in English: ``English``.
+
+    The names are the Unicode CLDR's, through Babel (which Sphinx uses for its own translations);
+    a tag CLDR does not know is shown as it is. The tag itself stays in the page's ``lang`` and
+    in every machine-readable reference.
+    """
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        name = Locale.parse(code, sep="-").get_display_name("en")
+    except (UnknownLocaleError, ValueError):
+        return code
+    return name or code
+
+
 def _field(name: str, *body: nodes.Node) -> nodes.field:
     return nodes.field("", nodes.field_name(name, name), nodes.field_body("", nodes.paragraph("", "", *body)))
 
@@ -135,7 +151,7 @@ class ReportMetadataDirective(SphinxDirective):
         fields += _field("Organiser", nodes.Text(report["organiser"]))
         fields += _field("Published by", nodes.Text(report["publisher"]))
         fields += _field("Original page", nodes.reference(url, "the report on the publisher's site", refuri=url))
-        fields += _field("Language", nodes.Text(report["language"]))
+        fields += _field("Language", nodes.Text(language_name(report["language"])))
         fields += _field("SHA-256 of the text", nodes.literal(report["text"]["sha256"], report["text"]["sha256"]))
         # The reference to cite (report_reference.py, issue 18): on the web and the EPUB's first page.
         fields += reference_field(self.config, ReportMetadata.model_validate(report))
