@@ -2,7 +2,7 @@
 
 Each paragraph and caption of a report's pages gets an anchor (``p<N>``, numbered in reading order
 as the mentions extension numbers them, which anchors those with a mention already), a ¶ link to
-it and a "Cite" button. Every content page (a report's, a glossary, the timeline, the landing
+it and a "Cite" button (not the values of the report's metadata table: ``GENERATED_TABLES``). Every content page (a report's, a glossary, the timeline, the landing
 page; not the search page, the index or the 404 page) gets a "Cite" button in its header row,
 beside Furo's "view", "edit" and theme buttons (``templates/page.html``). The references are
 formatted at build time (``dialogue_edition.citation``: citeproc-py and pinned CSL styles) into
@@ -151,8 +151,23 @@ def add_controls(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     anchors = {anchor: number for number, anchor, _ in citable_paragraphs(app.env)[docname]}
     for block in _blocks(doctree):
         anchor = _existing_anchor(block)
-        if anchor in anchors:
+        if anchor in anchors and not _in_generated_table(block):
             block += cite_paragraph("", anchor=anchor, number=anchors[anchor])
+
+
+GENERATED_TABLES = frozenset({"report-metadata"})
+"""Classes of the field lists a page generates from data: their values ("en", a checksum) are no
+passage of a report to cite. They keep their anchors (the paragraphs' numbering, and permalinks
+published before, stay as they were); they get no ¶ link or Cite button."""
+
+
+def _in_generated_table(block: nodes.Element) -> bool:
+    parent = block.parent
+    while parent is not None:
+        if isinstance(parent, nodes.field_list) and GENERATED_TABLES & set(parent.get("classes", [])):
+            return True
+        parent = parent.parent
+    return False
 
 
 def visit_cite_paragraph(translator: HTML5Translator, node: cite_paragraph) -> None:
