@@ -219,3 +219,33 @@ def test_the_404_pages_sidebar_is_kept_while_the_pieces_are(
     renamed = edited("a/index.md", "# Report *A*", "# Report *A*, renamed")  # a title the 404 page shows
     assert len(parsed) == 1  # Furo's again
     assert b"</em>, renamed" in renamed
+
+
+def test_every_page_s_sidebar_links_the_open_data_page(editions: Layout) -> None:
+    site = editions.build / "html"
+    pages = [path for path in sorted(site.rglob("*.html")) if TREE_START in path.read_text("utf-8")]
+    assert len(pages) > 10
+    for path in pages:
+        text = path.read_text("utf-8")
+        extra = text[text.index(TREE_END) : text.index("</ul>", text.index(TREE_END))]
+        [(classes, link_classes, href)] = re.findall(
+            r'<li class="([^"]*)"><a class="([^"]*)" href="([^"]*)">Open data</a></li>', extra
+        )
+        if path == site / "data.html":
+            assert (href, "current-page" in classes, "current" in link_classes.split()) == ("#", True, True)
+        elif href.startswith("/"):  # the 404 page, served at any address, links from the site's root
+            index = re.findall(r'href="([^"]*)">Index</a>', extra)
+            assert index == [href.removesuffix("data.html") + "genindex.html"], path
+        else:
+            assert (path.parent / href).resolve() == (site / "data.html").resolve(), path
+            assert "current" not in classes + link_classes, path
+
+
+def test_a_site_without_an_open_data_page_links_none() -> None:
+    from types import SimpleNamespace
+
+    from dialogue_edition.sphinxext.theme import link_open_data
+
+    context: dict[str, Any] = {}
+    link_open_data(cast(Any, SimpleNamespace(env=SimpleNamespace(titles={}))), "index", "page.html", context, None)
+    assert "edition_open_data" not in context

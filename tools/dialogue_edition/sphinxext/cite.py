@@ -2,9 +2,10 @@
 
 Each paragraph and caption of a report's pages gets an anchor (``p<N>``, numbered in reading order
 as the mentions extension numbers them, which anchors those with a mention already), a ¶ link to
-it and a "Cite" button (not the values of the report's metadata table: ``GENERATED_TABLES``). Every content page (a report's, a glossary, the timeline, the landing
-page; not the search page, the index or the 404 page) gets a "Cite" button in its header row,
-beside Furo's "view", "edit" and theme buttons (``templates/page.html``). The references are
+it and a "Cite" button (not the values of the report's metadata table: ``GENERATED_TABLES``).
+Every content page (a report's, a glossary, the timeline, the landing page; not the search page,
+the index or the 404 page) gets a "Cite" button in its header row, beside Furo's "view", "edit"
+and theme buttons (``templates/page.html``). The references are
 formatted at build time (``dialogue_edition.citation``: citeproc-py and pinned CSL styles) into
 one small data file per page, ``cite/<page>.json``; a paragraph's references are the page's
 template with its number and anchor put in.

@@ -1,7 +1,7 @@
 """The edition's page template on top of Furo.
 
 Downloads in the announcement bar, a link to report an error at the foot of every page, the
-general index in the sidebar (``templates/sidebar/navigation.html``), and the
+open data's page and the general index in the sidebar (``templates/sidebar/navigation.html``), and the
 site's description (``edition_description``) as the landing page's description for search
 engines and social previews, where sphinxext-opengraph would take its first paragraph.
 
@@ -41,8 +41,26 @@ def describe_landing_page(
     context["metatags"] = context.get("metatags", "") + f'<meta name="description" content="{escape(description)}" />\n'
 
 
+OPEN_DATA_PAGE = "data"
+"""The open data's page (``open_data``): in no toctree, for the books leave it out."""
+
+
+def link_open_data(
+    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: nodes.document | None
+) -> None:
+    """Give the sidebar the open data's page (its name and title), where the site has one.
+
+    No toctree holds it (a book's would then name a page the book leaves out), so the sidebar
+    links it beside the general index (``templates/sidebar/navigation.html``).
+    """
+    title = app.env.titles.get(OPEN_DATA_PAGE)
+    if title is not None:
+        context["edition_open_data"] = (OPEN_DATA_PAGE, title.astext())
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
     app.add_config_value("edition_description", "", "html", types=[str])
     app.connect("config-inited", use_template)
     app.connect("html-page-context", describe_landing_page, priority=400)
+    app.connect("html-page-context", link_open_data)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
