@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 from conftest import PROJECT_ROOT, require_tool
 from dialogue_edition.build import Layout
@@ -262,3 +263,73 @@ def test_each_agreement_s_cited_in_and_bibtex_stand_under_its_text(editions: Lay
     assert len(gaps) == 2 * len(_page(editions, "agreements.html").xpath("//div[@class='citation']"))
     assert all(len(entry) >= 3 for entry in gaps), gaps  # the text, "Cited in", its list (and the BibTeX)
     assert all(gap < 1 for entry in gaps for gap in entry), gaps
+
+
+LAYOUT_FACTS = """() => {
+  const textLeft = (element) => { const range = document.createRange(); range.selectNodeContents(element);
+    return range.getClientRects()[0].left; };
+  const h1 = document.querySelector("article h1");
+  const link = h1 && h1.querySelector("a.headerlink");
+  const events = Array.from(document.querySelectorAll("section.glossary-entry.event"));
+  return {
+    titleLinkShown: Boolean(link && link.getClientRects().length),
+    titleLines: h1 ? Math.round(h1.getBoundingClientRect().height / parseFloat(getComputedStyle(h1).lineHeight)) : 0,
+    titleWords: h1 ? h1.textContent.replace("¶", "").trim().split(/\\s+/).length : 0,
+    citeButtons: Array.from(document.querySelectorAll(".cite-control .cite-button"))
+      .map(button => button.getBoundingClientRect().height),
+    eventOffsets: events.map(entry => textLeft(entry.querySelector("h2")) - textLeft(entry.querySelector("dl dt"))),
+    dateColours: events.map(entry => [getComputedStyle(entry.querySelector(".timeline-date")).color,
+                                      getComputedStyle(entry.querySelector("h2")).color]),
+  };
+}"""
+"""What the page's layout tests below read: the title's ¶ and lines, the Cite buttons' heights, the
+timeline's headings against their fields, and its dates' colour against their heading's."""
+
+
+def test_titles_buttons_and_timeline_entries_sit_as_a_reader_expects(editions: Layout) -> None:
+    _browser()
+    from playwright.sync_api import sync_playwright
+
+    pages = ["organisations.html", "timeline.html", f"{REPORT_PAGES}index.html", f"{REPORT_PAGES}opening.html"]
+    facts: dict[tuple[int, str], dict[str, Any]] = {}
+    with validators.served(editions.build / "html", site_prefix(PROJECT_ROOT)) as origin, sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(validators.CHROMIUM), args=validators.CHROMIUM_FLAGS)
+        for width in (390, 1280):
+            page = browser.new_page(viewport={"width": width, "height": 900})
+            for name in pages:
+                page.goto(origin + name)
+                facts[width, name] = page.evaluate(LAYOUT_FACTS)
+            page.close()
+        browser.close()
+    for (width, name), found in facts.items():
+        # The title's ¶ (shown on hover) takes no line of its own on a phone: a one-word title is one line.
+        assert found["titleLinkShown"] == (width > 390), (width, name)
+        if found["titleWords"] == 1:
+            assert found["titleLines"] == 1, (width, name)
+        # Each paragraph's Cite button is a touch target of at least 24 px.
+        assert all(height >= 24 for height in found["citeButtons"]), (width, name)
+    timeline = [facts[width, "timeline.html"] for width in (390, 1280)]
+    # Each event's heading starts where its fields do, and its date is in the text's colour, not a link's.
+    assert all(abs(offset) < 1 for found in timeline for offset in found["eventOffsets"]), timeline
+    assert all(date == heading for found in timeline for date, heading in found["dateColours"]), timeline
+    assert all(found["citeButtons"] for (width, name), found in facts.items() if name.startswith(REPORT_PAGES))
+
+
+def test_a_paragraph_s_cite_button_in_a_card_opens_its_panel(editions: Layout) -> None:
+    _browser()
+    from playwright.sync_api import sync_playwright
+
+    with validators.served(editions.build / "html", site_prefix(PROJECT_ROOT)) as origin, sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(validators.CHROMIUM), args=validators.CHROMIUM_FLAGS)
+        for width in (390, 1280):
+            page = browser.new_page(viewport={"width": width, "height": 900})
+            page.goto(origin + f"{REPORT_PAGES}index.html")
+            buttons = page.locator(".sd-card .cite-control .cite-button")
+            assert buttons.count() >= 1
+            number = buttons.first.get_attribute("data-number")
+            buttons.first.click(timeout=5000)  # Playwright fails the click if the card's link lies over the button
+            page.locator("dialog.cite-panel[open]").wait_for(timeout=5000)
+            assert page.url == origin + f"{REPORT_PAGES}index.html"
+            assert page.locator("#cite-panel-title").inner_text() == f"Cite paragraph {number}"
+            page.close()
+        browser.close()
