@@ -127,3 +127,22 @@ def test_the_epub_keeps_the_links_but_not_the_cards(editions: Layout, report_202
     assert 'href="../../people.xhtml#person-lee-kyu-hyung"' in opening
     assert "mention-card" not in opening
     assert "aria-describedby" not in opening
+
+
+def test_the_general_index_names_each_person_as_the_glossary_heads_them(editions: Layout, registry: Registry) -> None:
+    site = editions.build / "html"
+    people = lxml_html.fromstring((site / "people.html").read_bytes())
+    headings = {
+        section.get("id"): section.xpath("./h3")[0].text_content().replace("¶", "").strip()
+        for section in people.xpath("//section[contains(@class, 'glossary-entry')]")
+    }
+    genindex = lxml_html.fromstring((site / "genindex.html").read_bytes())
+    entries = {
+        link.get("href").split("#")[1]: link.text_content().strip()
+        for link in genindex.xpath("//a[starts-with(@href, 'people.html#person-')]")
+    }
+    assert entries == headings
+    # Names the reports write family name first are not inverted ("Chae Wook", not "Chae, Wook").
+    family_first = [person for person in registry.people.values() if person.name_order == "family-first"]
+    assert family_first
+    assert all(entries[f"person-{person.id}"] == person.name for person in family_first if person.given_name)

@@ -224,7 +224,12 @@ class PeopleGlossary(GlossaryDirective[Person]):
         return f"{entry.family_name}, {entry.given_name}"
 
     def index_text(self, entry: Person) -> str:
-        return f"{entry.family_name}, {entry.given_name}" if entry.given_name else entry.family_name
+        """The general index's entry: the glossary's heading ("Khudoley, Konstantin", "Chae Wook").
+
+        A name written family name first is not inverted with a comma ("Chae, Wook"), as indexes
+        write Korean names (The Chicago Manual of Style, 16.83): the glossary already lists it so.
+        """
+        return self.heading(entry) if entry.given_name else entry.family_name
 
     def fields(self, entry: Person, registry: Registry) -> list[nodes.field]:
         order = "family name first" if entry.name_order == "family-first" else "given name first"
