@@ -425,6 +425,22 @@ def test_a_person_or_organisation_filter_returns_exactly_the_paragraphs_mentione
     assert wrong == []
 
 
+def test_the_person_and_organisation_filters_list_as_the_glossaries_sort(reader: Reader) -> None:
+    registry: Registry = load_registry(REGISTRY)
+    expected = {
+        "person": [person.name for person in sorted(registry.people.values(), key=lambda entry: entry.sort_key)],
+        "organisation": [org.name for org in sorted(registry.organisations.values(), key=lambda entry: entry.sort_key)],
+    }
+    for name, order in expected.items():
+        options = reader.page.evaluate(
+            f"[...document.querySelectorAll('#edition-search-{name} option')].map(option => option.value)"
+        )
+        assert options[0] == ""  # "Anyone", "Any organisation"
+        # Every value the index holds is a registered name, so the whole list follows the glossary.
+        assert options[1:] == [value for value in order if value in options], name
+        assert len(options) > 10, name
+
+
 def test_filters_by_kind_and_year_and_the_address_keeps_them(reader: Reader) -> None:
     people = reader.search("Korea", kind="Person")
     assert people

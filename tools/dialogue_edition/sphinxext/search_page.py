@@ -31,6 +31,7 @@ from ..fidelity import normalise
 from ..search import REPORT_META, YEAR_META
 from ..source_report import split_blocks
 from .mentions.collect import _anchor, _blocks
+from .mentions.domain import forum_domain
 
 STATIC = Path(__file__).parent / "search_static"
 TEMPLATES = Path(__file__).parent / "templates"
@@ -129,9 +130,31 @@ def name_the_report(
     context["metatags"] = context.get("metatags", "") + "\n" + tags
 
 
+def order_the_filters(
+    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: nodes.document | None
+) -> None:
+    """The search page's people and organisations in the glossaries' order (``edition_filter_order``).
+
+    A filter names a person as the reports write them ("Aleksei Astafev"): sorted as written,
+    the people went by given name, and a name in quotation marks before every other. The page
+    lists them as the glossaries sort them (family name; quotation marks ignored), and the
+    script orders what the index holds by this list (a value not in it, after, as written).
+    """
+    if pagename != "search" or app.builder.name != "html":
+        return
+    registry = forum_domain(app.env).registry
+    context["edition_filter_order"] = {
+        "person": [person.name for person in sorted(registry.people.values(), key=lambda entry: entry.sort_key)],
+        "organisation": [
+            organisation.name for organisation in sorted(registry.organisations.values(), key=lambda e: e.sort_key)
+        ],
+    }
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
     app.setup_extension("dialogue_edition.sphinxext.report_metadata")
     app.connect("builder-inited", anchor_html_only)
     app.connect("config-inited", add_files)
     app.connect("html-page-context", name_the_report)
+    app.connect("html-page-context", order_the_filters)
     return {"version": "1", "env_version": 1, "parallel_read_safe": True, "parallel_write_safe": True}

@@ -93,8 +93,11 @@
     const vocabulary = new Set();
     for (const name of FILTERS) {
       const select = $(`edition-search-${name}`);
+      // People and organisations as the glossaries sort them (the page's data-order), the rest as written.
+      const order = new Map(JSON.parse(select.dataset.order || "[]").map((value, place) => [value, place]));
+      const place = (value) => (order.has(value) ? order.get(value) : order.size);
       const values = Object.keys(available[name] || {}).sort((a, b) =>
-        name === "year" ? b.localeCompare(a) : a.localeCompare(b),
+        name === "year" ? b.localeCompare(a) : place(a) - place(b) || a.localeCompare(b),
       );
       for (const value of values) {
         select.add(new Option(value, value));
