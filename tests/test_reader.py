@@ -216,6 +216,32 @@ def test_each_page_has_its_icon_and_the_landing_page_a_description(editions: Lay
     assert not re.search(r"^Download", description)
 
 
+def test_each_page_is_described_by_a_passage_of_its_own_text(editions: Layout) -> None:
+    site = editions.build / "html"
+    described = 0
+    for name in _pages(site):
+        page = _page(editions, name)
+        descriptions = page.xpath("//meta[@name='description']/@content")
+        assert len(descriptions) <= 1, name
+        if not descriptions or name == "index.html":  # the landing page's is the site's (above)
+            continue
+        described += 1
+        (description,) = descriptions
+        assert page.xpath("//meta[@property='og:description']/@content") == [description], name
+        assert len(description) <= 200, name
+        # A passage of the page read in order (not its fields or letters joined with commas), as
+        # the reader reads it: without the mentions' cards and the paragraphs' Cite controls.
+        furniture = "//*[contains(@class, 'mention-card') or contains(@class, 'cite-control')]"
+        for element in page.xpath(furniture):
+            element.drop_tree()
+        article = " ".join(page.xpath("//article")[0].text_content().split())
+        assert description.removesuffix("…") in article, (name, description)
+        if page.xpath("//div[contains(@class, 'editorial')]/p[@class='admonition-title' and starts-with(., 'About')]"):
+            box = page.xpath("//div[contains(@class, 'editorial')][p[@class='admonition-title']]")[0]
+            assert description.removesuffix("…") in " ".join(box.text_content().split()), name
+    assert described >= 10
+
+
 def test_only_pages_with_a_source_offer_to_report_an_error(editions: Layout) -> None:
     for name in ("404.html", "genindex.html", "search.html"):
         assert not _page(editions, name).xpath("//p[@class='report-error']"), name

@@ -19,6 +19,8 @@ from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.config import Config
 
+from .editorial import DEFAULT_TITLE
+
 TEMPLATES = Path(__file__).parent / "templates"
 
 
@@ -28,12 +30,61 @@ def use_template(app: Sphinx, config: Config) -> None:
     config.html_theme_options = {"announcement": "downloads", **config.html_theme_options}
 
 
-def describe_landing_page(
+DESCRIPTION_LENGTH = 200
+"""Characters of a page's description at most (sphinxext-opengraph's default length)."""
+
+
+def page_description(doctree: nodes.document) -> str | None:
+    """What a page is about, for search engines and link previews, or None to leave it to sphinxext-opengraph.
+
+    A page that opens with a titled editorial box ("About this glossary", "About this report")
+    is described by the editors' text in it; any other page by its first paragraph outside the
+    editors' boxes and the generated tables (a report's page: the report's own words).
+    sphinxext-opengraph skips every admonition, so it took the glossaries' letter bar and
+    fields ("A B C … Name, Aleksei Astafev: …") and the report's metadata table.
+    """
+    section = next(iter(doctree.findall(nodes.section)), None)
+    if section is None:
+        return None
+    blocks = [child for child in section.children if isinstance(child, nodes.Body)]
+    blocks = [block for block in blocks if not isinstance(block, nodes.Invisible)]
+    if blocks and _described_by_editors(blocks[0]):
+        paragraphs = list(blocks[0].findall(nodes.paragraph))
+    else:
+        paragraphs = [node for node in section.findall(nodes.paragraph) if not _aside(node)][:1]
+    text = " ".join(" ".join(paragraph.astext() for paragraph in paragraphs).split())
+    if len(text) > DESCRIPTION_LENGTH:
+        text = text[: DESCRIPTION_LENGTH - 1].rsplit(" ", 1)[0].rstrip(",;:") + "…"
+    return text or None
+
+
+def _described_by_editors(block: nodes.Node) -> bool:
+    """An editorial box with a title of its own (an untitled one is a note: "Page 1 of the 5 …")."""
+    if not (isinstance(block, nodes.admonition) and "editorial" in block["classes"]):
+        return False
+    title = block.next_node(nodes.title)
+    return title is not None and title.astext() != DEFAULT_TITLE
+
+
+def _aside(node: nodes.Node) -> bool:
+    """In an admonition, a field list or a container (a card, the letter bar): not the page's own text."""
+    parent = node.parent
+    while parent is not None:
+        if isinstance(parent, (nodes.Admonition, nodes.field_list, nodes.container, nodes.title)):
+            return True
+        parent = parent.parent
+    return False
+
+
+def describe_page(
     app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: nodes.document | None
 ) -> None:
-    """The landing page's description: the site's, not its first paragraph (the downloads)."""
-    description = app.config.edition_description
-    if pagename != app.config.root_doc or not description:
+    """A page's description: the site's for the landing page, else :func:`page_description`."""
+    if pagename == app.config.root_doc:
+        description = app.config.edition_description
+    else:
+        description = page_description(doctree) if doctree is not None else None
+    if not description:
         return
     # sphinxext-opengraph (run after this) takes og: fields from the page's metadata, and writes no
     # description of its own where the page has one.
@@ -61,6 +112,6 @@ def link_open_data(
 def setup(app: Sphinx) -> dict[str, Any]:
     app.add_config_value("edition_description", "", "html", types=[str])
     app.connect("config-inited", use_template)
-    app.connect("html-page-context", describe_landing_page, priority=400)
+    app.connect("html-page-context", describe_page, priority=400)
     app.connect("html-page-context", link_open_data)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
