@@ -381,6 +381,41 @@ def test_results_are_units_without_repeats_cards_bibtex_or_navigation(reader: Re
             assert "Cited in" not in text, (query, text)
 
 
+def _paragraph_words(site: Path, link: str) -> list[str]:
+    """The words of the paragraph a result links to, as the index holds them.
+
+    Without the mentions' cards, the Cite controls and the editors' citation labels ("[1884]").
+    """
+    page, _, anchor = link.partition("#")
+    tree = lxml_html.parse(str(site / urlsplit(page).path)).getroot()
+    block = tree.get_element_by_id(anchor)
+    while block.tag == "span":  # the anchor's target, at the start of its paragraph
+        block = block.getparent()
+    aside = "contains(@class, 'mention-card') or contains(@class, 'cite-control') or contains(@class, 'citation-ref')"
+    for element in block.xpath(f".//*[{aside}]"):
+        element.drop_tree()
+    # A label left a space before the punctuation after it ("1884 ;"), which the index has not.
+    return re.sub(r"\s+([;,.:)])", r"\1", block.text_content()).split()
+
+
+def test_an_excerpt_cut_inside_its_paragraph_says_so(reader: Reader, editions: Layout) -> None:
+    site, checked = editions.build / "html", 0
+    for query in ("Korea", "railways", "cooperation", "Kurbanov", "session"):
+        for hit in reader.search(query):
+            link = hit["href"].removeprefix(reader.origin)
+            if not re.search(r"^reports/.*#p\d+$", link):
+                continue
+            shown = hit["excerpt"].split()
+            starts, ends = shown[:1] == ["…"], shown[-1:] == ["…"]
+            core = shown[int(starts) : len(shown) - int(ends)]
+            words = _paragraph_words(site, link)
+            at = next((n for n in range(len(words)) if words[n : n + len(core)] == core), None)
+            assert at is not None, (query, link, hit["excerpt"])
+            assert (starts, ends) == (at > 0, at + len(core) < len(words)), (query, link, hit["excerpt"])
+            checked += 1
+    assert checked > 20
+
+
 def test_the_search_box_of_every_page_opens_the_search_by_keyboard_alone(browser: object, site: str) -> None:
     context = browser.new_context()
     page = context.new_page()

@@ -329,8 +329,22 @@
       const excerpt = document.createElement("p");
       excerpt.className = "edition-search-hit-excerpt";
       excerpt.innerHTML = data.excerpt; // Pagefind escapes the text and adds only <mark>
+      cut(excerpt, data.content || "");
       li.append(heading, about, excerpt);
       return li;
+    }
+
+    /* "…" where an excerpt starts or stops inside its text (Pagefind cuts it at any word). */
+    function cut(excerpt, content) {
+      const words = (text) => text.split(/\s+/).filter(Boolean);
+      const shown = words(excerpt.textContent);
+      const whole = words(content);
+      if (!shown.length || !whole.length) return;
+      const at = (start) => shown.every((word, n) => whole[start + n] === word);
+      const start = whole.findIndex((_, n) => n + shown.length <= whole.length && at(n));
+      if (start < 0) return;
+      if (start > 0) excerpt.prepend("… ");
+      if (start + shown.length < whole.length) excerpt.append(" …");
     }
 
     async function showMore(mine = generation) {
