@@ -416,6 +416,13 @@ def test_an_excerpt_cut_inside_its_paragraph_says_so(reader: Reader, editions: L
     assert checked > 20
 
 
+def test_a_highlight_marks_the_word_not_the_punctuation_around_it(reader: Reader) -> None:
+    queries = ("Kropachev", "railways", "1990", "Korea")
+    marked = [mark for query in queries for hit in reader.search(query) for mark in hit["marked"]]
+    assert len(marked) > 20
+    assert all(re.fullmatch(r"[\w].*[\w]|\w", mark) for mark in marked), sorted(set(marked))
+
+
 def test_the_search_box_of_every_page_opens_the_search_by_keyboard_alone(browser: object, site: str) -> None:
     context = browser.new_context()
     page = context.new_page()

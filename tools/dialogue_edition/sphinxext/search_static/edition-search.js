@@ -330,6 +330,14 @@
       excerpt.className = "edition-search-hit-excerpt";
       excerpt.innerHTML = data.excerpt; // Pagefind escapes the text and adds only <mark>
       cut(excerpt, data.content || "");
+      // Pagefind marks a word with the punctuation around it ("Kropachev;"): the mark keeps the word.
+      for (const mark of excerpt.querySelectorAll("mark")) {
+        const [, before, word, after] = mark.textContent.match(/^([^\p{L}\p{N}]*)(.*?)([^\p{L}\p{N}]*)$/su);
+        if (!word || !(before || after)) continue;
+        mark.textContent = word;
+        mark.before(before);
+        mark.after(after);
+      }
       li.append(heading, about, excerpt);
       return li;
     }
