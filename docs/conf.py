@@ -70,7 +70,9 @@ project = "Russia–Republic of Korea Dialogue Forum: reports"
 EDITORS = PROJECT_METADATA["authors"][0]["name"]
 author = EDITORS
 PUBLISHERS = "; ".join(sorted({report.metadata.publisher for report in REPORTS}))
-copyright = f"report texts: {PUBLISHERS}, their original publishers"  # noqa: A001
+# Shown as "Copyright © St Petersburg University (the report texts)": the texts are their
+# publishers'; the edition's own work is under the licences in README.md.
+copyright = f"{PUBLISHERS} (the report texts)"  # noqa: A001
 language = LATEST.language
 root_doc = "index"
 # The edition's version is the project's, written once in pyproject.toml.

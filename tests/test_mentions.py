@@ -146,3 +146,18 @@ def test_the_general_index_names_each_person_as_the_glossary_heads_them(editions
     family_first = [person for person in registry.people.values() if person.name_order == "family-first"]
     assert family_first
     assert all(entries[f"person-{person.id}"] == person.name for person in family_first if person.given_name)
+
+
+def test_the_general_index_files_each_event_under_its_first_word_after_an_article(editions: Layout) -> None:
+    genindex = lxml_html.fromstring((editions.build / "html" / "genindex.html").read_bytes())
+    filed = {}
+    for heading in genindex.xpath("//h2"):
+        table = heading.getnext()
+        for link in table.xpath(".//a[starts-with(@href, 'timeline.html#event-')]") if table is not None else []:
+            filed[link.text_content()] = heading.text_content().strip()
+    assert len(filed) >= 10
+    for name, letter in filed.items():
+        words = name.split()
+        first = words[1] if words[0].casefold() in ("the", "a", "an") else words[0]
+        assert letter == first[0].upper(), (name, letter)
+    assert any(name.startswith("A ") for name in filed)  # the case an index most often gets wrong

@@ -423,6 +423,26 @@ def test_a_highlight_marks_the_word_not_the_punctuation_around_it(reader: Reader
     assert all(re.fullmatch(r"[\w].*[\w]|\w", mark) for mark in marked), sorted(set(marked))
 
 
+@pytest.mark.parametrize("width", [390, 440])  # at 440 px one label of a row takes two lines, the other one
+def test_on_a_phone_the_filters_take_three_rows_and_stand_level(browser: object, site: str, width: int) -> None:
+    page = browser.new_page(viewport={"width": width, "height": 664})
+    page.goto(f"{site}search.html?q=railways")
+    page.wait_for_selector("body[data-search-ready]")
+    validators.wait_until(page, "document.body.dataset.searchDone === document.body.dataset.searchStarted")
+    rows = page.evaluate(
+        """() => [...document.querySelectorAll('.edition-search-filter')].map(filter => [
+            Math.round(filter.getBoundingClientRect().top), Math.round(filter.querySelector('select')
+            .getBoundingClientRect().bottom)])"""
+    )
+    page.close()
+    assert len(rows) == 5
+    # Five filters one under another pushed the results below a phone's first screen.
+    assert len({top for top, _ in rows}) <= 3, rows
+    # In a row, the selects stand level, whatever their labels' lines.
+    for top in {top for top, _ in rows}:
+        assert len({bottom for row_top, bottom in rows if row_top == top}) == 1, rows
+
+
 def test_the_search_box_of_every_page_opens_the_search_by_keyboard_alone(browser: object, site: str) -> None:
     context = browser.new_context()
     page = context.new_page()

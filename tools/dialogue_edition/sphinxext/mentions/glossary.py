@@ -88,6 +88,10 @@ EntryT = TypeVar("EntryT", Person, Organisation, Event)
 """The kind of entry a glossary lists."""
 
 
+LEADING_ARTICLES = frozenset({"the", "a", "an"})
+"""Articles an index passes over at the start of an event's name (as it files titles)."""
+
+
 class GlossaryDirective(SphinxDirective, Generic[EntryT]):
     """The common part: letters, jump bar, entries as objects."""
 
@@ -301,7 +305,10 @@ class Timeline(GlossaryDirective[Event]):
         return f"{entry.name} ({entry.when})"
 
     def letter(self, entry: Event) -> str:
-        return self.index_text(entry).removeprefix("The ")[:1].upper()
+        """The index's letter: the first word's, after a leading article ("The ceasefire" under C)."""
+        text = self.index_text(entry)
+        first, _, rest = text.partition(" ")
+        return (rest if first.casefold() in LEADING_ARTICLES and rest else text)[:1].upper()
 
     def backref_targets(self, entry: Event) -> list[str]:
         return [f"event:{entry.id}"] + ([f"agreement:{entry.agreement}"] if entry.agreement else [])
