@@ -20,8 +20,9 @@ from sphinx.application import Sphinx
 from sphinx.transforms import SphinxTransform
 from sphinx.util.docutils import SphinxDirective
 
-from ...registry import Event, Organisation, Person, Position, Registry
+from ...registry import FILES, Event, Organisation, Person, Position, Registry
 from ...source_report import long_date
+from ..contributing import note_data_source
 from .domain import ForumDomain, anchor_of, forum_domain
 from .nodes import mention_backrefs
 
@@ -104,6 +105,7 @@ class GlossaryDirective(SphinxDirective, Generic[EntryT]):
     def run(self) -> list[nodes.Node]:
         domain = forum_domain(self.env)
         domain.note_glossary(self.env.docname)
+        self.note_source(domain.registry)
         entries = sorted(self.registered(domain.registry), key=lambda entry: entry.sort_key)
         groups = [(letter, list(group)) for letter, group in itertools.groupby(entries, key=self.letter)]
         jump = nodes.paragraph(classes=["glossary-jump-bar"])
@@ -115,6 +117,10 @@ class GlossaryDirective(SphinxDirective, Generic[EntryT]):
             section.extend(self.entry(entry, domain) for entry in group)
             sections.append(section)
         return [nodes.container("", jump, classes=["glossary-jump"]), held_back(*sections)]
+
+    def note_source(self, registry: Registry) -> None:
+        """The page is made from the registry's file of this kind (its "edit" link opens it)."""
+        note_data_source(self.env, registry.folder / FILES[self.kind][0])
 
     def letter(self, entry: EntryT) -> str:
         """The initial under which the entry is listed."""
@@ -290,6 +296,7 @@ class Timeline(GlossaryDirective[Event]):
     def run(self) -> list[nodes.Node]:
         domain = forum_domain(self.env)
         domain.note_glossary(self.env.docname)
+        self.note_source(domain.registry)
         events = sorted(domain.registry.events.values(), key=lambda event: event.sort_key)
         return [self.entry(event, domain) for event in events]
 
