@@ -30,19 +30,45 @@ def _pages_with_a_source() -> list[str]:
     return [path.relative_to(docs).with_suffix(".html").as_posix() for path in sorted(docs.rglob("*.md"))]
 
 
+MADE_FROM = {
+    "people.html": "registry/people.yaml",
+    "organisations.html": "registry/organisations.yaml",
+    "timeline.html": "registry/events.yaml",
+    "agreements.html": "registry/agreements.bib",
+}
+"""Pages made from a data file: their "view" and "edit" links open it, where an entry is corrected."""
+
+
 def test_every_page_links_edit_view_source_and_report_an_error(editions: Layout) -> None:
     names = _pages_with_a_source()
     assert set(CONTENT_PAGES) <= set(names)
     for name in names:
         page = _page(editions, name)
-        source = "docs/" + name.removesuffix(".html") + ".md"
-        assert page.xpath(f"//a[@href='{URLS['Repository']}/edit/main/{source}']"), name
-        assert page.xpath(f"//a[starts-with(@href, '{URLS['Repository']}/blob/main/{source}')]"), name
+        source = MADE_FROM.get(name, "docs/" + name.removesuffix(".html") + ".md")
+        assert (PROJECT_ROOT / source).is_file(), name
+        (edit,) = page.xpath("//div[@class='edit-this-page']/a/@href")
+        (view,) = page.xpath("//div[@class='view-this-page']/a/@href")
+        repository = URLS["Repository"]
+        assert (edit, view) == (f"{repository}/edit/main/{source}", f"{repository}/blob/main/{source}?plain=true"), name
         (report,) = page.xpath("//p[@class='report-error']/a/@href")
         query = parse_qs(urlsplit(report).query)
         assert report.startswith(URLS["Repository"] + "/issues/new?")
         assert query["body"][0].startswith(f"Page: {URLS['Homepage']}{name}\n")
         assert query["title"][0].startswith("Error on the page “")
+
+
+def test_a_data_file_outside_the_project_or_with_markup_in_its_name_gets_no_link(tmp_path: Path) -> None:
+    from types import SimpleNamespace
+
+    from dialogue_edition.sphinxext.contributing import DATA_SOURCE, note_data_source
+
+    (tmp_path / "docs").mkdir()
+    env = SimpleNamespace(srcdir=str(tmp_path / "docs"), docname="people", metadata={"people": {}})
+    for hostile in (tmp_path.parent / "elsewhere.yaml", tmp_path / "registry" / "{0.__class__}.yaml", "/etc/passwd"):
+        note_data_source(env, hostile)  # type: ignore[arg-type]
+        assert DATA_SOURCE not in env.metadata["people"], hostile
+    note_data_source(env, tmp_path / "registry" / "people.yaml")  # type: ignore[arg-type]
+    assert env.metadata["people"][DATA_SOURCE] == "registry/people.yaml"
 
 
 def test_canonical_urls_social_previews_and_the_sitemap(editions: Layout) -> None:

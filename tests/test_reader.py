@@ -9,7 +9,6 @@ check is also run once on a page made to fail it.
 from __future__ import annotations
 
 import re
-import tomllib
 from pathlib import Path
 from typing import Any
 
@@ -360,38 +359,3 @@ def test_a_paragraph_s_cite_button_in_a_card_opens_its_panel(editions: Layout) -
             assert page.locator("#cite-panel-title").inner_text() == f"Cite paragraph {number}"
             page.close()
         browser.close()
-
-
-def test_view_and_edit_open_the_file_a_page_is_made_from(editions: Layout) -> None:
-    site = editions.build / "html"
-    project = tomllib.loads((PROJECT_ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
-    prefix = project["urls"]["Repository"].rstrip("/") + "/"
-    made_from = {
-        "people.html": "registry/people.yaml",
-        "organisations.html": "registry/organisations.yaml",
-        "timeline.html": "registry/events.yaml",
-        "agreements.html": "registry/agreements.bib",
-    }
-    pages = [name for name in _pages(site) if _page(editions, name).xpath("//div[@class='edit-this-page']")]
-    assert len(pages) >= 10
-    for name in pages:
-        page = _page(editions, name)
-        (edit,) = page.xpath("//div[@class='edit-this-page']/a/@href")
-        (view,) = page.xpath("//div[@class='view-this-page']/a/@href")
-        source = made_from.get(name, "docs/" + name.removesuffix(".html") + ".md")
-        assert (edit, view) == (f"{prefix}edit/main/{source}", f"{prefix}blob/main/{source}?plain=true"), name
-        assert (PROJECT_ROOT / source).is_file(), name
-
-
-def test_a_data_file_outside_the_project_or_with_markup_in_its_name_gets_no_link(tmp_path: Path) -> None:
-    from types import SimpleNamespace
-
-    from dialogue_edition.sphinxext.contributing import DATA_SOURCE, note_data_source
-
-    (tmp_path / "docs").mkdir()
-    env = SimpleNamespace(srcdir=str(tmp_path / "docs"), docname="people", metadata={"people": {}})
-    for hostile in (tmp_path.parent / "elsewhere.yaml", tmp_path / "registry" / "{0.__class__}.yaml", "/etc/passwd"):
-        note_data_source(env, hostile)  # type: ignore[arg-type]
-        assert DATA_SOURCE not in env.metadata["people"], hostile
-    note_data_source(env, tmp_path / "registry" / "people.yaml")  # type: ignore[arg-type]
-    assert env.metadata["people"][DATA_SOURCE] == "registry/people.yaml"
