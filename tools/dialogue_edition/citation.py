@@ -16,6 +16,7 @@ panel's script, the same way) replaces, so a page's reference data stays small.
 from __future__ import annotations
 
 import codecs
+import contextlib
 import functools
 import hashlib
 import json
@@ -323,7 +324,8 @@ def _format(template: str, style: str, paragraph: str | None) -> tuple[tuple[str
     cited = CitedItem(item["id"], locator=Locator("paragraph", paragraph)) if paragraph else CitedItem(item["id"])
     citation = Citation([cited])
     note = str(_bibliography(item, style, citation).cite(citation, lambda _item: None))
-    return (("citation", _tidy(note)), ("bibliography", _entry(_entry_template(template, style), style)))
+    entry = _entry(_entry_template(template, style), style)
+    return (("citation", _formatted_text(note, style)), ("bibliography", entry))
 
 
 @functools.lru_cache(maxsize=1024)
@@ -336,7 +338,7 @@ def _entry(template: str, style: str) -> str:
     item = json.loads(template)
     # citeproc-py renders an entry from the items cited, locator included: the entry is made
     # from the item cited without one.
-    return _tidy(str(_bibliography(item, style, Citation([CitedItem(item["id"])])).bibliography()[0]))
+    return _formatted_text(str(_bibliography(item, style, Citation([CitedItem(item["id"])])).bibliography()[0]), style)
 
 
 UNREAD_UNLESS_NAMED = frozenset({"note"})
@@ -383,6 +385,37 @@ def _bibliography(item: dict[str, Any], style: str, citation: Citation) -> Citat
 
 def _tidy(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
+
+
+def _formatted_text(text: str, style: str) -> str:
+    """What citeproc-py rendered in ``style``, its spaces tidied and its punctuation placed as CSL says."""
+    return _punctuation_in_quotes(_tidy(text), style)
+
+
+@functools.cache
+def _quotes_taking_punctuation(style: str) -> tuple[str, ...]:
+    """The closing quotation marks a full stop or comma goes inside, where the style's locale says so.
+
+    CSL's ``punctuation-in-quote`` (true in en-US: “Title.” not “Title”.). citeproc-py reads the
+    option but leaves the punctuation outside; citeproc-js, the reference, moves it in.
+    """
+    root = _style(style).root
+    if str(root.get_locale_option("punctuation-in-quote")).lower() != "true":
+        return ()
+    marks = []
+    for name in ("close-quote", "close-inner-quote"):
+        with contextlib.suppress(IndexError):
+            marks.append(str(root.get_term(name).text or ""))
+    return tuple(mark for mark in marks if mark)
+
+
+def _punctuation_in_quotes(text: str, style: str) -> str:
+    """A full stop or comma right after a closing quotation mark moved inside it (unless it closes on one)."""
+    marks = _quotes_taking_punctuation(style)
+    if not marks:
+        return text
+    pattern = re.compile(f"(?<![.,!?])((?:{'|'.join(map(re.escape, marks))})+)([.,])")
+    return pattern.sub(lambda found: found.group(2) + found.group(1), text)
 
 
 def bibtex(item: dict[str, Any]) -> str:
