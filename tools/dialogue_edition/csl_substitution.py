@@ -19,12 +19,14 @@ twice ("Editors, “Title”, in Edition, ed. Editors (...)"):
   ``cs:choose`` (Chicago lost its "ed." label).
 
 The classes below correct exactly that, by subclassing citeproc-py's ``Names``, ``Text`` and
-``Substitute`` (and ``Label``, whose title case citeproc-py never applied); ``substituting_style``
-parses a style with them. Nothing of citeproc-py is patched: only styles loaded through
-``substituting_style`` use them. A substitute records every variable
+``Substitute``; ``substituting_style`` parses a style with them. Nothing of citeproc-py is patched:
+only styles loaded through ``substituting_style`` use them. A substitute records every variable
 rendered while its chosen child renders (through macros and choices too) and suppresses each for the
 rest of the item, as citeproc-js, the reference implementation, does. Dates and numbers are not
 recorded (no style substitutes them for an author).
+
+Two more of citeproc-py's departures from citeproc-js are corrected the same way: a label's
+``text-case`` (``Label``: APA's "(Ed.)"), and title case's small words (``TITLE_CASE_STOP_WORDS``).
 
 ``Names.process`` is citeproc-py 0.11.1's own, with the suppression and the record added; the tests
 fail if another citeproc-py version is installed (``CITEPROC_PY_VERSION``), so that an upgrade is
@@ -106,8 +108,126 @@ class Substitute(model.Substitute):  # type: ignore[misc]  # citeproc-py is unty
         return None
 
 
+TITLE_CASE_STOP_WORDS = frozenset(
+    [
+        "about",
+        "above",
+        "across",
+        "afore",
+        "after",
+        "against",
+        "al",
+        "along",
+        "alongside",
+        "amid",
+        "amidst",
+        "among",
+        "amongst",
+        "anenst",
+        "apropos",
+        "apud",
+        "around",
+        "as",
+        "aside",
+        "astride",
+        "at",
+        "athwart",
+        "atop",
+        "barring",
+        "before",
+        "behind",
+        "below",
+        "beneath",
+        "beside",
+        "besides",
+        "between",
+        "beyond",
+        "but",
+        "by",
+        "circa",
+        "despite",
+        "down",
+        "during",
+        "et",
+        "except",
+        "for",
+        "forenenst",
+        "from",
+        "given",
+        "in",
+        "inside",
+        "into",
+        "lest",
+        "like",
+        "modulo",
+        "near",
+        "next",
+        "notwithstanding",
+        "of",
+        "off",
+        "on",
+        "onto",
+        "out",
+        "over",
+        "per",
+        "plus",
+        "pro",
+        "qua",
+        "sans",
+        "since",
+        "than",
+        "through",
+        "thru",
+        "throughout",
+        "thruout",
+        "till",
+        "to",
+        "toward",
+        "towards",
+        "under",
+        "underneath",
+        "until",
+        "unto",
+        "up",
+        "upon",
+        "versus",
+        "vs.",
+        "v.",
+        "vs",
+        "v",
+        "via",
+        "vis-à-vis",
+        "with",
+        "within",
+        "without",
+        "or",
+        "yet",
+        "so",
+        "and",
+        "nor",
+        "a",
+        "an",
+        "the",
+        "de",
+        "d'",
+        "von",
+        "van",
+        "c",
+        "ca",
+    ]
+)
+"""The words title case leaves in lower case: citeproc-js's (its ``CSL.SKIP_WORDS``, one-word
+entries), as Chicago lowercases prepositions whatever their length ("Relations between Russia").
+citeproc-py's own list (CSL 1.0.2's) is shorter and capitalised "Between"."""
+
+
 class Text(model.Text):  # type: ignore[misc]  # citeproc-py is untyped (see pyproject.toml)
-    """``cs:text`` whose rendered variables count as substituted when a substitute renders it."""
+    """``cs:text`` whose rendered variables count as substituted when a substitute renders it.
+
+    Its title case leaves :data:`TITLE_CASE_STOP_WORDS` in lower case, as citeproc-js does.
+    """
+
+    _stop_words = TITLE_CASE_STOP_WORDS
 
     def _variable(self, item: CitationItem, context: model.CitationStylesElement) -> object:
         text = super()._variable(item, context)
@@ -223,6 +343,8 @@ class Label(model.Label):  # type: ignore[misc]  # citeproc-py is untyped (see p
     English), and a label is never told: a label is a term of the style's locale, so its language
     is the locale's.
     """
+
+    _stop_words = TITLE_CASE_STOP_WORDS
 
     def markup(self, text: object) -> object:
         """citeproc-py's ``Label.markup``, with the locale's language given to the case."""
