@@ -169,7 +169,7 @@ def html_edit(bench: Bench, project: Path, docs: Path, reports: int, navigation:
         bench.pairs,
         bench.env,
     )
-    return {**figures, "navigation": navigation}
+    return {**figures, "navigation": navigation, "baseline_pages": page_count(docs)}
 
 
 def our_site(bench: Bench, project: Path, label: str) -> Path:

@@ -32,6 +32,17 @@ VOID = {"area", "br", "col", "embed", "hr", "img", "input", "link", "meta", "sou
 """Elements that have no end tag."""
 ESCAPED = re.compile(r"([\\`*_\[\]<>{}|])")
 """Characters MyST would read as markup in a text."""
+LINE_START = re.compile(r"^(?:(?P<mark>[%#>+\-=:~])|(?P<number>\d+)(?P<dot>[.)])(?=\s|$))")
+"""What MyST would read as markup at the start of a line: a comment, a heading, a quote, a list, a fence."""
+
+
+def _line_start_escaped(found: re.Match[str]) -> str:
+    r"""The mark escaped (``\%``), or an ordered list's dot (``1\.``)."""
+    if found["mark"]:
+        return "\\" + found["mark"]
+    return found["number"] + "\\" + found["dot"]
+
+
 HIGHLIGHT = re.compile(r"\bhighlight-([\w-]+)")
 
 
@@ -59,6 +70,11 @@ class MystWriter(HTMLParser):
 
     def flush(self, blank: bool = True) -> None:
         """The inline text collected so far, as one line (a paragraph, a heading, an item's first line)."""
+        # A link still open here holds a block: its text stands without the link.
+        for number, (start, target) in enumerate(self.links):
+            if 0 <= start < len(self.inline) and self.inline[start] == "[":
+                self.inline[start] = ""
+            self.links[number] = (-1, target)
         text = re.sub(r"\s+", " ", "".join(self.inline)).strip()
         self.inline = []
         if not text:
@@ -67,7 +83,7 @@ class MystWriter(HTMLParser):
             self.lines += ["#" * self.heading + " " + text, ""]
             return
         prefix, self.marker = (self.marker if self.marker is not None else self.indents[-1]), None
-        self.lines.append(prefix + text)
+        self.lines.append(prefix + LINE_START.sub(_line_start_escaped, text))
         if blank:
             self.lines.append("")
 
@@ -200,10 +216,12 @@ class MystWriter(HTMLParser):
     def close_link(self) -> None:
         """A link closes: ``[text](target)``, or the text alone where the baseline has no target."""
         start, target = self.links.pop()
-        if target:
+        opened = 0 <= start < len(self.inline) and self.inline[start] == "["
+        if target and opened:
             self.inline.append(f"]({target})")
-        else:
+        elif opened:  # no target: the text alone
             self.inline[start] = ""
+        # else a block within the link ended its paragraph: its text stands without the link
 
     def close_code_block(self) -> None:
         """A ``<pre>`` closes: a fenced code block in its language (Sphinx's ``highlight-…`` class)."""

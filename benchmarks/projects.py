@@ -8,8 +8,11 @@
   timeline pages).
   - Our roles become their text, our directives their content (an editorial box's title becomes
     a paragraph), and the directives that generate content from data (``report-metadata``, the
-    glossaries, the bibliography, the timeline, the data dictionary) are left out: plain Sphinx
-    has nothing to show for them.
+    glossaries, the bibliography, the timeline, the data dictionary, the landing page's list of
+    reports and downloads) are left out: plain Sphinx has nothing to show for them. A citation
+    (``{cite:p}``) is left out too: its label is made from the bibliography.
+  - The landing page is ours made so, its toctrees kept; sphinx-design's cards are written with
+    colon fences, as ours are (MyST's ``colon_fence``).
   - The books' baseline leaves out the page our books leave out (the data page).
   - Optionally with the navigation collapsed the way ``dialogue_edition.sphinxext.navigation``
     collapses ours.
@@ -77,8 +80,8 @@ def page_count(docs: Path) -> int:
 
 OPENING = re.compile(r"^(?P<fence>`{3,}|:{3,})\{(?P<name>[\w:-]+)\}(?P<argument>.*)$")
 OPTION = re.compile(r"^:[\w-]+:")
-UNWRAPPED = {"editorial", "missing-photo", "only"}
-"""Our directives (and ``only``, which plain Sphinx has but reads tags we set) that become their content."""
+UNWRAPPED = {"editorial", "missing-photo"}
+"""Our directives that become their content (``only`` stays: plain Sphinx reads its builder tags as ours does)."""
 TITLED = {"editorial"}
 """Our directives whose argument is a title, kept as a paragraph of its own."""
 DROPPED = {
@@ -88,6 +91,8 @@ DROPPED = {
     "bibliography",
     "timeline",
     "data-dictionary",
+    "report-list",
+    "edition-downloads",
 }
 """Our directives (and sphinxcontrib-bibtex's) that generate content from data: plain Sphinx has nothing to show."""
 ROLE = re.compile(r"\{(?:person|org|event|download)\}`(?P<text>[^`<]*?)\s*(?:<[^>`]*>)?`")
@@ -149,19 +154,22 @@ def setup(app):
 
 
 def baseline_conf(slugs: list[str], collapse: bool, content: bool = False) -> str:
-    """The baseline's conf.py: the same extensions and theme, LaTeX like ours, one PDF per report and one combined."""
+    """The baseline's conf.py: the same extensions and theme, LaTeX like ours, one PDF per report and one combined.
+
+    With ``content``, MyST's definition lists too (the open data's dictionary, as plain_pages writes it).
+    """
     documents = [(f"reports/{slug}/index", f"{slug}.tex", slug, "Editors", "manual") for slug in slugs]
     combined = ("index", "all-reports.tex", "Reports", "Editors", "manual", True)
     lines = [
         'project = "Reports"',
         'extensions = ["myst_parser", "sphinx_design"]',
         'html_theme = "furo"',
+        # The report's landing page writes sphinx-design's cards with colon fences, as ours does.
+        'myst_enable_extensions = ["colon_fence"' + (', "deflist"]' if content else "]"),
         'latex_engine = "xelatex"',
         "latex_use_xindy = False",
         f"latex_documents = {[*documents, combined]!r}",
     ]
-    if content:  # the open data's dictionary, as plain_pages writes it, is a definition list
-        lines.append('myst_enable_extensions = ["deflist"]')
     return "\n".join(lines) + "\n" + (COLLAPSING if collapse else "")
 
 
@@ -173,20 +181,6 @@ def other_pages(ours: Path, book: bool = False) -> list[str]:
     """Our pages outside the reports but the landing page (those of a book only, with ``book``)."""
     left_out = {"index", *(BOOKS_LEAVE_OUT if book else ())}
     return sorted(page.stem for page in (ours / "docs").glob("*.md") if page.stem not in left_out)
-
-
-def toctree_entries(page: str) -> list[str]:
-    """The documents the toctrees of a MyST page list, in order."""
-    entries: list[str] = []
-    inside = False
-    for line in page.splitlines():
-        if line.startswith("```{toctree}"):
-            inside = True
-        elif inside and line.startswith("```"):
-            inside = False
-        elif inside and line.strip() and not line.startswith(":"):
-            entries.append(line.strip())
-    return entries
 
 
 def write_other_pages(docs: Path, ours: Path, names: list[str], content_from: Path | None) -> None:
@@ -216,13 +210,9 @@ def baseline_project(
     for page in docs.rglob("*.md"):
         page.write_text(plain_markdown(page.read_text(encoding="utf-8")), encoding="utf-8")
     slugs = sorted(path.name for path in (docs / "reports").iterdir())
-    others = other_pages(ours, book)
-    write_other_pages(docs, ours, others, content_from)
-    listed = [
-        name for name in toctree_entries((ours / "docs" / "index.md").read_text(encoding="utf-8")) if name in others
-    ]
-    entries = "\n".join([*(f"reports/{slug}/index" for slug in slugs), *listed])
-    (docs / "index.md").write_text(f"# Reports\n\n```{{toctree}}\n:maxdepth: 1\n\n{entries}\n```\n", encoding="utf-8")
+    write_other_pages(docs, ours, other_pages(ours, book), content_from)
+    landing = plain_markdown((ours / "docs" / "index.md").read_text(encoding="utf-8"))
+    (docs / "index.md").write_text(landing, encoding="utf-8")
     (docs / "conf.py").write_text(baseline_conf(slugs, collapse, content_from is not None), encoding="utf-8")
     return docs
 

@@ -24,6 +24,7 @@ from conftest import PROJECT_ROOT, require_tool
 from dialogue_edition.citation import (
     STYLES,
     Edition,
+    _punctuation_in_quotes,
     csl_item,
     edition_page_item,
     editors_from_citation_file,
@@ -184,6 +185,22 @@ def accepting_known_differences(text: str) -> str:
     a label's title case and title case's small words (``csl_substitution.Label``, ``TITLE_CASE_STOP_WORDS``).
     """
     return text
+
+
+@pytest.mark.parametrize(
+    ("rendered", "printed"),
+    [
+        ("“A title”. In x", "“A title.” In x"),
+        ("“B”, and", "“B,” and"),
+        ("“A ‘quoted’”. Next", "“A ‘quoted.’” Next"),  # inside both marks
+        ("“C?”. And", "“C?”. And"),  # it closes on a question mark already
+        ("“Conference in Kazan’”. In", "“Conference in Kazan’.” In"),  # an apostrophe, not a quote
+        ("the Koreas’ future, and Igor’s. And Igor’.", "the Koreas’ future, and Igor’s. And Igor’."),
+        ("at https://example.org/a.b, and “D”, e", "at https://example.org/a.b, and “D,” e"),
+    ],
+)
+def test_a_full_stop_or_comma_goes_inside_closing_quotation_marks(rendered: str, printed: str) -> None:
+    assert _punctuation_in_quotes(rendered, "chicago-notes-bibliography") == printed
 
 
 def test_the_styles_format_the_2020_report_as_citeproc_js_does(report_2020: SourceReport) -> None:

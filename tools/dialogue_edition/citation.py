@@ -16,7 +16,6 @@ panel's script, the same way) replaces, so a page's reference data stays small.
 from __future__ import annotations
 
 import codecs
-import contextlib
 import functools
 import hashlib
 import json
@@ -392,30 +391,66 @@ def _formatted_text(text: str, style: str) -> str:
     return _punctuation_in_quotes(_tidy(text), style)
 
 
+QUOTE_TERMS = ("open-quote", "close-quote", "open-inner-quote", "close-inner-quote")
+"""The locale's quotation marks (en-US: “ ” ‘ ’)."""
+
+
 @functools.cache
-def _quotes_taking_punctuation(style: str) -> tuple[str, ...]:
-    """The closing quotation marks a full stop or comma goes inside, where the style's locale says so.
+def _quotes_taking_punctuation(style: str) -> tuple[str, ...] | None:
+    """The style's quotation marks (``QUOTE_TERMS``), where its locale puts punctuation inside them.
 
     CSL's ``punctuation-in-quote`` (true in en-US: “Title.” not “Title”.). citeproc-py reads the
     option but leaves the punctuation outside; citeproc-js, the reference, moves it in.
     """
     root = _style(style).root
     if str(root.get_locale_option("punctuation-in-quote")).lower() != "true":
-        return ()
+        return None
     marks = []
-    for name in ("close-quote", "close-inner-quote"):
-        with contextlib.suppress(IndexError):
+    for name in QUOTE_TERMS:
+        try:
             marks.append(str(root.get_term(name).text or ""))
-    return tuple(mark for mark in marks if mark)
+        except IndexError:
+            return None
+    return tuple(marks) if all(marks) else None
+
+
+def _closing_marks(text: str, marks: tuple[str, ...]) -> set[int]:
+    """Where ``text`` closes a quotation: every outer closing mark, and an inner one that closes an inner quotation.
+
+    The inner closing mark (en-US ’) is also the apostrophe ("Kazan’", "the Koreas’", "Igor’s"):
+    it closes a quotation only where one was opened before it (‘) and no letter follows it.
+    """
+    _open_outer, close_outer, open_inner, close_inner = marks
+    closing, opened = set(), 0
+    for index, char in enumerate(text):
+        following = text[index + 1 : index + 2]
+        if char == open_inner:
+            opened += 1
+        elif char == close_inner and opened and not following.isalnum():
+            opened -= 1
+            closing.add(index)
+        elif char == close_outer:
+            closing.add(index)
+    return closing
 
 
 def _punctuation_in_quotes(text: str, style: str) -> str:
-    """A full stop or comma right after a closing quotation mark moved inside it (unless it closes on one)."""
+    """A full stop or comma right after closing quotation marks moved inside them (unless they close on one)."""
     marks = _quotes_taking_punctuation(style)
-    if not marks:
+    if marks is None:
         return text
-    pattern = re.compile(f"(?<![.,!?])((?:{'|'.join(map(re.escape, marks))})+)([.,])")
-    return pattern.sub(lambda found: found.group(2) + found.group(1), text)
+    closing = _closing_marks(text, marks)
+    out: list[tuple[str, bool]] = []  # each character, and whether it closes a quotation
+    for index, char in enumerate(text):
+        run = 0
+        while run < len(out) and out[len(out) - 1 - run][1]:
+            run += 1
+        before = out[len(out) - 1 - run][0] if run < len(out) else ""
+        if char in ".," and run and before not in ".,!?":
+            out.insert(len(out) - run, (char, False))
+        else:
+            out.append((char, index in closing))
+    return "".join(char for char, _ in out)
 
 
 def bibtex(item: dict[str, Any]) -> str:

@@ -353,9 +353,13 @@ class Label(model.Label):  # type: ignore[misc]  # citeproc-py is untyped (see p
         return self.wrap(self.format(self.case(self.strip_periods(text), language=_locale_language(self))))
 
 
+_LANGUAGES: dict[model.CitationStylesElement, str] = {}
+"""The language of the locale each style was parsed with (``en`` for ``en-US``), by its root."""
+
+
 def _locale_language(element: model.CitationStylesElement) -> str:
-    """``en`` for a style whose locale is English (``en-US``, ``en-GB``), else the locale's language."""
-    return str(element.get_root().get("default-locale", "en-US")).split("-")[0]
+    """The language of the locale the element's style was parsed with (``en`` for ``en-US``)."""
+    return _LANGUAGES.get(element.get_root(), "")
 
 
 CORRECTED = {"names": Names, "text": Text, "substitute": Substitute, "label": Label}
@@ -382,7 +386,9 @@ class SubstitutingStyle(CitationStylesStyle):  # type: ignore[misc]  # citeproc-
         self.parser.set_element_class_lookup(lookup)
         self.xml = etree.parse(path, self.parser)
         self.root = self.xml.getroot()
-        self.root.set_locale_list(locale or self.root.get("default-locale", "en-US"), validate=False)
+        chosen = locale or self.root.get("default-locale", "en-US")
+        self.root.set_locale_list(chosen, validate=False)
+        _LANGUAGES[self.root] = str(chosen).split("-")[0]
         self.root.locales = [RememberedTerms(element) for element in self.root.locales]
 
 

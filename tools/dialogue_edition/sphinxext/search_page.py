@@ -143,11 +143,12 @@ def order_the_filters(
     if pagename != "search" or app.builder.name != "html":
         return
     registry = forum_domain(app.env).registry
+    people = sorted(registry.people.values(), key=lambda entry: entry.sort_key)
+    organisations = sorted(registry.organisations.values(), key=lambda entry: entry.sort_key)
+    # The index names them with their spaces made single (search.text_of): so does the order.
     context["edition_filter_order"] = {
-        "person": [person.name for person in sorted(registry.people.values(), key=lambda entry: entry.sort_key)],
-        "organisation": [
-            organisation.name for organisation in sorted(registry.organisations.values(), key=lambda e: e.sort_key)
-        ],
+        "person": [" ".join(person.name.split()) for person in people],
+        "organisation": [" ".join(organisation.name.split()) for organisation in organisations],
     }
 
 

@@ -88,7 +88,8 @@ def describe_page(
         return
     # sphinxext-opengraph (run after this) takes og: fields from the page's metadata, and writes no
     # description of its own where the page has one.
-    context["meta"] = {**(context.get("meta") or {}), "og:description": description}
+    # Escaped here: sphinxext-opengraph writes a description given so as it is (quotes aside).
+    context["meta"] = {**(context.get("meta") or {}), "og:description": escape(description)}
     context["metatags"] = context.get("metatags", "") + f'<meta name="description" content="{escape(description)}" />\n'
 
 

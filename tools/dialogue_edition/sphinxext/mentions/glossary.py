@@ -89,8 +89,15 @@ EntryT = TypeVar("EntryT", Person, Organisation, Event)
 """The kind of entry a glossary lists."""
 
 
-LEADING_ARTICLES = frozenset({"the", "a", "an"})
-"""Articles an index passes over at the start of an event's name (as it files titles)."""
+LEADING_ARTICLES = frozenset({"the", "a"})
+"""Articles an index passes over at the start of an event's name, as it files titles. Not "An":
+it is also a Korean family name ("An Jung-geun …" is filed under A)."""
+
+
+def index_letter(text: str) -> str:
+    """The letter an index files ``text`` under: its first word's, after a leading article."""
+    first, _, rest = text.partition(" ")
+    return (rest if first.casefold() in LEADING_ARTICLES and rest.strip() else text)[:1].upper()
 
 
 class GlossaryDirective(SphinxDirective, Generic[EntryT]):
@@ -313,9 +320,7 @@ class Timeline(GlossaryDirective[Event]):
 
     def letter(self, entry: Event) -> str:
         """The index's letter: the first word's, after a leading article ("The ceasefire" under C)."""
-        text = self.index_text(entry)
-        first, _, rest = text.partition(" ")
-        return (rest if first.casefold() in LEADING_ARTICLES and rest else text)[:1].upper()
+        return index_letter(self.index_text(entry))
 
     def backref_targets(self, entry: Event) -> list[str]:
         return [f"event:{entry.id}"] + ([f"agreement:{entry.agreement}"] if entry.agreement else [])

@@ -332,7 +332,7 @@
       cut(excerpt, data.content || "");
       // Pagefind marks a word with the punctuation around it ("Kropachev;"): the mark keeps the word.
       for (const mark of excerpt.querySelectorAll("mark")) {
-        const [, before, word, after] = mark.textContent.match(/^([^\p{L}\p{N}]*)(.*?)([^\p{L}\p{N}]*)$/su);
+        const [, before, word, after] = mark.textContent.match(/^([^\p{L}\p{N}\p{M}]*)(.*?)([^\p{L}\p{N}\p{M}]*)$/su);
         if (!word || !(before || after)) continue;
         mark.textContent = word;
         mark.before(before);
