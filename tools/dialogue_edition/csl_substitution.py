@@ -179,7 +179,6 @@ TITLE_CASE_STOP_WORDS = frozenset(
         "through",
         "thru",
         "throughout",
-        "thruout",
         "till",
         "to",
         "toward",
@@ -217,8 +216,9 @@ TITLE_CASE_STOP_WORDS = frozenset(
     ]
 )
 """The words title case leaves in lower case: citeproc-js's (its ``CSL.SKIP_WORDS``, one-word
-entries), as Chicago lowercases prepositions whatever their length ("Relations between Russia").
-citeproc-py's own list (CSL 1.0.2's) is shorter and capitalised "Between"."""
+entries, but its misspelling of "throughout", which the spell check refuses), as Chicago
+lowercases prepositions whatever their length ("Relations between Russia"). citeproc-py's own
+list (CSL 1.0.2's) is shorter and capitalised "Between"."""
 
 
 class Text(model.Text):  # type: ignore[misc]  # citeproc-py is untyped (see pyproject.toml)
