@@ -515,3 +515,39 @@ def test_the_cache_file_is_never_written_through_a_link(tmp_path: Path) -> None:
     assert outside.read_text(encoding="utf-8") == "precious"
     assert not cache.is_symlink()
     assert search_module.unsealed(cache.read_text(encoding="utf-8"))
+
+
+def _emptying_a_chunk(monkeypatch: pytest.MonkeyPatch, times: int) -> list[int]:
+    """Pagefind's writes, the first ``times`` of which leave an index chunk empty once Pagefind has exited."""
+    calls: list[int] = []
+    original = search_module._pagefind_write
+
+    def write(bundle: Path, language: str, documents: list[Document], *, first: bool) -> None:
+        original(bundle, language, documents, first=first)
+        calls.append(1)
+        if len(calls) <= times:
+            next((bundle / "index").glob("*.pf_index")).write_bytes(b"")
+
+    monkeypatch.setattr(search_module, "_pagefind_write", write)
+    return calls
+
+
+def test_a_file_left_empty_after_pagefind_exited_is_written_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    clean_site = _site(tmp_path / "clean", PAGES)
+    index_site(clean_site)
+    clean = _files(clean_site / BUNDLE)
+    site = _site(tmp_path / "site", PAGES)
+    calls = _emptying_a_chunk(monkeypatch, times=1)
+    index_site(site)
+    assert len(calls) == 2
+    assert _files(site / BUNDLE) == clean
+
+
+def test_a_bundle_that_stays_incomplete_fails_the_index(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    site = _site(tmp_path / "site", PAGES)
+    calls = _emptying_a_chunk(monkeypatch, times=search_module.WRITE_ATTEMPTS)
+    with pytest.raises(search_module.SearchIndexFailed, match="incomplete once it had exited"):
+        index_site(site)
+    assert len(calls) == search_module.WRITE_ATTEMPTS

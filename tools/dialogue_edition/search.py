@@ -784,7 +784,27 @@ def records(site: Path, cache: Path | None = None) -> tuple[str, list[Record]]:
 
 
 def _write_index(bundle: Path, language: str, documents: list[Document], *, first: bool = True) -> None:
-    """Pagefind's bundle of ``documents`` in ``bundle``; ``first``: with the script and WebAssembly."""
+    """Pagefind's bundle of ``documents`` in ``bundle``; ``first``: with the script and WebAssembly.
+
+    The bundle is checked again once Pagefind has exited, and written again if a file no longer
+    reads whole (``WRITE_ATTEMPTS``).
+    """
+    for _attempt in range(WRITE_ATTEMPTS):
+        _pagefind_write(bundle, language, documents, first=first)
+        if bundle_complete(bundle, language, first=first):
+            return
+        _remove_unread(bundle, language, first=first)
+    raise SearchIndexFailed(f"Pagefind's files in {bundle} were incomplete once it had exited ({WRITE_ATTEMPTS} times)")
+
+
+WRITE_ATTEMPTS = 3
+"""How many times a bundle is written before the build fails, should a file still not read whole
+once Pagefind has exited (an index chunk was once found empty: ``bundle_complete`` had taken an
+empty file, just created, for a whole one)."""
+
+
+def _pagefind_write(bundle: Path, language: str, documents: list[Document], *, first: bool) -> None:
+    """One Pagefind service writes ``documents`` into ``bundle``, and is waited for until every file reads whole."""
     with PagefindService({"force_language": language}) as service:
         service.add_html_files(documents)
         service.write_files(bundle)
@@ -832,15 +852,36 @@ def bundle_complete(bundle: Path, language: str, *, first: bool = True) -> bool:
     ``first``: also the WebAssembly and the script, which only the index's first part has.
     """
     try:
-        for path in _named_files(bundle, language, first=first):
-            if path.suffix == ".js":
-                if b"export{" not in path.read_bytes()[-400:]:
-                    return False
-            elif path.suffix != ".json":
-                gzip.decompress(path.read_bytes())
+        return all(_reads_whole(path) for path in _named_files(bundle, language, first=first))
     except NAMED_FILE_PROBLEMS:
         return False
+
+
+def _reads_whole(path: Path) -> bool:
+    """Whether one of Pagefind's files reads whole (a missing one raises, as ``NAMED_FILE_PROBLEMS``)."""
+    if path.suffix == ".js":
+        return b"export{" in path.read_bytes()[-400:]
+    if path.suffix == ".json":
+        return True
+    # Pagefind's other files are gzip streams, never empty: an empty one (created, not yet
+    # written) decompresses to nothing without an error, and was once passed for whole.
+    data = path.read_bytes()
+    if not data:
+        return False
+    gzip.decompress(data)
     return True
+
+
+def _remove_unread(bundle: Path, language: str, *, first: bool) -> None:
+    """Remove the bundle's files that do not read whole: Pagefind leaves a file it finds there as it is."""
+    with contextlib.suppress(*NAMED_FILE_PROBLEMS):
+        for path in _named_files(bundle, language, first=first):
+            try:
+                whole = _reads_whole(path)
+            except NAMED_FILE_PROBLEMS:
+                whole = False
+            if not whole:
+                path.unlink(missing_ok=True)
 
 
 @dataclass
