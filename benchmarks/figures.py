@@ -172,12 +172,12 @@ def html_edit(bench: Bench, project: Path, docs: Path, reports: int, navigation:
     return {**figures, "navigation": navigation, "baseline_pages": page_count(docs)}
 
 
-def our_site(bench: Bench, project: Path, label: str) -> Path:
-    """Our HTML site of ``project``, built once (untimed) for the baseline's generated pages (``plain_pages``)."""
+def our_site(bench: Bench, project: Path, label: str, purpose: str) -> Path:
+    """Our HTML site of ``project``, its search index included, built once (untimed) if no figure built it."""
     site = project / "build" / "html"
-    if not (site / "index.html").is_file():
+    if not (site / "index.html").is_file() or not (site / "pagefind").is_dir():
         run = ours(bench, project, "html", remove(project / "build"), label).run_once(bench.env)
-        progress(f"{label}: our site for the baseline's generated pages, {run.wall_s:.2f} s")
+        progress(f"{label}: our site {purpose}, {run.wall_s:.2f} s ({run.cpu_s:.2f} s CPU)")
     return site
 
 
@@ -193,7 +193,7 @@ def html_figures(bench: Bench, project: Path, where: Path, reports: int) -> Figu
     collapsing = baseline_project(project, where / "plain-collapsed", collapse=True) if also_collapsed else None
     content = None
     if reports in CONTENT_AT:
-        site = our_site(bench, project, f"html-site-{reports}")
+        site = our_site(bench, project, f"html-site-{reports}", "for the baseline's generated pages")
         content = baseline_project(
             project, where / "plain-content", collapse=reports >= COLLAPSED_AT, content_from=site
         )
@@ -232,10 +232,7 @@ def search_size(bench: Bench, project: Path, reports: int) -> Figures:
     """What one query downloads from the archive's site (built first if no HTML figure built it)."""
     from dialogue_edition.checks.search_weight import search_download_kb
 
-    site = project / "build" / "html"
-    if not (site / "pagefind").is_dir():
-        run = ours(bench, project, "html", remove(project / "build"), f"search-{reports}").run_once(bench.env)
-        progress(f"HTML cold, {count(reports)}, for the search figure: {run.wall_s:.2f} s ({run.cpu_s:.2f} s CPU)")
+    site = our_site(bench, project, f"search-{reports}", "for the search figure")
     figures: Figures = {
         # Every part's fragments (dialogue_edition.search_parts): one per record.
         "fragments": sum(1 for _ in (site / "pagefind").glob("**/fragment/*")),

@@ -56,6 +56,7 @@ from ..source_report import ReportMetadata
 from .report_metadata import reports_of
 from .report_reference import edition_from_config
 from .staged_site import CITE_DATA_FOLDER, write_new
+from .tree import ancestors
 
 STATIC = Path(__file__).parent / "static"
 REPORT_PAGE = re.compile(r"^reports/(?P<slug>[^/]+)/")
@@ -163,12 +164,10 @@ published before, stay as they were); they get no ¶ link or Cite button."""
 
 
 def _in_generated_table(block: nodes.Element) -> bool:
-    parent = block.parent
-    while parent is not None:
-        if isinstance(parent, nodes.field_list) and GENERATED_TABLES & set(parent.get("classes", [])):
-            return True
-        parent = parent.parent
-    return False
+    return any(
+        isinstance(ancestor, nodes.field_list) and GENERATED_TABLES & set(ancestor["classes"])
+        for ancestor in ancestors(block)
+    )
 
 
 def visit_cite_paragraph(translator: HTML5Translator, node: cite_paragraph) -> None:

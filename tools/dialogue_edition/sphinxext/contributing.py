@@ -5,8 +5,9 @@
   issue's title and body name the page, so a reader only has to say what is wrong.
 - A page made from a data file (a glossary from ``registry/people.yaml``, the agreements from
   ``registry/agreements.bib``) has its "view" and "edit" links (Furo's) open that file, where an
-  entry is corrected: its Markdown file holds only the directive that writes the list. The page
-  records the file (:func:`note_data_source`) as it is read.
+  entry is corrected: its Markdown file holds only the directive that writes the list. A glossary
+  records its file (:func:`note_data_source`) as it is read; the bibliography's page is known
+  from sphinxcontrib-bibtex's domain.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from urllib.parse import urlencode
 from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
+from sphinx.errors import ExtensionError
 
 DATA_SOURCE = "edition-data-source"
 """The page metadata naming the data file a page is made from, relative to the project."""
@@ -48,30 +50,39 @@ def add_report_link(
     context["report_error_url"] = report_error_url(repository, page_url, title)
 
 
+def project_path(env: BuildEnvironment, path: str | Path) -> str | None:
+    """``path`` relative to the project, as a link may name it; None outside the project or unsafe."""
+    try:
+        relative = Path(path).resolve().relative_to(Path(env.srcdir).parent.resolve()).as_posix()
+    except ValueError:  # outside the project: no repository link can open it
+        return None
+    return relative if SAFE_PATH.fullmatch(relative) and ".." not in relative.split("/") else None
+
+
 def note_data_source(env: BuildEnvironment, path: str | Path) -> None:
     """Record that the page being read is made from the data file ``path`` (one inside the project)."""
-    project = Path(env.srcdir).parent.resolve()
-    try:
-        relative = Path(path).resolve().relative_to(project).as_posix()
-    except ValueError:  # outside the project: no repository link can open it
-        return
-    if SAFE_PATH.fullmatch(relative) and ".." not in relative.split("/"):
+    relative = project_path(env, path)
+    if relative is not None:
         env.metadata[env.docname][DATA_SOURCE] = relative
 
 
-def note_bibliography_source(app: Sphinx, doctree: nodes.document) -> None:
-    """A page that prints the bibliography (sphinxcontrib-bibtex) is made from its one BibTeX file."""
+def bibliography_source(app: Sphinx, pagename: str) -> str | None:
+    """The one BibTeX file of a page that prints sphinxcontrib-bibtex's bibliography, as the domain records it."""
     files = app.config.bibtex_bibfiles if "bibtex_bibfiles" in app.config else []
-    printed = any(type(node).__name__ == "bibliography" for node in doctree.findall(nodes.Element))
-    if printed and len(files) == 1:
-        note_data_source(app.env, Path(app.srcdir) / files[0])
+    try:
+        bibliographies = app.env.get_domain("cite").bibliographies  # type: ignore[attr-defined]  # BibtexDomain
+    except ExtensionError:  # a project without sphinxcontrib-bibtex
+        return None
+    if len(files) != 1 or all(key.docname != pagename for key in bibliographies):
+        return None
+    return project_path(app.env, Path(app.srcdir) / files[0])
 
 
 def link_data_source(
     app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: nodes.document | None
 ) -> None:
     """Furo's "view" and "edit" links of a page made from a data file open that file."""
-    source = app.env.metadata.get(pagename, {}).get(DATA_SOURCE)
+    source = app.env.metadata.get(pagename, {}).get(DATA_SOURCE) or bibliography_source(app, pagename)
     repository = str(context.get("theme_source_repository") or "").rstrip("/")
     branch = str(context.get("theme_source_branch") or "main")
     if not source or not repository.startswith("https://github.com/"):
@@ -84,5 +95,4 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_config_value("edition_repository", "", "html", types=[str])
     app.connect("html-page-context", add_report_link)
     app.connect("html-page-context", link_data_source)
-    app.connect("doctree-read", note_bibliography_source)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -32,6 +32,7 @@ from ..search import REPORT_META, YEAR_META
 from ..source_report import split_blocks
 from .mentions.collect import _anchor, _blocks
 from .mentions.domain import forum_domain
+from .tree import ancestors
 
 STATIC = Path(__file__).parent / "search_static"
 TEMPLATES = Path(__file__).parent / "templates"
@@ -58,7 +59,7 @@ class AnchorEveryParagraph(SphinxTransform):
                 if not block.parent["ids"]:
                     _anchor(block, f"p{number}")
                 continue
-            if any("glossary-entry" in ancestor.get("classes", []) for ancestor in _ancestors(block)):
+            if any("glossary-entry" in ancestor.get("classes", []) for ancestor in ancestors(block)):
                 continue
             first = block.children[0] if block.children else None
             if not (isinstance(first, nodes.target) and first["ids"]):
@@ -92,14 +93,6 @@ def report_blocks(project: Path, slug: str, text_file: str) -> frozenset[str]:
     if not path.is_file():
         return frozenset()
     return frozenset(normalise(block) for block in split_blocks(path.read_text(encoding="utf-8")))
-
-
-def _ancestors(node: nodes.Element) -> list[nodes.Element]:
-    found = []
-    while isinstance(node.parent, nodes.Element):
-        node = node.parent
-        found.append(node)
-    return found
 
 
 def anchor_html_only(app: Sphinx) -> None:

@@ -20,6 +20,7 @@ from sphinx.application import Sphinx
 from sphinx.config import Config
 
 from .editorial import DEFAULT_TITLE
+from .tree import ancestors
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -68,12 +69,8 @@ def _described_by_editors(block: nodes.Node) -> bool:
 
 def _aside(node: nodes.Node) -> bool:
     """In an admonition, a field list or a container (a card, the letter bar): not the page's own text."""
-    parent = node.parent
-    while parent is not None:
-        if isinstance(parent, (nodes.Admonition, nodes.field_list, nodes.container, nodes.title)):
-            return True
-        parent = parent.parent
-    return False
+    aside = (nodes.Admonition, nodes.field_list, nodes.container, nodes.title)
+    return any(isinstance(ancestor, aside) for ancestor in ancestors(node))
 
 
 def describe_page(

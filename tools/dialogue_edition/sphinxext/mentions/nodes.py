@@ -13,6 +13,7 @@ from sphinx.writers.latex import LaTeXTranslator
 
 from ...data_files import SPACES
 from ...latex import with_break_points
+from ..tree import ancestors
 from .cards import card_html
 from .domain import forum_domain
 
@@ -129,7 +130,7 @@ def visit_latex_anchor(self: LaTeXTranslator, node: latex_anchor) -> None:
 def visit_mention_latex(self: LaTeXTranslator, node: mention) -> None:
     # A link inside \caption breaks LaTeX (a fragile command in a moving argument): a mention in
     # a caption is plain text in the PDF, its link kept everywhere else.
-    if any(isinstance(ancestor, nodes.caption) for ancestor in _ancestors(node)):
+    if any(isinstance(ancestor, nodes.caption) for ancestor in ancestors(node)):
         self.body.append(with_break_points(node.astext(), self.encode))
         raise nodes.SkipNode
     # A mention that links to its glossary entry is underlined word by word (the macros are in
@@ -160,14 +161,6 @@ def _underlined_word(self: LaTeXTranslator, word: str) -> str:
 def depart_mention_latex(self: LaTeXTranslator, node: mention) -> None:
     if node["kind"] == "agreement":
         self.body.append("}")
-
-
-def _ancestors(node: nodes.Node) -> list[nodes.Node]:
-    found = []
-    while node.parent is not None:
-        node = node.parent
-        found.append(node)
-    return found
 
 
 def visit_page_number_latex(self: LaTeXTranslator, node: page_number) -> None:
