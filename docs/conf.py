@@ -108,6 +108,8 @@ extensions = [
     "dialogue_edition.sphinxext.pdf_front_matter",
     # The PDF index groups an entry under the letter the site lists it under (makeindex reads bytes).
     "dialogue_edition.sphinxext.pdf_index",
+    # The general index sorts "The ceasefire …" among the Cs it is filed under, not after them.
+    "dialogue_edition.sphinxext.index_filing",
     # Runs of characters too long for a line get break points in the PDF (TeX stalls on them).
     "dialogue_edition.sphinxext.long_words",
     "dialogue_edition.sphinxext.safety",
@@ -301,6 +303,11 @@ latex_elements = {
 \apptocmd{\appendix}{\setcounter{secnumdepth}{0}}{}{}
 % No heading is hyphenated ("diplo-" / "matic relations"): a title breaks between its words.
 \g@addto@macro\py@HeaderFamily{\hyphenpenalty=10000\exhyphenpenalty=10000\relax}
+% And a heading that takes two lines is set ragged right: justified without hyphens, its words
+% were spread across the line ("5   November   2020:   The   strategic"). Only the format changes.
+\titleformat*{\section}{\Large\py@HeaderFamily\raggedright}
+\titleformat*{\subsection}{\large\py@HeaderFamily\raggedright}
+\titleformat*{\subsubsection}{\normalsize\py@HeaderFamily\raggedright}
 \preto\section{\Needspace{12\baselineskip}}
 \preto\subsection{\Needspace{7\baselineskip}}
 \preto\subsubsection{\Needspace{5\baselineskip}}

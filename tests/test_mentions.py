@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 import zipfile
 import zlib
 from pathlib import Path
@@ -18,7 +19,7 @@ from dialogue_edition.checks.mentions import (
 )
 from dialogue_edition.registry import Registry, load_registry
 from dialogue_edition.source_report import SourceReport
-from dialogue_edition.sphinxext.mentions.glossary import index_letter
+from dialogue_edition.sphinxext.index_filing import index_letter
 from lxml import html as lxml_html
 from pypdf import PdfReader
 
@@ -158,6 +159,33 @@ def test_the_general_index_files_each_event_under_its_first_word_after_an_articl
             filed[link.text_content()] = heading.text_content().strip()
     assert len(filed) >= 10
     assert all(letter == index_letter(name) for name, letter in filed.items()), filed
+
+
+def _filed_key(entry: str, letter: str) -> tuple[str, str]:
+    """How an index sorts ``entry`` under ``letter``: by the words after a leading article it is filed by."""
+    first, _, rest = entry.partition(" ")
+    words = rest if entry[:1].upper() != letter and first.casefold() in ("the", "a") else entry
+    decomposed = unicodedata.normalize("NFKD", words)
+    letters = "".join(character for character in decomposed if not unicodedata.combining(character))
+    return re.sub(r"^[\W_]+", "", letters).casefold(), entry
+
+
+def test_each_letter_of_the_general_index_is_in_the_order_of_the_words_its_entries_are_filed_under(
+    editions: Layout,
+) -> None:
+    # Sphinx sorts a letter's entries by their whole text: "The ceasefire …", filed under C,
+    # came after "Consulate General …".
+    genindex = lxml_html.fromstring((editions.build / "html" / "genindex.html").read_bytes())
+    checked = 0
+    for section in genindex.xpath("//section[contains(@class, 'genindex-section')]"):
+        letter = (section.findtext("h2") or "").strip()
+        entries = [link.text_content() for link in section.xpath("./table//td/ul/li/a[1]")]
+        if not entries:
+            continue
+        keys = [_filed_key(entry, letter) for entry in entries]
+        assert keys == sorted(keys), letter
+        checked += len(entries)
+    assert checked > 50
 
 
 @pytest.mark.parametrize(

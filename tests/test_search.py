@@ -153,8 +153,8 @@ class Reader:
                 href: hit.querySelector('a').href, title: hit.querySelector('a').textContent,
                 about: hit.querySelector('.edition-search-hit-about').textContent,
                 excerpt: hit.querySelector('.edition-search-hit-excerpt').textContent,
-                marked: [...hit.querySelectorAll('.edition-search-hit-excerpt mark')].map(
-                    mark => mark.textContent)}))"""
+                marked: [...hit.querySelectorAll('mark')].map(mark => mark.textContent),
+                fields: [...hit.querySelectorAll('.edition-search-hit-label')].map(label => label.textContent)}))"""
         )
 
     def status(self) -> str:
@@ -416,6 +416,44 @@ def test_an_excerpt_cut_inside_its_paragraph_says_so(reader: Reader, editions: L
     assert checked > 20
 
 
+def test_an_entrys_result_names_each_of_its_fields_by_its_label(reader: Reader, editions: Layout) -> None:
+    # Pagefind's excerpt of an entry runs its values together ("Russia. JSC Russian Railways.
+    # Aleksei Astafev."): the result shows each field as the glossary does, "Label: value".
+    _, found = records(editions.build / "html")
+    entries = {record.url: record for record in found if record.fields}
+    kinds = {record.kind for record in entries.values()}
+    assert kinds >= {"Person", "Organisation", "Event"}, kinds
+    shown = 0
+    for query in ("Russia", "railways", "Kropachev", "1992", "Korea"):
+        for hit in reader.search(query):
+            record = entries.get(reader.relative([hit])[0])
+            if record is None:
+                assert hit["fields"] == [], (query, hit["href"])
+                continue
+            assert hit["fields"] == [f"{label}:" for label, _ in record.fields], (query, hit["href"])
+            text = hit["excerpt"]
+            for label, _ in record.fields:
+                assert re.search(rf"{re.escape(label)}: [^\s·]", text), (query, label, text)
+                text = text.replace(f"{label}:", " ")
+            values = _words_of(" ".join(value for _, value in record.fields))
+            assert _words_of(text.replace("·", " ").replace("…", " ")) <= values, (query, hit["excerpt"])
+            assert _holds(_words_of(" ".join(hit["marked"])), query), (query, hit["href"], hit["marked"])
+            shown += 1
+    assert shown >= 10
+
+
+def test_an_entry_is_found_by_its_values_never_by_a_fields_label(reader: Reader, editions: Layout) -> None:
+    # The labels are shown, not searched: "Country" finds no organisation that does not say it.
+    _, found = records(editions.build / "html")
+    words_of = {record.url: _words_of(" ".join(text for text, _ in record.parts)) for record in found}
+    labels = sorted({word for record in found for label, _ in record.fields for word in label.split() if len(word) > 3})
+    assert {"Country", "Part", "People", "written"} <= set(labels), labels
+    for word in labels:
+        for hit in reader.search(word):
+            url = reader.relative([hit])[0]
+            assert _holds(words_of[url], word), (word, url)
+
+
 def test_a_highlight_marks_the_word_not_the_punctuation_around_it(reader: Reader) -> None:
     queries = ("Kropachev", "railways", "1990", "Korea")
     marked = [mark for query in queries for hit in reader.search(query) for mark in hit["marked"]]
@@ -497,7 +535,7 @@ def test_the_person_and_organisation_filters_list_as_the_glossaries_sort(reader:
         options = reader.page.evaluate(
             f"[...document.querySelectorAll('#edition-search-{name} option')].map(option => option.value)"
         )
-        assert options[0] == ""  # "Anyone", "Any organisation"
+        assert options[0] == ""  # "Anyone", "Any"
         # Every value the index holds is a registered name, so the whole list follows the glossary.
         assert options[1:] == [value for value in order if value in options], name
         assert len(options) > 10, name

@@ -81,6 +81,12 @@ SKIPPED_FIELDS = {"Name", "Date from", "Mentioned in", "At the event"}
 SKIPPED_LISTS = ("mentioned-in", "entry-sources")
 """Fields whose list is of links elsewhere or of the editors' sources: whatever their label says,
 not what an entry is about (a source's title is not a word of the person's)."""
+FIELDS_META = "fields"
+"""The meta field of an entry's fields (JSON: ``[[label, value], ...]``), which the search page shows as
+the result's description: Pagefind's excerpt of an entry is its values run together ("Russia. JSC
+Russian Railways. Aleksei Astafev."). Meta fields are not searched (the search page weighs none):
+a query for a label ("Country") finds no entry by it.
+"""
 FORM_FIELDS = {"Also written", "Short name"}
 """Fields that hold other forms of the name itself ("Also written" lists them, ``;`` between):
 weighted almost as the name, and a query that is exactly one of them puts the entry first."""
@@ -131,6 +137,9 @@ class Record:
     """An entry's name and its other forms: a query that is exactly one of them puts it first."""
     mentioned: dict[str, list[str]] = field(default_factory=dict)
     """The entities a paragraph mentions, by filter (``person``: ids); named once all pages are read."""
+    fields: list[tuple[str, str]] = field(default_factory=list)
+    """An entry's fields as its glossary shows them (label, value), in order: the result's
+    description (``FIELDS_META``). Their values are among the record's words; their labels are not."""
 
     def add(self, text: str, weight: float = WEIGHT_TEXT) -> None:
         """Add words to the record, with their weight in the ranking."""
@@ -151,6 +160,8 @@ class Record:
             hidden.append(("meta", "context", self.context))
         if self.names:
             hidden.append(("meta", "names", " | ".join(self.names)))
+        if self.fields:
+            hidden.append(("meta", FIELDS_META, json.dumps(self.fields, ensure_ascii=False, separators=(",", ":"))))
         hidden += [("filter", name, value) for name, values in sorted(self.filters.items()) for value in values]
         data = "".join(f'<span data-pagefind-{what}="{name}">{escape(value)}</span>' for what, name, value in hidden)
         return f'<html lang="{escape(language)}"><body>{body}<div data-pagefind-ignore>{data}</div></body></html>'
@@ -239,7 +250,10 @@ def _entry_records(url: str, main: lxml_html.HtmlElement) -> Iterator[Record]:
             definition = term.getnext()
             if definition is None or label in SKIPPED_FIELDS or compiled(with_any_class(SKIPPED_LISTS))(definition):
                 continue
-            record.add(text_of(definition), WEIGHT_NAME_FORM if label in FORM_FIELDS else WEIGHT_TEXT)
+            value = text_of(definition)
+            record.add(value, WEIGHT_NAME_FORM if label in FORM_FIELDS else WEIGHT_TEXT)
+            if value:
+                record.fields.append((label, value))
             if label in FORM_FIELDS:
                 record.names += [form.strip() for form in text_of(definition).split(";") if form.strip()]
         yield record
@@ -710,6 +724,7 @@ def _records_from(data: list[Any]) -> list[Record]:
             filters=_lists_by_name(record["filters"]),
             names=[_text(name) for name in record["names"]],
             mentioned=_lists_by_name(record["mentioned"]),
+            fields=[(_text(label), _text(value)) for label, value in record["fields"]],
         )
         for record in data
     ]

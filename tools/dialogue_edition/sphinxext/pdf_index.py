@@ -7,8 +7,9 @@ after Z, headed by the first byte of a UTF-8 character, which XeTeX printed as a
 and an entry the site lists under another letter than its first (the timeline's "The ceasefire
 in 1953", under C) stood under that first letter. Here each top-level sort key (the text before
 ``@``) starts with the letter the site groups the entry under (its index key: the glossaries and
-the timeline give one), or else at its first letter or digit, accents folded (É sorts as E); the
-printed text is unchanged. A key that still starts outside ASCII (a Cyrillic name) goes to
+the timeline give one), or else at its first letter or digit, accents folded (É sorts as E), and
+goes on with the words it is filed under (``index_filing``: "C" then "Ceasefire …"); the printed
+text is unchanged. A key that still starts outside ASCII (a Cyrillic name) goes to
 makeindex's "Symbols" group: makeindex cannot head a group with such a letter.
 ``build.silent_faults`` fails any PDF whose LaTeX input holds a byte that is not UTF-8, so
 another way to such a heading cannot pass.
@@ -26,6 +27,8 @@ from sphinx.application import Sphinx
 from sphinx.util.index_entries import split_index_msg
 from sphinx.writers.latex import LaTeXTranslator
 
+from .index_filing import filed_under
+
 LEADING = re.compile(r"^[\W_]+")
 """What comes before an entry's first letter or digit: quotation marks, brackets, dashes, spaces."""
 SYMBOLS = "*"
@@ -42,12 +45,18 @@ def sort_key(text: str, letter: str = "") -> str:
     """The makeindex sort key of an index entry's text: from its first letter or digit, accents folded.
 
     ``letter``: the group the site's index lists the entry under (the entry's index key), if it
-    has one: the key starts with it, and sorts the entry by its text within the group.
+    has one: the key starts with it, and sorts the entry within the group by the words it is
+    filed under there (``index_filing``: after a leading article).
     """
     folded = _folded(text)
     key = LEADING.sub("", folded) or folded
     group = LEADING.sub("", _folded(letter))[:1].upper()
-    key = group + key if group else key
+    if group:
+        # Filed under the word after a leading article ("The ceasefire …" under C): sorted by it too.
+        filed = LEADING.sub("", _folded(filed_under(text)))
+        if key[:1].upper() != group and filed[:1].upper() == group:
+            key = filed[:1].upper() + filed[1:]
+        key = group + key
     return key if key[:1].isascii() and key[:1].isalnum() else SYMBOLS + key
 
 

@@ -23,6 +23,7 @@ from sphinx.util.docutils import SphinxDirective
 from ...registry import FILES, Event, Organisation, Person, Position, Registry
 from ...source_report import long_date
 from ..contributing import note_data_source
+from ..index_filing import index_letter
 from .domain import ForumDomain, anchor_of, forum_domain
 from .nodes import mention_backrefs
 
@@ -87,17 +88,6 @@ def position_text(position: Position, registry: Registry) -> list[nodes.Node]:
 
 EntryT = TypeVar("EntryT", Person, Organisation, Event)
 """The kind of entry a glossary lists."""
-
-
-LEADING_ARTICLES = frozenset({"the", "a"})
-"""Articles an index passes over at the start of an event's name, as it files titles. Not "An":
-it is also a Korean family name ("An Jung-geun …" is filed under A)."""
-
-
-def index_letter(text: str) -> str:
-    """The letter an index files ``text`` under: its first word's, after a leading article."""
-    first, _, rest = text.partition(" ")
-    return (rest if first.casefold() in LEADING_ARTICLES and rest.strip() else text)[:1].upper()
 
 
 class GlossaryDirective(SphinxDirective, Generic[EntryT]):

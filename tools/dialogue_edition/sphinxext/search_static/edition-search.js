@@ -71,7 +71,7 @@
     const options = {
       baseUrl: "/",
       excerptLength: 24,
-      ranking: { metaWeights: { title: 0, kind: 0, context: 0, names: 0 } },
+      ranking: { metaWeights: { title: 0, kind: 0, context: 0, names: 0, fields: 0 } },
     };
     // An index in parts: each part's pages carry a filter naming their part, so that a word can be
     // checked part by part (find, below). All at once: each part's entry and metadata are two
@@ -319,20 +319,28 @@
       li.className = "edition-search-hit";
       const link = document.createElement("a");
       link.href = new URL(data.url.replace(/^\//, ""), siteRoot).href;
-      link.textContent = data.meta.title || data.url;
       const heading = document.createElement("p");
       heading.className = "edition-search-hit-title";
       heading.append(link);
       const about = document.createElement("p");
       about.className = "edition-search-hit-about";
       about.textContent = [data.meta.kind, data.meta.context].filter(Boolean).join(" · ");
+      const fields = fieldsOf(data);
+      if (fields) {
+        // An entry: its name is among its own words (marked where found), its fields say what the rest are.
+        const found = foundWords(data);
+        link.append(...marked(data.meta.title || data.url, found));
+        li.append(heading, about, described(fields, found));
+        return li;
+      }
+      link.textContent = data.meta.title || data.url;
       const excerpt = document.createElement("p");
       excerpt.className = "edition-search-hit-excerpt";
       excerpt.innerHTML = data.excerpt; // Pagefind escapes the text and adds only <mark>
       cut(excerpt, data.content || "");
       // Pagefind marks a word with the punctuation around it ("Kropachev;"): the mark keeps the word.
       for (const mark of excerpt.querySelectorAll("mark")) {
-        const [, before, word, after] = mark.textContent.match(/^([^\p{L}\p{N}\p{M}]*)(.*?)([^\p{L}\p{N}\p{M}]*)$/su);
+        const [, before, word, after] = mark.textContent.match(WORD_IN_PUNCTUATION);
         if (!word || !(before || after)) continue;
         mark.textContent = word;
         mark.before(before);
@@ -340,6 +348,67 @@
       }
       li.append(heading, about, excerpt);
       return li;
+    }
+
+    /* A word with the punctuation before and after it. */
+    const WORD_IN_PUNCTUATION = /^([^\p{L}\p{N}\p{M}]*)(.*?)([^\p{L}\p{N}\p{M}]*)$/su;
+
+    /*
+     * An entry's fields, [[label, value], …], as the index gives them (its "fields" meta), or null.
+     * Pagefind's excerpt of an entry would run its values together without saying what each is
+     * ("Russia. JSC Russian Railways. Aleksei Astafev."); the labels are not searched.
+     */
+    function fieldsOf(data) {
+      let fields;
+      try {
+        fields = JSON.parse(data.meta.fields || "null");
+      } catch {
+        return null;
+      }
+      const pair = (field) => Array.isArray(field) && field.length === 2 && field.every((text) => typeof text === "string");
+      return Array.isArray(fields) && fields.length && fields.every(pair) ? fields : null;
+    }
+
+    /* The words of a hit's own text that this search found (Pagefind's locations in its content). */
+    function foundWords(data) {
+      const words = (data.content || "").split(/\s+/).filter(Boolean);
+      return new Set((data.locations || []).map((at) => bare(words[at] || "")).filter(Boolean));
+    }
+
+    /* Text as nodes, each word this search found marked (without the punctuation around it). */
+    function marked(text, found) {
+      return text.split(/(\s+)/).flatMap((token) => {
+        if (!token || !found.has(bare(token))) return token ? [token] : [];
+        const [, before, word, after] = token.match(WORD_IN_PUNCTUATION);
+        const mark = document.createElement("mark");
+        mark.textContent = word;
+        return [before, mark, after].filter((part) => part !== "");
+      });
+    }
+
+    /* At most FIELD_WORDS words of a value: around the first found word, "…" where it is cut. */
+    const FIELD_WORDS = 20;
+    function shortened(value, found) {
+      const words = value.split(/\s+/).filter(Boolean);
+      if (words.length <= FIELD_WORDS) return words.join(" ");
+      const first = Math.max(0, words.findIndex((word) => found.has(bare(word))));
+      const start = Math.min(Math.max(0, first - 4), words.length - FIELD_WORDS);
+      const end = start + FIELD_WORDS;
+      return `${start > 0 ? "… " : ""}${words.slice(start, end).join(" ")}${end < words.length ? " …" : ""}`;
+    }
+
+    /* An entry's fields as its description: "Country: Russia · Part of: …", found words marked. */
+    function described(fields, found) {
+      const description = document.createElement("p");
+      description.className = "edition-search-hit-excerpt edition-search-hit-fields";
+      fields.forEach(([label, value], number) => {
+        if (number) description.append(" · ");
+        const name = document.createElement("span");
+        name.className = "edition-search-hit-label";
+        name.textContent = `${label}:`;
+        description.append(name, " ", ...marked(shortened(value, found), found));
+      });
+      return description;
     }
 
     /* "…" where an excerpt starts or stops inside its text (Pagefind cuts it at any word). */
