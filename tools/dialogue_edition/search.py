@@ -255,7 +255,7 @@ def _entry_records(url: str, main: lxml_html.HtmlElement) -> Iterator[Record]:
             if value:
                 record.fields.append((label, value))
             if label in FORM_FIELDS:
-                record.names += [form.strip() for form in text_of(definition).split(";") if form.strip()]
+                record.names += [form.strip() for form in value.split(";") if form.strip()]
         yield record
     for citation in compiled(f".//div[{has_class('citation')}][starts-with(@id, 'agreement-')]")(main):
         description = compiled("./p[not(@class)]")(citation)
