@@ -37,7 +37,7 @@ from dialogue_edition.checks.rendered_text import element_text
 from dialogue_edition.checks.search_weight import downloads_for_query
 from dialogue_edition.pagefind_service import PagefindService, PagefindServiceError
 from dialogue_edition.registry import Registry, load_registry
-from dialogue_edition.search import BUNDLE, SearchIndexFailed, index_site, records, site_pages
+from dialogue_edition.search import BUNDLE, Record, SearchIndexFailed, index_site, records, site_pages
 from dialogue_edition.sphinxext.search_index import prune
 from lxml import html as lxml_html
 
@@ -102,6 +102,12 @@ def browser() -> Iterator[object]:
         chromium = playwright.chromium.launch(executable_path=str(validators.CHROMIUM), args=validators.CHROMIUM_FLAGS)
         yield chromium
         chromium.close()
+
+
+@pytest.fixture(scope="module")
+def indexed(editions: Layout) -> list[Record]:
+    """Every record of the one-report site's search index, read once for the module."""
+    return records(editions.build / "html")[1]
 
 
 @pytest.fixture(scope="module")
@@ -267,15 +273,16 @@ def _holds(words: set[str], query_word: str) -> bool:
     return any(word.startswith(stem) for word in words)
 
 
-def test_every_hit_holds_the_query_in_its_own_words_not_only_in_its_titles(reader: Reader, editions: Layout) -> None:
+def test_every_hit_holds_the_query_in_its_own_words_not_only_in_its_titles(
+    reader: Reader, indexed: list[Record]
+) -> None:
     # Pagefind also matches the words of what is shown with a hit (its title, its report's
     # title): a paragraph would be "found" by the words of its page's title. Every word of the
     # site's titles is a query here; each hit must hold the word in its own text and mark it.
     # The searches run one after another on one page, so a hit shown again with the previous
     # search's excerpt fails too.
-    _, found = records(editions.build / "html")
-    text_of_hit = {record.url: _words_of(" ".join(text for text, _ in record.parts)) for record in found}
-    shown = " ".join(f"{record.title} {record.context}" for record in found)
+    text_of_hit = {record.url: _words_of(" ".join(text for text, _ in record.parts)) for record in indexed}
+    shown = " ".join(f"{record.title} {record.context}" for record in indexed)
     titles = sorted(set(re.findall(r"[^\W\d_]{4,}", shown)))
     queries = titles[:: max(1, len(titles) // 40)]
     pairs = [" ".join(pair) for pair in zip(queries[::2], queries[1::2], strict=False)][:10]
@@ -291,12 +298,11 @@ def test_every_hit_holds_the_query_in_its_own_words_not_only_in_its_titles(reade
     assert wrong == []
 
 
-def test_a_word_the_site_does_not_hold_finds_nothing_not_a_shorter_word(reader: Reader, editions: Layout) -> None:
+def test_a_word_the_site_does_not_hold_finds_nothing_not_a_shorter_word(reader: Reader, indexed: list[Record]) -> None:
     # Pagefind answers a word it has not indexed with the longest indexed word the query starts
     # with ("as" for "Astafyev"): 85 paragraphs marked "as". Words made of a short word of the
     # site and letters no word has must find nothing, and say so plainly.
-    _, found = records(editions.build / "html")
-    words = [_bare(word) for record in found for text, _ in record.parts for word in text.split()]
+    words = [_bare(word) for record in indexed for text, _ in record.parts for word in text.split()]
     short = Counter(word for word in words if 2 <= len(word) <= 3)
     made_up = [f"{word}xqzvj" for word, _ in short.most_common(12) if word.isalpha()]
     assert len(made_up) >= 8
@@ -416,11 +422,10 @@ def test_an_excerpt_cut_inside_its_paragraph_says_so(reader: Reader, editions: L
     assert checked > 20
 
 
-def test_an_entrys_result_names_each_of_its_fields_by_its_label(reader: Reader, editions: Layout) -> None:
+def test_an_entrys_result_names_each_of_its_fields_by_its_label(reader: Reader, indexed: list[Record]) -> None:
     # Pagefind's excerpt of an entry runs its values together ("Russia. JSC Russian Railways.
     # Aleksei Astafev."): the result shows each field as the glossary does, "Label: value".
-    _, found = records(editions.build / "html")
-    entries = {record.url: record for record in found if record.fields}
+    entries = {record.url: record for record in indexed if record.fields}
     kinds = {record.kind for record in entries.values()}
     assert kinds >= {"Person", "Organisation", "Event"}, kinds
     shown = 0
@@ -442,11 +447,11 @@ def test_an_entrys_result_names_each_of_its_fields_by_its_label(reader: Reader, 
     assert shown >= 10
 
 
-def test_an_entry_is_found_by_its_values_never_by_a_fields_label(reader: Reader, editions: Layout) -> None:
+def test_an_entry_is_found_by_its_values_never_by_a_fields_label(reader: Reader, indexed: list[Record]) -> None:
     # The labels are shown, not searched: "Country" finds no organisation that does not say it.
-    _, found = records(editions.build / "html")
-    words_of = {record.url: _words_of(" ".join(text for text, _ in record.parts)) for record in found}
-    labels = sorted({word for record in found for label, _ in record.fields for word in label.split() if len(word) > 3})
+    words_of = {record.url: _words_of(" ".join(text for text, _ in record.parts)) for record in indexed}
+    labels = sorted({word for record in indexed for label, _ in record.fields for word in label.split()})
+    labels = [word for word in labels if len(word) > 3]
     assert {"Country", "Part", "People", "written"} <= set(labels), labels
     for word in labels:
         for hit in reader.search(word):

@@ -17,8 +17,6 @@ another way to such a heading cannot pass.
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from typing import Any
 
 from docutils import nodes
@@ -27,36 +25,19 @@ from sphinx.application import Sphinx
 from sphinx.util.index_entries import split_index_msg
 from sphinx.writers.latex import LaTeXTranslator
 
-from .index_filing import filed_under
+from .index_filing import filing_key
 
-LEADING = re.compile(r"^[\W_]+")
-"""What comes before an entry's first letter or digit: quotation marks, brackets, dashes, spaces."""
 SYMBOLS = "*"
 """Put before a sort key that starts with a letter outside ASCII: makeindex lists it under "Symbols"."""
 
 
-def _folded(text: str) -> str:
-    """``text`` with accents taken off its letters (É: E)."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(character for character in decomposed if not unicodedata.combining(character))
-
-
 def sort_key(text: str, letter: str = "") -> str:
-    """The makeindex sort key of an index entry's text: from its first letter or digit, accents folded.
+    """The makeindex sort key of an index entry's text: its filing key (``index_filing.filing_key``).
 
     ``letter``: the group the site's index lists the entry under (the entry's index key), if it
-    has one: the key starts with it, and sorts the entry within the group by the words it is
-    filed under there (``index_filing``: after a leading article).
+    has one. A key that starts outside ASCII goes under makeindex's "Symbols" (:data:`SYMBOLS`).
     """
-    folded = _folded(text)
-    key = LEADING.sub("", folded) or folded
-    group = LEADING.sub("", _folded(letter))[:1].upper()
-    if group:
-        # Filed under the word after a leading article ("The ceasefire …" under C): sorted by it too.
-        filed = LEADING.sub("", _folded(filed_under(text)))
-        if key[:1].upper() != group and filed[:1].upper() == group:
-            key = filed[:1].upper() + filed[1:]
-        key = group + key
+    key = filing_key(text, letter)
     return key if key[:1].isascii() and key[:1].isalnum() else SYMBOLS + key
 
 
