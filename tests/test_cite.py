@@ -333,16 +333,19 @@ def test_every_paragraph_of_every_report_page_can_be_cited(fixture: str, request
         blocks = article.xpath(".//p[not(ancestor::*[contains(@class, 'cite-control')])][not(@class)] | .//figcaption")
         table = "ancestor::dl[contains(concat(' ', @class, ' '), ' report-metadata ')]"
         for value in [block for block in blocks if block.xpath(table)]:
-            # A field of the report's metadata ("Language: English") is no passage to cite: it
-            # keeps its anchor (a permalink), without a ¶ link or Cite button.
+            # A field of the report's metadata ("Language: English") is no passage to cite: no
+            # ¶ link, no Cite button, and no paragraph number of its own.
             assert not value.xpath(".//span[@class='cite-control']"), (page, value.text_content()[:60])
-            assert value.xpath("./span[@class='target']/@id"), (page, value.text_content()[:60])
+            assert not value.xpath("./span[@class='target']/@id"), (page, value.text_content()[:60])
         for block in [block for block in blocks if not block.xpath(table)]:
             controls = block.xpath(".//span[@class='cite-control']")
             assert len(controls) == 1, (page, block.text_content()[:60])
             anchor = controls[0].xpath("./a/@href")[0].lstrip("#")
             assert article.xpath(f".//*[@id='{anchor}']"), (page, anchor)
             assert controls[0].xpath("./button/@data-anchor") == [anchor]
+        # The numbers a reader sees run ¶1, ¶2, … with no gap (the metadata table takes none).
+        numbers = [int(number) for number in article.xpath(".//button[@class='cite-button']/@data-number")]
+        assert numbers == list(range(1, len(numbers) + 1)), page
         data = page_data(layout, page)
         assert data["filename"]
         assert data["original"].startswith("https://")

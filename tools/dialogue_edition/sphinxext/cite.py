@@ -2,7 +2,8 @@
 
 Each paragraph and caption of a report's pages gets an anchor (``p<N>``, numbered in reading order
 as the mentions extension numbers them, which anchors those with a mention already), a ¶ link to
-it and a "Cite" button (not the values of the report's metadata table: ``GENERATED_TABLES``).
+it and a "Cite" button (the values of the report's metadata table are not among them:
+``mentions.collect.GENERATED_TABLES``).
 Every content page (a report's, a glossary, the timeline, the landing page; not the search page,
 the index or the 404 page) gets a "Cite" button in its header row, beside Furo's "view", "edit"
 and theme buttons (``templates/page.html``). The references are
@@ -53,10 +54,10 @@ from ..citation import (
     stop_formatting_ahead,
 )
 from ..source_report import ReportMetadata
+from .mentions.collect import _blocks, is_editorial
 from .report_metadata import reports_of
 from .report_reference import edition_from_config
 from .staged_site import CITE_DATA_FOLDER, write_new
-from .tree import ancestors
 
 STATIC = Path(__file__).parent / "static"
 REPORT_PAGE = re.compile(r"^reports/(?P<slug>[^/]+)/")
@@ -72,21 +73,6 @@ def report_slug(docname: str) -> str | None:
     """The slug of the report a page belongs to, or None for other pages."""
     match = REPORT_PAGE.match(docname)
     return match["slug"] if match else None
-
-
-def is_editorial(block: nodes.Element) -> bool:
-    """Whether a block is inside an editorial note (the editors' words, not the report's)."""
-    parent = block.parent
-    while parent is not None:
-        if "editorial" in parent.get("classes", []):
-            return True
-        parent = parent.parent
-    return False
-
-
-def _blocks(document: nodes.document) -> list[nodes.Element]:
-    """Paragraphs and captions in reading order: the numbering of ``mentions.collect``."""
-    return [node for node in document.findall(nodes.Element) if isinstance(node, (nodes.paragraph, nodes.caption))]
 
 
 def _existing_anchor(block: nodes.Element) -> str | None:
@@ -153,21 +139,8 @@ def add_controls(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     anchors = {anchor: number for number, anchor, _ in citable_paragraphs(app.env)[docname]}
     for block in _blocks(doctree):
         anchor = _existing_anchor(block)
-        if anchor in anchors and not _in_generated_table(block):
+        if anchor in anchors:
             block += cite_paragraph("", anchor=anchor, number=anchors[anchor])
-
-
-GENERATED_TABLES = frozenset({"report-metadata"})
-"""Classes of the field lists a page generates from data: their values ("en", a checksum) are no
-passage of a report to cite. They keep their anchors (the paragraphs' numbering, and permalinks
-published before, stay as they were); they get no ¶ link or Cite button."""
-
-
-def _in_generated_table(block: nodes.Element) -> bool:
-    return any(
-        isinstance(ancestor, nodes.field_list) and GENERATED_TABLES & set(ancestor["classes"])
-        for ancestor in ancestors(block)
-    )
 
 
 def visit_cite_paragraph(translator: HTML5Translator, node: cite_paragraph) -> None:

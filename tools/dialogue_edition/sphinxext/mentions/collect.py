@@ -23,9 +23,25 @@ LINK_FIRST_ONLY = {"person", "organisation", "event"}
 """Kinds linked at their first mention on a page only; every citation of an agreement stays a link."""
 
 
+GENERATED_TABLES = frozenset({"report-metadata"})
+"""Classes of the field lists a page generates from data. Their values (a language code, a
+checksum) are no passage of a report: they are not numbered among its paragraphs, so a report's
+landing page runs ¶1, ¶2, … with no gap where its metadata stands."""
+
+
 def _blocks(document: nodes.document) -> list[nodes.Element]:
-    """Paragraphs and captions, in reading order."""
-    return [node for node in document.findall() if isinstance(node, (nodes.paragraph, nodes.caption))]
+    """Paragraphs and captions, in reading order, outside the tables generated from data."""
+    found: list[nodes.Element] = []
+    stack: list[nodes.Node] = [document]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (nodes.paragraph, nodes.caption)):
+            found.append(node)
+        elif isinstance(node, nodes.field_list) and GENERATED_TABLES.intersection(node["classes"]):
+            continue
+        if isinstance(node, nodes.Element):
+            stack.extend(reversed(node.children))
+    return found
 
 
 def is_editorial(block: nodes.Element) -> bool:
