@@ -46,11 +46,28 @@ def test_the_style_reads_like_an_agreement_with_year_labels() -> None:
     formatted = {entry.key: entry for entry in AgreementStyle().format_entries(data.entries.values())}
     assert [entry.label for entry in formatted.values()] == ["1884", "1953", "1990", "1992"]
     text = formatted["treaty1884"].text.render_as("text")
+    # The short title is the name the timeline links by: the entry gives it beside the full one.
     assert text.startswith(
-        "Treaty of Friendship and Commerce between Russia and Korea (treaty). Signed at Seoul, 7 July 1884"
+        "Treaty of Friendship and Commerce between Russia and Korea"
+        " (treaty; short title: Russia–Korea Treaty of 1884). Signed at Seoul, 7 July 1884"
     )
     assert "Parties: Russian Empire and the Kingdom of Joseon (Korea)." in text
     assert "Signatories: for Russia, Karl Ivanovich Weber." in text
+
+
+def test_the_name_an_entry_is_linked_by_is_found_in_the_entry(editions: Layout) -> None:
+    # The timeline links an agreement by its short title; the reader who follows the link must
+    # find that name in the entry, not a different one ("Treaty of Friendship and Commerce ...").
+    # The entry's own words: the titles of its sources (a Wikipedia article's, say) do not count.
+    entries = {
+        entry.get("id"): " ".join(entry.text_content().split()).partition(" Sources: ")[0]
+        for entry in _page(editions, "agreements.html").xpath("//div[starts-with(@id, 'agreement-')]")
+    }
+    links = _page(editions, "timeline.html").xpath("//a[contains(@href, 'agreements.html#agreement-')]")
+    assert links
+    for link in links:
+        name = " ".join(link.text_content().split())
+        assert name in entries[link.get("href").partition("#")[2]], name
 
 
 def test_every_citation_is_labelled_by_year_and_links_to_its_entry(editions: Layout) -> None:
@@ -129,7 +146,8 @@ def test_each_pdf_prints_every_agreement_once(request: pytest.FixtureRequest, pr
         text = " ".join(page.extract_text() for page in PdfReader(pdf).pages)
         agreements = load_agreements(BIB)
         for key, agreement in agreements.items():
-            entry = _words(f"{agreement.title} ({agreement.kind}). Signed at {agreement.location}")
+            short = f"; short title: {agreement.shorttitle}" if agreement.shorttitle else ""
+            entry = _words(f"{agreement.title} ({agreement.kind}{short}). Signed at {agreement.location}")
             assert len(re.findall(entry, text)) == 1, f"{pdf.name}: {key}"
         # And each entry's "Cited in" once: the entry is decorated in this document alone.
         assert text.count("Cited in:") == len(agreements), pdf.name

@@ -6,8 +6,9 @@ registers these styles with pybtex under ``pybtex.style.formatting`` (``agreemen
 ``pybtex.style.labels`` (``year``) and ``pybtex.style.sorting`` (``date``) at run time, so a
 plain checkout finds them without installed entry points.
 
-A reference reads: *Title* (kind). Signed at Place, 7 July 1884 (note). Parties: ....
-Signatories: .... Note. Sources: ....
+A reference reads: *Title* (kind; short title: ...). Signed at Place, 7 July 1884 (note).
+Parties: .... Signatories: .... Note. Sources: .... The short title is the name the timeline
+links an agreement by, so a reader who follows that link finds it here.
 """
 
 from __future__ import annotations
@@ -58,13 +59,18 @@ class AgreementStyle(BaseStyle):
     default_sorting_style = DateSortingStyle
 
     def get_agreement_template(self, entry: Entry) -> Node:
-        """Title and kind, signature, parties, signatories, note and sources."""
+        """Title, kind and short title, signature, parties, signatories, note and sources."""
         signed = join[
             field("date", raw=True, apply_func=lambda value: Text(long_date(str(value)))),
             optional[" (", field("datenote"), ")"],
         ]
         return toplevel[
-            sentence[words[tag("em")[field("title")], join["(", field("kind"), ")"]]],
+            sentence[
+                words[
+                    tag("em")[field("title")],
+                    join["(", field("kind"), optional["; short title: ", field("shorttitle")], ")"],
+                ]
+            ],
             sentence[join["Signed at ", field("location"), ", ", signed]],
             sentence[join["Parties: ", field("parties")]],
             optional[sentence[join["Signatories: ", field("signatories")]]],
