@@ -253,9 +253,9 @@ latex_appendices = edition_appendices
 # The page design, for a book read on screen as much as printed:
 # - one-sided, every chapter on the next page (openany): no blank pages before chapters;
 # - a running head on one line: the document's short title (set per document as
-#   \editionrunninghead by pdf_front_matter) and the chapter's title, each given the room the
-#   other leaves and cut, not wrapped, only when both are long; the page number alone in the
-#   footer (no "CONTENTS", no "Release");
+#   \editionrunninghead by pdf_front_matter) and the chapter's title, cut (not wrapped) only when
+#   both do not fit, and then the book's title first: the chapter's is what tells pages apart;
+#   the page number alone in the footer (no "CONTENTS", no "Release");
 # - the contents list chapters only: the glossaries' one-letter sections would fill a page;
 # - no heading stranded at the foot of a page (needspace), long addresses break anywhere (xurl);
 # - the index in the body font, ragged right and unhyphenated (Sphinx sets its entries as code);
@@ -274,19 +274,24 @@ latex_elements = {
 \usepackage{needspace}
 \usepackage{truncate}
 \makeatletter
-% Each half of the running head takes the room the other leaves (2em apart), and at least about
-% half the line: a title is cut only when both are long.
-\newlength{\editionheadroom}
-\newcommand{\editionroombeside}[1]{%
-  \settowidth{\editionheadroom}{#1}%
-  \ifdim\editionheadroom>.48\headwidth \editionheadroom=.48\headwidth\fi
-  \editionheadroom=\dimexpr\headwidth-\editionheadroom-2em\relax}
+% The running head's room (2em between its halves): the chapter's title, which changes from
+% chapter to chapter, comes first and takes all the line but the gap and at most .3 of it for
+% the book's title; the book's title takes what the chapter's leaves. Neither is cut when both fit.
+\newlength{\editionchapterroom}
+\newlength{\editionbookroom}
+\newcommand{\editionheadrooms}{%
+  \settowidth{\editionbookroom}{\editionrunninghead}%
+  \ifdim\editionbookroom>.3\headwidth \editionbookroom=.3\headwidth\fi
+  \editionchapterroom=\dimexpr\headwidth-\editionbookroom-2em\relax
+  \settowidth{\editionbookroom}{\nouppercase{\leftmark}}%
+  \ifdim\editionbookroom>\editionchapterroom \editionbookroom=\editionchapterroom\fi
+  \editionbookroom=\dimexpr\headwidth-\editionbookroom-2em\relax}
 \fancypagestyle{normal}{%
   \fancyhf{}%
-  \fancyhead[L]{{\py@HeaderFamily\small\editionroombeside{\nouppercase{\leftmark}}%
-    \truncate{\editionheadroom}{\editionrunninghead}}}%
-  \fancyhead[R]{{\py@HeaderFamily\small\editionroombeside{\editionrunninghead}%
-    \truncate{\editionheadroom}{\hfill\nouppercase{\leftmark}}}}%
+  \fancyhead[L]{{\py@HeaderFamily\small\editionheadrooms
+    \truncate{\editionbookroom}{\editionrunninghead}}}%
+  \fancyhead[R]{{\py@HeaderFamily\small\editionheadrooms
+    \truncate{\editionchapterroom}{\hfill\nouppercase{\leftmark}}}}%
   \fancyfoot[R]{{\py@HeaderFamily\thepage}}%
   \renewcommand{\headrulewidth}{0.4pt}%
   \renewcommand{\footrulewidth}{0pt}%

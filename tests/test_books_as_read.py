@@ -163,6 +163,29 @@ def test_running_heads_are_one_line_and_footers_only_the_page_number(site: tuple
                 assert "contents" not in head.casefold(), (name, number, head)
 
 
+WHOLE_CHAPTER_TITLE = 60
+"""Characters of a chapter's title that its running head always has room for, whatever the book's title."""
+
+
+def test_a_running_head_gives_its_chapters_title_whole_and_cuts_the_books_first(
+    site: tuple[Layout, list[SourceReport]],
+) -> None:
+    # The chapter's title is what tells one page's head from another's: when the two titles do
+    # not fit on the line, the book's title is cut, not both.
+    for name, path in _pdfs(site):
+        reader = PdfReader(path)
+        chapters = sorted((number, title) for level, title, number in outline(reader) if level == 0)
+        headed = 0
+        for number, page in enumerate(reader.pages):
+            head = " ".join(line.text for line in page_lines(page)["head"])
+            current = [title for start, title in chapters if start <= number]
+            if not head or not current or len(current[-1]) > WHOLE_CHAPTER_TITLE:
+                continue
+            headed += 1
+            assert _normal(head).endswith(_normal(current[-1])), (name, number + 1, head)
+        assert headed, name
+
+
 def test_no_heading_is_the_last_line_of_its_page(site: tuple[Layout, list[SourceReport]]) -> None:
     for name, path in _pdfs(site):
         reader = PdfReader(path)
