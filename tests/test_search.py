@@ -834,6 +834,33 @@ def test_every_paragraph_and_entry_is_one_record_at_an_existing_anchor(editions:
         assert "Mentioned in" not in words, record.url
 
 
+def test_a_results_title_gives_a_paragraph_number_only_where_the_page_shows_that_number(
+    editions: Layout, indexed: list[Record]
+) -> None:
+    # "Open data, ¶29" named a number the data page never shows; such a block is named by where
+    # it stands (its section's heading, the term it defines) and its number stays out.
+    site, pages = editions.build / "html", {}
+    for record in indexed:
+        if record.kind not in ("Report text", "Editorial text") or record.title.endswith(", caption"):
+            continue
+        page, _, anchor = record.url.partition("#")
+        if page not in pages:
+            pages[page] = lxml_html.fromstring((site / page).read_bytes())
+        target = pages[page].xpath(f"//*[@id='{anchor}']")[0]
+        if target.tag == "section":
+            continue  # a heading's record, titled by the heading
+        block = target.getparent() if target.tag == "span" else target
+        shown = block.xpath(".//button[@class='cite-button']/@data-number")
+        numbered = re.search(r", ¶(\d+)$", record.title)
+        if shown:
+            assert numbered, (record.url, record.title, shown)
+            assert numbered.group(1) == shown[0], (record.url, record.title, shown)
+        else:
+            assert "¶" not in record.title, (record.url, record.title)
+            heading = " ".join(pages[page].xpath("//h1")[0].text_content().split()).rstrip("¶# ")
+            assert record.title.startswith(heading), (record.url, record.title)
+
+
 def test_a_paragraphs_record_holds_its_words_as_a_reader_reads_them_and_nothing_else(editions: Layout) -> None:
     # The fidelity check's reading of the paragraph: without the page furniture (the ¶ link, the
     # Cite button, cards, citation labels). A control added to the pages and not to the list of

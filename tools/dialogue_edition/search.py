@@ -292,11 +292,59 @@ def _agreement_sentences(description: str) -> tuple[str, str]:
     return (signed + ".", parties.removeprefix(". ") + rest) if parties else (described, "")
 
 
+HEADINGS = "./*[self::h2 or self::h3 or self::h4 or self::h5 or self::h6]"
+
+
+def _block_title(page_title: str, block: lxml_html.HtmlElement) -> str:
+    """A block's title in the results, as the page shows it.
+
+    A paragraph with a ¶ number shown beside it is "Page, ¶4"; a caption is "Page, caption".
+    Elsewhere (the glossaries' and the data page's prose, whose paragraphs show no number) the
+    block is named by where it stands: its section's heading, the title of the box it is in
+    ("About these data"), the term it defines in a list of definitions ("Open data › Organisations
+    › country (string)"); never by a number the page does not show.
+    """
+    if block.tag == "figcaption":
+        return f"{page_title}, caption"  # not the page heading's own title, which has a record too
+    anchor = _anchor_of(block) or ""
+    if re.fullmatch(r"p\d+", anchor) and compiled(f".//a[{has_class('paragraph-link')}]")(block):
+        return f"{page_title}, ¶{anchor[1:]}"
+    steps = [page_title]
+    section = next((s for s in block.iterancestors("section") if compiled(HEADINGS)(s)), None)
+    if section is not None:
+        steps.append(text_of(compiled(HEADINGS)(section)[0]))
+    box = next((box for box in block.iterancestors("div") if "admonition" in (box.get("class") or "").split()), None)
+    box_title = compiled(f"./p[{has_class('admonition-title')}]")(box) if box is not None else []
+    if box_title:
+        steps.append(text_of(box_title[0]))
+    parent = block.getparent()
+    term = parent.getprevious() if parent is not None and parent.tag == "dd" else None
+    if term is not None and term.tag == "dt":
+        steps.append(text_of(term))
+    return " › ".join(step for step in steps if step)
+
+
+def _block_titles(page_title: str, blocks: list[lxml_html.HtmlElement]) -> list[str]:
+    """Each block's title (:func:`_block_title`), told apart where blocks would share one.
+
+    Their place among those that share it is added ("…, paragraph 2"), which a reader can count.
+    """
+    titles = [_block_title(page_title, block) for block in blocks]
+    shared = {title for title, count in Counter(titles).items() if count > 1}
+    seen: Counter[str] = Counter()
+    numbered = []
+    for title in titles:
+        seen[title] += 1
+        numbered.append(f"{title}, paragraph {seen[title]}" if title in shared else title)
+    return numbered
+
+
 def _paragraph_records(url: str, main: lxml_html.HtmlElement, report: str, year: str) -> Iterator[Record]:
     """Each anchored paragraph and caption outside the entries: report text or editorial text."""
     headings = compiled(".//h1")(main)
     page_title = text_of(headings[0]) if headings else ""
     in_report_text = bool(report) and not url.endswith("/index.html")
+    blocks = []
     for block in compiled(".//p | .//figcaption")(main):
         around = classes_around(block)
         if around & NOT_PARAGRAPHS:
@@ -305,13 +353,11 @@ def _paragraph_records(url: str, main: lxml_html.HtmlElement, report: str, year:
             continue
         anchor = _anchor_of(block)
         text = text_of(block)
-        if not anchor or not text:
-            continue
+        if anchor and text:
+            blocks.append((block, around, anchor, text))
+    titles = _block_titles(page_title, [block for block, *_ in blocks])
+    for (block, around, anchor, text), title in zip(blocks, titles, strict=True):
         editorial = not in_report_text or "editorial" in around
-        number = anchor[1:] if re.fullmatch(r"p\d+", anchor) else ""
-        title = f"{page_title}, ¶{number}" if number else page_title
-        if block.tag == "figcaption":
-            title = f"{page_title}, caption"  # not the page heading's own title, which has a record too
         record = Record(f"{url}#{anchor}", title, KIND_EDITORIAL if editorial else KIND_REPORT, context=report)
         record.add(text)
         if report:
