@@ -130,8 +130,8 @@ CASES = {
     "malformed redirects file": (
         lambda root: edit(
             root / "docs" / "redirects.yaml",
-            "redirects: []",
-            "redirects:\n  - from: /people.html\n    to: people.html\n    reason: x",
+            "redirects:\n",
+            "redirects:\n  - from: /people.html\n    to: people.html\n    reason: x\n",
         ),
         ["docs/redirects.yaml:7: redirects.0.from: String should match pattern"],
     ),
