@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import re
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+from conftest import require_tool
 from dialogue_edition.build import Layout
+from dialogue_edition.checks import validators
 from dialogue_edition.checks.permalinks import broken_permalinks, site_permalinks
 from dialogue_edition.redirects import Redirect, load_redirects
 from dialogue_edition.sphinxext.redirects import stub_page
@@ -79,3 +83,44 @@ def test_the_site_carries_the_anchor_redirect_script(editions: Layout) -> None:
     assert lxml_html.fromstring((editions.build / "html" / "index.html").read_bytes()).xpath(
         "//script[contains(@src, 'redirects.js')]"
     )
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """Debian's Chromium (never one Playwright downloads), for the tests that follow a link."""
+    require_tool(validators.CHROMIUM, "Chromium")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(validators.CHROMIUM), args=validators.CHROMIUM_FLAGS)
+        yield chromium
+        chromium.close()
+
+
+LANDED = """anchor => {
+    const box = document.getElementById(anchor)?.getBoundingClientRect();
+    return location.hash === `#${anchor}` && box !== undefined && box.top >= 0 && box.top < innerHeight;
+}"""
+"""Whether the address is at ``anchor`` and its element in view (a function: the site's policy forbids eval)."""
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_an_old_anchor_lands_on_its_paragraph_in_view(browser: Any, editions: Layout, width: int) -> None:
+    # Each moved anchor of the declared redirects, opened as a reader opens an old link (the page's
+    # address, and its folder's): the address becomes the new anchor and its paragraph is on screen.
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    moved = [item for item in load_redirects(REDIRECTS) if "#" in item.old and "#" in item.new]
+    assert moved
+    page = browser.new_page(viewport={"width": width, "height": 800})
+    with validators.served(editions.build / "html") as origin:
+        for item in moved:
+            anchor = item.new.partition("#")[2]
+            for old in (item.old, item.old.replace("index.html#", "#")):
+                page.goto(f"{origin}/{old}")
+                # The site scrolls smoothly: the paragraph comes into view within a moment.
+                try:
+                    page.wait_for_function(LANDED, arg=anchor, timeout=5000)
+                except PlaywrightTimeout as error:
+                    raise AssertionError(f"{old}: not taken to {item.new} in view") from error
+    page.close()

@@ -42,18 +42,35 @@ def stub_page(old: str, new: str) -> str:
 
 
 def anchor_script(redirects: list[Redirect]) -> str:
-    """A script that sends a moved anchor (``page.html#old``) to its new address."""
+    """A script that sends a moved anchor (``page.html#old``) to its new address.
+
+    It runs once the page is parsed (moving to an anchor before its element exists would not
+    scroll there), again whenever the address's anchor changes, and takes a folder's address
+    (``reports/x/``) for its ``index.html``, as the web server does.
+    """
     table = {item.old: item.new for item in redirects if "#" in item.old}
     return (
         "// Generated from docs/redirects.yaml: anchors that moved.\n"
         f'"use strict";\n(() => {{\n  const moved = {json.dumps(table, sort_keys=True)};\n'
-        '  const root = document.documentElement.dataset.content_root || "";\n'
-        "  const here = new URL(document.location.href);\n"
-        "  for (const [old, now] of Object.entries(moved)) {\n"
-        "    const url = new URL(old, new URL(root, here));\n"
-        "    if (url.pathname === here.pathname && url.hash === here.hash) {\n"
-        "      document.location.replace(new URL(now, new URL(root, here)).href);\n"
-        "    }\n  }\n})();\n"
+        '  const page = (url) => (url.pathname.endsWith("/") ? `${url.pathname}index.html` : url.pathname);\n'
+        "  const follow = () => {\n"
+        '    const root = document.documentElement.dataset.content_root || "";\n'
+        "    const here = new URL(document.location.href);\n"
+        "    for (const [old, now] of Object.entries(moved)) {\n"
+        "      const url = new URL(old, new URL(root, here));\n"
+        "      if (page(url) === page(here) && url.hash === here.hash) {\n"
+        "        document.location.replace(new URL(now, new URL(root, here)).href);\n"
+        "        return;\n"
+        "      }\n"
+        "    }\n"
+        "  };\n"
+        '  if (document.readyState === "loading") {\n'
+        '    document.addEventListener("DOMContentLoaded", follow);\n'
+        "  } else {\n"
+        "    follow();\n"
+        "  }\n"
+        '  window.addEventListener("hashchange", follow);\n'
+        "})();\n"
     )
 
 
