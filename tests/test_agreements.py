@@ -17,9 +17,10 @@ from dialogue_edition.build import Layout
 from dialogue_edition.errors import InputError
 from dialogue_edition.registry import load_registry
 from dialogue_edition.source_report import SourceReport
-from dialogue_edition.treaty_style import AgreementStyle
+from dialogue_edition.treaty_style import AgreementStyle, known_as
 from lxml import html as lxml_html
 from pybtex.database import parse_string
+from pybtex.richtext import Text
 from pypdf import PdfReader
 
 REGISTRY = PROJECT_ROOT / "registry"
@@ -49,7 +50,7 @@ def test_the_style_reads_like_an_agreement_with_year_labels() -> None:
     # The short title is the name the timeline links by: the entry gives it beside the full one.
     assert text.startswith(
         "Treaty of Friendship and Commerce between Russia and Korea"
-        " (treaty; short title: Russia–Korea Treaty of 1884). Signed at Seoul, 7 July 1884"
+        " (treaty), known as the Russia–Korea Treaty of 1884. Signed at Seoul, 7 July 1884"
     )
     assert "Parties: Russian Empire and the Kingdom of Joseon (Korea)." in text
     assert "Signatories: for Russia, Karl Ivanovich Weber." in text
@@ -68,6 +69,14 @@ def test_the_name_an_entry_is_linked_by_is_found_in_the_entry(editions: Layout) 
     for link in links:
         name = " ".join(link.text_content().split())
         assert name in entries[link.get("href").partition("#")[2]], name
+
+
+@pytest.mark.parametrize(
+    ("short_title", "read"),
+    [("Basic Treaty", "known as the Basic Treaty"), ("The Basic Treaty", "known as The Basic Treaty")],
+)
+def test_a_short_title_reads_with_one_article(short_title: str, read: str) -> None:
+    assert known_as(Text(short_title)).render_as("text") == read
 
 
 def test_every_citation_is_labelled_by_year_and_links_to_its_entry(editions: Layout) -> None:
@@ -146,8 +155,8 @@ def test_each_pdf_prints_every_agreement_once(request: pytest.FixtureRequest, pr
         text = " ".join(page.extract_text() for page in PdfReader(pdf).pages)
         agreements = load_agreements(BIB)
         for key, agreement in agreements.items():
-            short = f"; short title: {agreement.shorttitle}" if agreement.shorttitle else ""
-            entry = _words(f"{agreement.title} ({agreement.kind}{short}). Signed at {agreement.location}")
+            short = f", known as the {agreement.shorttitle}" if agreement.shorttitle else ""
+            entry = _words(f"{agreement.title} ({agreement.kind}){short}. Signed at {agreement.location}")
             assert len(re.findall(entry, text)) == 1, f"{pdf.name}: {key}"
         # And each entry's "Cited in" once: the entry is decorated in this document alone.
         assert text.count("Cited in:") == len(agreements), pdf.name

@@ -6,7 +6,7 @@ registers these styles with pybtex under ``pybtex.style.formatting`` (``agreemen
 ``pybtex.style.labels`` (``year``) and ``pybtex.style.sorting`` (``date``) at run time, so a
 plain checkout finds them without installed entry points.
 
-A reference reads: *Title* (kind; short title: ...). Signed at Place, 7 July 1884 (note).
+A reference reads: *Title* (kind), known as the Short Title. Signed at Place, 7 July 1884 (note).
 Parties: .... Signatories: .... Note. Sources: .... The short title is the name the timeline
 links an agreement by, so a reader who follows that link finds it here.
 """
@@ -24,6 +24,12 @@ from pybtex.style.sorting import BaseSortingStyle
 from pybtex.style.template import Node, field, join, optional, sentence, tag, words
 
 from .source_report import long_date
+
+
+def known_as(short_title: Text) -> Text:
+    """``known as the Russia–Korea Treaty of 1884``: the name an agreement also goes by."""
+    article = "" if str(short_title).casefold().startswith("the ") else "the "
+    return Text(f"known as {article}", short_title)
 
 
 class YearLabelStyle(BaseLabelStyle):
@@ -66,10 +72,8 @@ class AgreementStyle(BaseStyle):
         ]
         return toplevel[
             sentence[
-                words[
-                    tag("em")[field("title")],
-                    join["(", field("kind"), optional["; short title: ", field("shorttitle")], ")"],
-                ]
+                words[tag("em")[field("title")], join["(", field("kind"), ")"]],
+                optional[field("shorttitle", apply_func=known_as)],
             ],
             sentence[join["Signed at ", field("location"), ", ", signed]],
             sentence[join["Parties: ", field("parties")]],

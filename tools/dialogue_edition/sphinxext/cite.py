@@ -1,8 +1,8 @@
 """Cite this: every page of the site, and every paragraph of a report, can be cited in six formats.
 
 Each paragraph and caption of a report's pages gets an anchor (``p<N>``, numbered in reading order
-as the mentions extension numbers them, which anchors those with a mention already), a ¶ link to
-it and a "Cite" button (the values of the report's metadata table are not among them:
+as the mentions extension numbers them, which anchors those with a mention already), a link to
+it showing its number ("¶4") and a "Cite" button (the values of the report's metadata table are not among them:
 ``mentions.collect.GENERATED_TABLES``).
 Every content page (a report's, a glossary, the timeline, the landing page; not the search page,
 the index or the 404 page) gets a "Cite" button in its header row, beside Furo's "view", "edit"
@@ -146,8 +146,11 @@ def add_controls(app: Sphinx, doctree: nodes.document, docname: str) -> None:
 def visit_cite_paragraph(translator: HTML5Translator, node: cite_paragraph) -> None:
     anchor, number = translator.attval(node["anchor"]), node["number"]
     label = f'<span class="cite-label"> paragraph {number}</span>'
+    # The number a reader sees is the one that "Mentioned in", the search and the citations give
+    # ("¶4"); a screen reader hears "paragraph 4" instead of the sign.
+    shown = f'<span aria-hidden="true">¶{number}</span><span class="cite-label">paragraph {number}</span>'
     translator.body.append(
-        f'<span class="cite-control"><a class="paragraph-link" href="#{anchor}">¶{label}</a>'
+        f'<span class="cite-control"><a class="paragraph-link" href="#{anchor}">{shown}</a>'
         f'<button type="button" class="cite-button" data-anchor="{anchor}" data-number="{number}">Cite{label}</button>'
         "</span>"
     )
