@@ -298,17 +298,17 @@ HEADINGS = "./*[self::h2 or self::h3 or self::h4 or self::h5 or self::h6]"
 def _block_title(page_title: str, block: lxml_html.HtmlElement) -> str:
     """A block's title in the results, as the page shows it.
 
-    A paragraph with a ¶ number shown beside it is "Page, ¶4"; a caption is "Page, caption".
+    A paragraph with a ¶ number shown beside it is "Page, ¶4"; a caption "Page, ¶7 (caption)".
     Elsewhere (the glossaries' and the data page's prose, whose paragraphs show no number) the
     block is named by where it stands: its section's heading, the title of the box it is in
     ("About these data"), the term it defines in a list of definitions ("Open data › Organisations
     › country (string)"); never by a number the page does not show.
     """
-    if block.tag == "figcaption":
-        return f"{page_title}, caption"  # not the page heading's own title, which has a record too
-    anchor = _anchor_of(block) or ""
-    if re.fullmatch(r"p\d+", anchor) and compiled(f".//a[{has_class('paragraph-link')}]")(block):
-        return f"{page_title}, ¶{anchor[1:]}"
+    shown = compiled(f".//button[{has_class('cite-button')}]/@data-number")(block)
+    if block.tag == "figcaption":  # never the page heading's own title, which has a record too
+        return f"{page_title}, ¶{shown[0]} (caption)" if shown else f"{page_title}, caption"
+    if shown:
+        return f"{page_title}, ¶{shown[0]}"
     steps = [page_title]
     section = next((s for s in block.iterancestors("section") if compiled(HEADINGS)(s)), None)
     if section is not None:
