@@ -203,7 +203,7 @@ def test_bad_redirects_are_the_check_s_line_alone(project: Path, capsys: pytest.
     redirects = project / "docs" / "redirects.yaml"
     redirects.write_text(
         redirects.read_text(encoding="utf-8").replace(
-            "redirects: []", "redirects:\n  - from: /people.html\n    to: people.html\n    reason: moved"
+            "redirects:\n", "redirects:\n  - from: /people.html\n    to: people.html\n    reason: moved\n"
         ),
         encoding="utf-8",
     )

@@ -373,14 +373,14 @@ DATA_ATTACKS: dict[str, tuple[Path, Callable[[Path], None], str]] = {
     "redirect out of the site": (
         Path("docs/redirects.yaml"),
         lambda path: _replace(
-            path, b"redirects: []", b"redirects:\n  - from: x/../../../outside.html\n    to: index.html\n    reason: r"
+            path, b"redirects:\n", b"redirects:\n  - from: x/../../../outside.html\n    to: index.html\n    reason: r\n"
         ),
         "docs/redirects.yaml:{line}: redirects.0.from: Value error, must be a page of the site written plainly",
     ),
     "redirect over an existing page": (
         Path("docs/redirects.yaml"),
         lambda path: _replace(
-            path, b"redirects: []", b"redirects:\n  - from: people.html\n    to: index.html\n    reason: r"
+            path, b"redirects:\n", b"redirects:\n  - from: people.html\n    to: index.html\n    reason: r\n"
         ),
         "docs/redirects.yaml:{line}: people.html is a page of the site: a redirect would replace it",
     ),
@@ -388,9 +388,9 @@ DATA_ATTACKS: dict[str, tuple[Path, Callable[[Path], None], str]] = {
         Path("docs/redirects.yaml"),
         lambda path: _replace(
             path,
-            b"redirects: []",
+            b"redirects:\n",
             b"redirects:\n  - from: a.html\n    to: b.html\n    reason: r\n"
-            b"  - from: b.html\n    to: a.html\n    reason: r",
+            b"  - from: b.html\n    to: a.html\n    reason: r\n",
         ),
         "docs/redirects.yaml:{line}: redirects go round in a cycle: a.html -> b.html -> a.html",
     ),
