@@ -198,6 +198,25 @@ def test_no_heading_is_the_last_line_of_its_page(site: tuple[Layout, list[Source
             assert heading_is_followed_on_its_page(title, lines[number]), f"{name}, page {number + 1}: {title!r}"
 
 
+MENTIONED_AT = re.compile(r"¶(\d+)\s*\(p\.\s*(\d+)\)")
+"""A "Mentioned in" entry of a PDF: a paragraph's number and the page it is printed on."""
+
+
+def test_every_paragraph_a_pdf_s_mentioned_in_gives_shows_its_number_on_that_page(
+    site: tuple[Layout, list[SourceReport]],
+) -> None:
+    # "¶4 (p. 3)" sends the reader to page 3: the paragraph's number is printed there.
+    for name, path in _pdfs(site):
+        reader = PdfReader(path)
+        labels = list(reader.page_labels)
+        texts = [page.extract_text() for page in reader.pages]
+        given = {(number, page) for text in texts for number, page in MENTIONED_AT.findall(text)}
+        assert given, name
+        for number, page in sorted(given):
+            printed = " ".join(texts[labels.index(page)].split())
+            assert re.search(rf"¶{number}(?!\d)", printed), f"{name}: ¶{number} is not on page {page}"
+
+
 def test_the_agreements_are_printed_in_their_own_appendix(site: tuple[Layout, list[SourceReport]]) -> None:
     layout, _ = site
     _, data = parse(layout.docs.parent / "registry" / "agreements.bib")
@@ -249,6 +268,39 @@ def test_a_heading_at_the_foot_of_a_page_is_seen() -> None:
 
 def _documents(archive: zipfile.ZipFile) -> list[str]:
     return [name for name in archive.namelist() if name.endswith(".xhtml")]
+
+
+def test_every_report_paragraph_of_an_epub_ends_with_the_number_mentioned_in_gives(
+    site: tuple[Layout, list[SourceReport]],
+) -> None:
+    for name, path in _epubs(site):
+        with zipfile.ZipFile(path) as archive:
+            pages = {
+                document: lxml_html.fromstring(archive.read(document))
+                for document in _documents(archive)
+                if document.startswith("reports/")
+            }
+            for document, page in pages.items():
+                numbers = [int(text.lstrip("¶")) for text in page.xpath("//span[@class='paragraph-number']/text()")]
+                assert numbers == list(range(1, len(numbers) + 1)), (name, document)
+            links = [
+                (document, link)
+                for document in _documents(archive)
+                for link in lxml_html.fromstring(archive.read(document)).xpath("//a[contains(@class, 'paragraph-ref')]")
+            ]
+        assert links, name
+        for document, link in links:
+            target, _, anchor = posixpath.normpath(
+                posixpath.join(posixpath.dirname(document), link.get("href"))
+            ).partition("#")
+            if target not in pages:
+                continue  # another report's paragraph, on the web (a report's own book)
+            element = pages[target].xpath(f"//*[@id='{anchor}']")[0]
+            block = element.xpath(".//figcaption")[0] if element.tag == "figure" else element.getparent()
+            shown = block.xpath("./span[@class='paragraph-number']/text()") or block.xpath(
+                ".//span[@class='paragraph-number']/text()"
+            )
+            assert shown[-1] == link.text_content().strip(), (name, target, anchor)
 
 
 def test_every_epub_page_says_its_language(site: tuple[Layout, list[SourceReport]]) -> None:

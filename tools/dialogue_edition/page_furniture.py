@@ -1,7 +1,7 @@
 """What the edition adds inside a report's paragraphs and headings, which is not their words.
 
 Permalink signs (Sphinx's ``headerlink``), mention cards, citation labels and the Cite controls
-(a paragraph's ``¶`` link and its Cite button) sit inside the blocks that hold a report's text.
+(a paragraph's ``¶`` link and its Cite button; in the EPUB, its number) sit inside the blocks that hold a report's text.
 Whatever reads that text back out of a page, the fidelity check or the search index, leaves
 them out the same way; one list, so that a control added to the pages later is left out by both.
 """
@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from lxml import etree
 from lxml import html as lxml_html
 
-FURNITURE_CLASSES = ("headerlink", "mention-card", "citation-ref", "cite-control")
+FURNITURE_CLASSES = ("headerlink", "mention-card", "citation-ref", "cite-control", "paragraph-number")
 """The classes of the elements that are page furniture, wherever they sit in a block."""
 
 

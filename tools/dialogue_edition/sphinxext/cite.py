@@ -35,6 +35,7 @@ from sphinx.config import Config
 from sphinx.environment import BuildEnvironment
 from sphinx.transforms import SphinxTransform
 from sphinx.writers.html5 import HTML5Translator
+from sphinx.writers.latex import LaTeXTranslator
 
 from ..citation import (
     PARAGRAPH_ANCHOR,
@@ -67,6 +68,13 @@ DATA_FOLDER = CITE_DATA_FOLDER
 
 class cite_paragraph(nodes.Inline, nodes.Element):
     """The ¶ link and Cite button of one paragraph (HTML only)."""
+
+
+class paragraph_number(nodes.Inline, nodes.Element):
+    """A paragraph's number at its end, in the books ("¶4"): the site shows it in its ¶ link.
+
+    The numbers the books' "Mentioned in" lists give ("¶4 (p. 3)") are then on the page too.
+    """
 
 
 def report_slug(docname: str) -> str | None:
@@ -108,6 +116,7 @@ class AnchorParagraphs(SphinxTransform):
                 else:
                     block.insert(0, nodes.target("", "", ids=[anchor]))
             citable.append((number, anchor, is_editorial(block)))
+            block += paragraph_number("", number=number)
         citable_paragraphs(self.env)[docname] = citable
 
 
@@ -154,6 +163,22 @@ def visit_cite_paragraph(translator: HTML5Translator, node: cite_paragraph) -> N
         f'<button type="button" class="cite-button" data-anchor="{anchor}" data-number="{number}">Cite{label}</button>'
         "</span>"
     )
+    raise nodes.SkipNode
+
+
+def visit_paragraph_number_html(translator: HTML5Translator, node: paragraph_number) -> None:
+    if translator.builder.name not in ("html", "dirhtml"):  # the EPUB's; the site has its ¶ link
+        translator.body.append(f'<span class="paragraph-number">¶{node["number"]}</span>')
+    raise nodes.SkipNode
+
+
+def visit_paragraph_number_latex(translator: LaTeXTranslator, node: paragraph_number) -> None:
+    translator.body.append(rf"\editionparagraphnumber{{{node['number']}}}")
+    raise nodes.SkipNode
+
+
+def skip_node(translator: nodes.NodeVisitor, node: nodes.Node) -> None:
+    """Builders that print no paragraph numbers (plain text, manual pages, Texinfo)."""
     raise nodes.SkipNode
 
 
@@ -300,6 +325,14 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.setup_extension("dialogue_edition.sphinxext.report_metadata")
     app.add_config_value("edition_citation_file", "", "env", types=[str])
     app.add_node(cite_paragraph, html=(visit_cite_paragraph, None))
+    app.add_node(
+        paragraph_number,
+        html=(visit_paragraph_number_html, None),
+        latex=(visit_paragraph_number_latex, None),
+        text=(skip_node, None),
+        man=(skip_node, None),
+        texinfo=(skip_node, None),
+    )
     app.add_transform(AnchorParagraphs)
     app.connect("config-inited", add_static_files)
     app.connect("env-purge-doc", purge)
