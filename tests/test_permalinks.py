@@ -124,3 +124,17 @@ def test_an_old_anchor_lands_on_its_paragraph_in_view(browser: Any, editions: La
                 except PlaywrightTimeout as error:
                     raise AssertionError(f"{old}: not taken to {item.new} in view") from error
     page.close()
+
+
+def test_the_paragraph_an_address_points_at_is_marked(browser: Any, editions: Layout) -> None:
+    # A "Mentioned in" link or a search result lands on #p4: that paragraph, and it alone, is marked.
+    page = browser.new_page()
+    with validators.served(editions.build / "html") as origin:
+        page.goto(f"{origin}/reports/strategic-conference-2020/first-session.html#p4")
+        marked = page.locator("p.is-target")
+        assert marked.count() == 1
+        assert marked.locator("span.target#p4").count() == 1
+        page.evaluate("location.hash = '#p5'")
+        page.wait_for_function("() => document.querySelector('p.is-target #p5') !== null", timeout=3000)
+        assert page.locator("p.is-target").count() == 1
+    page.close()

@@ -302,7 +302,7 @@ def _block_title(page_title: str, block: lxml_html.HtmlElement) -> str:
     Elsewhere (the glossaries' and the data page's prose, whose paragraphs show no number) the
     block is named by where it stands: its section's heading, the title of the box it is in
     ("About these data"), the term it defines in a list of definitions ("Open data › Organisations
-    › country (string)"); never by a number the page does not show.
+    › country"); never by a number the page does not show.
     """
     shown = compiled(f".//button[{has_class('cite-button')}]/@data-number")(block)
     if block.tag == "figcaption":  # never the page heading's own title, which has a record too
@@ -320,7 +320,9 @@ def _block_title(page_title: str, block: lxml_html.HtmlElement) -> str:
     parent = block.getparent()
     term = parent.getprevious() if parent is not None and parent.tag == "dd" else None
     if term is not None and term.tag == "dt":
-        steps.append(text_of(term))
+        # A field of the data dictionary is named by its name ("country"), not its type's notes.
+        named = compiled("./code")(term)
+        steps.append(text_of(named[0] if named else term))
     return " › ".join(step for step in steps if step)
 
 

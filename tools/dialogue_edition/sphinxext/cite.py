@@ -150,6 +150,8 @@ def add_controls(app: Sphinx, doctree: nodes.document, docname: str) -> None:
         anchor = _existing_anchor(block)
         if anchor in anchors:
             block += cite_paragraph("", anchor=anchor, number=anchors[anchor])
+            if isinstance(block, nodes.caption):  # its figure's own permalink sign is then hidden
+                block.parent["classes"].append("has-paragraph-link")
 
 
 def visit_cite_paragraph(translator: HTML5Translator, node: cite_paragraph) -> None:
@@ -157,9 +159,9 @@ def visit_cite_paragraph(translator: HTML5Translator, node: cite_paragraph) -> N
     label = f'<span class="cite-label"> paragraph {number}</span>'
     # The number a reader sees is the one that "Mentioned in", the search and the citations give
     # ("¶4"); a screen reader hears "paragraph 4" instead of the sign.
-    shown = f'<span aria-hidden="true">¶{number}</span><span class="cite-label">paragraph {number}</span>'
     translator.body.append(
-        f'<span class="cite-control"><a class="paragraph-link" href="#{anchor}">{shown}</a>'
+        f'<span class="cite-control"><a class="paragraph-link" href="#{anchor}" aria-label="paragraph {number}">'
+        f"¶{number}</a>"
         f'<button type="button" class="cite-button" data-anchor="{anchor}" data-number="{number}">Cite{label}</button>'
         "</span>"
     )

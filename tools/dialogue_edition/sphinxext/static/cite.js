@@ -24,4 +24,14 @@
     event.preventDefault();
     load().then((panel) => panel.open(button));
   });
+  // Mark the paragraph an address points at (#p4, an empty anchor at its start), as Furo marks targets.
+  const markTarget = () => {
+    for (const marked of document.querySelectorAll("p.is-target")) marked.classList.remove("is-target");
+    const anchor = document.getElementById(decodeURIComponent(location.hash.slice(1)));
+    if (anchor?.matches("span.target") && anchor.parentElement?.matches("p")) {
+      anchor.parentElement.classList.add("is-target");
+    }
+  };
+  markTarget();
+  window.addEventListener("hashchange", markTarget);
 })();
