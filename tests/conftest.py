@@ -12,9 +12,11 @@ import re
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from dialogue_edition.build import EDITIONS, Layout, build, copy_project
+from dialogue_edition.checks import validators
 from dialogue_edition.citation import stop_formatting_ahead
 from dialogue_edition.data_files import load_model
 from dialogue_edition.importer import import_report
@@ -106,6 +108,18 @@ def _no_references_formatted_ahead_after_a_test() -> Iterator[None]:
     """Stop the Cite panel's workers after each test (a Sphinx app made but never built starts them)."""
     yield
     stop_formatting_ahead()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """One Chromium (Debian's, never one Playwright downloads) for every test of a module."""
+    require_tool(validators.CHROMIUM, "Chromium")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(validators.CHROMIUM), args=validators.CHROMIUM_FLAGS)
+        yield chromium
+        chromium.close()
 
 
 @pytest.fixture(scope="session")

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import re
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import require_tool
 from dialogue_edition.build import Layout
 from dialogue_edition.checks import validators
 from dialogue_edition.checks.permalinks import broken_permalinks, site_permalinks
@@ -83,18 +81,6 @@ def test_the_site_carries_the_anchor_redirect_script(editions: Layout) -> None:
     assert lxml_html.fromstring((editions.build / "html" / "index.html").read_bytes()).xpath(
         "//script[contains(@src, 'redirects.js')]"
     )
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    """Debian's Chromium (never one Playwright downloads), for the tests that follow a link."""
-    require_tool(validators.CHROMIUM, "Chromium")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(validators.CHROMIUM), args=validators.CHROMIUM_FLAGS)
-        yield chromium
-        chromium.close()
 
 
 LANDED = """anchor => {

@@ -93,18 +93,6 @@ QUERIES = [
 
 
 @pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    """One Chromium (Debian's, never one Playwright downloads) for every test of this module."""
-    require_tool(validators.CHROMIUM, "Chromium")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(validators.CHROMIUM), args=validators.CHROMIUM_FLAGS)
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture(scope="module")
 def indexed(editions: Layout) -> list[Record]:
     """Every record of the one-report site's search index, read once for the module."""
     return records(editions.build / "html")[1]
