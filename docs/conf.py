@@ -274,12 +274,12 @@ latex_elements = {
 \usepackage{needspace}
 \usepackage{truncate}
 \makeatletter
-% The running head's room (2em between its halves): the chapter's title, which changes from
-% chapter to chapter, comes first and takes all the line but the gap and at most .3 of it for
-% the book's title; the book's title takes what the chapter's leaves. Neither is cut when both fit.
 % A paragraph's number at its end (dialogue_edition.sphinxext.cite), small and grey, as the site
 % shows it: the number "Mentioned in" gives with its page ("¶4 (p. 3)"). Robust: captions hold it too.
 \DeclareRobustCommand{\editionparagraphnumber}[1]{\nobreak\hspace{.35em}{\footnotesize\textcolor{gray}{¶#1}}}
+% The running head's room (2em between its halves): the chapter's title, which changes from
+% chapter to chapter, comes first and takes all the line but the gap and at most .3 of it for
+% the book's title; the book's title takes what the chapter's leaves. Neither is cut when both fit.
 \newlength{\editionchapterroom}
 \newlength{\editionbookroom}
 \newcommand{\editionheadrooms}{%

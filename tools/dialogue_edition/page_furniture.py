@@ -1,7 +1,8 @@
 """What the edition adds inside a report's paragraphs and headings, which is not their words.
 
 Permalink signs (Sphinx's ``headerlink``), mention cards, citation labels and the Cite controls
-(a paragraph's ``¶`` link and its Cite button; in the EPUB, its number) sit inside the blocks that hold a report's text.
+(a paragraph's ``¶`` link and its Cite button; in the EPUB, its number) sit inside the blocks
+that hold a report's text.
 Whatever reads that text back out of a page, the fidelity check or the search index, leaves
 them out the same way; one list, so that a control added to the pages later is left out by both.
 """

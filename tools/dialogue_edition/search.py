@@ -310,9 +310,10 @@ def _block_title(page_title: str, block: lxml_html.HtmlElement) -> str:
     if shown:
         return f"{page_title}, ¶{shown[0]}"
     steps = [page_title]
-    section = next((s for s in block.iterancestors("section") if compiled(HEADINGS)(s)), None)
-    if section is not None:
-        steps.append(text_of(compiled(HEADINGS)(section)[0]))
+    in_sections = (compiled(HEADINGS)(section) for section in block.iterancestors("section"))
+    headings: list[lxml_html.HtmlElement] = next((found for found in in_sections if found), [])
+    if headings:
+        steps.append(text_of(headings[0]))
     box = next((box for box in block.iterancestors("div") if "admonition" in (box.get("class") or "").split()), None)
     box_title = compiled(f"./p[{has_class('admonition-title')}]")(box) if box is not None else []
     if box_title:

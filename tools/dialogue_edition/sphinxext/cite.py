@@ -1,9 +1,10 @@
 """Cite this: every page of the site, and every paragraph of a report, can be cited in six formats.
 
 Each paragraph and caption of a report's pages gets an anchor (``p<N>``, numbered in reading order
-as the mentions extension numbers them, which anchors those with a mention already), a link to
-it showing its number ("¶4") and a "Cite" button (the values of the report's metadata table are not among them:
-``mentions.collect.GENERATED_TABLES``).
+as the mentions extension numbers them, which anchors those with a mention already) and its
+number (``paragraph_number``): on the site a link to it showing the number ("¶4") and a "Cite"
+button, in the books the number at its end. The values of the report's metadata table are not
+among them (``mentions.collect.GENERATED_TABLES``).
 Every content page (a report's, a glossary, the timeline, the landing page; not the search page,
 the index or the 404 page) gets a "Cite" button in its header row, beside Furo's "view", "edit"
 and theme buttons (``templates/page.html``). The references are
@@ -66,14 +67,15 @@ DATA_FOLDER = CITE_DATA_FOLDER
 """Where the per-page reference files are written, under the site's root."""
 
 
-class cite_paragraph(nodes.Inline, nodes.Element):
-    """The ¶ link and Cite button of one paragraph (HTML only)."""
+SITE_BUILDERS = ("html", "dirhtml")
+"""The builders of the web site: the EPUB (an HTML builder too) and the PDF have no panel to open."""
 
 
 class paragraph_number(nodes.Inline, nodes.Element):
-    """A paragraph's number at its end, in the books ("¶4"): the site shows it in its ¶ link.
+    """A report paragraph's number, at its end, with its anchor: one node for every edition.
 
-    The numbers the books' "Mentioned in" lists give ("¶4 (p. 3)") are then on the page too.
+    The site shows it as the paragraph's ¶ link ("¶4") and Cite button, the books as the number
+    alone, so the numbers "Mentioned in" gives ("¶4", in a PDF "¶4 (p. 3)") are on the page.
     """
 
 
@@ -116,7 +118,9 @@ class AnchorParagraphs(SphinxTransform):
                 else:
                     block.insert(0, nodes.target("", "", ids=[anchor]))
             citable.append((number, anchor, is_editorial(block)))
-            block += paragraph_number("", number=number)
+            block += paragraph_number("", number=number, anchor=anchor)
+            if isinstance(block, nodes.caption):  # the site hides its figure's own permalink sign
+                block.parent["classes"].append("has-paragraph-link")
         citable_paragraphs(self.env)[docname] = citable
 
 
@@ -137,25 +141,16 @@ def merge(app: Sphinx, env: BuildEnvironment, docnames: set[str], other: BuildEn
 
 
 def _writes_site(app: Sphinx) -> bool:
-    """The web site only: the EPUB (an HTML builder too) and the PDF have no panel to open."""
-    return app.builder.name in ("html", "dirhtml")
+    """Whether the build writes the web site (:data:`SITE_BUILDERS`)."""
+    return app.builder.name in SITE_BUILDERS
 
 
-def add_controls(app: Sphinx, doctree: nodes.document, docname: str) -> None:
-    """Put the ¶ link and Cite button after each paragraph of a report's page."""
-    if not _writes_site(app) or docname not in citable_paragraphs(app.env):
-        return
-    anchors = {anchor: number for number, anchor, _ in citable_paragraphs(app.env)[docname]}
-    for block in _blocks(doctree):
-        anchor = _existing_anchor(block)
-        if anchor in anchors:
-            block += cite_paragraph("", anchor=anchor, number=anchors[anchor])
-            if isinstance(block, nodes.caption):  # its figure's own permalink sign is then hidden
-                block.parent["classes"].append("has-paragraph-link")
-
-
-def visit_cite_paragraph(translator: HTML5Translator, node: cite_paragraph) -> None:
+def visit_paragraph_number_html(translator: HTML5Translator, node: paragraph_number) -> None:
+    """On the site, the ¶ link and the Cite button; in the EPUB, the number."""
     anchor, number = translator.attval(node["anchor"]), node["number"]
+    if translator.builder.name not in SITE_BUILDERS:
+        translator.body.append(f'<span class="paragraph-number">¶{number}</span>')
+        raise nodes.SkipNode
     label = f'<span class="cite-label"> paragraph {number}</span>'
     # The number a reader sees is the one that "Mentioned in", the search and the citations give
     # ("¶4"); a screen reader hears "paragraph 4" instead of the sign.
@@ -165,12 +160,6 @@ def visit_cite_paragraph(translator: HTML5Translator, node: cite_paragraph) -> N
         f'<button type="button" class="cite-button" data-anchor="{anchor}" data-number="{number}">Cite{label}</button>'
         "</span>"
     )
-    raise nodes.SkipNode
-
-
-def visit_paragraph_number_html(translator: HTML5Translator, node: paragraph_number) -> None:
-    if translator.builder.name not in ("html", "dirhtml"):  # the EPUB's; the site has its ¶ link
-        translator.body.append(f'<span class="paragraph-number">¶{node["number"]}</span>')
     raise nodes.SkipNode
 
 
@@ -326,7 +315,6 @@ def stop_ahead(app: Sphinx, exception: BaseException | None) -> None:
 def setup(app: Sphinx) -> dict[str, Any]:
     app.setup_extension("dialogue_edition.sphinxext.report_metadata")
     app.add_config_value("edition_citation_file", "", "env", types=[str])
-    app.add_node(cite_paragraph, html=(visit_cite_paragraph, None))
     app.add_node(
         paragraph_number,
         html=(visit_paragraph_number_html, None),
@@ -339,7 +327,6 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("config-inited", add_static_files)
     app.connect("env-purge-doc", purge)
     app.connect("env-merge-info", merge)
-    app.connect("doctree-resolved", add_controls)
     app.connect("html-page-context", write_page_data)
     app.connect("builder-inited", recall_references)
     # After recall_references: what earlier builds formatted is not formatted again.
