@@ -24,6 +24,7 @@ from dialogue_edition.sphinxext.epub import COMBINED_NAME
 from dialogue_edition.sphinxext.staged_site import shared
 from dialogue_edition.work_ahead import spare_cores
 from sphinx.builders import Builder
+from sphinx.util.parallel import make_chunks
 
 EPOCH = "1606521600"  # any fixed time: the tests pin it rather than take the last commit's
 
@@ -320,12 +321,20 @@ def test_an_edit_in_a_parallel_build_is_read_and_written_in_one_process_and_equa
     monkeypatch.setattr(Builder, "_write_parallel", counted_writing)
     # The build's objects are frozen before each fork: a forked process's collections leave them alone.
     monkeypatch.setattr(parallel_jobs, "before_forking", lambda: forks.append("freeze"))
+    tapered = parallel_jobs.tapered
+
+    def counted_chunks(chunks: list[list[str]]) -> list[list[str]]:
+        forks.append("chunks tapered")
+        return tapered(chunks)
+
+    monkeypatch.setattr(parallel_jobs, "tapered", counted_chunks)
     html = _site_built_clean(project, monkeypatch)
-    # Every page: read and written in parallel, by as many writers as jobs (parallel_jobs.a_writer_per_job).
-    assert forks == ["freeze", "read", "freeze", "write with 2"]
+    # Every page: read and written in parallel, by as many writers as jobs (parallel_jobs.a_writer_per_job),
+    # in Sphinx's chunks of pages with small ones first and last (parallel_jobs.tapered).
+    assert forks == ["freeze", "read", "freeze", "write with 2", "chunks tapered"]
     with _editorial_edit(project, "(parallel)"):
         build(["html"], html)
-        assert forks == ["freeze", "read", "freeze", "write with 2"]  # the edit's few pages: in this process
+        assert forks == ["freeze", "read", "freeze", "write with 2", "chunks tapered"]  # the edit's: in this process
         incremental = _outputs(project)
         shutil.rmtree(project.build)
         build(["html"], html)
@@ -345,3 +354,16 @@ def test_few_pages_to_read_lower_the_process_count_only_while_reading() -> None:
     assert app.parallel == 2  # writing decides for itself
     reading.before_reading(app, cast(Any, None), ["a"] * parallel_jobs.SERIAL_BELOW)
     assert app.parallel == 2
+
+
+def test_a_parallel_write_starts_and_ends_with_small_chunks_and_writes_every_page_once_in_order() -> None:
+    pages = [f"page-{number:03}" for number in range(304)]
+    sphinx_chunks = [list(chunk) for chunk in make_chunks(pages, 2)]  # 8 chunks of 38
+    chunks = parallel_jobs.tapered(sphinx_chunks)
+    assert [page for chunk in chunks for page in chunk] == pages
+    sizes = [len(chunk) for chunk in chunks]
+    assert sizes[:4] == [4, 5, 10, 19]  # an eighth, an eighth, a quarter, a half
+    assert sizes[-4:] == [19, 10, 5, 4]
+    assert chunks[4:-4] == sphinx_chunks[1:-1]
+    assert parallel_jobs.tapered([["a", "b"]]) == [["a", "b"]]  # one chunk: as Sphinx made it
+    assert parallel_jobs.tapered([["a"], ["b", "c"]]) == [["a"], ["b"], ["c"]]

@@ -196,6 +196,7 @@ def run_sphinx(
     """
     from sphinx.cmd.build import build_main
 
+    from .docutils_settings import settings_made_once
     from .sphinx_start import lean_start
     from .sphinxext.data_check import waiting_for
 
@@ -219,6 +220,7 @@ def run_sphinx(
         concise_errors(layout.log(f"{builder}-crash.log"), ready) as stopped,
         waiting_for(ready),
         lean_start(),
+        settings_made_once(),
     ):
         try:
             status = build_main([*arguments, str(layout.docs), str(outdir)])

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
-from collections.abc import Callable, Iterator, Set
+from collections.abc import Callable, Iterator, Sequence, Set
 from typing import Any
 
 from sphinx.application import Sphinx
@@ -60,6 +60,53 @@ def a_writer_per_job(app: Sphinx) -> Iterator[None]:
         app.parallel = jobs
 
 
+def tapered(chunks: list[list[str]]) -> list[list[str]]:
+    """Sphinx's chunks of pages to write, with the first and the last cut into smaller ones: halves, quarters, eighths.
+
+    Sphinx's own process resolves a whole chunk before a writer takes it, and a writer that
+    finishes waits for the next chunk to be resolved; so on two cores, with chunks of 38 pages at
+    50 reports, one core was idle for the first 0.6 s of writing, and the two writers ended
+    unevenly. Small chunks first get the writers going at once; small ones last let them end
+    together. A chunk is a forked process: three more at each end.
+    """
+    if len(chunks) < 2:
+        return chunks
+    first, middle, last = chunks[0], chunks[1:-1], chunks[-1]
+    ending = [piece[::-1] for piece in reversed(_halving(last[::-1]))]
+    return [*_halving(first), *middle, *ending]
+
+
+def _halving(pages: list[str], cuts: int = 3) -> list[list[str]]:
+    """``pages`` cut into pieces that double in size: an eighth, an eighth, a quarter, a half (``cuts`` halvings)."""
+    pieces: list[list[str]] = []
+    for _ in range(cuts):
+        if len(pages) < 2:
+            break
+        half = len(pages) // 2
+        pieces.insert(0, pages[half:])
+        pages = pages[:half]
+    return [pages, *pieces] if pages else pieces
+
+
+@contextlib.contextmanager
+def tapered_chunks() -> Iterator[None]:
+    """While Sphinx writes in parallel, its chunks of pages are :func:`tapered`.
+
+    Sphinx's builders take ``make_chunks`` from their module, where it is replaced meanwhile.
+    """
+    import sphinx.builders
+    from sphinx.util.parallel import make_chunks
+
+    def chunks(arguments: Sequence[str], nproc: int, maxbatch: int = 10) -> list[list[str]]:
+        return tapered([list(chunk) for chunk in make_chunks(arguments, nproc, maxbatch)])
+
+    setattr(sphinx.builders, "make_chunks", chunks)  # noqa: B010  (the module does not export the name)
+    try:
+        yield
+    finally:
+        setattr(sphinx.builders, "make_chunks", make_chunks)  # noqa: B010
+
+
 def serial_when_few(app: Sphinx, write_documents: Callable[[Set[str]], None]) -> Callable[[Set[str]], None]:
     """``write_documents`` that writes in this process when the pages are fewer than ``SERIAL_BELOW``."""
     builder = app.builder
@@ -71,7 +118,7 @@ def serial_when_few(app: Sphinx, write_documents: Callable[[Set[str]], None]) ->
             write_documents(docnames)
             return
         before_forking()
-        with a_writer_per_job(app):
+        with a_writer_per_job(app), tapered_chunks():
             write_documents(docnames)
 
     return write

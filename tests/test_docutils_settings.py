@@ -1,0 +1,60 @@
+"""Each page's Docutils settings made once per build and copied (``dialogue_edition.docutils_settings``)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import myst_parser.mdit_to_docutils.base as myst_base
+import pytest
+import sphinx.util.docutils as sphinx_docutils
+from dialogue_edition.docutils_settings import settings_made_once
+from docutils.parsers.rst import Parser as RSTParser
+from docutils.readers import standalone
+from sphinx.testing.util import SphinxTestApp
+
+
+def test_a_page_gets_a_copy_of_the_settings_made_once_with_a_dependency_list_of_its_own() -> None:
+    defaults = {"traceback": True, "input_encoding": "utf-8-sig"}
+    with settings_made_once():
+        first = sphinx_docutils._get_settings(standalone.Reader, RSTParser(), defaults=defaults)
+        second = sphinx_docutils._get_settings(standalone.Reader, RSTParser(), defaults=dict(defaults))
+        other = sphinx_docutils._get_settings(standalone.Reader, RSTParser(), defaults={**defaults, "traceback": False})
+        documents = [myst_base.make_document(), myst_base.make_document("page.md")]
+    made_anew = sphinx_docutils._get_settings(standalone.Reader, RSTParser(), defaults=defaults)
+    assert first is not second
+    assert vars(first).keys() == vars(made_anew).keys()
+    assert {name: value for name, value in vars(first).items() if name != "record_dependencies"} == {
+        name: value for name, value in vars(made_anew).items() if name != "record_dependencies"
+    }
+    assert first.record_dependencies is not second.record_dependencies
+    assert other.traceback is False  # other defaults: other settings
+    assert documents[0].settings is not documents[1].settings
+    assert documents[0].settings.record_dependencies is not documents[1].settings.record_dependencies
+    assert documents[1]["source"] == "page.md"
+
+
+def test_the_originals_are_restored_after_the_build_even_a_failed_one() -> None:
+    originals = (sphinx_docutils._get_settings, myst_base.make_document)
+
+    def failed_build() -> None:
+        with settings_made_once():
+            assert sphinx_docutils._get_settings is not originals[0]
+            raise RuntimeError("the build failed")
+
+    with pytest.raises(RuntimeError):
+        failed_build()
+    assert (sphinx_docutils._get_settings, myst_base.make_document) == originals
+
+
+@pytest.mark.sphinx("html", testroot="docutils-settings", freshenv=True)
+def test_only_the_page_that_includes_a_file_depends_on_it(app: SphinxTestApp) -> None:
+    # Docutils adds a file a table is read from to the page's settings (record_dependencies), and Sphinx
+    # reads a page's dependencies from there: shared settings would give every page read after
+    # the including one its dependency.
+    with settings_made_once():
+        app.build()
+    included = Path(app.srcdir, "rows.csv")
+    depends = {docname: {Path(app.srcdir, path) for path in paths} for docname, paths in app.env.dependencies.items()}
+    assert included in depends["including"]
+    assert included not in depends.get("plain", set())
+    assert "A row the including page takes" in Path(app.outdir, "including.html").read_text(encoding="utf-8")

@@ -1,0 +1,93 @@
+"""Each page's Docutils settings made once per build and copied, as Sphinx's own ``new_document`` does.
+
+Sphinx reads a page with settings made anew for it (``sphinx.util.docutils._get_settings``): a
+Docutils ``OptionParser`` built from every option of the reader and the parser, and the
+Docutils configuration files read again. myst-parser makes a whole document's default settings
+for every page as well, only to drop them (``DocutilsRenderer.setup_render`` evaluates
+``options.get("document", make_document())``, and the page's document is always given). The
+settings are the same for every page of a build: at 50 reports the two took 4.6 % of a serial
+cold build (0.7 s of 306 pages under a sampling profiler).
+
+So, while a build runs (:func:`settings_made_once`), each set of settings is made once and each
+page gets a shallow copy of it, which is what Sphinx's ``new_document`` gives every document
+it makes (``copy(cached_settings)``). One attribute is made afresh for each copy: the list of
+files a page depends on (``record_dependencies``), which Docutils' directives add to and
+Sphinx's dependency collector reads per page. Everything else a copy shares with the others it
+already shared in Sphinx's own settings: the values come from the same ``defaults`` mapping
+(the environment's settings), and the options' defaults are the same objects in every parser.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import copy
+from collections.abc import Hashable, Iterator, Mapping
+from typing import Any
+
+from docutils import Component, nodes, utils
+from docutils.frontend import Values
+
+SettingsKey = tuple[object, ...]
+
+
+def _key(components: tuple[object, ...], defaults: Mapping[str, Any], read_config_files: bool) -> SettingsKey:
+    """What a set of settings depends on: its components' classes, its defaults, whether files are read.
+
+    A component is an instance (a page's parser) or a class; what it contributes to the
+    settings is its class's. A default value that cannot be hashed (the environment, a list)
+    counts by identity: the cache lives for one build, in which the same objects are given.
+    """
+    kinds = tuple(component if isinstance(component, type) else type(component) for component in components)
+    values = tuple(
+        (name, value if isinstance(value, Hashable) else ("id", id(value))) for name, value in sorted(defaults.items())
+    )
+    return (kinds, values, read_config_files)
+
+
+def fresh_copy(settings: Values) -> Values:
+    """A shallow copy of ``settings`` with a dependency list of its own."""
+    copied = copy.copy(settings)
+    copied.record_dependencies = utils.DependencyList()
+    return copied
+
+
+@contextlib.contextmanager
+def settings_made_once() -> Iterator[None]:
+    """While in this context, Sphinx's and myst-parser's settings for a page are copies of ones made once.
+
+    The originals are restored after; the settings made are dropped with the context, so that
+    another build (in the same process, as in the tests) makes its own.
+    """
+    import myst_parser.mdit_to_docutils.base as myst_base
+    import sphinx.util.docutils as sphinx_docutils
+    from docutils.frontend import get_default_settings
+    from docutils.parsers.rst import Parser as RSTParser
+
+    made: dict[SettingsKey, Values] = {}
+    sphinx_get_settings = sphinx_docutils._get_settings
+    myst_make_document = myst_base.make_document
+
+    def get_settings(
+        *components: Component | type[Component],
+        defaults: Mapping[str, Any],
+        read_config_files: bool = False,
+    ) -> Values:
+        key = _key(components, defaults, read_config_files)
+        if key not in made:
+            made[key] = sphinx_get_settings(*components, defaults=defaults, read_config_files=read_config_files)
+        return fresh_copy(made[key])
+
+    def make_document(source_path: str = "notset", parser_cls: type[Component] = RSTParser) -> nodes.document:
+        key = _key((parser_cls,), {}, False)
+        if key not in made:
+            # Docutils' annotation asks for instances; its code takes classes as well, as myst-parser gives.
+            made[key] = get_default_settings(parser_cls)  # type: ignore[arg-type]
+        return utils.new_document(source_path, settings=fresh_copy(made[key]))
+
+    sphinx_docutils._get_settings = get_settings
+    myst_base.make_document = make_document
+    try:
+        yield
+    finally:
+        sphinx_docutils._get_settings = sphinx_get_settings
+        myst_base.make_document = myst_make_document
