@@ -33,6 +33,16 @@ def test_a_page_gets_a_copy_of_the_settings_made_once_with_a_dependency_list_of_
     assert documents[1]["source"] == "page.md"
 
 
+def test_defaults_that_cannot_be_hashed_count_by_identity() -> None:
+    # The environment and lists among Sphinx's defaults: the same objects within a build, but a
+    # list of other values (made anew for a call) gives settings of its own.
+    with settings_made_once():
+        english = sphinx_docutils._get_settings(standalone.Reader, defaults={"smartquotes_locales": [("en", "“”‘’")]})
+        german = sphinx_docutils._get_settings(standalone.Reader, defaults={"smartquotes_locales": [("de", "„“‚‘")]})
+    assert english.smartquotes_locales == [("en", "“”‘’")]
+    assert german.smartquotes_locales == [("de", "„“‚‘")]
+
+
 def test_the_originals_are_restored_after_the_build_even_a_failed_one() -> None:
     originals = (sphinx_docutils._get_settings, myst_base.make_document)
 

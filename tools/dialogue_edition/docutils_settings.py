@@ -35,7 +35,8 @@ def _key(components: tuple[object, ...], defaults: Mapping[str, Any], read_confi
 
     A component is an instance (a page's parser) or a class; what it contributes to the
     settings is its class's. A default value that cannot be hashed (the environment, a list)
-    counts by identity: the cache lives for one build, in which the same objects are given.
+    counts by identity: the cache lives for one build, in which the same objects are given, and
+    keeps every value it was keyed by, so that no other object takes that identity meanwhile.
     """
     kinds = tuple(component if isinstance(component, type) else type(component) for component in components)
     values = tuple(
@@ -64,6 +65,7 @@ def settings_made_once() -> Iterator[None]:
     from docutils.parsers.rst import Parser as RSTParser
 
     made: dict[SettingsKey, Values] = {}
+    keyed_by: list[tuple[object, ...]] = []  # the values of each key, alive as long as the cache (see _key)
     sphinx_get_settings = sphinx_docutils._get_settings
     myst_make_document = myst_base.make_document
 
@@ -75,6 +77,7 @@ def settings_made_once() -> Iterator[None]:
         key = _key(components, defaults, read_config_files)
         if key not in made:
             made[key] = sphinx_get_settings(*components, defaults=defaults, read_config_files=read_config_files)
+            keyed_by.append(tuple(defaults.values()))
         return fresh_copy(made[key])
 
     def make_document(source_path: str = "notset", parser_cls: type[Component] = RSTParser) -> nodes.document:
