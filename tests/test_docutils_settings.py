@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import gc
+import sys
+import weakref
 from pathlib import Path
+from types import ModuleType
 
 import myst_parser.mdit_to_docutils.base as myst_base
 import pytest
@@ -41,6 +45,58 @@ def test_defaults_that_cannot_be_hashed_count_by_identity() -> None:
         german = sphinx_docutils._get_settings(standalone.Reader, defaults={"smartquotes_locales": [("de", "„“‚‘")]})
     assert english.smartquotes_locales == [("en", "“”‘’")]
     assert german.smartquotes_locales == [("de", "„“‚‘")]
+
+
+def test_settings_are_made_once_per_build_for_the_same_components_and_defaults(monkeypatch: pytest.MonkeyPatch) -> None:
+    made: list[object] = []
+    option_parser = sphinx_docutils.OptionParser
+
+    def counted(*arguments: object, **options: object) -> object:
+        made.append(options.get("defaults"))
+        return option_parser(*arguments, **options)
+
+    monkeypatch.setattr(sphinx_docutils, "OptionParser", counted)
+    defaults = {"traceback": True}
+    with settings_made_once():
+        for _page in range(3):
+            sphinx_docutils._get_settings(standalone.Reader, RSTParser(), defaults=dict(defaults))
+    assert len(made) == 1
+    with settings_made_once():  # another build: made again
+        sphinx_docutils._get_settings(standalone.Reader, RSTParser(), defaults=dict(defaults))
+    assert len(made) == 2
+
+
+def test_a_default_counts_with_its_type_and_one_that_cannot_be_hashed_by_identity() -> None:
+    with settings_made_once():
+        strict = sphinx_docutils._get_settings(standalone.Reader, defaults={"halt_level": True})
+        numbered = sphinx_docutils._get_settings(standalone.Reader, defaults={"halt_level": 1})
+        nested = sphinx_docutils._get_settings(standalone.Reader, defaults={"strip_classes": (["hidden"],)})
+    assert strict.halt_level is True
+    assert numbered.halt_level == 1
+    assert numbered.halt_level is not True
+    assert nested.strip_classes == (["hidden"],)  # a tuple holding a list: no TypeError, as without the cache
+
+
+def test_a_module_that_took_the_function_by_name_during_the_build_gets_the_original_back() -> None:
+    # Sphinx's builders import _get_settings by name, and are first imported while a build runs:
+    # a replacement left there would keep the build's environment alive with its settings.
+    original = sphinx_docutils._get_settings
+    builder_module = ModuleType("a_builder_imported_during_the_build")
+
+    class Environment:
+        pass
+
+    environment = Environment()
+    left = weakref.ref(environment)
+    with settings_made_once():
+        sys.modules[builder_module.__name__] = builder_module
+        builder_module._get_settings = sphinx_docutils._get_settings  # type: ignore[attr-defined]
+        sphinx_docutils._get_settings(standalone.Reader, defaults={"env": environment})
+    del sys.modules[builder_module.__name__]
+    del environment
+    gc.collect()
+    assert builder_module._get_settings is original  # type: ignore[attr-defined]
+    assert left() is None
 
 
 def test_the_originals_are_restored_after_the_build_even_a_failed_one() -> None:

@@ -21,7 +21,9 @@ from __future__ import annotations
 
 import contextlib
 import copy
-from collections.abc import Hashable, Iterator, Mapping
+import sys
+from collections.abc import Iterator, Mapping, Sequence
+from types import ModuleType
 from typing import Any
 
 from docutils import Component, nodes, utils
@@ -34,15 +36,23 @@ def _key(components: tuple[object, ...], defaults: Mapping[str, Any], read_confi
     """What a set of settings depends on: its components' classes, its defaults, whether files are read.
 
     A component is an instance (a page's parser) or a class; what it contributes to the
-    settings is its class's. A default value that cannot be hashed (the environment, a list)
-    counts by identity: the cache lives for one build, in which the same objects are given, and
-    keeps every value it was keyed by, so that no other object takes that identity meanwhile.
+    settings is its class's. A default value counts with its type (``True`` is not ``1``); one
+    that cannot be hashed (the environment, a list, a tuple holding a list) counts by identity:
+    the cache lives for one build, in which the same objects are given, and keeps every value
+    it was keyed by, so that no other object takes that identity meanwhile.
     """
     kinds = tuple(component if isinstance(component, type) else type(component) for component in components)
-    values = tuple(
-        (name, value if isinstance(value, Hashable) else ("id", id(value))) for name, value in sorted(defaults.items())
-    )
+    values = tuple((name, _token(value)) for name, value in sorted(defaults.items()))
     return (kinds, values, read_config_files)
+
+
+def _token(value: object) -> object:
+    """A default value as part of a key: its type and itself, or its identity if it cannot be hashed."""
+    try:
+        hash(value)
+    except TypeError:
+        return ("id", id(value))
+    return (type(value), value)
 
 
 def fresh_copy(settings: Values) -> Values:
@@ -87,10 +97,34 @@ def settings_made_once() -> Iterator[None]:
             made[key] = get_default_settings(parser_cls)  # type: ignore[arg-type]
         return utils.new_document(source_path, settings=fresh_copy(made[key]))
 
+    loaded = set(sys.modules)
     sphinx_docutils._get_settings = get_settings
     myst_base.make_document = make_document
     try:
         yield
     finally:
-        sphinx_docutils._get_settings = sphinx_get_settings
-        myst_base.make_document = myst_make_document
+        # Where a replacement can be bound: its own module, and the modules loaded meanwhile.
+        modules = [sphinx_docutils, myst_base, *(module for name, module in sys.modules.items() if name not in loaded)]
+        replaced = {
+            "_get_settings": (get_settings, sphinx_get_settings),
+            "make_document": (make_document, myst_make_document),
+        }
+        restore(modules, replaced)
+
+
+def restore(modules: Sequence[object], replaced: Mapping[str, tuple[object, object]]) -> None:
+    """Put each original back wherever one of ``modules`` binds its replacement under its name.
+
+    ``replaced``: each name, with its replacement and its original. Sphinx's builders take
+    ``_get_settings`` by name (``from sphinx.util.docutils import _get_settings``), and are first
+    imported while a build runs: a replacement left there would keep its build's settings, and
+    the environment they hold, for as long as the process lives. A module still to be loaded
+    (``importlib.util.LazyLoader``, see ``sphinx_start``) has bound nothing, and stays unloaded.
+    """
+    for module in modules:
+        if type(module) is not ModuleType:  # a lazy module not loaded yet, or not a module at all
+            continue
+        names = vars(module)
+        for name, (replacement, original) in replaced.items():
+            if names.get(name) is replacement:
+                setattr(module, name, original)
