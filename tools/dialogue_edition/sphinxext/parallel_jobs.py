@@ -72,20 +72,27 @@ def tapered(chunks: list[list[str]]) -> list[list[str]]:
     if len(chunks) < 2:
         return chunks
     first, middle, last = chunks[0], chunks[1:-1], chunks[-1]
-    ending = [piece[::-1] for piece in reversed(_halving(last[::-1]))]
-    return [*_halving(first), *middle, *ending]
+    return [*_cut(first, _doubling(len(first))), *middle, *_cut(last, _doubling(len(last))[::-1])]
 
 
-def _halving(pages: list[str], cuts: int = 3) -> list[list[str]]:
-    """``pages`` cut into pieces that double in size: an eighth, an eighth, a quarter, a half (``cuts`` halvings)."""
-    pieces: list[list[str]] = []
+def _doubling(count: int, cuts: int = 3) -> list[int]:
+    """``count`` as sizes that double: an eighth, an eighth, a quarter, a half (``cuts`` halvings, while two remain)."""
+    sizes: list[int] = []
     for _ in range(cuts):
-        if len(pages) < 2:
+        if count < 2:
             break
-        half = len(pages) // 2
-        pieces.insert(0, pages[half:])
-        pages = pages[:half]
-    return [pages, *pieces] if pages else pieces
+        sizes.insert(0, count - count // 2)
+        count //= 2
+    return [count, *sizes] if count else sizes
+
+
+def _cut(pages: list[str], sizes: list[int]) -> list[list[str]]:
+    """``pages`` cut, in order, into pieces of ``sizes`` (which add up to their number)."""
+    start, pieces = 0, []
+    for size in sizes:
+        pieces.append(pages[start : start + size])
+        start += size
+    return pieces
 
 
 @contextlib.contextmanager

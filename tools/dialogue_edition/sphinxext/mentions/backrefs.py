@@ -23,9 +23,9 @@ class PageLinks:
     """The links from one page to others, each worked out once for all the page's entries: address and title.
 
     A glossary page lists, under each entry, every page that mentions it: the same few hundred
-    pages again and again (at 50 reports, 12,450 links to 306 pages on the people page). A
-    title's text is worked out from its nodes each time it is asked for: at 50 reports that was
-    5 % of a cold build.
+    pages again and again (at 50 reports, 12,450 links to 306 pages on the people page). Titles
+    are kept as text too: working one out from its nodes for every link took 5 % of a cold build
+    at 50 reports.
     """
 
     def __init__(self, builder: Builder, fromdoc: str) -> None:
