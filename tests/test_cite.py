@@ -323,10 +323,16 @@ def _article(layout: Layout, page: str) -> lxml_html.HtmlElement:
 
 @pytest.mark.parametrize("fixture", ["editions", "two_reports"])
 def test_every_paragraph_of_every_report_page_can_be_cited(fixture: str, request: pytest.FixtureRequest) -> None:
+    """Each paragraph and caption has its ¶ link; the report's own have a Cite button, the editors' have none.
+
+    The button gives the report's reference: on an editorial note it would credit the report with
+    the editors' words.
+    """
     layout: Layout = request.getfixturevalue(fixture)
     site = layout.build / "html"
     pages = sorted(path.relative_to(site).with_suffix("").as_posix() for path in (site / "reports").rglob("*.html"))
     assert pages
+    editorial_blocks = 0
     for page in pages:
         article = _article(layout, page)
         assert len(header_cite_buttons(layout, page)) == 1, page
@@ -337,18 +343,24 @@ def test_every_paragraph_of_every_report_page_can_be_cited(fixture: str, request
             # ¶ link, no Cite button, and no paragraph number of its own.
             assert not value.xpath(".//span[@class='cite-control']"), (page, value.text_content()[:60])
             assert not value.xpath("./span[@class='target']/@id"), (page, value.text_content()[:60])
+        editorial = "ancestor::*[contains(concat(' ', @class, ' '), ' editorial ')]"
         for block in [block for block in blocks if not block.xpath(table)]:
             controls = block.xpath(".//span[@class='cite-control']")
             assert len(controls) == 1, (page, block.text_content()[:60])
             anchor = controls[0].xpath("./a/@href")[0].lstrip("#")
             assert article.xpath(f".//*[@id='{anchor}']"), (page, anchor)
-            assert controls[0].xpath("./button/@data-anchor") == [anchor]
+            cited = [] if block.xpath(editorial) else [anchor]
+            assert controls[0].xpath("./button/@data-anchor") == cited, (page, block.text_content()[:60])
+            editorial_blocks += bool(block.xpath(editorial))
         # The numbers a reader sees run ¶1, ¶2, … with no gap (the metadata table takes none).
-        numbers = [int(number) for number in article.xpath(".//button[@class='cite-button']/@data-number")]
+        numbers = [int(link.text.lstrip("¶")) for link in article.xpath(".//a[@class='paragraph-link']")]
         assert numbers == list(range(1, len(numbers) + 1)), page
+        buttons = article.xpath(".//button[@class='cite-button']/@data-number")
+        assert {int(number) for number in buttons} <= set(numbers), page
         data = page_data(layout, page)
         assert data["filename"]
         assert data["original"].startswith("https://")
+    assert editorial_blocks  # every report page opens with the editors' note of where it stands
 
 
 def header_cite_buttons(layout: Layout, page: str) -> list[lxml_html.HtmlElement]:

@@ -840,7 +840,7 @@ def test_a_results_title_gives_a_paragraph_number_only_where_the_page_shows_that
         block = target.getparent() if target.tag == "span" else target
         if block.tag == "figure":  # a caption's record is at its figure, which may hold paragraphs too
             block = block.xpath(".//figcaption")[0]
-        shown = block.xpath(".//button[@class='cite-button']/@data-number")
+        shown = [link.lstrip("¶") for link in block.xpath(".//a[@class='paragraph-link']/text()")]
         numbered = re.search(r", ¶(\d+)(?: \(caption\))?$", record.title)
         if shown:
             assert numbered, (record.url, record.title, shown)

@@ -304,7 +304,9 @@ def _block_title(page_title: str, block: lxml_html.HtmlElement) -> str:
     ("About these data"), the term it defines in a list of definitions ("Open data › Organisations
     › country"); never by a number the page does not show.
     """
-    shown = compiled(f".//button[{has_class('cite-button')}]/@data-number")(block)
+    # The number of the block's ¶ link ("¶4"), which every paragraph of a report's page has; the
+    # editors' notes there have it without a Cite button.
+    shown = [link.lstrip("¶") for link in compiled(f".//a[{has_class('paragraph-link')}]/text()")(block)]
     if block.tag == "figcaption":  # never the page heading's own title, which has a record too
         return f"{page_title}, ¶{shown[0]} (caption)" if shown else f"{page_title}, caption"
     if shown:

@@ -1,10 +1,12 @@
-"""Cite this: every page of the site, and every paragraph of a report, can be cited in six formats.
+"""Cite this: every page of the site, and every paragraph of a report's own text, can be cited in six formats.
 
 Each paragraph and caption of a report's pages gets an anchor (``p<N>``, numbered in reading order
 as the mentions extension numbers them, which anchors those with a mention already) and its
 number (``paragraph_number``): on the site a link to it showing the number ("¶4") and a "Cite"
-button, in the books the number at its end. The values of the report's metadata table are not
-among them (``mentions.collect.GENERATED_TABLES``).
+button, in the books the number at its end. A paragraph of the editors' own inside a report's page
+(an editorial note: ``mentions.collect.is_editorial``) keeps its number and link but gets no Cite
+button: the button gives the report's reference, which would credit the report with the editors' words.
+The values of the report's metadata table are not among them (``mentions.collect.GENERATED_TABLES``).
 Every content page (a report's, a glossary, the timeline, the landing page; not the search page,
 the index or the 404 page) gets a "Cite" button in its header row, beside Furo's "view", "edit"
 and theme buttons (``templates/page.html``). The references are
@@ -117,8 +119,9 @@ class AnchorParagraphs(SphinxTransform):
                     block.parent["ids"].append(anchor)
                 else:
                     block.insert(0, nodes.target("", "", ids=[anchor]))
-            citable.append((number, anchor, is_editorial(block)))
-            block += paragraph_number("", number=number, anchor=anchor)
+            editorial = is_editorial(block)
+            citable.append((number, anchor, editorial))
+            block += paragraph_number("", number=number, anchor=anchor, editorial=editorial)
             if isinstance(block, nodes.caption):  # the site hides its figure's own permalink sign
                 block.parent["classes"].append("has-paragraph-link")
         citable_paragraphs(self.env)[docname] = citable
@@ -153,12 +156,13 @@ def visit_paragraph_number_html(translator: HTML5Translator, node: paragraph_num
         raise nodes.SkipNode
     label = f'<span class="cite-label"> paragraph {number}</span>'
     # The number a reader sees is the one that "Mentioned in", the search and the citations give
-    # ("¶4"); a screen reader hears "paragraph 4" instead of the sign.
+    # ("¶4"); a screen reader hears "paragraph 4" instead of the sign. The editors' words get no
+    # Cite button: its reference is the report's (see the module's docstring).
+    attributes = f'type="button" class="cite-button" data-anchor="{anchor}" data-number="{number}"'
+    button = "" if node.get("editorial") else f"<button {attributes}>Cite{label}</button>"
     translator.body.append(
         f'<span class="cite-control"><a class="paragraph-link" href="#{anchor}" aria-label="paragraph {number}">'
-        f"¶{number}</a>"
-        f'<button type="button" class="cite-button" data-anchor="{anchor}" data-number="{number}">Cite{label}</button>'
-        "</span>"
+        f"¶{number}</a>{button}</span>"
     )
     raise nodes.SkipNode
 
