@@ -592,6 +592,13 @@ def _page_before_the_panel_opens(
     return context, page, outside
 
 
+SCROLL_PANEL_TO_END = (
+    "(() => { const d = document.querySelector('dialog.cite-panel');"
+    " d.scrollTop = d.scrollHeight; return d.scrollTop; })()"
+)
+"""Scroll the open panel to its end; how far it scrolled."""
+
+
 def test_the_panel_opens_from_the_keyboard_shows_the_references_and_passes_axe(editions: Layout) -> None:
     require_tool(validators.CHROMIUM, "Chromium")
     require_tool(validators.AXE_SCRIPT, "axe-core (npm)")
@@ -622,12 +629,16 @@ def test_the_panel_opens_from_the_keyboard_shows_the_references_and_passes_axe(e
             validators.inject_axe(page, axe)
             violations = page.evaluate(validators.AXE_RUN, validators.WCAG_21_AA)
             assert violations == [], (scheme, violations)
+            # Read to its end (the machine-readable formats), then closed.
+            assert page.evaluate(SCROLL_PANEL_TO_END) > 0
             page.keyboard.press("Escape")
             page.locator("dialog.cite-panel[open]").wait_for(state="hidden")
             assert page.evaluate("document.activeElement.dataset.anchor") == "p3"
             page.locator(".content-icon-container .cite-this-page button").tap()
             dialog.wait_for()
             assert page.locator("#cite-panel-title").inner_text() == "Cite this page"
+            # The next reference opens at its top, with its heading and first style in view.
+            assert page.evaluate("document.querySelector('dialog.cite-panel').scrollTop") == 0
             assert outside == [], outside
             context.close()
         browser.close()

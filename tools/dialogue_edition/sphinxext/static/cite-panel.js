@@ -95,6 +95,7 @@
     dialog.querySelector(".cite-content").replaceChildren(body);
     status().textContent = "";
     dialog.showModal();
+    dialog.scrollTop = 0; // the dialog is reused: a reference opens at its top, not where the last was left
   };
   window.editionCitePanel = { open };
 })();
