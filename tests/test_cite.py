@@ -67,17 +67,19 @@ EDITION = "Russia–Republic of Korea Dialogue Forum"
 #   taking <if disambiguate="true"> as always true (citeproc-js adds it only when two works of the
 #   same editors are cited together, as two reports of this edition would be).
 EXPECTED = {
-    ("chicago", "citation"): f"{EDITORS}, ed., “{TITLE_CASED},” in {EDITION}: Reports, version 0.1.0 "
-    f"(St Petersburg University, 2020), para. 3, {URL}.",
-    ("chicago", "bibliography"): f"{EDITORS}, ed. “{TITLE_CASED}.” In {EDITION}: Reports, version 0.1.0. "
-    f"St Petersburg University, 2020. {URL}.",
+    ("chicago", "citation"): f"{EDITORS}, ed., {TITLE_CASED} (St Petersburg University, 2020), para. 3, "
+    f"version 0.1.0, {EDITION}: reports, {URL}.",
+    ("chicago", "bibliography"): f"{EDITORS}, ed. {TITLE_CASED}. St Petersburg University, 2020. "
+    f"Version 0.1.0. {EDITION}: reports. {URL}.",
     ("apa", "citation"): f"({EDITORS}, 2020, para. 3)",
-    ("apa", "bibliography"): f"{EDITORS} (Ed.). (2020). {TITLE}. In {EDITION}: reports (Version 0.1.0). "
-    f"St Petersburg University. {URL}",
-    ("mla", "citation"): f"({EDITORS}, “{TITLE_CASED},” par. 3)",
-    ("mla", "bibliography"): f"{EDITORS}, editor. “{TITLE_CASED}.” {EDITION}: Reports, Version 0.1.0, "
-    f"St Petersburg University, 5 Nov. 2020, {URL}.",
+    ("apa", "bibliography"): f"{EDITORS} (Ed.). (2020). {TITLE}. St Petersburg University. "
+    f"{EDITION}: reports (version 0.1.0). {URL}",
+    ("mla", "citation"): f"({EDITORS}, {TITLE_CASED}, par. 3)",
+    ("mla", "bibliography"): f"{EDITORS}, editor. {TITLE_CASED}. St Petersburg University, 5 Nov. 2020, "
+    f"{EDITION}: reports, version 0.1.0, {URL}.",
 }
+"""The report is the work, with its publisher and date; the edition holds it, as an archive holds
+a document: no style reads the report's publisher and date as the edition's."""
 NOTE = f"Original page: {ORIGINAL}. Paragraph 3 of the page in the edition"
 # pybtex writes LaTeX's special characters escaped, the URL's # too.
 BIBTEX_URL = URL.replace("#", r"\#")
@@ -87,21 +89,19 @@ BIBTEX = f"""@techreport{{strategic-conference-2020,
     institution = "St Petersburg University",
     year = "2020",
     date = "2020-11-05",
-    booktitle = "{EDITION}: reports",
-    version = "0.1.0",
     url = "{BIBTEX_URL}",
     language = "en",
-    note = "{NOTE}"
+    note = "{EDITION}: reports, version 0.1.0. {NOTE}"
 }}
 """
 RIS = f"""TY  - RPRT
 TI  - {TITLE}
 ED  - {EDITORS}
-T2  - {EDITION}: reports
 PB  - St Petersburg University
 PY  - 2020
 DA  - 2020/11/05/
-ET  - 0.1.0
+DB  - {EDITION}: reports
+AN  - version 0.1.0
 UR  - {URL}
 LA  - en
 N1  - {NOTE}
@@ -114,8 +114,8 @@ CSL_JSON = [
         "title": TITLE,
         "publisher": "St Petersburg University",
         "issued": {"date-parts": [[2020, 11, 5]]},
-        "container-title": f"{EDITION}: reports",
-        "version": "0.1.0",
+        "archive": f"{EDITION}: reports",
+        "archive_location": "version 0.1.0",
         "URL": URL,
         "language": "en",
         "note": NOTE,
@@ -569,7 +569,8 @@ def test_the_pdf_title_page_and_the_epub_landing_page_carry_the_reference(editio
     with zipfile.ZipFile(editions.build / "strategic-conference-2020.epub") as epub:
         landing = next(name for name in epub.namelist() if name.endswith("strategic-conference-2020/index.xhtml"))
         text = " ".join(lxml_html.fromstring(epub.read(landing)).text_content().split())
-    assert f"Cite as: {EDITORS}, ed. “{TITLE_CASED}.” In {EDITION}: Reports, version 0.1.0." in text
+    cited = f"{EDITORS}, ed. {TITLE_CASED}. St Petersburg University, 2020. Version 0.1.0. {EDITION}: reports."
+    assert f"Cite as: {cited}" in text
     assert f"{SITE}reports/strategic-conference-2020/index.html." in text
 
 

@@ -223,11 +223,20 @@ def test_the_styles_format_the_2020_report_as_citeproc_js_does(report_2020: Sour
                     # MLA adds the title to the in-text citation under <if disambiguate="true">,
                     # which citeproc-py takes as always true; citeproc-js, seeing one work, only
                     # when two works of the same editors are cited together.
-                    # The quoted title, its comma inside (before a locator) or none (without one).
-                    text = re.sub(r", “[^”]*”(?=\))", "", re.sub(r" “[^”]*,”", "", text))
+                    # The report's title (a work of its own, not quoted) between the editors and
+                    # the locator (or the closing parenthesis) is left out.
+                    text = _without_title(text, item["editor"][0]["literal"])
                 assert text == accepting_known_differences(reference[part]), (key, part, locator, item.get("editor"))
                 compared += 1
     assert compared == 24
+
+
+def _without_title(citation: str, editors: str) -> str:
+    """An MLA in-text citation "(Editors, Title, par. 3)" as "(Editors, par. 3)"; "(Editors, Title)" as "(Editors)"."""
+    head = f"({editors}"
+    assert citation.startswith(head + ", "), citation
+    rest = citation[len(head) :]
+    return head + (rest[rest.rfind(", par. ") :] if ", par. " in rest else ")")
 
 
 def test_the_styles_format_a_page_of_the_edition_as_citeproc_js_does() -> None:

@@ -3,6 +3,12 @@
 What a reference names is what is known and nothing more: the report's title, its publisher and
 its date (the date of the event it reports, the only date the metadata records), the edition it
 is read in (title, editors, version, permalink) and, for a paragraph, its number on the page.
+The report is the work cited, and the edition holds it as an archive holds a document (CSL
+``archive``): every style then names the publisher and date with the report ("St Petersburg
+University, 2020") and the edition after them. As the container of the report (CSL
+``container-title``), the edition came first and the report's publisher and date after it,
+which read as the edition's ("In Edition, version 0.1.0. St Petersburg University, 2020"), and
+the repository records neither a publisher nor a date for the edition.
 The reports name no author; no author is made up: each style falls back as it prescribes for a
 work without one (the styles shipped here put the editors first, then the title).
 
@@ -93,7 +99,8 @@ def csl_item(report: ReportMetadata, edition: Edition, url: str, paragraph: str 
     """The CSL-JSON item of a report as read at ``url`` in the edition (a paragraph's, if given).
 
     Only known fields are filled; the original page goes in the note, which no style prints,
-    so that the machine-readable formats carry it.
+    so that the machine-readable formats carry it. The edition is the archive the report is
+    read in, its version the report's place there (see the module's docstring).
     """
     date = report.conference_date
     note = f"Original page: {report.original_url}"
@@ -105,8 +112,8 @@ def csl_item(report: ReportMetadata, edition: Edition, url: str, paragraph: str 
         "title": report.title,
         "publisher": report.publisher,
         "issued": {"date-parts": [[date.year, date.month, date.day]]},
-        "container-title": edition.title,
-        "version": edition.version,
+        "archive": edition.title,
+        "archive_location": f"version {edition.version}",
         "URL": url,
         "language": report.language,
         "note": note,
@@ -456,8 +463,10 @@ def _punctuation_in_quotes(text: str, style: str) -> str:
 def bibtex(item: dict[str, Any]) -> str:
     r"""A BibTeX entry of the item, written by pybtex.
 
-    A report is a ``@techreport`` (its publisher the institution), a page of the edition a
-    ``@misc`` (the edition as ``howpublished``); only the fields the item has. As with the styles,
+    A report is a ``@techreport`` (its publisher the institution; the edition it is read in, and
+    its version, begin the note, which BibTeX's styles print after the report's publisher and
+    date), a page of the edition a ``@misc`` (the edition as ``howpublished``); only the fields
+    the item has. As with the styles,
     an entry is written once per item with ``URL_STAND_IN`` for its URL, and each page's URL is
     put in its place, encoded as pybtex encodes a field (``latexcodec``'s ``ulatex``: ``#`` is ``\#``).
     """
@@ -478,11 +487,13 @@ def _bibtex_entry(template: str) -> str:
         year, month, day = item["issued"]["date-parts"][0]
         fields |= {"year": str(year), "date": f"{year:04d}-{month:02d}-{day:02d}"}
     if "container-title" in item:
-        fields["booktitle" if report else "howpublished"] = _bibtex_text(item["container-title"])
-    fields |= {"version": item["version"], "url": item["URL"]}
+        fields["howpublished"] = _bibtex_text(item["container-title"])
+    if "version" in item:
+        fields["version"] = item["version"]
+    fields["url"] = item["URL"]
     if "language" in item:
         fields["language"] = item["language"]
-    fields["note"] = _bibtex_text(item["note"])
+    fields["note"] = _bibtex_text(". ".join([*_held_in(item), item["note"]]))
     persons = {"editor": [Person("{" + _bibtex_text(name["literal"]) + "}") for name in item.get("editor", [])]}
     entry = Entry("techreport" if report else "misc", fields=fields, persons={k: v for k, v in persons.items() if v})
     register_writer()
@@ -511,6 +522,13 @@ def _bibtex_text(text: str) -> str:
     return "".join(special.get(ch, ch) for ch in tidy)
 
 
+def _held_in(item: dict[str, Any]) -> list[str]:
+    """Where the item is read (``archive``: the edition, and its version), as words; none if no archive."""
+    return (
+        [", ".join(item[name] for name in ("archive", "archive_location") if name in item)] if "archive" in item else []
+    )
+
+
 def _bibtex_key(item: dict[str, Any]) -> str:
     return re.sub(r"[^A-Za-z0-9:-]", "-", item["id"])
 
@@ -518,7 +536,9 @@ def _bibtex_key(item: dict[str, Any]) -> str:
 def ris(item: dict[str, Any]) -> str:
     """The item as an RIS record (one field a line, CRLF-free, white space collapsed).
 
-    A report is ``RPRT``, a page of the edition ``ELEC`` (a web page); only the fields the item has.
+    A report is ``RPRT``, the edition it is read in its database (``DB``, which reference managers
+    take for the archive) and the edition's version its place there (``AN``); a page of the edition
+    is ``ELEC`` (a web page), the edition its secondary title. Only the fields the item has.
     """
     lines = [("TY", "RPRT" if item["type"] == "report" else "ELEC"), ("TI", item["title"])]
     lines += [("ED", name["literal"]) for name in item.get("editor", [])]
@@ -529,7 +549,12 @@ def ris(item: dict[str, Any]) -> str:
     if "issued" in item:
         year, month, day = item["issued"]["date-parts"][0]
         lines += [("PY", str(year)), ("DA", f"{year:04d}/{month:02d}/{day:02d}/")]
-    lines += [("ET", item["version"]), ("UR", item["URL"])]
+    lines += [
+        (tag, item[name])
+        for tag, name in (("DB", "archive"), ("AN", "archive_location"), ("ET", "version"))
+        if name in item
+    ]
+    lines.append(("UR", item["URL"]))
     if "language" in item:
         lines.append(("LA", item["language"]))
     lines += [("N1", item["note"]), ("ER", "")]

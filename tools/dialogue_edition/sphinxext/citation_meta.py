@@ -39,7 +39,7 @@ def meta_tags(item: dict[str, Any]) -> list[tuple[str, str]]:
         ("DC.language", item["language"]),
         ("DC.identifier", item["URL"]),
         ("DC.type", "Text"),
-        ("DC.relation.ispartof", item["container-title"]),
+        ("DC.relation.ispartof", item["archive"]),  # the edition the page is part of
         *(("DC.contributor", name) for name in editors),
     ]
 
