@@ -46,3 +46,28 @@ def test_raw_html_shows_as_text_and_the_raw_directive_is_refused(app: SphinxTest
     assert "<script>alert(1)</script>" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     assert '"raw" directive disabled' in app.warning.getvalue()
+
+
+@pytest.mark.sphinx("html", testroot="front-matter")
+def test_front_matter_cannot_change_how_myst_reads_a_page(app: SphinxTestApp) -> None:
+    # The page's front matter would switch templates on (code run on the build machine), raw HTML
+    # back on, and a <meta> refresh off the site: each key is refused at its line, and the page is
+    # read with conf.py's settings. Its template asks to create a file in the working directory.
+    marker = Path("TEMPLATE_RAN")
+    assert not marker.exists()
+    app.build()
+    warnings = app.warning.getvalue()
+    source = Path(app.srcdir) / "index.md"
+    for key, line in (("myst", 3), ("substitutions", 8)):
+        assert f"{source}:{line}: WARNING: the front matter's {key!r} would change how MyST reads" in warnings, warnings
+    assert not marker.exists()
+    page = (Path(app.outdir) / "index.html").read_text(encoding="utf-8")
+    assert "<script>alert(1)</script>" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "{{ cycler" in page  # the template is text
+    assert "refresh" not in page
+    # reStructuredText's meta directive writes into the page's head: refused at its page.
+    refused = [row for row in warnings.splitlines() if "meta refused" in row]
+    assert refused, warnings
+    assert f"{Path(app.srcdir) / 'meta.md'}:" in refused[0]
+    assert "refresh" not in (Path(app.outdir) / "meta.html").read_text(encoding="utf-8")

@@ -138,6 +138,9 @@ def page_attacks(secret: Path) -> list[tuple[str, str]]:
         (f"{{download}}`secret <{far}>`", "is outside the project"),
         (f"```{{image}} {far}\n```", "is outside the project"),
         ("{download}`a page <../../files/page.html>`", "page.html: a .html file would run"),
+        # The builds (their logs say where the machine keeps things) and hidden folders (.git).
+        ("{download}`a log <../../../build/logs/html-warnings.log>`", "a file of the build's or the tools' own"),
+        ("{download}`notes <../../.notes/draft.txt>`", "a file of the build's or the tools' own"),
         ("```{image} ../../files/picture.svg\n```", "picture.svg: this SVG holds script"),
         ("```{image} https://example.org/tracker.png\n```", "remote image 'https://example.org/tracker.png' refused"),
         ("```{button-link} javascript:alert(1)\nClick\n```", "link to 'javascript:alert(1)' refused"),
@@ -188,6 +191,10 @@ def attacked(tmp_path_factory: pytest.TempPathFactory, editions: Layout, secret:
     (root / "docs" / "files" / "page.html").write_text("<script>alert(1)</script>\n", encoding="utf-8")
     (root / "docs" / "files" / "picture.svg").write_text(SVG_WITH_SCRIPT, encoding="utf-8")
     (root / "docs" / "files" / "animated.svg").write_text(SVG_ANIMATING_A_LINK, encoding="utf-8")
+    (root / "docs" / ".notes").mkdir()
+    (root / "docs" / ".notes" / "draft.txt").write_text("a draft\n", encoding="utf-8")
+    (root / "build" / "logs").mkdir(parents=True, exist_ok=True)
+    (root / "build" / "logs" / "html-warnings.log").touch()
     page = root / PAGE
     text = page.read_text(encoding="utf-8").rstrip("\n") + "\n"
     expected = []
@@ -816,7 +823,11 @@ def test_files_outside_the_project_or_that_would_run_are_refused(tmp_path: Path)
     assert "is outside the project" in (file_refusal(project / "docs" / "outside" / "secret.txt", project) or "")
     assert "is outside the project" in (file_refusal(project / ".." / "secret.txt", project) or "")
     assert "would run" in (file_refusal(project / "docs" / "page.HTML", project) or "")
+    # The build's and the tools' own files: the repository, caches, the builds with their logs.
+    for own in (".git/config", "docs/.cache/notes.txt", "build/logs/html-warnings.log", "node_modules/x/a.txt"):
+        assert "not of the edition" in (file_refusal(project / own, project) or ""), own
     assert file_refusal(project / "docs" / "photo.png", project) is None
+    assert file_refusal(project / "docs" / "build" / "photo.png", project) is None  # only the top folder
 
 
 def test_an_svg_with_an_event_handler_is_refused_and_a_plain_one_is_not(tmp_path: Path) -> None:

@@ -19,7 +19,13 @@ and line (an error under ``-W``):
   and the like are refused whatever their case, from MyST, reStructuredText and sphinx-design alike;
 - static files (``html_static_path``) inside the project, symbolic links included, and none of
   them a page or an SVG with script (the site's own ``.js`` files are code, reviewed as code);
-- links made after reading (the bibliography's, the glossaries') held to the same rule.
+- links made after reading (the bibliography's, the glossaries') held to the same rule;
+- no ``<meta>`` of a page's own (reStructuredText's ``meta`` directive): ``http-equiv="refresh"``
+  would send readers elsewhere;
+- no file of the build's or the tools' own (``.git``, caches, ``build/`` with its logs) as an
+  image or download;
+- no change to MyST's settings from a page's front matter (``front_matter``), which could switch
+  raw HTML, or templates run on the build machine, back on.
 """
 
 from __future__ import annotations
@@ -118,6 +124,12 @@ def file_refusal(path: Path, root: Path) -> str | None:
     resolved = path.resolve()
     if resolved != root and root not in resolved.parents:
         return f"{path} is outside the project: a page may only use files of the project"
+    inside = resolved.relative_to(root).parts
+    if any(part.startswith(".") for part in inside) or inside[:1] in UNPUBLISHED_FOLDERS:
+        return (
+            f"{path}: a file of the build's or the tools' own (git, caches, build outputs and logs), "
+            "not of the edition; a page may only use the edition's files"
+        )
     suffix = resolved.suffix.lower()
     if runs_in_a_browser(suffix):
         return f"{path.name}: a {suffix} file would run in readers' browsers from the site; offer it another way"
@@ -126,6 +138,11 @@ def file_refusal(path: Path, root: Path) -> str | None:
             f"{path.name}: this SVG holds script (or event handlers, or embedded HTML), which would run from the site"
         )
     return None
+
+
+UNPUBLISHED_FOLDERS = frozenset({("build",), ("node_modules",)})
+"""Top folders of the project that hold no file of the edition: its builds (with their logs and
+caches) and the validators' packages. Hidden folders (``.git``, ``.nox``, ``.venv``) neither."""
 
 
 def project_root(app: Sphinx) -> Path:
@@ -171,6 +188,8 @@ class PageNodes:
     """sphinx-design's icons."""
     images: list[nodes.Element] = field(default_factory=list)
     downloads: list[nodes.Element] = field(default_factory=list)
+    metas: list[nodes.Element] = field(default_factory=list)
+    """``<meta>`` elements for the page's head (reStructuredText's ``meta`` directive)."""
 
 
 def page_nodes(doctree: nodes.document) -> PageNodes:
@@ -189,6 +208,8 @@ def page_nodes(doctree: nodes.document) -> PageNodes:
             found.images.append(node)
         if isinstance(node, addnodes.download_reference):
             found.downloads.append(node)
+        if isinstance(node, nodes.meta):
+            found.metas.append(node)
     return found
 
 
@@ -204,6 +225,10 @@ def check_page(app: Sphinx, doctree: nodes.document) -> None:
     root = project_root(app)
     found = page_nodes(doctree)
     _refuse_links(found.links)
+    for meta in found.metas:
+        # A page's head is the edition's: http-equiv="refresh" would send readers to another site.
+        logger.warning("meta refused: a page may not write its own <meta> into the page's head", location=meta)
+        meta.replace_self([])
     for node in found.to_latex:
         logger.warning(
             "%s refused: its text would go into the PDF's LaTeX as it is; write it as text",
@@ -354,6 +379,7 @@ def _page_or_scripted_svg(path: Path) -> bool:
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
+    app.setup_extension("dialogue_edition.sphinxext.front_matter")
     app.add_config_value("edition_project_root", "", "env", types=[str])
     app.add_role("raw", refuse_raw_role, override=True)
     app.connect("builder-inited", disable_raw_and_file_insertion)

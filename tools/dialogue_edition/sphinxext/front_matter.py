@@ -1,0 +1,74 @@
+"""A page's front matter may not change MyST's settings: every page is read with ``conf.py``'s.
+
+myst-parser lets a page's YAML front matter override the project's MyST settings for that page
+(``myst:``, and the older top-level ``html_meta`` and ``substitutions``). From a pull request that
+undoes the content policy (``safety``) a page at a time: ``disable_syntax: []`` switches raw HTML
+back on (script, a full-screen overlay), ``html_meta`` writes a ``<meta http-equiv="refresh">``
+that sends readers to another site, and ``enable_extensions: [substitution]`` evaluates the
+page's ``{{ … }}`` as Jinja templates that are not sandboxed: code run on the build machine. The
+project has no use for such a page-level setting, and myst-parser has no option to refuse them.
+
+So Markdown is read by :class:`ProjectSettingsParser`: myst-parser's own parser that takes the
+project's settings as they are. A page whose front matter holds one of :data:`PAGE_SETTINGS` gets a
+warning at the key's line (an error under ``-W``), and is read with the project's settings in the
+meantime, so that nothing it asks for runs even while the build goes on to report every problem.
+The rest of the front matter (``orphan: true``, say) is Sphinx's page metadata, as before.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from docutils import nodes
+from myst_parser.config.main import TopmatterReadError, read_topmatter
+from myst_parser.mdit_to_docutils.sphinx_ import SphinxRenderer
+from myst_parser.parsers.mdit import create_md_parser
+from myst_parser.parsers.sphinx_ import MystParser
+from sphinx.application import Sphinx
+from sphinx.util import logging
+
+logger = logging.getLogger(__name__)
+
+PAGE_SETTINGS = ("myst", "mystnb", "html_meta", "substitutions")
+"""Front-matter keys through which myst-parser (or MyST-NB) would change a page's settings."""
+
+
+def page_settings(text: str) -> list[tuple[str, int]]:
+    """The settings keys of a page's front matter, each with its line (1-based); none if it has no front matter."""
+    try:
+        topmatter = read_topmatter(text)
+    except TopmatterReadError:
+        return []  # myst-parser reports the malformed front matter itself
+    if not isinstance(topmatter, dict):
+        return []
+    lines = text.splitlines()
+    found = []
+    for key in PAGE_SETTINGS:
+        if key in topmatter:
+            at = next((n for n, line in enumerate(lines, 1) if re.match(rf"""["']?{key}["']?\s*:""", line)), 1)
+            found.append((key, at))
+    return sorted(found, key=lambda pair: pair[1])
+
+
+class ProjectSettingsParser(MystParser):
+    """myst-parser's Sphinx parser, reading every page with the project's settings (see the module)."""
+
+    def parse(self, inputstring: str, document: nodes.document) -> None:
+        """Parse the page as myst-parser does, without merging its front matter into the settings."""
+        env = document.settings.env
+        for key, line in page_settings(inputstring):
+            logger.warning(
+                f"the front matter's {key!r} would change how MyST reads this page, which no page may do "
+                "(it could switch raw HTML or templates back on): remove it; conf.py's settings apply",
+                location=(env.docname, line),
+            )
+        parser = create_md_parser(env.myst_config, SphinxRenderer)
+        parser.options["document"] = document
+        parser.render(inputstring)
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    app.setup_extension("myst_parser")
+    app.add_source_parser(ProjectSettingsParser, override=True)
+    return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
