@@ -291,6 +291,23 @@ DATA_ATTACKS: dict[str, tuple[Path, Callable[[Path], None], str]] = {
         lambda path: _replace(path, b"id: lotte", "id: lotte\n    note: a\u202eb".encode()),
         "registry/organisations.yaml:{line}: control character U+202E",
     ),
+    "organisations whose parents make a loop": (
+        Path("registry/organisations.yaml"),
+        lambda path: _replace(
+            path,
+            b"    country: both\n    forms:\n      - the Dialogue\n      - DRRK\n"
+            b"    sources: {country: [editors-seat]}",
+            b"    parent: forum-directorate\n    country: both\n    forms:\n      - the Dialogue\n      - DRRK\n"
+            b"    sources: {country: [editors-seat], parent: [editors-structure]}",
+        ),
+        "registry/organisations.yaml:{line}: organisation 'dialogue-forum' is its own parent "
+        "(dialogue-forum → forum-directorate → dialogue-forum)",
+    ),
+    "a blank form of a name": (
+        Path("registry/organisations.yaml"),
+        lambda path: _replace(path, b"      - DRRK\n", b'      - DRRK\n      - " "\n'),
+        "registry/organisations.yaml:{line}: organisations.0.forms: Value error, a form is empty or blank",
+    ),
     "an agreement linking to javascript:": (
         Path("registry/agreements.bib"),
         lambda path: _replace(path, b"{Established", b"{See \\url{javascript:alert(1)}. Established"),
@@ -390,6 +407,22 @@ DATA_ATTACKS: dict[str, tuple[Path, Callable[[Path], None], str]] = {
             path, b"redirects:\n", b"redirects:\n  - from: people.html\n    to: index.html\n    reason: r\n"
         ),
         "docs/redirects.yaml:{line}: people.html is a page of the site: a redirect would replace it",
+    ),
+    "redirect over the search page, which no source page makes": (
+        Path("docs/redirects.yaml"),
+        lambda path: _replace(
+            path, b"redirects:\n", b"redirects:\n  - from: search.html\n    to: people.html\n    reason: r\n"
+        ),
+        "docs/redirects.yaml:{line}: search.html is a page of the site: a redirect would replace it",
+    ),
+    "a site address that runs script": (
+        Path("pyproject.toml"),
+        lambda path: _replace(
+            path,
+            b'Homepage = "https://russia-korea-dialogue.github.io/reports-edition/"',
+            b'Homepage = "javascript:alert(1)//\\"><x>"',
+        ),
+        "pyproject.toml:{line}: [project.urls] Homepage must be a plain https:// address of the site",
     ),
     "circular redirects": (
         Path("docs/redirects.yaml"),

@@ -19,7 +19,7 @@ from .citation_file import CITATION_FILE, editors_from_citation_file
 from .data_files import every_name, read_text
 from .errors import InputError
 from .file_links import write_whole
-from .project import find_project
+from .project import check_site_addresses, find_project
 from .redirects import load_redirects
 from .registry import load_registry
 from .report_review import all_problems
@@ -61,6 +61,7 @@ def check(project: Path, reviewed: Path | None = None, code: str = "") -> None:
     digest is unchanged is not reviewed again.
     """
     check_pages(project / "docs")
+    check_site_addresses(project / "pyproject.toml")
     editors_from_citation_file(project / CITATION_FILE)
     reports = load_reports(project / "source_reports")
     registry = load_registry(project / "registry")

@@ -46,3 +46,33 @@ def add_project_option(parser: argparse.ArgumentParser) -> None:
 def project_of(option: Path | None) -> Path:
     """The project named by ``--project`` (each command names what it lacks), else the current one."""
     return find_project() if option is None else option.resolve()
+
+
+SITE_ADDRESSES = ("Homepage", "Repository")
+"""``[project.urls]`` of ``pyproject.toml`` that the site is built from: its canonical address (every
+page's ``<link rel="canonical">``, its social previews and linked data, the references' URLs) and
+the repository ("report an error")."""
+
+
+def check_site_addresses(pyproject: Path) -> None:
+    """Each of :data:`SITE_ADDRESSES` is a plain ``https://`` address; else an InputError at its line.
+
+    They are written into every page and reference: a ``javascript:`` address, or one with quotes
+    or spaces, would be a link that runs script or breaks out of the attribute it is written in.
+    """
+    import tomllib
+    from urllib.parse import urlsplit
+
+    if not pyproject.is_file():
+        return  # no project file, no address (a tool's test project; conf.py reads it otherwise)
+    text = pyproject.read_text(encoding="utf-8")
+    urls = tomllib.loads(text).get("project", {}).get("urls", {})
+    for name in SITE_ADDRESSES:
+        value = urls.get(name) if isinstance(urls, dict) else None
+        parts = urlsplit(value) if isinstance(value, str) else None
+        plain = isinstance(value, str) and value.isprintable() and not set(value) & set(" \"'<>\\`{}|^")
+        if parts is None or not plain or parts.scheme != "https" or not parts.hostname or parts.username:
+            line = next((n for n, row in enumerate(text.splitlines(), 1) if row.strip().startswith(name)), None)
+            raise InputError(
+                pyproject, line, f"[project.urls] {name} must be a plain https:// address of the site, not {value!r}"
+            )

@@ -16,6 +16,12 @@ from .data_files import line_in, load_model
 from .errors import InputError
 
 PAGE_SUFFIXES = (".md", ".rst")
+GENERATED_PAGES = frozenset({"search.html", "genindex.html", "404.html", "py-modindex.html"})
+"""Pages the build writes from no source page (Sphinx's search and index, the 404 page): a stub
+written over one would take it from the site (the search page, say)."""
+BUILD_FOLDERS = ("_", "pagefind/", "cite/", "data/")
+"""Folders of the site that hold what the build writes beside the pages (static files, sources,
+images, the search index, the Cite panel's data, the open data): no page of a reader's lives there."""
 SITE_PATH = r"^[a-z0-9][a-z0-9/_.-]*\.html(#[A-Za-z0-9_.:-]+)?$"
 
 
@@ -63,7 +69,8 @@ def load_redirects(path: Path) -> list[Redirect]:
     docs = path.parent
     for index, item in enumerate(redirects):
         page = docs / item.old_page.removesuffix(".html")
-        if "#" not in item.old and any(page.with_suffix(suffix).exists() for suffix in PAGE_SUFFIXES):
+        written = item.old_page in GENERATED_PAGES or item.old_page.startswith(BUILD_FOLDERS)
+        if "#" not in item.old and (written or any(page.with_suffix(suffix).exists() for suffix in PAGE_SUFFIXES)):
             raise InputError(
                 path,
                 line_in(path, ("redirects", index, "from")),

@@ -64,6 +64,22 @@ class _Entry(BaseModel):
         default_factory=dict, description="for each added field, the ids of its sources (sources.yaml or a report)"
     )
 
+    @field_validator("name")
+    @classmethod
+    def _name_is_text(cls, name: str) -> str:
+        if not name.strip():
+            raise ValueError("the name is blank")
+        return name
+
+    @field_validator("forms")
+    @classmethod
+    def _forms_are_text(cls, forms: list[str]) -> list[str]:
+        # A blank form is found between any two words: the importer would mark a mention of the
+        # entry everywhere (at the end of every paragraph), which the report never makes.
+        if any(not form.strip() for form in forms):
+            raise ValueError("a form is empty or blank: a form is the name as the report writes it")
+        return forms
+
     def added_fields(self) -> list[str]:
         """The added fields this entry has (each needs a source)."""
         return [name for name in self.ADDED if getattr(self, name) is not None]
@@ -309,6 +325,26 @@ def _check_references(
             raise InputError(path, line, f"unknown {what} {target!r}")
 
 
+def _check_no_parent_loop(path: Path, organisations: Mapping[str, Organisation]) -> None:
+    """No organisation is its own parent, however far up: the glossary walks each up to the top."""
+    ids = list(organisations)
+    for index, organisation_id in enumerate(ids):
+        chain = [organisation_id]
+        parent = organisations[organisation_id].parent
+        while parent is not None and parent in organisations:
+            if parent == organisation_id:
+                loop = " → ".join([*chain, parent])
+                raise InputError(
+                    path,
+                    line_in(path, ("organisations", index, "parent")),
+                    f"organisation {organisation_id!r} is its own parent ({loop}): one of these parents is wrong",
+                )
+            if parent in chain:
+                break  # a loop above this organisation: reported at an organisation within it
+            chain.append(parent)
+            parent = organisations[parent].parent
+
+
 def _check_order(path: Path, events: list[Event]) -> None:
     """Dates in order, and no period that ends before it starts."""
     for index, event in enumerate(events):
@@ -446,6 +482,7 @@ def _load_registry(folder: Path, reports: frozenset[str]) -> Registry:
     agreements = load_agreements(agreements_path) if agreements_path.exists() else {}
     parents = ((index, org.parent, ("parent",)) for index, org in enumerate(organisations.values()))
     _check_references(paths["organisation"], "organisations", parents, organisations, "organisation id")
+    _check_no_parent_loop(paths["organisation"], organisations)
     positions = (
         (index, position.organisation, ("events", report, "positions", number, "organisation"))
         for index, person in enumerate(people.values())
