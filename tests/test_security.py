@@ -238,6 +238,13 @@ def _replace(path: Path, old: bytes, new: bytes) -> None:
     path.write_bytes(data.replace(old, new, 1))
 
 
+NESTED_600 = (
+    b"\n"
+    + b"".join(b":" * (603 - depth) + b"{editorial}\n" for depth in range(600))
+    + b"deep\n"
+    + b"".join(b":" * (4 + depth) + b"\n" for depth in range(600))
+)
+"""Six hundred editorial boxes, each inside the last: Python's stack runs out while MyST reads them."""
 DATA_ATTACKS: dict[str, tuple[Path, Callable[[Path], None], str]] = {
     "duplicate key in people.yaml": (
         Path("registry/people.yaml"),
@@ -414,6 +421,11 @@ DATA_ATTACKS: dict[str, tuple[Path, Callable[[Path], None], str]] = {
             path, b"redirects:\n", b"redirects:\n  - from: search.html\n    to: people.html\n    reason: r\n"
         ),
         "docs/redirects.yaml:{line}: search.html is a page of the site: a redirect would replace it",
+    ),
+    "a page nested too deeply to be read": (
+        PAGE,
+        lambda path: path.write_bytes(path.read_bytes() + NESTED_600),
+        f"{PAGE.as_posix()}: nested too deeply to be read",
     ),
     "a site address that runs script": (
         Path("pyproject.toml"),

@@ -146,7 +146,12 @@ def concise_errors(log: Path, ready: Ready) -> Iterator[list[BaseException]]:
         category = getattr(exception, "category", type(exception).__name__)
         log.parent.mkdir(parents=True, exist_ok=True)
         log.write_text("".join(traceback.format_exception(exception)), encoding="utf-8")
-        print(f"{category}: {exception}\n(details for developers: {log})", file=stderr)
+        page = page_being_read(exception)
+        if isinstance(exception, RecursionError) and page:
+            print(f"{page}: {TOO_DEEP}\n(details for developers: {log})", file=stderr)
+            return
+        where = f" (while reading {page})" if page else ""
+        print(f"{category}: {exception}{where}\n(details for developers: {log})", file=stderr)
 
     # Swapped by hand, not with unittest.mock: that module (and asyncio with it) would add a tenth
     # of a second to every build's start.
@@ -164,6 +169,23 @@ PARALLEL_FROM_PAGES = 150
 """Sphinx reads and writes in parallel processes from this many pages (about 25 reports) on.
 Forking pays at 50 reports (305 pages: about 0.8 times the serial build's time, the same bytes)
 and costs more than it saves on one report's 11 pages."""
+
+
+TOO_DEEP = (
+    "nested too deeply to be read (blocks within blocks within blocks, hundreds deep, exhaust the "
+    "parser's stack): nest them less"
+)
+
+
+def page_being_read(exception: BaseException) -> str | None:
+    """The source file Sphinx was reading when ``exception`` stopped it (``Builder.read_doc``), if it was."""
+    for frame, _ in traceback.walk_tb(exception.__traceback__):
+        if frame.f_code.co_name != "read_doc":
+            continue
+        docname, env = frame.f_locals.get("docname"), getattr(frame.f_locals.get("self"), "env", None)
+        if isinstance(docname, str) and env is not None:
+            return str(env.doc2path(docname))
+    return None
 
 
 def sphinx_jobs(docs: Path) -> str:
