@@ -138,6 +138,13 @@ def test_the_command_takes_a_metadata_file_and_options_win(project: Path, capsys
             ],
             "command line: --organiser: Field required",
         ),
+        # What the data files refuse is refused as it is given, not when metadata.yaml is next read.
+        (
+            ["--metadata", "GOOD", "--title", "A\u200breport"],
+            "command line: --title: invisible character U+200B in a value: remove it",
+        ),
+        (["--metadata", "GOOD", "--publisher", "P" * 5001], "command line: --publisher: a value of 5,001 characters"),
+        (["--metadata", "GOOD", "--organiser", "O" * 1001], "command line: --organiser: a word of 1,001 characters"),
     ],
 )
 def test_bad_metadata_is_named_and_nothing_is_written(
@@ -167,6 +174,16 @@ def _files(project: Path) -> dict[str, bytes]:
         (
             lambda folder: _write(folder / "bom.txt", b"\xef\xbb\xbf\n\n"),
             "bom.txt: only white space: no text to import",
+        ),
+        # What no page may hold is refused before anything is written, with its line.
+        (
+            lambda folder: _write(folder / "override.txt", "One.\n\nTwo \u202eowt.\n".encode()),
+            "override.txt:3: control character U+202E: no page of the edition may hold it",
+        ),
+        (lambda folder: _write(folder / "bell.txt", b"One.\n\nTwo\x07.\n"), "bell.txt:3: control character U+0007"),
+        (
+            lambda folder: _write(folder / "long.txt", b"One.\n\nSee https://e.invalid/" + b"a" * 1200 + b".\n"),
+            "long.txt:3: a word of 1,219 characters without a space",
         ),
     ],
 )
@@ -360,3 +377,30 @@ def test_the_first_report_of_a_project_is_listed_though_it_had_no_report_folder(
     shutil.copy(PROJECT_ROOT / "docs" / "index.md", tmp_path / "docs" / "index.md")
     text = index_text(tmp_path, report_2020.metadata)
     assert f"reports/{report_2020.slug}/index" in text
+
+
+def test_a_heading_ending_in_hashes_keeps_them(project: Path, tmp_path: Path) -> None:
+    # Markdown reads a run of '#' at a heading's end as its closing sequence: written as they are,
+    # "Agenda item #" would be the heading "Agenda item".
+    headings = ["Agenda item #", "Results and next steps ###", "Closing words ##"]
+    body = "Opening words.\n\n" + "".join(f"{heading}\n\nA paragraph.\n\n" for heading in headings)
+    source = _write(tmp_path / "hashes.txt", body.encode())
+    parts, _ = import_report(source, FICTIONAL_METADATA, project)
+    shown = []
+    for part in parts:
+        tokens = _tokens((project / "docs" / "reports" / SLUG / f"{part.name}.md").read_text(encoding="utf-8"))
+        shown += [_inline_text(tokens[n + 1]) for n, token in enumerate(tokens) if token.type == "heading_open"]  # type: ignore[attr-defined]
+    assert [heading for heading in shown if heading in headings] == headings, shown
+
+
+def test_a_report_with_carriage_returns_alone_has_its_blocks(project: Path, tmp_path: Path) -> None:
+    # Old Mac line endings: Markdown ends a line at a carriage return, so the blocks must be split there too.
+    source = _write(tmp_path / "mac.txt", b"Para one.\r\rA first section\r\rPara two.\r\rThe event closed.\r")
+    assert split_blocks(source.read_text(encoding="utf-8")) == [
+        "Para one.",
+        "A first section",
+        "Para two.",
+        "The event closed.",
+    ]
+    parts, _ = import_report(source, FICTIONAL_METADATA, project)
+    assert "A first section" in [part.heading for part in parts]

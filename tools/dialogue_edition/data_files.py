@@ -131,26 +131,31 @@ LONGEST_VALUE = 5_000
 (the longest today has 593). A longer one is a mistake, or meant to break the PDF."""
 
 
+def value_problem(value: str) -> str | None:
+    """Why ``value`` may not be a value of a data file (invisible or control characters, its length), or None.
+
+    The rule of every string the data files hold, and of what the importer writes into them.
+    """
+    invisible = INVISIBLE.search(value)
+    if invisible:
+        return f"invisible character U+{ord(invisible.group()):04X} in a value: remove it"
+    if len(value) > LONGEST_VALUE:
+        return f"a value of {len(value):,} characters (at most {LONGEST_VALUE:,}): shorten it"
+    long_word = longest_word_problem(value)
+    if long_word:
+        return f"{long_word} in a value"
+    control = CONTROL_CHARACTER.search(value)
+    if control:
+        return f"control character U+{ord(control.group()):04X} in a value: remove it"
+    return None
+
+
 def _construct_clean_text(loader: _Loader, node: yaml.ScalarNode) -> str:
     r"""A string without control characters, even those YAML's escapes (``"\0"``, ``"\e"``) write."""
     value = loader.construct_scalar(node)
-    invisible = INVISIBLE.search(value)
-    if invisible:
-        raise yaml.constructor.ConstructorError(
-            None, None, f"invisible character U+{ord(invisible.group()):04X} in a value: remove it", node.start_mark
-        )
-    if len(value) > LONGEST_VALUE:
-        raise yaml.constructor.ConstructorError(
-            None, None, f"a value of {len(value):,} characters (at most {LONGEST_VALUE:,}): shorten it", node.start_mark
-        )
-    long_word = longest_word_problem(value)
-    if long_word:
-        raise yaml.constructor.ConstructorError(None, None, f"{long_word} in a value", node.start_mark)
-    control = CONTROL_CHARACTER.search(value)
-    if control:
-        raise yaml.constructor.ConstructorError(
-            None, None, f"control character U+{ord(control.group()):04X} in a value: remove it", node.start_mark
-        )
+    problem = value_problem(value)
+    if problem:
+        raise yaml.constructor.ConstructorError(None, None, problem, node.start_mark)
     return value
 
 

@@ -34,7 +34,14 @@ import yaml
 from pydantic import ValidationError
 
 from .block_kinds import shape_kind
-from .data_files import read_yaml, validation_errors
+from .data_files import (
+    CONTROL_CHARACTER,
+    LONGEST_WORD,
+    TOO_LONG_WORD,
+    read_yaml,
+    validation_errors,
+    value_problem,
+)
 from .errors import InputError
 from .name_shapes import Found, context, find_names
 from .project import add_project_option, project_of
@@ -109,7 +116,9 @@ def name_of(part: Part, number: int, count: int) -> str:
 # is escaped with a backslash, which CommonMark allows before any ASCII punctuation, and a line
 # that could open a block (a heading, a list, a quotation, a colon fence, a comment) has its first
 # character escaped too. The rendered text is the report's exactly, so fidelity is unaffected.
-_INLINE_MARKUP = re.compile(r"([\\`*_\[\]<>{}$&|~^])")
+_INLINE_MARKUP = re.compile(r"([\\`*_\[\]<>{}$&|~^#])")
+"""Characters that may open inline markup, and ``#``: at a heading's end a run of them is the
+heading's closing sequence ("Agenda item #" would read "Agenda item")."""
 _BLOCK_OPENER = r"([#>+\-=:%(!]|\d+(?=[.)]))"
 _LINE_START = re.compile(r"(?:\A|(?<=\n))" + _BLOCK_OPENER)
 _LATER_LINE_START = re.compile(r"(?<=\n)" + _BLOCK_OPENER)
@@ -373,6 +382,21 @@ def read_text(path: Path) -> tuple[str, bool]:
             path, line, f"not UTF-8 text ({error.reason} at byte {error.start}){_conversion(path, data)}"
         ) from None
     bom = text.startswith("\ufeff")
+    control = CONTROL_CHARACTER.search(text)
+    if control:
+        line = text.count("\n", 0, control.start()) + 1
+        raise InputError(
+            path, line, f"control character U+{ord(control.group()):04X}: no page of the edition may hold it"
+        )
+    long_word = TOO_LONG_WORD.search(text)
+    if long_word:
+        line = text.count("\n", 0, long_word.start()) + 1
+        raise InputError(
+            path,
+            line,
+            f"a word of {len(long_word.group()):,} characters without a space (it begins {long_word.group()[:20]!r}):"
+            f" no page of the edition may hold more than {LONGEST_WORD:,} (the PDF cannot set it)",
+        )
     if not text.removeprefix("\ufeff").strip():
         raise InputError(path, None, "empty: no text to import" if not data else "only white space: no text to import")
     return text.removeprefix("\ufeff"), bom
@@ -495,6 +519,11 @@ def description(options: argparse.Namespace) -> dict[str, Any]:
             raise InputError(options.metadata, 1, "expected the report's fields (slug, title, ...), one a line")
         data.update(loaded)
     given = {key: value for key in OPTIONS if (value := getattr(options, key)) is not None}
+    for key, value in given.items():
+        # Held to the data files' rule now, not when the written metadata.yaml is next read.
+        problem = value_problem(value) if isinstance(value, str) else None
+        if problem:
+            raise InputError("command line", None, f"{OPTIONS.get(key, key)}: {problem}")
     data.update(given)
     try:
         return ReportDescription.model_validate(data).model_dump(mode="json")

@@ -117,8 +117,13 @@ class SourceReport:
 
 
 def split_blocks(text: str) -> list[str]:
-    """Split plain text into blocks separated by one or more blank lines."""
-    return [block.strip() for block in re.split(r"\n\s*\n", text) if block.strip()]
+    """Split plain text into blocks separated by one or more blank lines.
+
+    A line ends as Markdown ends it, at a line feed, a carriage return or both: a report saved with
+    an old Mac's line endings (carriage returns alone) has its blocks too, as the pages show them.
+    """
+    lines = text.replace("\r\n", "\n").replace("\r", "\n")
+    return [block.strip() for block in re.split(r"\n\s*\n", lines) if block.strip()]
 
 
 def sha256_of(path: Path) -> str:
