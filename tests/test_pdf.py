@@ -128,9 +128,13 @@ def test_a_hangul_name_without_a_font_fails_the_pdf(tmp_path: Path) -> None:
         page.read_text(encoding="utf-8").replace("in an offline format.", "in an offline format. 이규형"),
         encoding="utf-8",
     )
-    with pytest.raises(BuildFailed, match=r"Missing character: There is no 이 \(U\+C774\)"):
+    with pytest.raises(BuildFailed, match=r"Missing character: There is no 이 \(U\+C774\)") as failed:
         build(["pdf"], Layout(docs=tmp_path / "docs", build=tmp_path / "build"))
     assert not (tmp_path / "build" / "strategic-conference-2020.pdf").exists()
+    # The page and line that hold it come first: LaTeX names only the character and the font.
+    line = page.read_text(encoding="utf-8")[: page.read_text(encoding="utf-8").index("이")].count("\n") + 1
+    said = f"{page}:{line}: the character '이' (U+C774) is in no font of the PDF (FreeSerif)"
+    assert any(row.startswith(said) for row in str(failed.value).splitlines()), str(failed.value)
 
 
 @pytest.mark.sphinx("latex", testroot="pdf-index")

@@ -169,6 +169,8 @@ def page_attacks(secret: Path) -> list[tuple[str, str]]:
         ("Emphasis " + "x*y*" * 600 + " ends.", "a word of 1,200 characters without a space"),
         ("An {abbr}`RKDF (" + "R" * 1500 + ")` abbreviation.", "a word of 1,500 characters without a space"),
         ("[a link](https://example.org/" + "a" * 3000 + ")", "link to an address of 3,020 characters refused"),
+        # The PDF has no right-to-left layout: it printed the letters reversed, without a word.
+        ("A greeting: שלום.", "is written right to left, which the PDF cannot set"),
     ]
 
 
@@ -421,6 +423,18 @@ DATA_ATTACKS: dict[str, tuple[Path, Callable[[Path], None], str]] = {
             path, b"redirects:\n", b"redirects:\n  - from: search.html\n    to: people.html\n    reason: r\n"
         ),
         "docs/redirects.yaml:{line}: search.html is a page of the site: a redirect would replace it",
+    ),
+    "a right-to-left name, which the PDF would print reversed": (
+        Path("registry/organisations.yaml"),
+        lambda path: _replace(path, b"id: lotte", "id: lotte\n    note: محمد علي".encode()),
+        "registry/organisations.yaml:{line}: invalid YAML: 'م' (U+0645 ARABIC LETTER MEEM) is written right to left",
+    ),
+    "a word of a name too long for the PDF's index": (
+        Path("registry/organisations.yaml"),
+        lambda path: _replace(
+            path, b"    name: Russian DRRK Coordination Committee", b"    name: Russian " + b"D" * 61
+        ),
+        "registry/organisations.yaml:{line}: organisations.2.name: Value error, a word of 61 characters in a name",
     ),
     "a page nested too deeply to be read": (
         PAGE,

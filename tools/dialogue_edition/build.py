@@ -303,6 +303,41 @@ def silent_faults(log: Path) -> list[str]:
     return sorted({match for pattern in LATEX_SILENT_FAULTS for match in pattern.findall(text)})
 
 
+MISSING_GLYPH = re.compile(r"Missing character: There is no (.) \(U\+([0-9A-F]{4,6})\) in font ([^:;!]+)")
+SOURCE_TEXTS = ("docs/**/*.md", "registry/*.yaml", "registry/*.bib", "source_reports/*/metadata.yaml", "*.cff")
+"""The project's files whose text reaches the PDF, where a character no font has is looked for."""
+
+
+def missing_glyph_places(faults: list[str], project: Path) -> list[str]:
+    """Where each character the PDF's fonts lack is first written in the project: ``file:line: …``.
+
+    LaTeX names only the character and its font; a contributor needs the page or data file.
+    """
+    missing: dict[str, str] = {}
+    for fault in faults:
+        found = MISSING_GLYPH.search(fault)
+        if found:
+            # "[FreeSerif.otf]/OT" or "FreeSerif": the family, as a reader knows it.
+            missing.setdefault(found.group(1), found.group(3).strip("[").split("/")[0].split(".")[0].rstrip("]"))
+    places = []
+    for character, font in missing.items():
+        advice = (
+            f"the character {character!r} (U+{ord(character):04X}) is in no font of the PDF ({font}): "
+            "write it in letters the PDF's fonts hold (Latin, Greek, Cyrillic), e.g. transliterated"
+        )
+        place = next(_first_line_with(character, project), None)
+        places.append(f"{place}: {advice}" if place else advice)
+    return places
+
+
+def _first_line_with(character: str, project: Path) -> Iterator[str]:
+    for pattern in SOURCE_TEXTS:
+        for path in sorted(project.glob(pattern)):
+            text = path.read_text(encoding="utf-8", errors="replace")
+            if character in text:
+                yield f"{path}:{text.count(chr(10), 0, text.index(character)) + 1}"
+
+
 FULL_DISK = 1024 * 1024
 """Free bytes below which a failed LaTeX run is put down to a full disk."""
 
@@ -340,7 +375,8 @@ def compile_latex(texdir: Path, layout: Layout) -> list[Path]:
             raise BuildFailed(f"LaTeX failed on {tex.name}{failure_place(tex, layout.docs)}:\n{errors}")
         faults = silent_faults(tex.with_suffix(".log"))
         if faults:
-            raise BuildFailed(f"LaTeX reported problems in {tex.name}:\n" + "\n".join(faults[:10]))
+            places = missing_glyph_places(faults, layout.docs.parent)
+            raise BuildFailed(f"LaTeX reported problems in {tex.name}:\n" + "\n".join([*places, *faults][:10]))
     return [tex.with_suffix(".pdf") for tex in documents]
 
 

@@ -12,6 +12,7 @@ import functools
 import hashlib
 import os
 import re
+import unicodedata
 from collections.abc import Iterator
 from operator import attrgetter
 from pathlib import Path
@@ -147,7 +148,29 @@ def value_problem(value: str) -> str | None:
     control = CONTROL_CHARACTER.search(value)
     if control:
         return f"control character U+{ord(control.group()):04X} in a value: remove it"
-    return None
+    return right_to_left_problem(value)
+
+
+def right_to_left_problem(text: str) -> str | None:
+    """Why ``text`` cannot be printed, if it holds a letter of a right-to-left script (Arabic, Hebrew, …).
+
+    The PDF is set by xelatex without a bidirectional layout: it printed such a word's letters
+    left to right, in reverse, and said nothing.
+    """
+    if text.isascii():
+        return None
+    letter = next((c for c in text if unicodedata.bidirectional(c) in RIGHT_TO_LEFT), None)
+    if letter is None:
+        return None
+    name = unicodedata.name(letter, "a right-to-left character")
+    return (
+        f"{letter!r} (U+{ord(letter):04X} {name}) is written right to left, which the PDF cannot set "
+        "(it would print the word reversed): write it in a left-to-right script (a transliteration)"
+    )
+
+
+RIGHT_TO_LEFT = frozenset({"R", "AL"})
+"""Unicode's bidirectional classes of right-to-left letters (Hebrew; Arabic, Syriac, Thaana, …)."""
 
 
 def _construct_clean_text(loader: _Loader, node: yaml.ScalarNode) -> str:

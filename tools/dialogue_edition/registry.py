@@ -50,6 +50,23 @@ class Source(BaseModel):
     facts: list[str] = Field(min_length=1, description="the facts taken from it, for contributors to check")
 
 
+LONGEST_NAME_WORD = 60
+"""The most characters one word of a name may have (the longest in the registry has 13; long
+surnames run to some 35). The PDF's index sets each name on a narrow column and cannot break a
+word of a name: a longer one ran off the page."""
+
+
+def _words_fit(name: str) -> str:
+    """``name``, if each of its words fits :data:`LONGEST_NAME_WORD`; else ValueError."""
+    longest = max(name.split(), key=len, default="")
+    if len(longest) > LONGEST_NAME_WORD:
+        raise ValueError(
+            f"a word of {len(longest):,} characters in a name (at most {LONGEST_NAME_WORD}; it begins "
+            f"{longest[:20]!r}): the PDF's index cannot set it"
+        )
+    return name
+
+
 class _Entry(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
@@ -69,7 +86,7 @@ class _Entry(BaseModel):
     def _name_is_text(cls, name: str) -> str:
         if not name.strip():
             raise ValueError("the name is blank")
-        return name
+        return _words_fit(name)
 
     @field_validator("forms")
     @classmethod
@@ -78,6 +95,8 @@ class _Entry(BaseModel):
         # entry everywhere (at the end of every paragraph), which the report never makes.
         if any(not form.strip() for form in forms):
             raise ValueError("a form is empty or blank: a form is the name as the report writes it")
+        for form in forms:
+            _words_fit(form)
         return forms
 
     def added_fields(self) -> list[str]:

@@ -20,6 +20,7 @@ and line (an error under ``-W``):
 - static files (``html_static_path``) inside the project, symbolic links included, and none of
   them a page or an SVG with script (the site's own ``.js`` files are code, reviewed as code);
 - links made after reading (the bibliography's, the glossaries') held to the same rule;
+- no right-to-left script (Arabic, Hebrew): the PDF would print its words reversed;
 - no ``<meta>`` of a page's own (reStructuredText's ``meta`` directive): ``http-equiv="refresh"``
   would send readers elsewhere;
 - no file of the build's or the tools' own (``.git``, caches, ``build/`` with its logs) as an
@@ -47,7 +48,7 @@ from sphinx.errors import SphinxError
 from sphinx.util import logging
 from sphinx_design.icons import sd_icon
 
-from ..data_files import TOO_LONG_WORD, every_name, longest_word_problem
+from ..data_files import TOO_LONG_WORD, every_name, longest_word_problem, right_to_left_problem
 from ..errors import InputError
 from ..link_policy import link_refusal, scheme_of
 
@@ -243,6 +244,9 @@ def check_page(app: Sphinx, doctree: nodes.document) -> None:
         # An abbreviation's explanation is printed after it in the PDF, but is not its text.
         explanations = " ".join(str(node.get("explanation", "")) for node in block.findall(nodes.abbreviation))
         problem = longest_word_problem(block.astext()) or longest_word_problem(explanations)
+        right_to_left = right_to_left_problem(block.astext())
+        if right_to_left:
+            logger.warning("%s", right_to_left, location=block)
         if problem:
             logger.warning("%s", problem, location=block)
             for text in list(block.findall(nodes.Text)):
