@@ -86,6 +86,8 @@ class PerReportLaTeXBuilder(LaTeXBuilder):
         # links to it (from "Mentioned in") are left out, as for pages of other documents.
         self.unprinted = indexfile if toctree_only else None
         tree = super().assemble_doctree(indexfile, toctree_only, [name for name in appendices if name not in listed])
+        if not toctree_only:
+            _head_the_start_page(tree, indexfile, self.env.titles.get(indexfile))
         inlined = {node["docname"]: node for node in tree.findall(addnodes.start_of_file) if node["docname"] in listed}
         for name in listed:
             appendix = new_document(name, tree.settings)
@@ -103,6 +105,22 @@ class PerReportLaTeXBuilder(LaTeXBuilder):
             tree.remove(bibliography)
             (sections[-1] if sections else tree).append(bibliography)
         return tree
+
+
+def _head_the_start_page(tree: nodes.document, docname: str, title: nodes.title | None) -> None:
+    """Give the page a PDF starts from (a report's landing page) a heading, in the contents and bookmarks.
+
+    Sphinx prints the start page's title as the document's, on the title page, and its text
+    with no heading of its own: the page ("About this report", the report's metadata, "Cite
+    as") began under the running head alone, and neither the contents nor the PDF's bookmarks
+    listed it. It gets its title as an unnumbered chapter, listed in both.
+    """
+    section = next(iter(tree.findall(nodes.section)), None)
+    if title is None or section is None or not section.children or not isinstance(section[0], nodes.title):
+        return
+    text = latex_text(title.astext())
+    heading = rf"\chapter*{{{text}}}\phantomsection\addcontentsline{{toc}}{{chapter}}{{{text}}}" + "\n"
+    section.insert(1, nodes.raw("", heading, format="latex"))
 
 
 def running_head(title: str) -> str:
