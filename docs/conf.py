@@ -257,7 +257,8 @@ latex_appendices = edition_appendices
 #   both do not fit, and then the book's title first: the chapter's is what tells pages apart;
 #   the page number alone in the footer (no "CONTENTS", no "Release");
 # - the contents list chapters only: the glossaries' one-letter sections would fill a page;
-# - no heading stranded at the foot of a page (needspace), long addresses break anywhere (xurl);
+# - no heading, nor a label of a list of fields, stranded at the foot of a page (needspace), long
+#   addresses break anywhere (xurl);
 # - the index in the body font, ragged right and unhyphenated (Sphinx sets its entries as code);
 # - a mention that links to the glossary is underlined with a thin rule, word by word, so that
 #   two adjacent names stay two (dialogue_edition.sphinxext.mentions).
@@ -319,6 +320,9 @@ latex_elements = {
 \preto\section{\Needspace{12\baselineskip}}
 \preto\subsection{\Needspace{7\baselineskip}}
 \preto\subsubsection{\Needspace{5\baselineskip}}
+% A label of a list of fields (a glossary entry's "Sources", "Mentioned in") keeps two lines of
+% what it labels with it: it was left alone at the foot of a page, its list on the next.
+\pretocmd{\sphinxlineitem}{\Needspace{3\baselineskip}}{}{}
 \def\sphinxstyleindexentry#1{#1}
 \AtBeginEnvironment{sphinxtheindex}{\raggedright\hyphenpenalty=10000\exhyphenpenalty=10000\relax}
 % The agreements' entries as a list inside their appendix, not a chapter of their own at the end.

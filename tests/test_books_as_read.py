@@ -198,6 +198,26 @@ def test_no_heading_is_the_last_line_of_its_page(site: tuple[Layout, list[Source
             assert heading_is_followed_on_its_page(title, lines[number]), f"{name}, page {number + 1}: {title!r}"
 
 
+def field_labels(site: Path) -> set[str]:
+    """The labels of the glossaries' fields ("Sources", "Mentioned in"), as the site shows them."""
+    labels = set()
+    for page in ("people", "organisations", "agreements", "timeline"):
+        tree = lxml_html.fromstring((site / f"{page}.html").read_bytes())
+        labels |= {" ".join(term.text_content().split()).rstrip(":") for term in tree.xpath("//article//dl/dt")}
+    return {label for label in labels if label}
+
+
+def test_no_label_of_a_field_is_the_last_line_of_its_page(site: tuple[Layout, list[SourceReport]]) -> None:
+    # A glossary entry's "Sources" or "Mentioned in" was left at the foot of a page, what it
+    # labels on the next (conf.py: needspace before each label).
+    labels = field_labels(site[0].build / "html")
+    assert {"Sources", "Mentioned in"} <= labels
+    for name, path in _pdfs(site):
+        for number, page in enumerate(PdfReader(path).pages):
+            body = without_footnotes(page_lines(page)["body"])
+            assert not body or body[-1].strip() not in labels, f"{name}, page {number + 1}: {body[-1]!r}"
+
+
 MENTIONED_AT = re.compile(r"¶(\d+)\s*\(p\.\s*(\d+)\)")
 """A "Mentioned in" entry of a PDF: a paragraph's number and the page it is printed on."""
 
