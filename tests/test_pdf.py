@@ -54,9 +54,11 @@ def test_the_log_scan_finds_missing_glyphs_and_undefined_references(tmp_path: Pa
         "Missing character: There is no 이 (U+C774) in font FreeSerif:mode=node;\nscript=DFLT;language=dflt;!\n"
         "LaTeX Warning: Hyper reference `people:person-x' on page 3 undefined on input line 9.\n"
         "Invalid UTF-8 byte or sequence at line 149 replaced by U+FFFD.\n"
+        "LaTeX Warning: Label `people::doc' multiply defined.\n"
     )
     faults = silent_faults(log)
-    assert len(faults) == 3
+    assert len(faults) == 4
+    assert "Label `people::doc' multiply defined" in faults
     assert faults[0].startswith("Hyper reference `people:person-x' on page 3 undefined")
     assert faults[1] == "Invalid UTF-8 byte or sequence at line 149 replaced by U+FFFD."
 

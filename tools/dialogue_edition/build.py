@@ -288,6 +288,8 @@ TERMINAL_ERROR = re.compile(r"^!|Unable to read an entire line|Segmentation faul
 LATEX_SILENT_FAULTS = (
     re.compile(r"Missing character: There is no .+? in font .+?!"),
     re.compile(r"(?:Hyper reference|Reference) `[^']*' on page \d+ undefined"),
+    # A label defined twice: a link to it may land on either place.
+    re.compile(r"Label `[^']*' multiply defined"),
     # A byte that is not UTF-8 in LaTeX's input (an index heading makeindex cut from a character)
     # is printed as a replacement glyph.
     re.compile(r"Invalid UTF-8 byte or sequence at line \d+ replaced by U\+FFFD\."),

@@ -94,6 +94,11 @@ class PerReportLaTeXBuilder(LaTeXBuilder):
             appendix["docname"] = name
             appendix.extend(inlined[name].children)
             inlined[name].parent.remove(inlined[name])
+            # The page's label (``people::doc``) is the appendix document's now; its first section
+            # had it too, from when it was a file of the contents: LaTeX defined the label twice.
+            first = next(iter(appendix.findall(nodes.section)), None)
+            if first is not None and ":doc" in first["ids"]:
+                first["ids"].remove(":doc")
             tree.append(appendix)
         # Sphinx gathers the bibliography at the end of the document: it goes back to the end of
         # the page that holds its entries (the last section of that appendix).
