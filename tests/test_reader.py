@@ -338,10 +338,14 @@ def test_titles_buttons_and_timeline_entries_sit_as_a_reader_expects(editions: L
     # Each event's heading starts where its fields do, and its date is in the text's colour, not a link's.
     assert all(abs(offset) < 1 for found in timeline for offset in found["eventOffsets"]), timeline
     assert all(date == heading for found in timeline for date, heading in found["dateColours"]), timeline
-    assert all(found["citeButtons"] for (width, name), found in facts.items() if name.startswith(REPORT_PAGES))
+    # A report's own paragraphs have Cite buttons; its landing page holds the editors' words alone.
+    assert all(found["citeButtons"] for (width, name), found in facts.items() if name == f"{REPORT_PAGES}opening.html")
+    assert not any(
+        found["citeButtons"] for (width, name), found in facts.items() if name == f"{REPORT_PAGES}index.html"
+    )
 
 
-def test_a_paragraph_s_cite_button_in_a_card_opens_its_panel(editions: Layout) -> None:
+def test_a_paragraph_s_link_in_a_card_goes_to_the_paragraph_not_the_card_s_page(editions: Layout) -> None:
     _browser()
     from playwright.sync_api import sync_playwright
 
@@ -350,12 +354,12 @@ def test_a_paragraph_s_cite_button_in_a_card_opens_its_panel(editions: Layout) -
         for width in (390, 1280):
             page = browser.new_page(viewport={"width": width, "height": 900})
             page.goto(origin + f"{REPORT_PAGES}index.html")
-            buttons = page.locator(".sd-card .cite-control .cite-button")
-            assert buttons.count() >= 1
-            number = buttons.first.get_attribute("data-number")
-            buttons.first.click(timeout=5000)  # Playwright fails the click if the card's link lies over the button
-            page.locator("dialog.cite-panel[open]").wait_for(timeout=5000)
-            assert page.url == origin + f"{REPORT_PAGES}index.html"
-            assert page.locator("#cite-panel-title").inner_text() == f"Cite paragraph {number}"
+            # The cards are the editors' words: a ¶ link each, no Cite button (it gives the report's reference).
+            assert page.locator(".sd-card .cite-button").count() == 0
+            links = page.locator(".sd-card .cite-control .paragraph-link")
+            assert links.count() >= 1
+            anchor = links.first.get_attribute("href")
+            links.first.click(timeout=5000)  # Playwright fails the click if the card's link lies over the ¶
+            assert page.url == origin + f"{REPORT_PAGES}index.html{anchor}"
             page.close()
         browser.close()

@@ -61,6 +61,14 @@ def test_front_matter_cannot_change_how_myst_reads_a_page(app: SphinxTestApp) ->
     for key, line in (("myst", 3), ("substitutions", 8)):
         assert f"{source}:{line}: WARNING: the front matter's {key!r} would change how MyST reads" in warnings, warnings
     assert not marker.exists()
+    # Metadata other than Sphinx's and Furo's is dropped (sphinxext-opengraph writes og: keys as
+    # they are into the head; the data source becomes the view and edit links).
+    for key, line in (('og:x" http-equiv="refresh', 10), ("edition-data-source", 11)):
+        assert f"{source}:{line}: WARNING: page metadata {key!r} refused" in warnings, warnings
+    assert set(app.env.metadata["index"]) <= {"orphan", "wordcount"}
+    # A reStructuredText page's opening fields are metadata the same way.
+    assert f"{Path(app.srcdir) / 'fields.rst'}:2: WARNING: page metadata 'og:y" in warnings, warnings
+    assert set(app.env.metadata["fields"]) <= {"orphan", "wordcount"}
     page = (Path(app.outdir) / "index.html").read_text(encoding="utf-8")
     assert "<script>alert(1)</script>" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page

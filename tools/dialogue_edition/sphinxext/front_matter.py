@@ -12,12 +12,20 @@ So Markdown is read by :class:`ProjectSettingsParser`: myst-parser's own parser 
 project's settings as they are. A page whose front matter holds one of :data:`PAGE_SETTINGS` gets a
 warning at the key's line (an error under ``-W``), and is read with the project's settings in the
 meantime, so that nothing it asks for runs even while the build goes on to report every problem.
-The rest of the front matter (``orphan: true``, say) is Sphinx's page metadata, as before.
+The rest of the front matter (``orphan: true``, say) is Sphinx's page metadata; so are the
+fields that open a reStructuredText page (``:orphan:``). Extensions print metadata into the page,
+not all of them escaped: sphinxext-opengraph writes every ``og:`` key as a ``<meta>`` of its own
+(a key can close the attribute and add ``http-equiv="refresh"``), and this project's own
+``edition-data-source`` becomes Furo's "view" and "edit" links. So once a page is read, its
+metadata keeps only :data:`PAGE_METADATA` (what Sphinx and Furo read) and this project's data
+source where it is a plain path of the project; any other key gets a warning at its line and is
+dropped (:func:`keep_known_metadata`).
 """
 
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any
 
 from docutils import nodes
@@ -27,6 +35,8 @@ from myst_parser.parsers.mdit import create_md_parser
 from myst_parser.parsers.sphinx_ import MystParser
 from sphinx.application import Sphinx
 from sphinx.util import logging
+
+from .contributing import DATA_SOURCE, SAFE_PATH
 
 logger = logging.getLogger(__name__)
 
@@ -68,7 +78,41 @@ class ProjectSettingsParser(MystParser):
         parser.render(inputstring)
 
 
+PAGE_METADATA = frozenset({"orphan", "nosearch", "tocdepth", "hide-toc", "wordcount"})
+"""The metadata a page may have: Sphinx's (an orphan page, one left out of the search, the depth of
+its contents), Furo's (no table of contents in the sidebar) and myst-parser's own count of the
+page's words (read only by MyST's substitutions, which no page may switch on)."""
+
+
+def keep_known_metadata(app: Sphinx, doctree: nodes.document) -> None:
+    """Drop, with a warning at its line, every metadata key of the page read that is not allowed."""
+    docname = app.env.docname
+    metadata = app.env.metadata.get(docname, {})
+    source: str | None = None
+    for key in sorted(metadata):
+        if key in PAGE_METADATA or (key == DATA_SOURCE and _plain_path(metadata[key])):
+            continue
+        if source is None:
+            source = Path(app.env.doc2path(docname)).read_text(encoding="utf-8", errors="replace")
+        # The key as written may differ from the key read (quotes made typographic): its first word.
+        word = re.match(r"[\w:.-]+", key)
+        probe = word.group() if word else key
+        line = next((n for n, row in enumerate(source.splitlines(), 1) if probe in row), 1)
+        logger.warning(
+            f"page metadata {key!r} refused: a page may set only {', '.join(sorted(PAGE_METADATA - {'wordcount'}))} "
+            "(other keys reach the page's head or links as they are written)",
+            location=(docname, line),
+        )
+        del metadata[key]
+
+
+def _plain_path(value: object) -> bool:
+    return isinstance(value, str) and SAFE_PATH.fullmatch(value) is not None and ".." not in value.split("/")
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
     app.setup_extension("myst_parser")
     app.add_source_parser(ProjectSettingsParser, override=True)
+    # After Sphinx's metadata collector (priority 500), which takes a reStructuredText page's fields.
+    app.connect("doctree-read", keep_known_metadata, priority=510)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
