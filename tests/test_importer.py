@@ -181,6 +181,8 @@ def _files(project: Path) -> dict[str, bytes]:
             "override.txt:3: control character U+202E: no page of the edition may hold it",
         ),
         (lambda folder: _write(folder / "bell.txt", b"One.\n\nTwo\x07.\n"), "bell.txt:3: control character U+0007"),
+        # Lines counted as Markdown counts them: an old Mac's carriage returns end lines too.
+        (lambda folder: _write(folder / "mac.txt", b"One.\r\rTwo\x01.\r"), "mac.txt:3: control character U+0001"),
         (
             lambda folder: _write(folder / "long.txt", b"One.\n\nSee https://e.invalid/" + b"a" * 1200 + b".\n"),
             "long.txt:3: a word of 1,219 characters without a space",

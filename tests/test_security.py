@@ -429,6 +429,22 @@ DATA_ATTACKS: dict[str, tuple[Path, Callable[[Path], None], str]] = {
         lambda path: _replace(path, b"id: lotte", "id: lotte\n    note: محمد علي".encode()),
         "registry/organisations.yaml:{line}: invalid YAML: 'م' (U+0645 ARABIC LETTER MEEM) is written right to left",
     ),
+    "a blank short name": (
+        Path("registry/organisations.yaml"),
+        lambda path: _replace(
+            path, b"  - id: working-group-politics\n", b'  - id: working-group-politics\n    short_name: " "\n'
+        ),
+        "registry/organisations.yaml:{line}: organisations.4.short_name: Value error, the short name is blank",
+    ),
+    "a word of a name joined by no-break spaces, which the PDF cannot break": (
+        Path("registry/organisations.yaml"),
+        lambda path: _replace(
+            path,
+            b"    name: Russian DRRK Coordination Committee",
+            ("    name: Russian " + "\u00a0".join(["Coordination"] * 6)).encode(),
+        ),
+        "registry/organisations.yaml:{line}: organisations.2.name: Value error, a word of 77 characters in a name",
+    ),
     "a word of a name too long for the PDF's index": (
         Path("registry/organisations.yaml"),
         lambda path: _replace(

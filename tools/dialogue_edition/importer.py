@@ -385,17 +385,17 @@ def read_text(path: Path) -> tuple[str, bool]:
     bom = text.startswith("\ufeff")
     control = CONTROL_CHARACTER.search(text)
     if control:
-        line = text.count("\n", 0, control.start()) + 1
+        line = line_of(text, control.start())
         raise InputError(
             path, line, f"control character U+{ord(control.group()):04X}: no page of the edition may hold it"
         )
     right_to_left = right_to_left_problem(text)
     if right_to_left:
-        first = next(n for n, line in enumerate(text.splitlines(), 1) if right_to_left_problem(line))
+        first = next(n for n, line in enumerate(re.split(r"\r\n|\r|\n", text), 1) if right_to_left_problem(line))
         raise InputError(path, first, right_to_left)
     long_word = TOO_LONG_WORD.search(text)
     if long_word:
-        line = text.count("\n", 0, long_word.start()) + 1
+        line = line_of(text, long_word.start())
         raise InputError(
             path,
             line,
@@ -405,6 +405,11 @@ def read_text(path: Path) -> tuple[str, bool]:
     if not text.removeprefix("\ufeff").strip():
         raise InputError(path, None, "empty: no text to import" if not data else "only white space: no text to import")
     return text.removeprefix("\ufeff"), bom
+
+
+def line_of(text: str, position: int) -> int:
+    """The line (1-based) of ``position`` in ``text``, lines ending as Markdown ends them (LF, CR or CR LF)."""
+    return len(re.findall(r"\r\n|\r|\n", text[:position])) + 1
 
 
 def _conversion(path: Path, data: bytes) -> str:

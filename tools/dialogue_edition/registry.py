@@ -58,7 +58,8 @@ word of a name: a longer one ran off the page."""
 
 def _words_fit(name: str) -> str:
     """``name``, if each of its words fits :data:`LONGEST_NAME_WORD`; else ValueError."""
-    longest = max(name.split(), key=len, default="")
+    # Split where TeX may break a line: a no-break space joins two words into one it cannot break.
+    longest = max(re.split(r"[ \t\r\n]+", name), key=len, default="")
     if len(longest) > LONGEST_NAME_WORD:
         raise ValueError(
             f"a word of {len(longest):,} characters in a name (at most {LONGEST_NAME_WORD}; it begins "
@@ -194,6 +195,14 @@ class Organisation(_Entry):
     short_name: str | None = None
     country: Country | None = None
     parent: str | None = Field(default=None, pattern=ID_PATTERN)
+
+    @field_validator("short_name")
+    @classmethod
+    def _short_name_is_text(cls, short_name: str | None) -> str | None:
+        # Matched in the reports as a form is: a blank one would be found everywhere.
+        if short_name is not None and not short_name.strip():
+            raise ValueError("the short name is blank: leave it out, or write it as the report does")
+        return None if short_name is None else _words_fit(short_name)
 
     @property
     def sort_key(self) -> tuple[str, str]:
