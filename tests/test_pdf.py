@@ -177,3 +177,19 @@ def _index_commands(tex: Path) -> list[tuple[str, str]]:
         assert at is not None, command
         found.append((command[: at.end() - 1], command[at.end() :]))
     return found
+
+
+def test_right_to_left_text_is_refused_before_tex_sets_it_reversed(tmp_path: Path) -> None:
+    # The last check, for whatever way such text reaches the LaTeX (the pages and data files are
+    # checked as they are read): named where the project writes it.
+    from dialogue_edition.build import _refuse_right_to_left
+
+    project = tmp_path / "project"
+    (project / "docs").mkdir(parents=True)
+    (project / "docs" / "page.md").write_text("# A page\n\nPeace: سلام.\n", encoding="utf-8")
+    tex = tmp_path / "book.tex"
+    tex.write_text("\\chapter{A page}\nPeace: سلام.\n", encoding="utf-8")
+    with pytest.raises(BuildFailed, match=r"page\.md:3: 'س' \(U\+0633 ARABIC LETTER SEEN\) is written right to left"):
+        _refuse_right_to_left([tex], project)
+    tex.write_text("\\chapter{A page}\nPeace.\n", encoding="utf-8")
+    _refuse_right_to_left([tex], project)

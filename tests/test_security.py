@@ -171,6 +171,8 @@ def page_attacks(secret: Path) -> list[tuple[str, str]]:
         ("[a link](https://example.org/" + "a" * 3000 + ")", "link to an address of 3,020 characters refused"),
         # The PDF has no right-to-left layout: it printed the letters reversed, without a word.
         ("A greeting: שלום.", "is written right to left, which the PDF cannot set"),
+        ("The {abbr}`UN (האומות המאוחדות)` met.", "is written right to left, which the PDF cannot set"),
+        ("```{index} مرحبا; Peace\n```", "index entry: 'م' (U+0645 ARABIC LETTER MEEM) is written right to left"),
     ]
 
 
@@ -428,6 +430,11 @@ DATA_ATTACKS: dict[str, tuple[Path, Callable[[Path], None], str]] = {
         Path("registry/organisations.yaml"),
         lambda path: _replace(path, b"id: lotte", "id: lotte\n    note: محمد علي".encode()),
         "registry/organisations.yaml:{line}: invalid YAML: 'م' (U+0645 ARABIC LETTER MEEM) is written right to left",
+    ),
+    "a right-to-left place in an agreement": (
+        Path("registry/agreements.bib"),
+        lambda path: _replace(path, b"location    = {Panmunjom}", "location    = {Panmunjom (פאנמונג'ום)}".encode()),
+        "registry/agreements.bib:{line}: entry 'armistice1953': location: 'פ' (U+05E4 HEBREW LETTER PE)",
     ),
     "a blank short name": (
         Path("registry/organisations.yaml"),

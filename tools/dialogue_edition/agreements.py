@@ -18,7 +18,7 @@ from pybtex.exceptions import PybtexError
 from pybtex.scanner import PybtexSyntaxError
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from .data_files import INVISIBLE, LONGEST_VALUE, IsoDate, longest_word_problem, read_text
+from .data_files import INVISIBLE, LONGEST_VALUE, IsoDate, longest_word_problem, read_text, right_to_left_problem
 from .errors import InputError
 from .link_policy import link_refusal
 from .pybtex_plugins import register_parser
@@ -108,6 +108,9 @@ def _field_problem(name: str, value: str) -> str | None:
     long_word = longest_word_problem(value) if name.lower() not in ("url", "doi") else None
     if long_word:
         return long_word
+    right_to_left = right_to_left_problem(value)
+    if right_to_left:
+        return right_to_left
     if PERCENT.search(value):
         return "write a percent sign as \\%"
     addresses = [_braced(value[match.end() :]) for match in LINK.finditer(value)]

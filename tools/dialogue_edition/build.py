@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, NoReturn, TextIO
 from . import index_ahead
 from .check_ahead import DataCheck, DataCheckCrashed
 from .code_version import code_digest
+from .data_files import right_to_left_letter, right_to_left_problem
 from .errors import InputError
 from .file_links import link_or_copy, remove, write_whole
 from .latex_log import failure_place
@@ -310,6 +311,20 @@ SOURCE_TEXTS = ("docs/**/*.md", "registry/*.yaml", "registry/*.bib", "source_rep
 """The project's files whose text reaches the PDF, where a character no font has is looked for."""
 
 
+def _refuse_right_to_left(documents: list[Path], project: Path) -> None:
+    """Stop before TeX if a document holds right-to-left letters, named where the project writes them.
+
+    The pages and data files are checked as they are read (``data_files.right_to_left_problem``);
+    this is the last check, for whatever way such text found into the LaTeX: TeX would set it
+    reversed, and say nothing.
+    """
+    for tex in documents:
+        letter = right_to_left_letter(tex.read_text(encoding="utf-8", errors="replace"))
+        if letter:
+            place = next(_first_line_with(letter, project), None)
+            raise BuildFailed(f"{place or tex.name}: {right_to_left_problem(letter)}")
+
+
 def missing_glyph_places(faults: list[str], project: Path) -> list[str]:
     """Where each character the PDF's fonts lack is first written in the project: ``file:line: …``.
 
@@ -361,6 +376,7 @@ def compile_latex(texdir: Path, layout: Layout) -> list[Path]:
     they are compiled at the same time, one per core; latexmk decides how many passes each needs.
     """
     documents = sorted(texdir.glob("*.tex"))
+    _refuse_right_to_left(documents, layout.docs.parent)
     with ThreadPoolExecutor(max_workers=max(1, min(len(documents), usable_cores()))) as pool:
         results = list(pool.map(lambda tex: _run_latexmk(tex, layout), documents))
     for tex, result in zip(documents, results, strict=True):

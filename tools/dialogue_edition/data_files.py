@@ -157,9 +157,7 @@ def right_to_left_problem(text: str) -> str | None:
     The PDF is set by xelatex without a bidirectional layout: it printed such a word's letters
     left to right, in reverse, and said nothing.
     """
-    if text.isascii():
-        return None
-    letter = next((c for c in text if unicodedata.bidirectional(c) in RIGHT_TO_LEFT), None)
+    letter = right_to_left_letter(text)
     if letter is None:
         return None
     name = unicodedata.name(letter, "a right-to-left character")
@@ -167,6 +165,13 @@ def right_to_left_problem(text: str) -> str | None:
         f"{letter!r} (U+{ord(letter):04X} {name}) is written right to left, which the PDF cannot set "
         "(it would print the word reversed): write it in a left-to-right script (a transliteration)"
     )
+
+
+def right_to_left_letter(text: str) -> str | None:
+    """The first letter of ``text`` written right to left (see :func:`right_to_left_problem`), if any."""
+    if text.isascii():
+        return None
+    return next((c for c in text if unicodedata.bidirectional(c) in RIGHT_TO_LEFT), None)
 
 
 RIGHT_TO_LEFT = frozenset({"R", "AL"})

@@ -189,6 +189,8 @@ class PageNodes:
     """sphinx-design's icons."""
     images: list[nodes.Element] = field(default_factory=list)
     downloads: list[nodes.Element] = field(default_factory=list)
+    indexes: list[nodes.Element] = field(default_factory=list)
+    """Index entries (their text is in attributes, printed in the PDF's index)."""
     metas: list[nodes.Element] = field(default_factory=list)
     """``<meta>`` elements for the page's head (reStructuredText's ``meta`` directive)."""
 
@@ -211,6 +213,8 @@ def page_nodes(doctree: nodes.document) -> PageNodes:
             found.downloads.append(node)
         if isinstance(node, nodes.meta):
             found.metas.append(node)
+        if isinstance(node, addnodes.index):
+            found.indexes.append(node)
     return found
 
 
@@ -244,7 +248,7 @@ def check_page(app: Sphinx, doctree: nodes.document) -> None:
         # An abbreviation's explanation is printed after it in the PDF, but is not its text.
         explanations = " ".join(str(node.get("explanation", "")) for node in block.findall(nodes.abbreviation))
         problem = longest_word_problem(block.astext()) or longest_word_problem(explanations)
-        right_to_left = right_to_left_problem(block.astext())
+        right_to_left = right_to_left_problem(f"{block.astext()} {explanations}")
         if right_to_left:
             logger.warning("%s", right_to_left, location=block)
         if problem:
@@ -253,6 +257,13 @@ def check_page(app: Sphinx, doctree: nodes.document) -> None:
                 text.parent.replace(text, nodes.Text(TOO_LONG_WORD.sub("…", text.astext())))
             for abbreviation in block.findall(nodes.abbreviation):
                 abbreviation["explanation"] = TOO_LONG_WORD.sub("…", str(abbreviation.get("explanation", "")))
+    for index in found.indexes:
+        listed: list[tuple[str, ...]] = index.get("entries", [])
+        entries = " ".join(str(part) for entry in listed for part in entry[:3] if part)
+        right_to_left = right_to_left_problem(entries)
+        if right_to_left:
+            logger.warning("index entry: %s", right_to_left, location=index)
+            index["entries"] = []
     for icon in found.icons:
         # sphinx-design writes an icon role's classes into the SVG unescaped ({octicon}`x;1em;"><…`).
         if svg_markup_runs_script(str(icon.get("svg", ""))):
