@@ -38,6 +38,7 @@ from dialogue_edition.build import Layout, copy_project, place_all, remove_stale
 from dialogue_edition.checks.validators import CHROMIUM, CHROMIUM_FLAGS, served
 from dialogue_edition.errors import InputError
 from dialogue_edition.latex import latex_text
+from dialogue_edition.project import check_site_addresses
 from dialogue_edition.sphinxext import safety
 from dialogue_edition.sphinxext.content_security import policy_for, template_scripts, with_policy
 from dialogue_edition.sphinxext.safety import file_refusal, link_refusal, svg_runs_script
@@ -470,6 +471,15 @@ DATA_ATTACKS: dict[str, tuple[Path, Callable[[Path], None], str]] = {
             path,
             b'Homepage = "https://russia-korea-dialogue.github.io/reports-edition/"',
             b'Homepage = "javascript:alert(1)//\\"><x>"',
+        ),
+        "pyproject.toml:{line}: [project.urls] Homepage must be a plain https:// address of the site",
+    ),
+    "a site address with a password and a fragment": (
+        Path("pyproject.toml"),
+        lambda path: _replace(
+            path,
+            b'Homepage = "https://russia-korea-dialogue.github.io/reports-edition/"',
+            b'Homepage = "https://:secret@russia-korea-dialogue.github.io/reports-edition/#x"',
         ),
         "pyproject.toml:{line}: [project.urls] Homepage must be a plain https:// address of the site",
     ),
@@ -1022,3 +1032,29 @@ def test_pull_requests_are_built_read_only_and_without_secrets() -> None:
                 assert step["with"]["persist-credentials"] is False
     assert "secrets." not in text
     assert "read-only permissions and no secrets" in text
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "https://:secret@example.org/x",
+        "https://user@example.org/x",
+        "https://example.org/x#fragment",
+        "https://example.org/x?",
+        "https://example.org/x/../../",
+        "https://example.org//x",
+        "https://example.org:99999/",
+        "https://example.org/{0}",
+        "http://example.org/",
+        "javascript:alert(1)//",
+    ],
+)
+def test_a_site_address_that_is_not_a_plain_https_address_is_refused(tmp_path: Path, address: str) -> None:
+    pyproject = tmp_path / "pyproject.toml"
+    good = "https://example.org/edition/"
+    pyproject.write_text(f'[project]\nname = "x"\n\n[project.urls]\nHomepage = "{good}"\nRepository = "{good}"\n')
+    check_site_addresses(pyproject)
+    pyproject.write_text(pyproject.read_text().replace(f'Homepage = "{good}"', f'Homepage = "{address}"'))
+    with pytest.raises(InputError, match=r"Homepage must be a plain https:// address") as refused:
+        check_site_addresses(pyproject)
+    assert refused.value.line == 5

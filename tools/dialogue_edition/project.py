@@ -61,7 +61,6 @@ def check_site_addresses(pyproject: Path) -> None:
     or spaces, would be a link that runs script or breaks out of the attribute it is written in.
     """
     import tomllib
-    from urllib.parse import urlsplit
 
     if not pyproject.is_file():
         return  # no project file, no address (a tool's test project; conf.py reads it otherwise)
@@ -69,10 +68,37 @@ def check_site_addresses(pyproject: Path) -> None:
     urls = tomllib.loads(text).get("project", {}).get("urls", {})
     for name in SITE_ADDRESSES:
         value = urls.get(name) if isinstance(urls, dict) else None
-        parts = urlsplit(value) if isinstance(value, str) else None
-        plain = isinstance(value, str) and value.isprintable() and not set(value) & set(" \"'<>\\`{}|^")
-        if parts is None or not plain or parts.scheme != "https" or not parts.hostname or parts.username:
+        if not (isinstance(value, str) and _plain_address(value)):
             line = next((n for n, row in enumerate(text.splitlines(), 1) if row.strip().startswith(name)), None)
-            raise InputError(
-                pyproject, line, f"[project.urls] {name} must be a plain https:// address of the site, not {value!r}"
-            )
+            rule = "a plain https:// address of the site (a host and a path: no user, query, fragment or '..')"
+            raise InputError(pyproject, line, f"[project.urls] {name} must be {rule}, not {value!r}")
+
+
+def _plain_address(value: str) -> bool:
+    """An ``https://`` address of a site, written plainly: a host, a path, nothing else.
+
+    No user or password, port that is no port, query or fragment (pages' addresses are made by
+    appending to it), no ``.`` or ``..`` step, and none of the characters that would end an
+    attribute or a Markdown link, or that Furo's ``str.format`` reads (braces).
+    """
+    import posixpath
+    from urllib.parse import urlsplit
+
+    if not value.isprintable() or set(value) & set(" \"'<>\\`{}|^?#%"):
+        return False
+    parts = urlsplit(value)
+    try:
+        parts.port  # noqa: B018  # raises ValueError for a port that is out of range or not a number
+    except ValueError:
+        return False
+    path = parts.path or "/"
+    steps = path.split("/")
+    return (
+        parts.scheme == "https"
+        and bool(parts.hostname)
+        and "@" not in parts.netloc
+        and "." not in steps
+        and ".." not in steps
+        and "" not in steps[1:-1]
+        and posixpath.normpath(path) in (path, path.rstrip("/"))
+    )
