@@ -334,7 +334,7 @@ def missing_glyph_places(faults: list[str], project: Path) -> list[str]:
     for fault in faults:
         found = MISSING_GLYPH.search(fault)
         if found:
-            # "[FreeSerif.otf]/OT" or "FreeSerif": the family, as a reader knows it.
+            # The font as LaTeX names it, a file with options ("[FreeSerif.otf]/…"), as its family.
             missing.setdefault(found.group(1), found.group(3).strip("[").split("/")[0].split(".")[0].rstrip("]"))
     places = []
     for character, font in missing.items():
