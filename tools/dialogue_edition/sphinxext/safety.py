@@ -247,8 +247,9 @@ def check_page(app: Sphinx, doctree: nodes.document) -> None:
         # whole text is read: "x*y*x*y*…" is one run in several pieces of emphasis.
         # An abbreviation's explanation is printed after it in the PDF, but is not its text.
         explanations = " ".join(str(node.get("explanation", "")) for node in block.findall(nodes.abbreviation))
-        problem = longest_word_problem(block.astext()) or longest_word_problem(explanations)
-        right_to_left = right_to_left_problem(f"{block.astext()} {explanations}")
+        text = block.astext()
+        problem = longest_word_problem(text) or longest_word_problem(explanations)
+        right_to_left = right_to_left_problem(f"{text} {explanations}")
         if right_to_left:
             logger.warning("%s", right_to_left, location=block)
         if problem:
