@@ -524,9 +524,9 @@ def _bibtex_text(text: str) -> str:
 
 def _held_in(item: dict[str, Any]) -> list[str]:
     """Where the item is read (``archive``: the edition, and its version), as words; none if no archive."""
-    return (
-        [", ".join(item[name] for name in ("archive", "archive_location") if name in item)] if "archive" in item else []
-    )
+    if "archive" not in item:
+        return []
+    return [", ".join(item[name] for name in ("archive", "archive_location") if name in item)]
 
 
 def _bibtex_key(item: dict[str, Any]) -> str:

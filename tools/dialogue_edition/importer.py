@@ -39,6 +39,7 @@ from .data_files import (
     LONGEST_WORD,
     TOO_LONG_WORD,
     read_yaml,
+    right_to_left_letter,
     right_to_left_problem,
     validation_errors,
     value_problem,
@@ -389,10 +390,9 @@ def read_text(path: Path) -> tuple[str, bool]:
         raise InputError(
             path, line, f"control character U+{ord(control.group()):04X}: no page of the edition may hold it"
         )
-    right_to_left = right_to_left_problem(text)
-    if right_to_left:
-        first = next(n for n, line in enumerate(re.split(r"\r\n|\r|\n", text), 1) if right_to_left_problem(line))
-        raise InputError(path, first, right_to_left)
+    letter = right_to_left_letter(text)
+    if letter:
+        raise InputError(path, line_of(text, text.index(letter)), str(right_to_left_problem(letter)))
     long_word = TOO_LONG_WORD.search(text)
     if long_word:
         line = line_of(text, long_word.start())

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from .errors import InputError
 
@@ -81,9 +82,6 @@ def _plain_address(value: str) -> bool:
     appending to it), no ``.`` or ``..`` step, and none of the characters that would end an
     attribute or a Markdown link, or that Furo's ``str.format`` reads (braces).
     """
-    import posixpath
-    from urllib.parse import urlsplit
-
     if not value.isprintable() or set(value) & set(" \"'<>\\`{}|^?#%"):
         return False
     parts = urlsplit(value)
@@ -100,5 +98,4 @@ def _plain_address(value: str) -> bool:
         and "." not in steps
         and ".." not in steps
         and "" not in steps[1:-1]
-        and posixpath.normpath(path) in (path, path.rstrip("/"))
     )

@@ -24,7 +24,7 @@ from typing import Annotated, Any, ClassVar, Literal, TypeVar
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, field_validator, model_validator
 
 from .agreements import Agreement, entry_line, load_agreements
-from .data_files import DayOrYear, Year, confined, line_in, load_model, text_once
+from .data_files import SPACES, DayOrYear, Year, confined, line_in, load_model, text_once
 from .errors import InputError
 from .kept_values import KeptValues
 
@@ -56,10 +56,12 @@ surnames run to some 35). The PDF's index sets each name on a narrow column and 
 word of a name: a longer one ran off the page."""
 
 
-def _words_fit(name: str) -> str:
-    """``name``, if each of its words fits :data:`LONGEST_NAME_WORD`; else ValueError."""
+def _name_text(name: str, blank: str) -> str:
+    """``name``, if it is not blank (else ValueError ``blank``) and each word fits :data:`LONGEST_NAME_WORD`."""
+    if not name.strip():
+        raise ValueError(blank)
     # Split where TeX may break a line: a no-break space joins two words into one it cannot break.
-    longest = max(re.split(r"[ \t\r\n]+", name), key=len, default="")
+    longest = max(re.split(f"[{SPACES}]+", name), key=len, default="")
     if len(longest) > LONGEST_NAME_WORD:
         raise ValueError(
             f"a word of {len(longest):,} characters in a name (at most {LONGEST_NAME_WORD}; it begins "
@@ -85,20 +87,15 @@ class _Entry(BaseModel):
     @field_validator("name")
     @classmethod
     def _name_is_text(cls, name: str) -> str:
-        if not name.strip():
-            raise ValueError("the name is blank")
-        return _words_fit(name)
+        return _name_text(name, "the name is blank")
 
     @field_validator("forms")
     @classmethod
     def _forms_are_text(cls, forms: list[str]) -> list[str]:
         # A blank form is found between any two words: the importer would mark a mention of the
         # entry everywhere (at the end of every paragraph), which the report never makes.
-        if any(not form.strip() for form in forms):
-            raise ValueError("a form is empty or blank: a form is the name as the report writes it")
-        for form in forms:
-            _words_fit(form)
-        return forms
+        blank = "a form is empty or blank: a form is the name as the report writes it"
+        return [_name_text(form, blank) for form in forms]
 
     def added_fields(self) -> list[str]:
         """The added fields this entry has (each needs a source)."""
@@ -200,9 +197,8 @@ class Organisation(_Entry):
     @classmethod
     def _short_name_is_text(cls, short_name: str | None) -> str | None:
         # Matched in the reports as a form is: a blank one would be found everywhere.
-        if short_name is not None and not short_name.strip():
-            raise ValueError("the short name is blank: leave it out, or write it as the report does")
-        return None if short_name is None else _words_fit(short_name)
+        blank = "the short name is blank: leave it out, or write it as the report does"
+        return None if short_name is None else _name_text(short_name, blank)
 
     @property
     def sort_key(self) -> tuple[str, str]:
@@ -355,10 +351,9 @@ def _check_references(
 
 def _check_no_parent_loop(path: Path, organisations: Mapping[str, Organisation]) -> None:
     """No organisation is its own parent, however far up: the glossary walks each up to the top."""
-    ids = list(organisations)
-    for index, organisation_id in enumerate(ids):
+    for index, (organisation_id, organisation) in enumerate(organisations.items()):
         chain = [organisation_id]
-        parent = organisations[organisation_id].parent
+        parent = organisation.parent
         while parent is not None and parent in organisations:
             if parent == organisation_id:
                 loop = " → ".join([*chain, parent])

@@ -56,7 +56,12 @@ def project_path(env: BuildEnvironment, path: str | Path) -> str | None:
         relative = Path(path).resolve().relative_to(Path(env.srcdir).parent.resolve()).as_posix()
     except ValueError:  # outside the project: no repository link can open it
         return None
-    return relative if SAFE_PATH.fullmatch(relative) and ".." not in relative.split("/") else None
+    return relative if plain_path(relative) else None
+
+
+def plain_path(value: object) -> bool:
+    """Whether ``value`` is a path as a link may name it: :data:`SAFE_PATH`, and no ``..`` step."""
+    return isinstance(value, str) and SAFE_PATH.fullmatch(value) is not None and ".." not in value.split("/")
 
 
 def note_data_source(env: BuildEnvironment, path: str | Path) -> None:

@@ -36,7 +36,7 @@ from myst_parser.parsers.sphinx_ import MystParser
 from sphinx.application import Sphinx
 from sphinx.util import logging
 
-from .contributing import DATA_SOURCE, SAFE_PATH
+from .contributing import DATA_SOURCE, plain_path
 
 logger = logging.getLogger(__name__)
 
@@ -52,13 +52,18 @@ def page_settings(text: str) -> list[tuple[str, int]]:
         return []  # myst-parser reports the malformed front matter itself
     if not isinstance(topmatter, dict):
         return []
-    lines = text.splitlines()
-    found = []
-    for key in PAGE_SETTINGS:
-        if key in topmatter:
-            at = next((n for n, line in enumerate(lines, 1) if re.match(rf"""["']?{key}["']?\s*:""", line)), 1)
-            found.append((key, at))
-    return sorted(found, key=lambda pair: pair[1])
+    return sorted(((key, key_line(text, key)) for key in PAGE_SETTINGS if key in topmatter), key=lambda pair: pair[1])
+
+
+def key_line(text: str, key: str) -> int:
+    """The line (1-based) that opens with ``key``, as front matter or a field writes it; else 1.
+
+    Front matter writes ``key:`` or ``"key":``, a reStructuredText field ``:key:``. The key read
+    may differ from the key written (quotes made typographic): it is looked for by its first word.
+    """
+    word = re.match(r"[\w:.-]+", key)
+    opens = re.compile(rf"""\s*[:"']?{re.escape(word.group() if word else key)}(?![\w.-])""")
+    return next((n for n, line in enumerate(text.splitlines(), 1) if opens.match(line)), 1)
 
 
 class ProjectSettingsParser(MystParser):
@@ -90,24 +95,17 @@ def keep_known_metadata(app: Sphinx, doctree: nodes.document) -> None:
     metadata = app.env.metadata.get(docname, {})
     source: str | None = None
     for key in sorted(metadata):
-        if key in PAGE_METADATA or (key == DATA_SOURCE and _plain_path(metadata[key])):
+        if key in PAGE_METADATA or (key == DATA_SOURCE and plain_path(metadata[key])):
             continue
         if source is None:
             source = Path(app.env.doc2path(docname)).read_text(encoding="utf-8", errors="replace")
-        # The key as written may differ from the key read (quotes made typographic): its first word.
-        word = re.match(r"[\w:.-]+", key)
-        probe = word.group() if word else key
-        line = next((n for n, row in enumerate(source.splitlines(), 1) if probe in row), 1)
+        line = key_line(source, key)
         logger.warning(
             f"page metadata {key!r} refused: a page may set only {', '.join(sorted(PAGE_METADATA - {'wordcount'}))} "
             "(other keys reach the page's head or links as they are written)",
             location=(docname, line),
         )
         del metadata[key]
-
-
-def _plain_path(value: object) -> bool:
-    return isinstance(value, str) and SAFE_PATH.fullmatch(value) is not None and ".." not in value.split("/")
 
 
 def setup(app: Sphinx) -> dict[str, Any]:

@@ -126,7 +126,7 @@ def file_refusal(path: Path, root: Path) -> str | None:
     if resolved != root and root not in resolved.parents:
         return f"{path} is outside the project: a page may only use files of the project"
     inside = resolved.relative_to(root).parts
-    if any(part.startswith(".") for part in inside) or inside[:1] in UNPUBLISHED_FOLDERS:
+    if any(part.startswith(".") for part in inside) or (inside and inside[0] in UNPUBLISHED_FOLDERS):
         return (
             f"{path}: a file of the build's or the tools' own (git, caches, build outputs and logs), "
             "not of the edition; a page may only use the edition's files"
@@ -141,7 +141,7 @@ def file_refusal(path: Path, root: Path) -> str | None:
     return None
 
 
-UNPUBLISHED_FOLDERS = frozenset({("build",), ("node_modules",)})
+UNPUBLISHED_FOLDERS = frozenset({"build", "node_modules"})
 """Top folders of the project that hold no file of the edition: its builds (with their logs and
 caches) and the validators' packages. Hidden folders (``.git``, ``.nox``, ``.venv``) neither."""
 
@@ -247,9 +247,9 @@ def check_page(app: Sphinx, doctree: nodes.document) -> None:
         # whole text is read: "x*y*x*y*…" is one run in several pieces of emphasis.
         # An abbreviation's explanation is printed after it in the PDF, but is not its text.
         explanations = " ".join(str(node.get("explanation", "")) for node in block.findall(nodes.abbreviation))
-        text = block.astext()
-        problem = longest_word_problem(text) or longest_word_problem(explanations)
-        right_to_left = right_to_left_problem(f"{text} {explanations}")
+        shown = block.astext()
+        problem = longest_word_problem(shown) or longest_word_problem(explanations)
+        right_to_left = right_to_left_problem(f"{shown} {explanations}")
         if right_to_left:
             logger.warning("%s", right_to_left, location=block)
         if problem:
